@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {IInvoiceLedger} from "./interfaces/IInvoiceLedger.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {TaxPeriods} from "./libraries/TaxPeriods.sol";
+import {InvoiceId, CreditNoteId} from "./types/Ids.sol";
+
+/// @title InvoiceLedger
+/// @notice See {IInvoiceLedger}.
+/// @dev Storage is laid out so that issuing costs two fresh slots per invoice (the gas target is
+/// <= 60,000 per invoice in a batch of 100):
+/// - `_records[number]`, read by verification:   seal (24) | total (6) | state (1) | frozenFrom (1)
+/// - `_issuances[id]`, which is also the idempotency check of the merchant's request id:
+///                                                number (5) | seller index (4) | tax (5) | buyerTaxId (18)
+/// What changes later lives in `_custody[id]` and is written only when an invoice moves:
+///   slot 0: holder (20) | reversedTotal (6) | reversedTax (5) | reversalPending (1)
+///   slot 1: enterprise (20) | filedPeriod (3)
+/// The seller is kept as its registry index rather than its address, and the claim key is folded into
+/// the seal, which is what lets an issued invoice fit in two slots.
+contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
+    using TaxPeriods for uint256;
+
+    /// @dev Per number: what a verifier needs. Packed into one slot (see the contract documentation).
+    struct Record {
+        bytes24 seal;
+        uint48 total;
+        State state;
+        State frozenFrom;
+    }
+
+    /// @dev Per id: the rest of what issuance fixes. Packed into one slot.
+    struct Issuance {
+        uint40 number;
+        uint32 seller;
+        uint40 tax;
+        bytes18 buyerTaxId;
+    }
+
+    /// @dev Per id: who holds the invoice and what happened to it since issuance. Two slots.
+    struct Custody {
+        address holder;
+        uint48 reversedTotal;
+        uint40 reversedTax;
+        bool reversalPending;
+        address enterprise;
+        uint24 filedPeriod;
+    }
+
+    struct Quota {
+        uint64 granted;
+        uint64 used;
+    }
+
+    bytes32 private constant _CLAIM_TYPEHASH = keccak256("Claim(bytes32 invoiceId,address claimant)");
+    bytes32 private constant _CREDIT_NOTE_TAG = "credit-note";
+    bytes32 private constant _CHECK_CODE_TAG = "check-code";
+
+    /// @dev The lifecycle as a bitmap: bit `from * 8 + to` is set when `from -> to` is allowed.
+    /// Leaving `Frozen` is further restricted to the state it was frozen in.
+    uint256 private constant _ALLOWED_TRANSITIONS = (1 << (uint256(State.Issued) * 8 + uint256(State.Locked)))
+        | (1 << (uint256(State.Locked) * 8 + uint256(State.Issued)))
+        | (1 << (uint256(State.Locked) * 8 + uint256(State.Reimbursed)))
+        | (1 << (uint256(State.Reimbursed) * 8 + uint256(State.Filed)))
+        | (1 << (uint256(State.Issued) * 8 + uint256(State.Reversed)))
+        | (1 << (uint256(State.Locked) * 8 + uint256(State.Reversed)))
+        | (1 << (uint256(State.Reimbursed) * 8 + uint256(State.Reversed)))
+        | (1 << (uint256(State.Filed) * 8 + uint256(State.Reversed)))
+        | (1 << (uint256(State.Issued) * 8 + uint256(State.Frozen)))
+        | (1 << (uint256(State.Locked) * 8 + uint256(State.Frozen)))
+        | (1 << (uint256(State.Reimbursed) * 8 + uint256(State.Frozen)))
+        | (1 << (uint256(State.Filed) * 8 + uint256(State.Frozen)))
+        | (1 << (uint256(State.Reversed) * 8 + uint256(State.Frozen)))
+        | (1 << (uint256(State.Frozen) * 8 + uint256(State.Issued)))
+        | (1 << (uint256(State.Frozen) * 8 + uint256(State.Locked)))
+        | (1 << (uint256(State.Frozen) * 8 + uint256(State.Reimbursed)))
+        | (1 << (uint256(State.Frozen) * 8 + uint256(State.Filed)))
+        | (1 << (uint256(State.Frozen) * 8 + uint256(State.Reversed)));
+
+    IParticipantRegistry private immutable _registry;
+
+    mapping(uint40 number => Record) private _records;
+    mapping(InvoiceId id => Issuance) private _issuances;
+    mapping(InvoiceId id => Custody) private _custody;
+    mapping(CreditNoteId id => CreditNote) private _creditNotes;
+    mapping(address merchant => mapping(uint24 period => Quota)) private _quotas;
+    /// @dev Invoices and credit notes share one gapless sequence of numbers, starting at 1.
+    uint40 private _nextNumber = 1;
+
+    /// @param participantRegistry the participant registry that says who may act in which role
+    /// @param trustedForwarder the ERC-2771 forwarder that relays requests parties signed themselves
+    constructor(IParticipantRegistry participantRegistry, address trustedForwarder)
+        EIP712("InvoiceLedger", "1")
+        ERC2771Context(trustedForwarder)
+    {
+        _registry = participantRegistry;
+    }
+
+    // ---------------------------------------------------------------- bureau
+
+    /// @inheritdoc IInvoiceLedger
+    function setQuota(address merchant, uint24 period, uint64 granted) external whenNotPaused {
+        address caller = _requireBureau();
+        if (!TaxPeriods.isValid(period)) revert InvoiceLedgerInvalidPeriod(period);
+        if (!_registry.isActive(merchant, IParticipantRegistry.Role.Merchant)) {
+            revert InvoiceLedgerUnauthorized(merchant);
+        }
+        _quotas[merchant][period].granted = granted;
+        emit QuotaGranted(merchant, period, granted, caller);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function freeze(InvoiceId id, bytes32 reason) external whenNotPaused {
+        address caller = _requireBureau();
+        Record storage record = _recordOf(id);
+        State from = _transition(id, record, State.Frozen);
+        emit InvoiceFrozen(id, caller, from, reason);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function unfreeze(InvoiceId id) external whenNotPaused {
+        address caller = _requireBureau();
+        Record storage record = _recordOf(id);
+        State to = record.frozenFrom;
+        _transition(id, record, to);
+        emit InvoiceUnfrozen(id, caller, to);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function pause() external {
+        _requireBureau();
+        _pause();
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function unpause() external {
+        _requireBureau();
+        _unpause();
+    }
+
+    // ---------------------------------------------------------------- merchant
+
+    /// @inheritdoc IInvoiceLedger
+    function issue(IssueRequest calldata request) external whenNotPaused returns (InvoiceId id, uint40 number) {
+        (address seller, uint32 sellerIndex) = _requireMerchant();
+        number = _nextNumber;
+        uint256 total;
+        (id, total) = _issueOne(request, seller, sellerIndex, number);
+        _nextNumber = number + 1;
+        _consumeQuota(seller, total);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function issueBatch(IssueRequest[] calldata requests) external whenNotPaused returns (uint40 firstNumber) {
+        uint256 count = requests.length;
+        if (count == 0) revert InvoiceLedgerEmptyBatch();
+        (address seller, uint32 sellerIndex) = _requireMerchant();
+        firstNumber = _nextNumber;
+        uint256 sum;
+        for (uint256 i; i < count; ++i) {
+            (, uint256 total) = _issueOne(requests[i], seller, sellerIndex, firstNumber + uint40(i));
+            sum += total;
+        }
+        _nextNumber = firstNumber + uint40(count);
+        _consumeQuota(seller, sum);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function reverse(InvoiceId id, ReversalRequest calldata request)
+        external
+        whenNotPaused
+        returns (CreditNoteId creditNoteId, uint40 number)
+    {
+        (address seller, uint32 sellerIndex) = _requireMerchant();
+        Issuance storage issuance = _issuanceOf(id);
+        if (issuance.seller != sellerIndex) revert InvoiceLedgerNotParty(id, seller);
+        if (request.requestId == bytes32(0) || request.seal == bytes24(0)) {
+            revert InvoiceLedgerMissingField(request.requestId);
+        }
+        Custody storage custody = _custody[id];
+        if (custody.reversalPending) revert InvoiceLedgerReversalPending(id);
+        Record storage record = _records[issuance.number];
+        _requireReversible(id, record, issuance, custody, request.total, request.tax);
+
+        CreditNote storage note;
+        (creditNoteId, note) = _createCreditNote(id, seller, request);
+        number = note.number;
+
+        State state = record.state;
+        if (state == State.Issued || state == State.Locked) {
+            _applyReversal(id, creditNoteId, note, seller);
+        } else if (state == State.Reimbursed || state == State.Filed) {
+            // The buyer has booked it: the credit note waits for the enterprise's confirmation.
+            note.status = CreditNoteStatus.Pending;
+            custody.reversalPending = true;
+            emit ReversalRequested(id, creditNoteId, seller, number, note.seal, note.total, note.tax, note.reason);
+        } else {
+            revert InvoiceLedgerInvalidTransition(id, state, State.Reversed);
+        }
+    }
+
+    // ---------------------------------------------------------------- holder
+
+    /// @inheritdoc IInvoiceLedger
+    function claim(InvoiceId id, bytes32 commitment, bytes calldata claimSignature) external whenNotPaused {
+        address caller = _requireHolderRole();
+        Record storage record = _recordOf(id);
+        _requireState(id, record, State.Issued);
+        Custody storage custody = _custody[id];
+        if (custody.holder != address(0)) revert InvoiceLedgerAlreadyClaimed(id, custody.holder);
+        (address claimKey, ECDSA.RecoverError err,) = ECDSA.tryRecover(claimDigest(id, caller), claimSignature);
+        if (err != ECDSA.RecoverError.NoError || _sealOf(commitment, claimKey) != record.seal) {
+            revert InvoiceLedgerInvalidClaim(id);
+        }
+        custody.holder = caller;
+        emit InvoiceClaimed(id, caller);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function transfer(InvoiceId id, address to) external whenNotPaused {
+        address caller = _requireHolderRole();
+        Record storage record = _recordOf(id);
+        _requireState(id, record, State.Issued);
+        Custody storage custody = _custody[id];
+        if (custody.holder != caller) revert InvoiceLedgerNotParty(id, caller);
+        if (
+            to == caller
+                || !(
+                    _registry.isActive(to, IParticipantRegistry.Role.Individual)
+                        || _registry.isActive(to, IParticipantRegistry.Role.Enterprise)
+                )
+        ) revert InvoiceLedgerInvalidRecipient(id, to);
+        custody.holder = to;
+        emit InvoiceTransferred(id, caller, to);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function submit(InvoiceId id, address enterprise) external whenNotPaused {
+        address caller = _requireHolderRole();
+        Issuance storage issuance = _issuanceOf(id);
+        Custody storage custody = _custody[id];
+        if (custody.holder != caller) revert InvoiceLedgerNotParty(id, caller);
+        IParticipantRegistry.Participant memory buyer = _registry.participant(enterprise);
+        if (buyer.role != IParticipantRegistry.Role.Enterprise || buyer.status != IParticipantRegistry.Status.Active)
+        {
+            revert InvoiceLedgerInvalidRecipient(id, enterprise);
+        }
+        // The buyer title check (抬头): an invoice made out to an organisation is reimbursable only there.
+        if (issuance.buyerTaxId != bytes18(0) && issuance.buyerTaxId != buyer.taxpayerId) {
+            revert InvoiceLedgerBuyerMismatch(id, issuance.buyerTaxId, buyer.taxpayerId);
+        }
+        _transition(id, _records[issuance.number], State.Locked);
+        custody.enterprise = enterprise;
+        emit InvoiceSubmitted(id, caller, enterprise);
+    }
+
+    // ---------------------------------------------------------------- enterprise
+
+    /// @inheritdoc IInvoiceLedger
+    function reject(InvoiceId id, bytes32 reason) external whenNotPaused {
+        (address caller, Record storage record, Custody storage custody) = _requireLockingEnterprise(id);
+        _transition(id, record, State.Issued);
+        custody.enterprise = address(0);
+        emit InvoiceRejected(id, caller, reason);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function reimburse(InvoiceId id) external whenNotPaused {
+        (address caller, Record storage record,) = _requireLockingEnterprise(id);
+        _transition(id, record, State.Reimbursed);
+        emit InvoiceReimbursed(id, caller);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function file(InvoiceId id, uint24 period) external whenNotPaused {
+        (address caller, Record storage record, Custody storage custody) = _requireLockingEnterprise(id);
+        if (!TaxPeriods.isValid(period) || period > block.timestamp.periodOf()) revert InvoiceLedgerInvalidPeriod(period);
+        _transition(id, record, State.Filed);
+        custody.filedPeriod = period;
+        emit InvoiceFiled(id, caller, period);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function confirmReversal(CreditNoteId creditNoteId) external whenNotPaused {
+        CreditNote storage note = _pendingCreditNote(creditNoteId);
+        InvoiceId id = note.invoice;
+        (address caller, Record storage record, Custody storage custody) = _requireLockingEnterprise(id);
+        if (record.state != State.Reimbursed && record.state != State.Filed) {
+            revert InvoiceLedgerInvalidTransition(id, record.state, State.Reversed);
+        }
+        custody.reversalPending = false;
+        _applyReversal(id, creditNoteId, note, caller);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function cancelReversal(CreditNoteId creditNoteId) external whenNotPaused {
+        CreditNote storage note = _pendingCreditNote(creditNoteId);
+        InvoiceId id = note.invoice;
+        address caller = _msgSender();
+        Custody storage custody = _custody[id];
+        IParticipantRegistry.Participant memory actor = _registry.participant(caller);
+        bool isSeller = actor.role == IParticipantRegistry.Role.Merchant && actor.index == _issuances[id].seller;
+        bool isEnterprise = actor.role == IParticipantRegistry.Role.Enterprise && caller == custody.enterprise;
+        if (actor.status != IParticipantRegistry.Status.Active || !(isSeller || isEnterprise)) {
+            revert InvoiceLedgerNotParty(id, caller);
+        }
+        note.status = CreditNoteStatus.Cancelled;
+        custody.reversalPending = false;
+        emit ReversalCancelled(id, creditNoteId, caller);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IInvoiceLedger
+    function invoice(InvoiceId id) external view returns (Invoice memory result) {
+        Issuance storage issuance = _issuanceOf(id);
+        Record storage record = _records[issuance.number];
+        Custody storage custody = _custody[id];
+        result = Invoice({
+            id: id,
+            number: issuance.number,
+            seller: _registry.accountAt(issuance.seller),
+            buyerTaxId: issuance.buyerTaxId,
+            seal: record.seal,
+            total: record.total,
+            tax: issuance.tax,
+            state: record.state,
+            frozenFrom: record.frozenFrom,
+            holder: custody.holder,
+            enterprise: custody.enterprise,
+            filedPeriod: custody.filedPeriod,
+            reversedTotal: custody.reversedTotal,
+            reversedTax: custody.reversedTax,
+            reversalPending: custody.reversalPending
+        });
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function stateOf(InvoiceId id) external view returns (State) {
+        return _records[_issuances[id].number].state;
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function verify(uint40 number, uint64 checkCode, uint48 total) external view returns (bool, State) {
+        Record storage record = _records[number];
+        State state = record.state;
+        if (state == State.None || record.total != total || checkCodeOf(record.seal) != checkCode) {
+            return (false, State.None);
+        }
+        return (true, state);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function creditNote(CreditNoteId id) external view returns (CreditNote memory) {
+        CreditNote storage note = _creditNotes[id];
+        if (note.number == 0) revert InvoiceLedgerUnknownCreditNote(id);
+        return note;
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function quotaOf(address merchant, uint24 period) external view returns (uint64 granted, uint64 used) {
+        Quota storage quota = _quotas[merchant][period];
+        return (quota.granted, quota.used);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function currentPeriod() external view returns (uint24) {
+        return block.timestamp.periodOf();
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function nextNumber() external view returns (uint40) {
+        return _nextNumber;
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function registry() external view returns (IParticipantRegistry) {
+        return _registry;
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function claimDigest(InvoiceId id, address claimant) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(_CLAIM_TYPEHASH, id, claimant)));
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function invoiceIdOf(address seller, bytes32 requestId) public pure returns (InvoiceId) {
+        return InvoiceId.wrap(keccak256(abi.encode(seller, requestId)));
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function creditNoteIdOf(address seller, bytes32 requestId) external pure returns (CreditNoteId) {
+        return _creditNoteIdOf(seller, requestId);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function checkCodeOf(bytes24 seal) public pure returns (uint64) {
+        return uint64(bytes8(keccak256(abi.encodePacked(_CHECK_CODE_TAG, seal))));
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    /// @dev Creates one invoice. The buyer's taxpayer ID is not checked for well-formedness here (that costs
+    /// ~4,700 gas per invoice, measured): the API refuses malformed ones, and a malformed one
+    /// could only make the merchant's own invoice unreimbursable, since the buyer title check compares it with
+    /// registered enterprises' IDs, which the registry validates. Issuance is the creation of a record, not a move between states, so it does not
+    /// go through {_transition}; the `None -> Issued` step is guarded by the request-id check instead.
+    function _issueOne(IssueRequest calldata request, address seller, uint32 sellerIndex, uint40 number)
+        private
+        returns (InvoiceId id, uint256 total)
+    {
+        bytes32 requestId = request.requestId;
+        bytes24 seal = request.seal;
+        total = request.total;
+        uint40 tax = request.tax;
+        if (requestId == bytes32(0) || seal == bytes24(0)) revert InvoiceLedgerMissingField(requestId);
+        if (total == 0 || tax > total) revert InvoiceLedgerInvalidAmount(total, tax);
+        id = invoiceIdOf(seller, requestId);
+        Issuance storage issuance = _issuances[id];
+        if (issuance.number != 0) revert InvoiceLedgerDuplicateRequest(seller, requestId, issuance.number);
+        bytes18 buyerTaxId = request.buyerTaxId;
+        _issuances[id] = Issuance({number: number, seller: sellerIndex, tax: tax, buyerTaxId: buyerTaxId});
+        _records[number] = Record({seal: seal, total: uint48(total), state: State.Issued, frozenFrom: State.None});
+        emit InvoiceIssued(id, number, seller, buyerTaxId, seal, uint48(total), tax);
+    }
+
+    /// @dev Stores a new credit note under the next number; its status is set by the caller.
+    function _createCreditNote(InvoiceId id, address seller, ReversalRequest calldata request)
+        private
+        returns (CreditNoteId creditNoteId, CreditNote storage note)
+    {
+        creditNoteId = _creditNoteIdOf(seller, request.requestId);
+        note = _creditNotes[creditNoteId];
+        if (note.number != 0) revert InvoiceLedgerDuplicateRequest(seller, request.requestId, note.number);
+        note.invoice = id;
+        note.number = _nextNumber++;
+        note.total = request.total;
+        note.tax = request.tax;
+        note.reason = request.reason;
+        note.seal = request.seal;
+    }
+
+    /// @dev The one path for every change of an invoice's state: checks that the lifecycle allows
+    /// `from -> to` and writes it. Callers check the actor before and emit their event right after.
+    function _transition(InvoiceId id, Record storage record, State to) private returns (State from) {
+        from = record.state;
+        bool allowed = (_ALLOWED_TRANSITIONS >> (uint256(from) * 8 + uint256(to))) & 1 == 1;
+        if (!allowed || (from == State.Frozen && to != record.frozenFrom)) {
+            revert InvoiceLedgerInvalidTransition(id, from, to);
+        }
+        record.state = to;
+        record.frozenFrom = to == State.Frozen ? from : State.None;
+    }
+
+    /// @dev Makes a credit note effective: books the reversed amounts, moves the invoice (to `Reversed` when
+    /// nothing remains; back to `Issued` when a pending lock must be cancelled) and gives the quota back.
+    function _applyReversal(InvoiceId id, CreditNoteId creditNoteId, CreditNote storage note, address actor) private {
+        Issuance storage issuance = _issuances[id];
+        Record storage record = _records[issuance.number];
+        Custody storage custody = _custody[id];
+        custody.reversedTotal += note.total;
+        custody.reversedTax += note.tax;
+        note.status = CreditNoteStatus.Effective;
+
+        State from = record.state;
+        State to = from;
+        if (custody.reversedTotal == record.total) {
+            to = State.Reversed;
+        } else if (from == State.Locked) {
+            // The claim the enterprise was reviewing changed: it has to be submitted again.
+            to = State.Issued;
+        }
+        if (to != from) _transition(id, record, to);
+        // A pending lock is cancelled; an enterprise that reimbursed stays on record.
+        if (from == State.Locked) custody.enterprise = address(0);
+        _restoreQuota(issuance.seller, note.total);
+        emit InvoiceReversed(id, creditNoteId, actor, note.number, note.total, note.tax, note.reason, to);
+    }
+
+    /// @dev A red-letter note is negative issuance of the current period (as in practice), so it frees quota there.
+    function _restoreQuota(uint32 sellerIndex, uint48 amount) private {
+        Quota storage quota = _quotas[_registry.accountAt(sellerIndex)][block.timestamp.periodOf()];
+        quota.used = quota.used > amount ? quota.used - amount : 0;
+    }
+
+    function _requireReversible(
+        InvoiceId id,
+        Record storage record,
+        Issuance storage issuance,
+        Custody storage custody,
+        uint256 total,
+        uint256 tax
+    ) private view {
+        uint256 remainingTotal = record.total - custody.reversedTotal;
+        uint256 remainingTax = issuance.tax - custody.reversedTax;
+        if (total == 0 || tax > total) revert InvoiceLedgerInvalidAmount(total, tax);
+        // What remains must stay a consistent invoice: tax never exceeds the amount it is part of.
+        if (total > remainingTotal || tax > remainingTax || remainingTax - tax > remainingTotal - total) {
+            revert InvoiceLedgerReversalExceedsRemaining(id, total, tax, remainingTotal, remainingTax);
+        }
+    }
+
+    function _consumeQuota(address merchant, uint256 amount) private {
+        uint24 period = block.timestamp.periodOf();
+        Quota storage quota = _quotas[merchant][period];
+        uint256 available = quota.granted > quota.used ? quota.granted - quota.used : 0;
+        if (amount > available) revert InvoiceLedgerQuotaExceeded(merchant, period, amount, available);
+        quota.used += uint64(amount);
+    }
+
+    function _requireBureau() private view returns (address caller) {
+        caller = _msgSender();
+        if (!_registry.isBureau(caller)) revert InvoiceLedgerUnauthorized(caller);
+    }
+
+    function _requireMerchant() private view returns (address caller, uint32 index) {
+        caller = _msgSender();
+        IParticipantRegistry.Participant memory p = _registry.participant(caller);
+        if (p.role != IParticipantRegistry.Role.Merchant || p.status != IParticipantRegistry.Status.Active) {
+            revert InvoiceLedgerUnauthorized(caller);
+        }
+        index = p.index;
+    }
+
+    /// @dev Individuals and enterprises may hold invoices (an enterprise that buys for itself claims its own).
+    function _requireHolderRole() private view returns (address caller) {
+        caller = _msgSender();
+        if (
+            !_registry.isActive(caller, IParticipantRegistry.Role.Individual)
+                && !_registry.isActive(caller, IParticipantRegistry.Role.Enterprise)
+        ) revert InvoiceLedgerUnauthorized(caller);
+    }
+
+    function _requireLockingEnterprise(InvoiceId id)
+        private
+        view
+        returns (address caller, Record storage record, Custody storage custody)
+    {
+        caller = _msgSender();
+        if (!_registry.isActive(caller, IParticipantRegistry.Role.Enterprise)) revert InvoiceLedgerUnauthorized(caller);
+        record = _recordOf(id);
+        custody = _custody[id];
+        if (custody.enterprise != caller) revert InvoiceLedgerNotParty(id, caller);
+    }
+
+    function _requireState(InvoiceId id, Record storage record, State expected) private view {
+        if (record.state != expected) revert InvoiceLedgerInvalidTransition(id, record.state, expected);
+    }
+
+    function _pendingCreditNote(CreditNoteId id) private view returns (CreditNote storage note) {
+        note = _creditNotes[id];
+        if (note.number == 0) revert InvoiceLedgerUnknownCreditNote(id);
+        if (note.status != CreditNoteStatus.Pending) revert InvoiceLedgerCreditNoteNotPending(id, note.status);
+    }
+
+    function _issuanceOf(InvoiceId id) private view returns (Issuance storage issuance) {
+        issuance = _issuances[id];
+        if (issuance.number == 0) revert InvoiceLedgerUnknownInvoice(id);
+    }
+
+    function _recordOf(InvoiceId id) private view returns (Record storage) {
+        return _records[_issuanceOf(id).number];
+    }
+
+    function _creditNoteIdOf(address seller, bytes32 requestId) private pure returns (CreditNoteId) {
+        return CreditNoteId.wrap(keccak256(abi.encode(seller, requestId, _CREDIT_NOTE_TAG)));
+    }
+
+    function _sealOf(bytes32 commitment, address claimKey) private pure returns (bytes24) {
+        return bytes24(keccak256(abi.encode(commitment, claimKey)));
+    }
+
+    // ERC-2771: the forwarder's calls carry the signer's address, which is the actor everywhere here.
+
+    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
+        return ERC2771Context._msgSender();
+    }
+
+    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
+        return ERC2771Context._msgData();
+    }
+
+    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
+        return ERC2771Context._contextSuffixLength();
+    }
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {TaxpayerIds} from "./libraries/TaxpayerIds.sol";
+
+/// @title ParticipantRegistry
+/// @notice See {IParticipantRegistry}. The bureau's head account is the default admin of OpenZeppelin's
+/// {AccessControlDefaultAdminRules}: it appoints officers (`BUREAU_ROLE`) and hands itself over in two
+/// steps after a delay. Officers register organisations; enterprises register their employees.
+contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminRules, ERC2771Context {
+    using TaxpayerIds for bytes18;
+
+    /// @notice Role of tax-bureau officers: register, suspend and revoke participants, set quotas, freeze, pause.
+    bytes32 public constant BUREAU_ROLE = keccak256("BUREAU_ROLE");
+
+    mapping(address account => Participant) private _participants;
+    mapping(uint32 index => address account) private _accountAt;
+    mapping(bytes18 taxpayerId => address account) private _accountOf;
+    uint32 private _count;
+
+    /// @param adminDelay delay (seconds) a default-admin handover must wait before it can be accepted
+    /// @param bureau the bureau's head account: default admin and first officer
+    /// @param trustedForwarder the ERC-2771 forwarder that relays requests parties signed themselves
+    constructor(uint48 adminDelay, address bureau, address trustedForwarder)
+        AccessControlDefaultAdminRules(adminDelay, bureau)
+        ERC2771Context(trustedForwarder)
+    {
+        _grantRole(BUREAU_ROLE, bureau);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function registerMerchant(address account, bytes18 taxpayerId) external onlyRole(BUREAU_ROLE) {
+        _registerOrganisation(account, Role.Merchant, taxpayerId);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function registerEnterprise(address account, bytes18 taxpayerId) external onlyRole(BUREAU_ROLE) {
+        _registerOrganisation(account, Role.Enterprise, taxpayerId);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function registerIndividual(address account) external {
+        address caller = _msgSender();
+        if (!hasRole(BUREAU_ROLE, caller) && !isActive(caller, Role.Enterprise)) {
+            revert ParticipantRegistryUnauthorized(caller);
+        }
+        _register(account, Role.Individual, bytes18(0), caller);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function suspend(address account) external {
+        _changeStatus(account, Status.Active, Status.Suspended);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function reinstate(address account) external {
+        _changeStatus(account, Status.Suspended, Status.Active);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function revoke(address account) external {
+        Participant storage p = _participants[account];
+        Status from = p.status;
+        // Revocation is final, from active or suspended alike.
+        _changeStatus(account, from == Status.Suspended ? Status.Suspended : Status.Active, Status.Revoked);
+        if (p.taxpayerId != bytes18(0)) delete _accountOf[p.taxpayerId];
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function participant(address account) external view returns (Participant memory) {
+        return _participants[account];
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function accountAt(uint32 index) external view returns (address) {
+        return _accountAt[index];
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function accountOf(bytes18 taxpayerId) external view returns (address) {
+        return _accountOf[taxpayerId];
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function isBureau(address account) external view returns (bool) {
+        return hasRole(BUREAU_ROLE, account);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function isRegistered(address account) external view returns (bool) {
+        return hasRole(BUREAU_ROLE, account) || _participants[account].status == Status.Active;
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function isActive(address account, Role role) public view returns (bool) {
+        Participant storage p = _participants[account];
+        return p.role == role && p.status == Status.Active;
+    }
+
+    function _registerOrganisation(address account, Role role, bytes18 taxpayerId) private {
+        if (!taxpayerId.isValid()) revert ParticipantRegistryInvalidTaxpayerId(taxpayerId);
+        address holder = _accountOf[taxpayerId];
+        if (holder != address(0)) revert ParticipantRegistryTaxpayerIdTaken(taxpayerId, holder);
+        _accountOf[taxpayerId] = account;
+        _register(account, role, taxpayerId, _msgSender());
+    }
+
+    function _register(address account, Role role, bytes18 taxpayerId, address registrar) private {
+        if (account == address(0)) revert ParticipantRegistryZeroAccount();
+        Participant storage p = _participants[account];
+        if (p.role != Role.None) revert ParticipantRegistryAlreadyRegistered(account, p.role);
+        uint32 index = ++_count;
+        _participants[account] = Participant({
+            role: role, status: Status.Active, taxpayerId: taxpayerId, index: index, registrar: registrar
+        });
+        _accountAt[index] = account;
+        emit ParticipantRegistered(account, role, taxpayerId, index, registrar);
+    }
+
+    /// @dev The one path for status changes: checks the actor's authority and the expected current status.
+    function _changeStatus(address account, Status from, Status to) private {
+        address caller = _msgSender();
+        Participant storage p = _participants[account];
+        if (p.role == Role.None) revert ParticipantRegistryNotRegistered(account);
+        bool isRegistrar = p.role == Role.Individual && p.registrar == caller && isActive(caller, Role.Enterprise);
+        if (!hasRole(BUREAU_ROLE, caller) && !isRegistrar) revert ParticipantRegistryUnauthorized(caller);
+        if (p.status != from) revert ParticipantRegistryInvalidStatusChange(account, p.status, to);
+        p.status = to;
+        emit ParticipantStatusChanged(account, from, to, caller);
+    }
+
+    // ERC-2771: the forwarder's calls carry the signer's address, which is the actor everywhere here.
+
+    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
+        return ERC2771Context._msgSender();
+    }
+
+    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
+        return ERC2771Context._msgData();
+    }
+
+    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
+        return ERC2771Context._contextSuffixLength();
+    }
+}
