@@ -61,8 +61,8 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
     bytes32 private constant _CREDIT_NOTE_TAG = "credit-note";
     bytes32 private constant _CHECK_CODE_TAG = "check-code";
 
-    /// @dev The lifecycle as a bitmap: bit `from * 8 + to` is set when `from -> to` is allowed.
-    /// Leaving `Frozen` is further restricted to the state it was frozen in.
+    /// @dev The lifecycle as a bitmap: bit `from * 8 + to` is set when `from -> to` is allowed. Nothing leaves
+    /// `Frozen` through it: only {unfreeze} does, and only back to the state the invoice was frozen in.
     uint256 private constant _ALLOWED_TRANSITIONS = (1 << (uint256(State.Issued) * 8 + uint256(State.Locked)))
         | (1 << (uint256(State.Locked) * 8 + uint256(State.Issued)))
         | (1 << (uint256(State.Locked) * 8 + uint256(State.Reimbursed)))
@@ -75,12 +75,7 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
         | (1 << (uint256(State.Locked) * 8 + uint256(State.Frozen)))
         | (1 << (uint256(State.Reimbursed) * 8 + uint256(State.Frozen)))
         | (1 << (uint256(State.Filed) * 8 + uint256(State.Frozen)))
-        | (1 << (uint256(State.Reversed) * 8 + uint256(State.Frozen)))
-        | (1 << (uint256(State.Frozen) * 8 + uint256(State.Issued)))
-        | (1 << (uint256(State.Frozen) * 8 + uint256(State.Locked)))
-        | (1 << (uint256(State.Frozen) * 8 + uint256(State.Reimbursed)))
-        | (1 << (uint256(State.Frozen) * 8 + uint256(State.Filed)))
-        | (1 << (uint256(State.Frozen) * 8 + uint256(State.Reversed)));
+        | (1 << (uint256(State.Reversed) * 8 + uint256(State.Frozen)));
 
     IParticipantRegistry private immutable _registry;
 
@@ -127,7 +122,7 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
         address caller = _requireBureau();
         Record storage record = _recordOf(id);
         State to = record.frozenFrom;
-        _transition(id, record, to);
+        _thaw(id, record);
         emit InvoiceUnfrozen(id, caller, to);
     }
 
@@ -445,16 +440,23 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
         note.seal = request.seal;
     }
 
-    /// @dev The one path for every change of an invoice's state: checks that the lifecycle allows
+    /// @dev The one path for every change of an invoice's state but unfreezing: checks that the lifecycle allows
     /// `from -> to` and writes it. Callers check the actor before and emit their event right after.
     function _transition(InvoiceId id, Record storage record, State to) private returns (State from) {
         from = record.state;
-        bool allowed = (_ALLOWED_TRANSITIONS >> (uint256(from) * 8 + uint256(to))) & 1 == 1;
-        if (!allowed || (from == State.Frozen && to != record.frozenFrom)) {
+        if ((_ALLOWED_TRANSITIONS >> (uint256(from) * 8 + uint256(to))) & 1 == 0) {
             revert InvoiceLedgerInvalidTransition(id, from, to);
         }
         record.state = to;
-        record.frozenFrom = to == State.Frozen ? from : State.None;
+        if (to == State.Frozen) record.frozenFrom = from;
+    }
+
+    /// @dev The bureau's way out of `Frozen`, back to the state the invoice was frozen in; kept apart from
+    /// {_transition} so that no ordinary step (e.g. `reimburse` of a frozen reimbursed invoice) can thaw it.
+    function _thaw(InvoiceId id, Record storage record) private {
+        if (record.state != State.Frozen) revert InvoiceLedgerInvalidTransition(id, record.state, State.None);
+        record.state = record.frozenFrom;
+        record.frozenFrom = State.None;
     }
 
     /// @dev Makes a credit note effective: books the reversed amounts, moves the invoice (to `Reversed` when
