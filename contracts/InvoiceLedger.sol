@@ -180,22 +180,18 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
         Custody storage custody = _custody[id];
         if (custody.reversalPending) revert InvoiceLedgerReversalPending(id);
         Record storage record = _records[issuance.number];
+        bool immediate = _takesEffectAtOnce(id, record.state);
         _requireReversible(id, record, issuance, custody, request.total, request.tax);
 
         CreditNote storage note;
         (creditNoteId, note) = _createCreditNote(id, seller, request);
         number = note.number;
-
-        State state = record.state;
-        if (state == State.Issued || state == State.Locked) {
+        if (immediate) {
             _applyReversal(id, creditNoteId, note, seller);
-        } else if (state == State.Reimbursed || state == State.Filed) {
-            // The buyer has booked it: the credit note waits for the enterprise's confirmation.
+        } else {
             note.status = CreditNoteStatus.Pending;
             custody.reversalPending = true;
             emit ReversalRequested(id, creditNoteId, seller, number, note.seal, note.total, note.tax, note.reason);
-        } else {
-            revert InvoiceLedgerInvalidTransition(id, state, State.Reversed);
         }
     }
 
@@ -488,6 +484,14 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
     function _restoreQuota(uint32 sellerIndex, uint48 amount) private {
         Quota storage quota = _quotas[_registry.accountAt(sellerIndex)][block.timestamp.periodOf()];
         quota.used = quota.used > amount ? quota.used - amount : 0;
+    }
+
+    /// @dev Whether a reversal from `state` takes effect at once; once the buyer has booked the invoice
+    /// (reimbursed or filed) it waits for the enterprise's confirmation. Other states cannot be reversed.
+    function _takesEffectAtOnce(InvoiceId id, State state) private pure returns (bool) {
+        if (state == State.Issued || state == State.Locked) return true;
+        if (state == State.Reimbursed || state == State.Filed) return false;
+        revert InvoiceLedgerInvalidTransition(id, state, State.Reversed);
     }
 
     function _requireReversible(
