@@ -79,11 +79,11 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
 
     IParticipantRegistry private immutable _registry;
 
-    mapping(uint40 number => Record) private _records;
-    mapping(InvoiceId id => Issuance) private _issuances;
-    mapping(InvoiceId id => Custody) private _custody;
-    mapping(CreditNoteId id => CreditNote) private _creditNotes;
-    mapping(address merchant => mapping(uint24 period => Quota)) private _quotas;
+    mapping(uint40 number => Record record) private _records;
+    mapping(InvoiceId id => Issuance issuance) private _issuances;
+    mapping(InvoiceId id => Custody custody) private _custody;
+    mapping(CreditNoteId id => CreditNote note) private _creditNotes;
+    mapping(address merchant => mapping(uint24 period => Quota quota)) private _quotas;
     /// @dev Invoices and credit notes share one gapless sequence of numbers, starting at 1.
     uint40 private _nextNumber = 1;
 

@@ -18,7 +18,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
     /// @notice Role of tax-bureau officers: register, suspend and revoke participants, set quotas, freeze, pause.
     bytes32 public constant BUREAU_ROLE = keccak256("BUREAU_ROLE");
 
-    mapping(address account => Participant) private _participants;
+    mapping(address account => Participant participant) private _participants;
     mapping(uint32 index => address account) private _accountAt;
     mapping(bytes18 taxpayerId => address account) private _accountOf;
     uint32 private _count;

@@ -249,7 +249,7 @@ interface IInvoiceLedger {
     /// the merchant's quota of the current period.
     function reverse(InvoiceId id, ReversalRequest calldata request)
         external
-        returns (CreditNoteId creditNote, uint40 number);
+        returns (CreditNoteId creditNoteId, uint40 number);
 
     /// @notice The enterprise that reimbursed the invoice confirms a pending credit note. Emits {InvoiceReversed}.
     function confirmReversal(CreditNoteId creditNote) external;

@@ -138,10 +138,29 @@ describe("InvoiceLedger issuance", () => {
     const f = await loadFixture(deployLedgerFixture);
     const invoice = await issueInvoice(f.ledger, f.merchantA);
     await expect(f.ledger.connect(f.merchantA).pause()).to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerUnauthorized");
-    await f.ledger.connect(f.officer).pause();
-    await expect(f.ledger.connect(f.merchantA).issue(prepareInvoice().request)).to.be.revertedWithCustomError(f.ledger, "EnforcedPause");
-    await expect(f.ledger.connect(f.officer).freeze(invoice.id, ethers.ZeroHash)).to.be.revertedWithCustomError(f.ledger, "EnforcedPause");
-    await expect(f.ledger.connect(f.officer).setQuota(f.merchantA.address, f.period, 1n)).to.be.revertedWithCustomError(f.ledger, "EnforcedPause");
+    await expect(f.ledger.connect(f.officer).pause()).to.emit(f.ledger, "Paused").withArgs(f.officer.address);
+    const id = invoice.id;
+    const note = ethers.hexlify(ethers.randomBytes(32));
+    const writes: [typeof f.officer, string, unknown[]][] = [
+      [f.officer, "setQuota", [f.merchantA.address, f.period, 1n]],
+      [f.officer, "freeze", [id, ethers.ZeroHash]],
+      [f.officer, "unfreeze", [id]],
+      [f.merchantA, "issue", [prepareInvoice().request]],
+      [f.merchantA, "issueBatch", [[prepareInvoice().request]]],
+      [f.merchantA, "reverse", [id, { requestId: ethers.ZeroHash, seal: ethers.ZeroHash.slice(0, 50), total: 1n, tax: 0n, reason: 0 }]],
+      [f.employee1, "claim", [id, ethers.ZeroHash, "0x"]],
+      [f.employee1, "transfer", [id, f.employee2.address]],
+      [f.employee1, "submit", [id, f.enterpriseA.address]],
+      [f.enterpriseA, "reject", [id, ethers.ZeroHash]],
+      [f.enterpriseA, "reimburse", [id]],
+      [f.enterpriseA, "file", [id, f.period]],
+      [f.enterpriseA, "confirmReversal", [note]],
+      [f.enterpriseA, "cancelReversal", [note]],
+    ];
+    for (const [who, method, args] of writes) {
+      const send = (f.ledger.connect(who) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!;
+      await expect(send(...args), method).to.be.revertedWithCustomError(f.ledger, "EnforcedPause");
+    }
     await expect(f.ledger.connect(f.enterpriseA).unpause()).to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerUnauthorized");
     await f.ledger.connect(f.officer).unpause();
     await expect(f.ledger.connect(f.merchantA).issue(prepareInvoice().request)).to.emit(f.ledger, "InvoiceIssued");

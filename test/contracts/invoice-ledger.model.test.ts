@@ -97,7 +97,7 @@ describe("InvoiceLedger against a model of the lifecycle", () => {
             if (actual.ok) chainInvoices.push({ id: await f.ledger.invoiceIdOf(signers[who].address, prepared.request.requestId), commitment: prepared.commitment, claimKey: prepared.claimKey });
             return [expected, actual];
           }
-          if (op.kind === "confirm" || op.kind === "cancel") {
+          if ("n" in op) {
             if (model.notes.length === 0) return undefined;
             const n = recent(op.n, model.notes.length);
             const inv = model.invoices[model.notes[n]!.invoice]!;

@@ -54,6 +54,10 @@ describe("InvoiceLedger red-letter reversal", () => {
       .to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerReversalExceedsRemaining").withArgs(invoice.id, 520n, 0n, 565n, 65n);
     await expect(f.ledger.connect(f.merchantA).reverse(invoice.id, prepareReversal({ total: 0n, tax: 0n })))
       .to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerInvalidAmount").withArgs(0n, 0n);
+    await expect(f.ledger.connect(f.merchantA).reverse(invoice.id, prepareReversal({ total: 10n, tax: 11n })))
+      .to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerInvalidAmount").withArgs(10n, 11n);
+    await expect(f.ledger.connect(f.merchantA).reverse(invoice.id, prepareReversal({ total: 100n, tax: 66n })))
+      .to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerReversalExceedsRemaining").withArgs(invoice.id, 100n, 66n, 565n, 65n);
     await f.ledger.connect(f.merchantA).reverse(invoice.id, prepareReversal({ total: 565n, tax: 65n }));
     stored = await f.ledger.invoice(invoice.id);
     expect([stored.state, stored.reversedTotal, stored.reversedTax]).to.deep.equal([State.Reversed, 1_130n, 130n]);
@@ -150,6 +154,9 @@ describe("InvoiceLedger red-letter reversal", () => {
     const noSeal = { ...prepareReversal({ total: 1n, tax: 0n }), seal: ethers.ZeroHash.slice(0, 50) };
     await expect(f.ledger.connect(f.merchantA).reverse(invoice.id, noSeal))
       .to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerMissingField").withArgs(noSeal.requestId);
+    const noRequestId = prepareReversal({ total: 1n, tax: 0n, requestId: ethers.ZeroHash });
+    await expect(f.ledger.connect(f.merchantA).reverse(invoice.id, noRequestId))
+      .to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerMissingField").withArgs(ethers.ZeroHash);
     const unknown = ethers.hexlify(ethers.randomBytes(32));
     await expect(f.ledger.creditNote(unknown)).to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerUnknownCreditNote").withArgs(unknown);
     await expect(f.ledger.connect(f.enterpriseA).confirmReversal(unknown)).to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerUnknownCreditNote");

@@ -56,7 +56,7 @@ describe("Libraries", () => {
     });
 
     it("agrees with the API's check on arbitrary 18-byte strings, valid or not", async () => {
-      const printable = fc.string({ unit: fc.constantFrom(..."0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZa:@[`"), minLength: 18, maxLength: 18 });
+      const printable = fc.string({ unit: fc.constantFrom(..."0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZa:@[`- /"), minLength: 18, maxLength: 18 });
       const nearlyValid = code.chain((first17) =>
         fc.constantFrom(...TAXPAYER_ID_ALPHABET).map((last) => first17 + last),
       );

@@ -59,6 +59,8 @@ describe("ParticipantRegistry", () => {
     for (const who of [f.merchantA, f.enterpriseA, f.employee1, f.stranger]) {
       await expect(f.registry.connect(who).registerMerchant(f.stranger.address, fresh))
         .to.be.revertedWithCustomError(f.registry, "AccessControlUnauthorizedAccount");
+      await expect(f.registry.connect(who).registerEnterprise(f.stranger.address, fresh))
+        .to.be.revertedWithCustomError(f.registry, "AccessControlUnauthorizedAccount");
     }
     for (const who of [f.merchantA, f.employee1, f.stranger]) {
       await expect(f.registry.connect(who).registerIndividual(f.stranger.address))

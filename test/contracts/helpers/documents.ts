@@ -1,7 +1,7 @@
 import { ethers } from "hardhat";
 import type { BaseWallet } from "ethers";
 
-import type { IInvoiceLedger } from "../../../typechain-types";
+import type { IInvoiceLedger, InvoiceLedger } from "../../../typechain-types";
 
 /**
  * What a merchant's system prepares for one invoice, as the contracts see it: the salted document
@@ -46,7 +46,7 @@ export function prepareReversal(options: { total: bigint; tax: bigint; reason?: 
 }
 
 /** The claim key's EIP-712 signature that lets `claimant` claim invoice `id`; the domain is read from the contract. */
-export async function signClaim(ledger: IInvoiceLedger & { eip712Domain(): Promise<[string, string, string, bigint, string, string, bigint[]]> }, id: string, claimant: string, claimKey: BaseWallet): Promise<string> {
+export async function signClaim(ledger: InvoiceLedger, id: string, claimant: string, claimKey: BaseWallet): Promise<string> {
   const [, name, version, chainId, verifyingContract] = await ledger.eip712Domain();
   return claimKey.signTypedData(
     { name, version, chainId, verifyingContract },
