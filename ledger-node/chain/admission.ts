@@ -1,0 +1,58 @@
+import { Interface, Transaction, getAddress } from "ethers";
+
+import { InvalidRequestError, SenderNotRegisteredError } from "../errors";
+import type { EvmEngine } from "./evm-engine";
+
+const REGISTRY = new Interface(["function isRegistered(address account) view returns (bool)"]);
+
+/**
+ * The first gate: a raw transaction is admitted only from the authority (the bureau's genesis account)
+ * or from an account that the on-chain participant registry knows. The contracts check roles again.
+ * Answers are cached until the next block, since only a block can change the registry.
+ */
+export class Admission {
+  private registry: string | undefined;
+  private cache = new Map<string, boolean>();
+
+  constructor(private readonly engine: EvmEngine, private readonly chainId: number, private readonly authority: string) {}
+
+  useRegistry(address: string): void {
+    this.registry = getAddress(address);
+    this.cache.clear();
+  }
+
+  /** Forgets cached answers; called after every sealed block. */
+  blockSealed(): void {
+    this.cache.clear();
+  }
+
+  /** Parses and admits a raw transaction, returning its sender and hash, or throws a typed error. */
+  async admit(raw: string): Promise<{ from: string; hash: string }> {
+    let tx: Transaction;
+    try {
+      tx = Transaction.from(raw);
+    } catch (error) {
+      throw new InvalidRequestError("not a signed Ethereum transaction", {}, { cause: error });
+    }
+    const { from, hash } = tx;
+    if (from === null || hash === null) throw new InvalidRequestError("the transaction is not signed");
+    if (tx.chainId !== BigInt(this.chainId)) {
+      throw new InvalidRequestError(`the transaction is for chain ${tx.chainId}, this ledger is chain ${this.chainId}`, { chainId: tx.chainId.toString() });
+    }
+    if (from !== this.authority && !(await this.isRegistered(from))) {
+      throw new SenderNotRegisteredError(`sender ${from} is not a registered participant of this ledger`, { sender: from });
+    }
+    return { from, hash };
+  }
+
+  private async isRegistered(account: string): Promise<boolean> {
+    if (this.registry === undefined) return false;
+    const cached = this.cache.get(account);
+    if (cached !== undefined) return cached;
+    const data = REGISTRY.encodeFunctionData("isRegistered", [account]);
+    const result = await this.engine.request<string>("eth_call", [{ to: this.registry, data }, "latest"]);
+    const registered = REGISTRY.decodeFunctionResult("isRegistered", result)[0] as boolean;
+    this.cache.set(account, registered);
+    return registered;
+  }
+}

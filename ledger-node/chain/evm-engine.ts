@@ -1,0 +1,52 @@
+import { createHardhatNetworkProvider } from "hardhat/internal/hardhat-network/provider/provider";
+
+import type { LedgerNodeConfig } from "../config";
+
+/** A JSON-RPC request handler: the EVM's own methods, in process. */
+export interface EvmEngine {
+  request<T = unknown>(method: string, params?: unknown[]): Promise<T>;
+}
+
+/** The block fields the node reads back after sealing. */
+export interface EngineBlock {
+  number: string;
+  hash: string;
+  parentHash: string;
+  timestamp: string;
+  transactions: string[];
+}
+
+/**
+ * The EVM: Hardhat's EDR (Rust), in process, with Cancun rules, automatic mining off (the node seals),
+ * a zero base fee (gas is metered, not charged: only registered accounts can send), and a fixed genesis
+ * time, so that re-executing the journal rebuilds bit-identical blocks. EDR and Hardhat are pinned in
+ * package-lock.json for the same reason.
+ */
+export async function createEvmEngine(config: Pick<LedgerNodeConfig, "chainId" | "blockGasLimit" | "genesisTime">): Promise<EvmEngine> {
+  const provider = await createHardhatNetworkProvider(
+    {
+      chainId: config.chainId,
+      networkId: config.chainId,
+      hardfork: "cancun",
+      blockGasLimit: config.blockGasLimit,
+      initialBaseFeePerGas: 0,
+      minGasPrice: 0n,
+      throwOnTransactionFailures: false,
+      throwOnCallFailures: false,
+      automine: false,
+      intervalMining: 0,
+      mempoolOrder: "fifo",
+      chains: new Map(),
+      genesisAccounts: [],
+      allowUnlimitedContractSize: false,
+      allowBlocksWithSameTimestamp: true,
+      initialDate: new Date(config.genesisTime * 1000),
+      enableTransientStorage: false,
+      enableRip7212: false,
+    },
+    { enabled: false },
+  );
+  return {
+    request: async <T>(method: string, params: unknown[] = []) => (await provider.request({ method, params })) as T,
+  };
+}

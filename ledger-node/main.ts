@@ -1,0 +1,53 @@
+/**
+ * `npm run node`: the permissioned ledger chain on 127.0.0.1:8545, data under ./data/chain.
+ * Owns the process: signals, graceful shutdown, exit codes.
+ */
+import { Command } from "commander";
+
+import { resolveConfig } from "./config";
+import { LedgerNodeError } from "./errors";
+import { startLedgerNode } from "./ledger-node";
+import { createLogger } from "./logger";
+
+const program = new Command()
+  .name("ledger-node")
+  .description("the e-invoice ledger's permissioned EVM chain")
+  .option("--data-dir <dir>", "where the chain and the authority key live")
+  .option("--host <host>", "address to listen on")
+  .option("--port <port>", "JSON-RPC port", (v) => Number(v))
+  .option("--block-window-ms <ms>", "how long a block collects transactions", (v) => Number(v))
+  .parse();
+
+const options = program.opts<{ dataDir?: string; host?: string; port?: number; blockWindowMs?: number }>();
+const logger = createLogger("ledger-node");
+
+async function main(): Promise<void> {
+  const config = resolveConfig(options);
+  const node = await startLedgerNode({ config, logger });
+  // One machine-readable line that a parent process (npm start, tests) waits for.
+  logger.info({ event: "ready", url: node.url, chainId: node.chainId, authority: node.authority, contracts: node.deployment }, "ready");
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    node.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "stop failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof LedgerNodeError) {
+    logger.fatal({ code: error.code, details: error.details }, error.message);
+    process.exit(error.code === "STORE_CORRUPTED" ? 3 : 2);
+  }
+  logger.fatal({ err: error }, "the ledger node could not start");
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import { LedgerNodeError } from "../errors";
+
+/** A JSON-RPC 2.0 error object. Our own errors carry their stable code in `data.code`. */
+export interface RpcErrorObject {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
+export const RPC = {
+  PARSE_ERROR: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,
+  INTERNAL: -32603,
+  UNAUTHORIZED: -32001,
+  TRANSACTION_REJECTED: -32003,
+  UNAVAILABLE: -32005,
+} as const;
+
+export class RpcError extends Error {
+  constructor(readonly rpcCode: number, message: string, readonly data?: unknown) {
+    super(message);
+  }
+}
+
+const CODES_OF_OURS: Record<string, number> = {
+  SENDER_NOT_REGISTERED: RPC.TRANSACTION_REJECTED,
+  INVALID_REQUEST: RPC.INVALID_PARAMS,
+  NODE_UNAVAILABLE: RPC.UNAVAILABLE,
+};
+
+/** Maps anything thrown while answering to a JSON-RPC error: ours by code, the EVM's as it gave them. */
+export function toRpcError(error: unknown): RpcErrorObject {
+  if (error instanceof RpcError) return { code: error.rpcCode, message: error.message, ...(error.data === undefined ? {} : { data: error.data }) };
+  if (error instanceof LedgerNodeError) {
+    return { code: CODES_OF_OURS[error.code] ?? RPC.INTERNAL, message: error.message, data: { code: error.code, ...error.details } };
+  }
+  const evm = error as { code?: unknown; message?: unknown; data?: unknown };
+  if (typeof evm.code === "number" && typeof evm.message === "string") {
+    return { code: evm.code, message: evm.message, ...(evm.data === undefined ? {} : { data: evm.data }) };
+  }
+  return { code: RPC.INTERNAL, message: "internal error" };
+}
