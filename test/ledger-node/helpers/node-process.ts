@@ -34,7 +34,7 @@ export function freshDataDir(): string {
 export function startNodeProcess(dataDir: string, env: Record<string, string> = {}): Promise<NodeProcess> {
   const child = spawn(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", "ledger-node/main.ts", "--data-dir", dataDir, "--port", "0", "--block-window-ms", "2"],
+    ["-r", "ts-node/register/transpile-only", "ledger-node/main.ts", "--data-dir", dataDir, "--block-window-ms", "2", ...(env.LEDGER_RPC_PORT ? [] : ["--port", "0"])],
     { env: { ...process.env, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   const logs: Record<string, unknown>[] = [];
