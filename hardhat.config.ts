@@ -36,6 +36,14 @@ const config: HardhatUserConfig = {
   },
   networks: {
     hardhat: { hardfork: "cancun" },
+    // The embedded ledger node (`npm start`), or any node of a consortium: `npx hardhat <task> --network ledger`.
+    ledger: {
+      url: process.env.LEDGER_RPC_URL ?? "http://127.0.0.1:8545",
+      // The ledger's fixed gas price is zero (gas is metered, not charged); accounts hold no ether.
+      gasPrice: 0,
+      accounts: process.env.LEDGER_ACCOUNT_KEY ? [process.env.LEDGER_ACCOUNT_KEY] : [],
+      ...(process.env.LEDGER_RPC_TOKEN ? { httpHeaders: { authorization: `Bearer ${process.env.LEDGER_RPC_TOKEN}` } } : {}),
+    },
   },
   paths: {
     sources: "./contracts",

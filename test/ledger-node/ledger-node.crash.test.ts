@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 
 import { connect, registerMerchant } from "./helpers/clients";
-import { freshDataDir, startNodeProcess, type NodeProcess } from "./helpers/node-process";
+import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
 
 /** Rounds of kill -9 in `npm test`; the full run takes more: LEDGER_CRASH_ROUNDS=20 npm test. */
 const ROUNDS = Number(process.env.LEDGER_CRASH_ROUNDS ?? 4);

@@ -8,7 +8,7 @@ import { privateKeyToAccount } from "viem/accounts";
 
 import { prepareInvoice } from "../contracts/helpers/documents";
 import { connect, issueSome, registerMerchant, rpc } from "./helpers/clients";
-import { freshDataDir, startNodeProcess, type ExitedEarly, type NodeProcess } from "./helpers/node-process";
+import { freshDataDir, startNodeProcess, type ExitedEarly, type NodeProcess } from "../../scripts/lib/node-process";
 
 describe("ledger-node (the real process)", function () {
   this.timeout(180_000);

@@ -6,7 +6,7 @@ import { JsonRpcProvider, NonceManager, Wallet, ethers } from "ethers";
 import { withCheckCharacter } from "../../../api/domain/taxpayer-id";
 import { InvoiceLedger__factory, ParticipantRegistry__factory } from "../../../typechain-types";
 import { prepareInvoice, taxpayerIdBytes } from "../../contracts/helpers/documents";
-import type { NodeProcess } from "./node-process";
+import type { NodeProcess } from "../../../scripts/lib/node-process";
 
 /** ethers clients of a running node: the bureau (its authority key) and typed contracts. */
 export function connect(node: NodeProcess, dataDir: string) {

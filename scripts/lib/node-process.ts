@@ -26,15 +26,18 @@ export interface ExitedEarly {
   logs: Record<string, unknown>[];
 }
 
+const readyTimeoutMs = Number(process.env.LEDGER_READY_TIMEOUT_MS ?? 600_000);
+
 export function freshDataDir(): string {
   return mkdtempSync(join(tmpdir(), "ledger-node-test-"));
 }
 
-/** Starts the real node process the way `npm run node` does, and waits for its ready line. */
-export function startNodeProcess(dataDir: string, env: Record<string, string> = {}): Promise<NodeProcess> {
+/** Starts the real node process the way `npm run node` does (tests and benchmarks), and waits for its ready line. */
+export function startNodeProcess(dataDir: string, env: Record<string, string> = {}, blockWindowMs = 2): Promise<NodeProcess> {
   const child = spawn(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", "ledger-node/main.ts", "--data-dir", dataDir, "--block-window-ms", "2", ...(env.LEDGER_RPC_PORT ? [] : ["--port", "0"])],
+    // LEDGER_NODE_ARGS: extra Node.js flags for the node process, e.g. "--cpu-prof" to profile it.
+    [...(process.env.LEDGER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "-r", "ts-node/register/transpile-only", "ledger-node/main.ts", "--data-dir", dataDir, "--block-window-ms", String(blockWindowMs), ...(env.LEDGER_RPC_PORT ? [] : ["--port", "0"])],
     { env: { ...process.env, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] },
   );
   const logs: Record<string, unknown>[] = [];
@@ -42,8 +45,8 @@ export function startNodeProcess(dataDir: string, env: Record<string, string> = 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`the node did not become ready within 60 s: ${JSON.stringify(logs.slice(-5))}`));
-    }, 60_000);
+      reject(new Error(`the node did not become ready within ${readyTimeoutMs / 1000} s: ${JSON.stringify(logs.slice(-5))}`));
+    }, readyTimeoutMs);
     createInterface({ input: child.stdout! }).on("line", (line) => {
       let entry: Record<string, unknown>;
       try {
