@@ -3,6 +3,7 @@ import { join } from "node:path";
 
 import { Level } from "level";
 
+import type { LedgerDeployment } from "../../scripts/deploy/deploy-ledger";
 import { BLOCK_RANGE, DEPLOYMENT_KEY, HEAD_KEY, META_KEY, blockKey, blockNumberOf } from "./keys";
 
 /** What identifies a chain; written once, at genesis. */
@@ -33,14 +34,8 @@ export interface StoredHead {
   hash: string;
 }
 
-export interface Deployment {
-  chainId: number;
-  forwarder: string;
-  registry: string;
-  ledger: string;
-  deployer: string;
-  blockNumber: number;
-}
+/** The contracts the node deployed at its first start (the record `deployLedger` returns). */
+export type Deployment = LedgerDeployment;
 
 type Value = ChainMeta | StoredBlock | StoredHead | Deployment;
 
