@@ -4,6 +4,7 @@
  */
 import { Command } from "commander";
 
+import { authorityKeyFile } from "./authority-key";
 import { resolveConfig } from "./config";
 import { LedgerNodeError } from "./errors";
 import { startLedgerNode } from "./ledger-node";
@@ -26,6 +27,18 @@ async function main(): Promise<void> {
   const node = await startLedgerNode({ config, logger });
   // One machine-readable line that a parent process (npm start, tests) waits for.
   logger.info({ event: "ready", url: node.url, chainId: node.chainId, authority: node.authority, contracts: node.deployment }, "ready");
+  // For the person at the terminal; stdout stays one JSON object per line for machines.
+  process.stderr.write(
+    [
+      "",
+      `ledger node ready: JSON-RPC at ${node.url} (chain id ${node.chainId})`,
+      `  contracts   registry ${node.deployment.registry}  ledger ${node.deployment.ledger}  forwarder ${node.deployment.forwarder}`,
+      `  bureau      ${node.authority}, key in ${config.authorityKey === undefined ? authorityKeyFile(config.dataDir) : "LEDGER_AUTHORITY_KEY"}`,
+      `  health      ${node.url}/health    metrics ${node.url}/metrics`,
+      "  stop with Ctrl-C; everything acknowledged is on disk",
+      "",
+    ].join("\n"),
+  );
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
