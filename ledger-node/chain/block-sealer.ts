@@ -1,4 +1,4 @@
-import { keccak256, type SigningKey } from "ethers";
+import type { SigningKey } from "ethers";
 import type { Logger } from "pino";
 
 import type { ChainStore, StoredBlock } from "../store/chain-store";
@@ -45,10 +45,12 @@ export class BlockSealer {
     return this.pool.size;
   }
 
-  /** Puts an admitted transaction in the pool; EVM-level refusals (nonce, gas) are thrown to the client. */
-  async submit(raw: string): Promise<string> {
+  /**
+   * Puts an admitted transaction (with the hash admission computed) in the pool; EVM-level refusals (nonce,
+   * gas) are thrown to the client.
+   */
+  async submit(raw: string, hash: string): Promise<string> {
     // Known before the pool sees it, so that a block sealed meanwhile can always find its bytes.
-    const hash = keccak256(raw);
     this.pool.set(hash, raw);
     try {
       await this.engine.request("eth_sendRawTransaction", [raw]);

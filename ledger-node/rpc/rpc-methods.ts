@@ -36,13 +36,14 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
     case "eth_sendRawTransaction": {
       const raw = params[0];
       if (typeof raw !== "string" || !/^0x[0-9a-fA-F]+$/.test(raw)) throw new RpcError(RPC.INVALID_PARAMS, "expected one hex-encoded signed transaction");
+      let admitted: { hash: string };
       try {
-        await ctx.admission.admit(raw);
+        admitted = await ctx.admission.admit(raw);
       } catch (error) {
         if (error instanceof LedgerNodeError) ctx.onRefused(error.code);
         throw error;
       }
-      return ctx.sealer.submit(raw);
+      return ctx.sealer.submit(raw, admitted.hash);
     }
     // A fixed price of zero: gas is metered and bounded per block, but not charged; only registered accounts send.
     case "eth_gasPrice":
