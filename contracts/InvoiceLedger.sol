@@ -219,13 +219,7 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
         _requireState(id, record, State.Issued);
         Custody storage custody = _custody[id];
         if (custody.holder != caller) revert InvoiceLedgerNotParty(id, caller);
-        if (
-            to == caller
-                || !(
-                    _registry.isActive(to, IParticipantRegistry.Role.Individual)
-                        || _registry.isActive(to, IParticipantRegistry.Role.Enterprise)
-                )
-        ) revert InvoiceLedgerInvalidRecipient(id, to);
+        if (to == caller || !_mayHold(to)) revert InvoiceLedgerInvalidRecipient(id, to);
         custody.holder = to;
         emit InvoiceTransferred(id, caller, to);
     }
@@ -533,13 +527,15 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
         index = p.index;
     }
 
-    /// @dev Individuals and enterprises may hold invoices (an enterprise that buys for itself claims its own).
     function _requireHolderRole() private view returns (address caller) {
         caller = _msgSender();
-        if (
-            !_registry.isActive(caller, IParticipantRegistry.Role.Individual)
-                && !_registry.isActive(caller, IParticipantRegistry.Role.Enterprise)
-        ) revert InvoiceLedgerUnauthorized(caller);
+        if (!_mayHold(caller)) revert InvoiceLedgerUnauthorized(caller);
+    }
+
+    /// @dev Active individuals and enterprises may hold invoices (an enterprise that buys for itself claims its own).
+    function _mayHold(address account) private view returns (bool) {
+        return _registry.isActive(account, IParticipantRegistry.Role.Individual)
+            || _registry.isActive(account, IParticipantRegistry.Role.Enterprise);
     }
 
     function _requireLockingEnterprise(InvoiceId id)

@@ -36,6 +36,7 @@ program
   .action(async (options: { from: string; dataDir?: string }) => {
     const config = resolveConfig(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
     const source = resolve(options.from);
+    if (!existsSync(source)) throw new Error(`no backup at ${source}`);
     // Refuse anything that is not a chain store before touching the current one.
     const backup = await ChainStore.open(source);
     const meta = await backup.meta();

@@ -31,22 +31,24 @@ export interface LedgerNode {
 export interface NodeCommon {
   config: LedgerNodeConfig;
   logger: Logger;
+  /** The process owner's answer to a failure the node cannot survive (a block that could not be journaled). */
+  onFatal(error: unknown): void;
 }
 
 /**
  * Starts the ledger node: opens (or creates) the chain store, rebuilds and verifies the chain, serves
  * JSON-RPC, and on the first start deploys the contracts through its own JSON-RPC, like any client would.
  */
-export async function startLedgerNode({ config, logger }: NodeCommon): Promise<LedgerNode> {
+export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): Promise<LedgerNode> {
   const store = await ChainStore.open(chainDir(config));
   try {
-    return await start(store);
+    return await start();
   } catch (error) {
     await store.close();
     throw error;
   }
 
-  async function start(store: ChainStore): Promise<LedgerNode> {
+  async function start(): Promise<LedgerNode> {
     let meta = await store.meta();
     const authority = await loadAuthorityKey(config.dataDir, config.authorityKey, meta === undefined);
     const authorityAddress = computeAddress(authority.publicKey);
@@ -68,7 +70,7 @@ export async function startLedgerNode({ config, logger }: NodeCommon): Promise<L
     metrics.head.set(head.number);
     const lock = new ReadWriteLock();
     const admission = new Admission(engine, chainMeta.chainId, authorityAddress);
-    const sealer = new BlockSealer(engine, store, lock, admission, authority, chainMeta.chainId, config.blockWindowMs, head, logger, metrics.sealer);
+    const sealer = new BlockSealer(engine, store, lock, admission, authority, chainMeta.chainId, config.blockWindowMs, head, logger, metrics.sealer, onFatal);
     let deployment = await store.deployment();
     if (deployment !== undefined) admission.useRegistry(deployment.registry);
 
@@ -91,14 +93,13 @@ export async function startLedgerNode({ config, logger }: NodeCommon): Promise<L
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, head: head.number }, "ledger node serving JSON-RPC");
 
-    const stop = async () => {
+    /** Stops serving and seals what is waiting; the store is closed by whoever owns it. */
+    const stopServing = async () => {
       await new Promise<void>((done) => {
         server.close(() => done());
         server.closeAllConnections();
       });
       await sealer.stop();
-      await store.close();
-      logger.info({ head: sealer.headBlock.number }, "ledger node stopped");
     };
 
     try {
@@ -106,20 +107,26 @@ export async function startLedgerNode({ config, logger }: NodeCommon): Promise<L
         const request = new FetchRequest(url);
         if (config.rpcToken !== undefined) request.setHeader("authorization", `Bearer ${config.rpcToken}`);
         const provider = new JsonRpcProvider(request, chainMeta.chainId, { staticNetwork: true });
-        const deployed = await deployLedger(authorityWallet(authority).connect(provider), { adminDelay: config.adminDelay });
-        provider.destroy();
-        deployment = deployed;
-        await store.recordDeployment(deployed);
-        admission.useRegistry(deployed.registry);
-        logger.info(deployed, "contracts deployed");
+        try {
+          deployment = await deployLedger(authorityWallet(authority).connect(provider), { adminDelay: config.adminDelay });
+        } finally {
+          provider.destroy();
+        }
+        await store.recordDeployment(deployment);
+        admission.useRegistry(deployment.registry);
+        logger.info(deployment, "contracts deployed");
       }
       await writeFile(join(config.dataDir, "deployment.json"), `${JSON.stringify(deployment, null, 2)}\n`);
     } catch (error) {
-      await stop();
+      await stopServing();
       throw error;
     }
-    const deployed = deployment;
-    return { url, chainId: chainMeta.chainId, authority: authorityAddress, deployment: deployed, stop };
+    const stop = async () => {
+      await stopServing();
+      await store.close();
+      logger.info({ head: sealer.headBlock.number }, "ledger node stopped");
+    };
+    return { url, chainId: chainMeta.chainId, authority: authorityAddress, deployment, stop };
   }
 }
 

@@ -24,7 +24,14 @@ const logger = createLogger("ledger-node");
 
 async function main(): Promise<void> {
   const config = resolveConfig(options);
-  const node = await startLedgerNode({ config, logger });
+  const node = await startLedgerNode({
+    config,
+    logger,
+    onFatal: (error) => {
+      logger.fatal({ err: error }, "a block could not be journaled; stopping so that nothing unjournaled is served");
+      process.exit(70);
+    },
+  });
   // One machine-readable line that a parent process (npm start, tests) waits for.
   logger.info({ event: "ready", url: node.url, chainId: node.chainId, authority: node.authority, contracts: node.deployment }, "ready");
   // For the person at the terminal; stdout stays one JSON object per line for machines.

@@ -35,6 +35,8 @@ export class BlockSealer {
     private head: StoredBlock,
     private readonly logger: Logger,
     private readonly metrics: SealerMetrics,
+    /** Called when a block cannot be journaled: the node must stop serving rather than diverge. */
+    private readonly onFatal: (error: unknown) => void,
   ) {}
 
   get headBlock(): StoredBlock {
@@ -83,9 +85,8 @@ export class BlockSealer {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.sealing = this.seal().catch((error: unknown) => {
-        // A block that cannot be journaled must not be served: stop the process rather than diverge.
-        this.logger.fatal({ err: error }, "sealing failed; stopping so that nothing unjournaled is served");
-        process.exit(70);
+        this.stopped = true;
+        this.onFatal(error);
       });
     }, this.windowMs);
   }

@@ -58,12 +58,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
       send(res, 404, { error: "not found: JSON-RPC is served by POST /" });
       return;
     }
-    const body = await readBody(req, res);
-    if (body === undefined) return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
+    const parsed = await readJson(req, res);
+    if (parsed === undefined) return;
+    if (parsed === INVALID_JSON) {
       send(res, 200, { jsonrpc: "2.0", id: null, error: { code: RPC.PARSE_ERROR, message: "the body is not valid JSON" } });
       return;
     }
@@ -98,14 +95,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
       send(res, 403, { error: "backups are taken from the node's own machine" });
       return;
     }
-    const body = await readBody(req, res);
-    if (body === undefined) return;
-    let target: unknown;
-    try {
-      target = (JSON.parse(body) as { target?: unknown }).target;
-    } catch {
-      target = undefined;
-    }
+    const parsed = await readJson(req, res);
+    if (parsed === undefined) return;
+    const target = typeof parsed === "object" && parsed !== null ? (parsed as { target?: unknown }).target : undefined;
     if (typeof target !== "string" || target.length === 0) {
       send(res, 400, { error: "expected {\"target\": \"<new directory>\"}" });
       return;
@@ -122,6 +114,19 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const given = Buffer.from(req.headers.authorization ?? "");
     const expected = Buffer.from(`Bearer ${options.token}`);
     return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+}
+
+const INVALID_JSON = Symbol("invalid JSON");
+
+/** The parsed body; `INVALID_JSON` when it does not parse; undefined when it was too large (already answered 413). */
+async function readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+  const body = await readBody(req, res);
+  if (body === undefined) return undefined;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return INVALID_JSON;
   }
 }
 

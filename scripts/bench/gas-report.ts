@@ -8,9 +8,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ethers, network } from "hardhat";
 
-import { deployLedgerFixture } from "../../test/contracts/helpers/fixture";
 import { prepareInvoice, prepareReversal, signClaim } from "../../test/contracts/helpers/documents";
-import { TAXPAYER_IDS } from "../../test/contracts/helpers/fixture";
+import { deployLedgerFixture, TAXPAYER_IDS } from "../../test/contracts/helpers/fixture";
 
 async function gasOf(tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>): Promise<bigint> {
   const receipt = await (await tx).wait();

@@ -8,8 +8,9 @@
  *
  * Writes bench/node.json.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { join } from "node:path";
 
 import { Command } from "commander";
 import { JsonRpcProvider, NonceManager, Wallet, hexlify, randomBytes } from "ethers";
@@ -17,8 +18,6 @@ import { JsonRpcProvider, NonceManager, Wallet, hexlify, randomBytes } from "eth
 import { withCheckCharacter } from "../../api/domain/taxpayer-id";
 import { InvoiceLedger__factory, ParticipantRegistry__factory, type IInvoiceLedger } from "../../typechain-types";
 import { freshDataDir, startNodeProcess } from "../lib/node-process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 
 const options = new Command()
   .option("--seconds <n>", "duration of the load", (v) => Number(v), 30)

@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
 
 import { expect } from "chai";
 import { Wallet } from "ethers";
@@ -191,7 +191,6 @@ describe("ledger-node (the real process)", function () {
     await node.stop();
 
     const restored = dataDir();
-    const { cpSync } = await import("node:fs");
     cpSync(backupDir, `${restored}/chain`, { recursive: true });
     const again = await start(restored, { LEDGER_AUTHORITY_KEY: c.bureauKey });
     const c2 = connect(again, dir);
