@@ -1,0 +1,101 @@
+import type { ContractTransaction, JsonRpcProvider, TransactionReceipt, Wallet } from "ethers";
+
+import { ApiError } from "../errors";
+import { toApiError } from "./contract-errors";
+
+/**
+ * Sends one party's transactions from its own account, so the chain records the party as the actor.
+ * Per account, sends are serialised (nonces counted here: ethers' provider cannot be trusted for a nonce
+ * read right after a send) but not receipts: the next transaction of the same account is signed while the
+ * previous one waits for its block. Each transaction is simulated first (eth_estimateGas), so a refusal is
+ * answered with the contract's decoded error and costs no nonce.
+ */
+export interface SentTransaction {
+  hash: string;
+  receipt: TransactionReceipt;
+}
+
+export class AccountSenders {
+  private readonly accounts = new Map<string, { nonce: number | undefined; queue: Promise<unknown> }>();
+
+  constructor(
+    private readonly provider: JsonRpcProvider,
+    private readonly chainId: bigint,
+    private readonly pollIntervalMs: number,
+    private readonly receiptTimeoutMs = 30_000,
+  ) {}
+
+  /** Simulates, signs and sends `tx` from `wallet`, and resolves with the receipt once it is in a block. */
+  async send(wallet: Wallet, tx: ContractTransaction): Promise<SentTransaction> {
+    const hash = await this.serialised(wallet.address, async (account) => {
+      let gas: bigint;
+      try {
+        gas = await this.provider.estimateGas({ ...tx, from: wallet.address });
+      } catch (error) {
+        throw toApiError(error);
+      }
+      try {
+        account.nonce ??= await this.provider.getTransactionCount(wallet.address, "pending");
+        const signed = await wallet.signTransaction({ ...tx, from: wallet.address, nonce: account.nonce, gasLimit: gas + gas / 5n + 10_000n, gasPrice: 0n, chainId: this.chainId, type: 0 });
+        const response = await this.provider.send("eth_sendRawTransaction", [signed]);
+        account.nonce += 1;
+        return response as string;
+      } catch (error) {
+        account.nonce = undefined; // read it again: the transaction may or may not have arrived
+        throw toApiError(error);
+      }
+    });
+    let receipt: TransactionReceipt;
+    try {
+      receipt = await this.waitForReceipt(hash);
+    } catch (error) {
+      const state = this.accounts.get(wallet.address.toLowerCase());
+      if (state) state.nonce = undefined;
+      throw error;
+    }
+    if (receipt.status !== 1) throw await this.explainFailure(wallet.address, tx, hash);
+    return { hash, receipt };
+  }
+
+  private async serialised<T>(address: string, work: (account: { nonce: number | undefined }) => Promise<T>): Promise<T> {
+    const key = address.toLowerCase();
+    let account = this.accounts.get(key);
+    if (account === undefined) {
+      account = { nonce: undefined, queue: Promise.resolve() };
+      this.accounts.set(key, account);
+    }
+    const state = account;
+    const result = state.queue.then(() => work(state));
+    state.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async waitForReceipt(hash: string): Promise<TransactionReceipt> {
+    const deadline = Date.now() + this.receiptTimeoutMs;
+    for (let delay = this.pollIntervalMs; ; delay = Math.min(delay * 2, 250)) {
+      if (Date.now() > deadline) {
+        throw new ApiError(503, "NOT_CONFIRMED", "the ledger did not confirm the transaction in time; retry with the same Idempotency-Key", { transactionHash: hash }, { retryable: true });
+      }
+      let receipt: TransactionReceipt | null;
+      try {
+        receipt = await this.provider.getTransactionReceipt(hash);
+      } catch (error) {
+        throw toApiError(error);
+      }
+      if (receipt !== null) return receipt;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  /** A transaction that failed in its block (the state changed after the simulation): say why, from a new simulation. */
+  private async explainFailure(from: string, tx: ContractTransaction, hash: string): Promise<ApiError> {
+    try {
+      await this.provider.call({ ...tx, from });
+    } catch (error) {
+      const decoded = toApiError(error);
+      decoded.details.transactionHash = hash;
+      return decoded;
+    }
+    return new ApiError(409, "TRANSACTION_FAILED", "the ledger refused the transaction", { transactionHash: hash });
+  }
+}

@@ -1,0 +1,58 @@
+import { isAbsolute, join, resolve } from "node:path";
+
+/** Everything the API can be told, with the embedded defaults that `npm start` uses. */
+export interface ApiConfig {
+  /** The API's own LevelDB and keystore master key live here. */
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Any standard Ethereum JSON-RPC endpoint: the embedded ledger node, or a Besu/QBFT consortium node. */
+  rpcUrl: string;
+  rpcToken: string | undefined;
+  /** Contract addresses, as `npm run deploy` or the ledger node's first start recorded them. */
+  deploymentFile: string;
+  /** The first bureau officer's key, imported at the first start (the embedded node's authority key). */
+  bureauKeyFile: string;
+  bureauKey: string | undefined;
+  /** Master secret of the keystore (hex or any string); when absent, read from or generated into `<dataDir>/master.key`. */
+  masterKey: string | undefined;
+  /** How long concurrent issue requests of one merchant are collected into one batch transaction. */
+  groupCommitMs: number;
+  maxBatchSize: number;
+  /** How often receipts and new blocks are polled. */
+  pollIntervalMs: number;
+  /** Requests per minute per client address on the public verify routes, and per API key elsewhere. */
+  verifyRatePerMinute: number;
+  apiRatePerMinute: number;
+  bodyLimit: string;
+}
+
+export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const root = env.LEDGER_DATA_DIR ?? "./data";
+  const config: ApiConfig = {
+    dataDir: env.API_DATA_DIR ?? join(root, "api"),
+    host: env.API_HOST ?? "127.0.0.1",
+    port: Number(env.API_PORT ?? 3000),
+    rpcUrl: env.LEDGER_RPC_URL ?? "http://127.0.0.1:8545",
+    rpcToken: env.LEDGER_RPC_TOKEN,
+    deploymentFile: env.API_DEPLOYMENT_FILE ?? join(root, "deployment.json"),
+    bureauKeyFile: env.API_BUREAU_KEY_FILE ?? join(root, "authority.key"),
+    bureauKey: env.API_BUREAU_KEY,
+    masterKey: env.API_MASTER_KEY,
+    groupCommitMs: Number(env.API_GROUP_COMMIT_MS ?? 5),
+    maxBatchSize: Number(env.API_MAX_BATCH ?? 200),
+    pollIntervalMs: Number(env.API_POLL_MS ?? 20),
+    verifyRatePerMinute: Number(env.API_VERIFY_RATE ?? 600),
+    apiRatePerMinute: Number(env.API_RATE ?? 60_000),
+    bodyLimit: env.API_BODY_LIMIT ?? "2mb",
+    ...Object.fromEntries(Object.entries(partial).filter(([, value]) => value !== undefined)),
+  };
+  const absolute = (path: string) => (isAbsolute(path) ? path : resolve(path));
+  config.dataDir = absolute(config.dataDir);
+  config.deploymentFile = absolute(config.deploymentFile);
+  config.bureauKeyFile = absolute(config.bureauKeyFile);
+  for (const [name, value] of Object.entries({ port: config.port, groupCommitMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, pollIntervalMs: config.pollIntervalMs })) {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`API configuration: ${name} must be a non-negative integer, not ${value}`);
+  }
+  return config;
+}

@@ -1,0 +1,33 @@
+import { AbiCoder, Wallet, concat, dataSlice, encodeBytes32String, getBytes, hexlify, keccak256, randomBytes } from "ethers";
+
+import { canonicalBytes } from "./canonical-json";
+
+/**
+ * What binds an off-chain document to its on-chain record:
+ *   commitment = keccak256(salt || canonical JSON bytes of the document)
+ *   seal       = first 24 bytes of keccak256(abi.encode(commitment, claim key address))   (stored on chain)
+ *   check code = uint64 of keccak256("check-code" || seal), printed as 20 digits          (InvoiceLedger.checkCodeOf)
+ * The salt stays off chain, so a deleted document leaves an unlinkable commitment; the claim key's private
+ * key is the claim code printed on the invoice.
+ */
+export function newSalt(): string {
+  return hexlify(randomBytes(32));
+}
+
+export function commitmentOf(salt: string, document: unknown): string {
+  return keccak256(concat([getBytes(salt), canonicalBytes(document)]));
+}
+
+export function sealOf(commitment: string, claimKeyAddress: string): string {
+  return dataSlice(keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "address"], [commitment, claimKeyAddress])), 0, 24);
+}
+
+export function checkCodeOf(seal: string): string {
+  // The contract tags with the bytes32 literal "check-code" (right-padded with zeros).
+  const digest = keccak256(concat([encodeBytes32String("check-code"), getBytes(seal)]));
+  return BigInt(dataSlice(digest, 0, 8)).toString().padStart(20, "0");
+}
+
+export function newClaimKey(): Wallet {
+  return new Wallet(hexlify(randomBytes(32)));
+}

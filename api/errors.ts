@@ -1,0 +1,29 @@
+/**
+ * Errors the API answers with. Each has a stable machine-readable `code` (what clients and tests match on),
+ * the HTTP status it maps to, a message for a person, optional details, and whether retrying can help.
+ * The error handler turns them, and decoded contract reverts, into `{ error: { code, message, details } }`.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    options?: { cause?: unknown; retryable?: boolean },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ApiError";
+    this.retryable = options?.retryable ?? false;
+  }
+  readonly retryable: boolean;
+}
+
+export const badRequest = (code: string, message: string, details?: Record<string, unknown>) => new ApiError(400, code, message, details);
+export const unauthenticated = (message: string) => new ApiError(401, "UNAUTHENTICATED", message);
+export const forbidden = (message: string, details?: Record<string, unknown>) => new ApiError(403, "FORBIDDEN", message, details);
+/** Unknown objects and other parties' objects read alike, so ids cannot be probed. */
+export const notFound = (what: string, details?: Record<string, unknown>) => new ApiError(404, "NOT_FOUND", `${what} not found`, details);
+export const conflict = (code: string, message: string, details?: Record<string, unknown>) => new ApiError(409, code, message, details);
+export const unprocessable = (code: string, message: string, details?: Record<string, unknown>) => new ApiError(422, code, message, details);
+export const chainUnavailable = (message: string, cause?: unknown) =>
+  new ApiError(503, "LEDGER_UNAVAILABLE", message, {}, { cause, retryable: true });

@@ -1,0 +1,159 @@
+import type { Logger } from "pino";
+
+import type { LedgerClient } from "../chain/ledger-client";
+import type { ApiStore, StoreOperation } from "../store/api-store";
+import { keys } from "../store/keys";
+import { periodOf } from "../domain/tax-period";
+import { decodeEvent, invoiceOf, type LedgerEvent } from "./events";
+import { applyToSummary, applyToTotals, emptyTotals, newSummary, type InvoiceSummary, type PeriodTotals } from "./invoice-summary";
+
+/**
+ * Follows the chain and keeps the event index in the API's LevelDB: every decoded event in chain order, each
+ * invoice's trace and summary, the relation of each account to its invoices, and per-merchant totals per tax
+ * period. A range of blocks is applied as one atomic batch together with the cursor, so after a crash the
+ * indexer resumes exactly where the last batch ended. `rebuild()` clears it and reads the chain again.
+ */
+export interface IndexerStatus {
+  indexedBlock: number;
+  headBlock: number;
+}
+
+const BLOCKS_PER_STEP = 2_000;
+
+export class EventIndexer {
+  private cursor = -1;
+  private head = -1;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private waiters: { block: number; resolve(): void }[] = [];
+  private stepping: Promise<void> | undefined;
+
+  constructor(
+    private readonly client: LedgerClient,
+    private readonly store: ApiStore,
+    private readonly logger: Logger,
+    private readonly options: { pollIntervalMs: number; onEvents?: (count: number) => void },
+  ) {}
+
+  async start(): Promise<void> {
+    this.cursor = (await this.store.get<number>(keys.index.cursor)) ?? this.client.deploymentBlock - 1;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.stepping;
+  }
+
+  status(): IndexerStatus {
+    return { indexedBlock: this.cursor, headBlock: this.head };
+  }
+
+  /** Resolves once every block up to `block` is indexed (used so that an answer after a write sees the write). */
+  waitFor(block: number): Promise<void> {
+    if (this.cursor >= block) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push({ block, resolve });
+      this.schedule(0);
+    });
+  }
+
+  /** Clears the index and indexes the whole chain again; resolves with what it read. */
+  async rebuild(): Promise<{ events: number; blocks: number; seconds: number }> {
+    const started = Date.now();
+    await this.store.clear(keys.index.prefix);
+    this.cursor = this.client.deploymentBlock - 1;
+    let events = 0;
+    const head = await this.client.provider.getBlockNumber();
+    while (this.cursor < head) events += await this.step(head);
+    return { events, blocks: head - this.client.deploymentBlock + 1, seconds: (Date.now() - started) / 1000 };
+  }
+
+  private schedule(delay: number): void {
+    if (!this.running || this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.stepping = this.poll().finally(() => {
+        this.stepping = undefined;
+        this.schedule(this.cursor < this.head ? 0 : this.options.pollIntervalMs);
+      });
+    }, delay);
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      this.head = await this.client.provider.getBlockNumber();
+      if (this.cursor < this.head) await this.step(this.head);
+    } catch (error) {
+      this.logger.warn({ err: error }, "indexer: the ledger node is not answering; retrying");
+    }
+  }
+
+  /** Indexes the next range of blocks up to `head`; returns the number of events indexed. */
+  private async step(head: number): Promise<number> {
+    const from = this.cursor + 1;
+    const to = Math.min(head, from + BLOCKS_PER_STEP - 1);
+    const logs = await this.client.provider.getLogs({ address: [this.client.addresses.ledger, this.client.addresses.registry], fromBlock: from, toBlock: to });
+    const times = new Map<number, string>();
+    for (const blockNumber of new Set(logs.map((log) => log.blockNumber))) {
+      const block = await this.client.provider.getBlock(blockNumber);
+      if (block === null) throw new Error(`block ${blockNumber} vanished while indexing`);
+      times.set(blockNumber, new Date(block.timestamp * 1000).toISOString());
+    }
+    const events: LedgerEvent[] = [];
+    for (const log of logs) {
+      const event = decodeEvent(log, { blockNumber: log.blockNumber, transactionIndex: log.transactionIndex, logIndex: log.index, transactionHash: log.transactionHash, time: times.get(log.blockNumber)! });
+      if (event !== undefined) events.push(event);
+    }
+    await this.store.batch([...(await this.operationsFor(events)), { type: "put", key: keys.index.cursor, value: to }], { sync: false });
+    this.cursor = to;
+    this.options.onEvents?.(events.length);
+    this.waiters = this.waiters.filter((waiter) => (waiter.block <= to ? (waiter.resolve(), false) : true));
+    return events.length;
+  }
+
+  private async operationsFor(events: LedgerEvent[]): Promise<StoreOperation[]> {
+    const ops: StoreOperation[] = [];
+    const summaries = new Map<string, InvoiceSummary>();
+    const totals = new Map<string, PeriodTotals>();
+    const summaryOf = async (id: string) => summaries.get(id) ?? (await this.store.get<InvoiceSummary>(keys.index.invoice(id)));
+    const totalsOf = async (merchant: string, period: number) => {
+      const key = keys.index.totals(merchant, period);
+      return totals.get(key) ?? (await this.store.get<PeriodTotals>(key)) ?? emptyTotals(merchant, period);
+    };
+    for (const event of events) {
+      ops.push({ type: "put", key: keys.index.event(event), value: event });
+      const id = invoiceOf(event);
+      if (id === undefined) continue;
+      ops.push({ type: "put", key: keys.index.trace(id, event), value: keys.index.event(event) });
+      const before = event.type === "InvoiceIssued" ? newSummary(event) : await summaryOf(id);
+      if (before === undefined) {
+        this.logger.error({ event }, "indexer: an event of an invoice that was never issued");
+        continue;
+      }
+      const after = applyToSummary(before, event);
+      summaries.set(id, after);
+      const number = BigInt(after.number);
+      if (event.type === "InvoiceIssued") {
+        ops.push({ type: "put", key: keys.index.byNumber(number), value: id });
+        ops.push({ type: "put", key: keys.index.relation(after.seller, number), value: id });
+      }
+      if (after.holder !== before.holder && after.holder !== null) ops.push({ type: "put", key: keys.index.relation(after.holder, number), value: id });
+      if (before.holder !== null && after.holder !== before.holder && before.holder !== after.enterprise) ops.push({ type: "del", key: keys.index.relation(before.holder, number) });
+      if (after.enterprise !== null && after.enterprise !== before.enterprise) ops.push({ type: "put", key: keys.index.relation(after.enterprise, number), value: id });
+      if (before.enterprise !== null && after.enterprise !== before.enterprise && before.enterprise !== after.holder) ops.push({ type: "del", key: keys.index.relation(before.enterprise, number) });
+      if (event.type === "ReversalRequested" || event.type === "InvoiceReversed") ops.push({ type: "put", key: keys.index.creditNote(event.creditNoteId), value: id });
+      if (event.type === "InvoiceIssued" || event.type === "InvoiceReversed") {
+        const period = periodOf(new Date(event.time));
+        const updated = applyToTotals(await totalsOf(after.seller, period), event);
+        totals.set(keys.index.totals(after.seller, period), updated);
+      }
+    }
+    for (const [id, summary] of summaries) ops.push({ type: "put", key: keys.index.invoice(id), value: summary });
+    for (const [key, value] of totals) ops.push({ type: "put", key, value });
+    return ops;
+  }
+}
+

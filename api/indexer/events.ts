@@ -1,0 +1,100 @@
+import type { Log } from "ethers";
+
+import { InvoiceLedger__factory, ParticipantRegistry__factory } from "../../typechain-types";
+import { Interface } from "ethers";
+
+/**
+ * Chain events, decoded into a tagged union. Every event carries where it is in the chain, when, and the
+ * actor the chain recorded. Amounts stay as digit strings (fen); state names are the ledger's.
+ */
+export const STATES = ["None", "Issued", "Locked", "Reimbursed", "Filed", "Reversed", "Frozen"] as const;
+export type InvoiceState = (typeof STATES)[number];
+export const REASONS = ["issue-error", "sales-return", "service-stopped", "discount"] as const;
+const ROLES = ["None", "Merchant", "Enterprise", "Individual"] as const;
+const STATUSES = ["None", "Active", "Suspended", "Revoked"] as const;
+
+export interface EventMeta {
+  blockNumber: number;
+  transactionIndex: number;
+  logIndex: number;
+  transactionHash: string;
+  time: string;
+  actor: string;
+}
+
+export type LedgerEvent = EventMeta &
+  (
+    | { type: "QuotaGranted"; merchant: string; period: number; granted: string }
+    | { type: "InvoiceIssued"; invoiceId: string; number: string; seller: string; buyerTaxId: string | null; total: string; tax: string }
+    | { type: "InvoiceClaimed"; invoiceId: string; holder: string }
+    | { type: "InvoiceTransferred"; invoiceId: string; from: string; to: string }
+    | { type: "InvoiceSubmitted"; invoiceId: string; holder: string; enterprise: string }
+    | { type: "InvoiceRejected"; invoiceId: string; enterprise: string; reason: string }
+    | { type: "InvoiceReimbursed"; invoiceId: string; enterprise: string }
+    | { type: "InvoiceFiled"; invoiceId: string; enterprise: string; period: number }
+    | { type: "ReversalRequested"; invoiceId: string; creditNoteId: string; number: string; total: string; tax: string; reason: string }
+    | { type: "InvoiceReversed"; invoiceId: string; creditNoteId: string; number: string; total: string; tax: string; reason: string; state: InvoiceState }
+    | { type: "ReversalCancelled"; invoiceId: string; creditNoteId: string }
+    | { type: "InvoiceFrozen"; invoiceId: string; from: InvoiceState; reason: string }
+    | { type: "InvoiceUnfrozen"; invoiceId: string; to: InvoiceState }
+    | { type: "ParticipantRegistered"; account: string; role: string; taxpayerId: string | null }
+    | { type: "ParticipantStatusChanged"; account: string; from: string; to: string }
+  );
+
+const ledgerInterface = new Interface(InvoiceLedger__factory.abi);
+const registryInterface = new Interface(ParticipantRegistry__factory.abi);
+
+const text = (value: unknown) => String(value);
+const lower = (value: unknown) => String(value).toLowerCase();
+const bytesText = (value: unknown) => Buffer.from(String(value).slice(2), "hex").toString("utf8").replace(/\0+$/, "");
+const taxId = (value: unknown) => (/^0x0+$/.test(String(value)) ? null : bytesText(value));
+const state = (value: unknown) => STATES[Number(value)] ?? "None";
+const reason = (value: unknown) => REASONS[Number(value)] ?? "issue-error";
+
+/** Decodes one log of the ledger or the registry; other events (e.g. OpenZeppelin's role events) give undefined. */
+export function decodeEvent(log: Log, meta: Omit<EventMeta, "actor">): LedgerEvent | undefined {
+  const fromLedger = ledgerInterface.parseLog(log);
+  const parsed = fromLedger ?? registryInterface.parseLog(log);
+  if (parsed === null) return undefined;
+  const a = parsed.args;
+  const at = (actor: unknown) => ({ ...meta, actor: lower(actor) });
+  switch (parsed.name) {
+    case "QuotaGranted":
+      return { type: "QuotaGranted", ...at(a.actor), merchant: lower(a.merchant), period: Number(a.period), granted: text(a.granted) };
+    case "InvoiceIssued":
+      return { type: "InvoiceIssued", ...at(a.seller), invoiceId: lower(a.id), number: text(a.number), seller: lower(a.seller), buyerTaxId: taxId(a.buyerTaxId), total: text(a.total), tax: text(a.tax) };
+    case "InvoiceClaimed":
+      return { type: "InvoiceClaimed", ...at(a.holder), invoiceId: lower(a.id), holder: lower(a.holder) };
+    case "InvoiceTransferred":
+      return { type: "InvoiceTransferred", ...at(a.from), invoiceId: lower(a.id), from: lower(a.from), to: lower(a.to) };
+    case "InvoiceSubmitted":
+      return { type: "InvoiceSubmitted", ...at(a.holder), invoiceId: lower(a.id), holder: lower(a.holder), enterprise: lower(a.enterprise) };
+    case "InvoiceRejected":
+      return { type: "InvoiceRejected", ...at(a.enterprise), invoiceId: lower(a.id), enterprise: lower(a.enterprise), reason: bytesText(a.reason) };
+    case "InvoiceReimbursed":
+      return { type: "InvoiceReimbursed", ...at(a.enterprise), invoiceId: lower(a.id), enterprise: lower(a.enterprise) };
+    case "InvoiceFiled":
+      return { type: "InvoiceFiled", ...at(a.enterprise), invoiceId: lower(a.id), enterprise: lower(a.enterprise), period: Number(a.period) };
+    case "ReversalRequested":
+      return { type: "ReversalRequested", ...at(a.seller), invoiceId: lower(a.id), creditNoteId: lower(a.creditNote), number: text(a.number), total: text(a.total), tax: text(a.tax), reason: reason(a.reason) };
+    case "InvoiceReversed":
+      return { type: "InvoiceReversed", ...at(a.actor), invoiceId: lower(a.id), creditNoteId: lower(a.creditNote), number: text(a.number), total: text(a.total), tax: text(a.tax), reason: reason(a.reason), state: state(a.state) };
+    case "ReversalCancelled":
+      return { type: "ReversalCancelled", ...at(a.actor), invoiceId: lower(a.id), creditNoteId: lower(a.creditNote) };
+    case "InvoiceFrozen":
+      return { type: "InvoiceFrozen", ...at(a.actor), invoiceId: lower(a.id), from: state(a.from), reason: bytesText(a.reason) };
+    case "InvoiceUnfrozen":
+      return { type: "InvoiceUnfrozen", ...at(a.actor), invoiceId: lower(a.id), to: state(a.to) };
+    case "ParticipantRegistered":
+      return { type: "ParticipantRegistered", ...at(a.registrar), account: lower(a.account), role: ROLES[Number(a.role)] ?? "None", taxpayerId: taxId(a.taxpayerId) };
+    case "ParticipantStatusChanged":
+      return { type: "ParticipantStatusChanged", ...at(a.actor), account: lower(a.account), from: STATUSES[Number(a.from)] ?? "None", to: STATUSES[Number(a.to)] ?? "None" };
+    default:
+      return undefined;
+  }
+}
+
+/** The invoice an event belongs to, if any (what a trace collects). */
+export function invoiceOf(event: LedgerEvent): string | undefined {
+  return "invoiceId" in event ? event.invoiceId : undefined;
+}

@@ -1,0 +1,326 @@
+import { Wallet, encodeBytes32String, hexlify, isCallException, toUtf8Bytes, type ContractTransaction } from "ethers";
+
+import type { AccountSenders } from "../chain/account-sender";
+import { toApiError } from "../chain/contract-errors";
+import type { IssueBatcher } from "../chain/issue-batcher";
+import type { LedgerClient } from "../chain/ledger-client";
+import { checkCodeOf } from "../domain/commitment";
+import { fingerprint } from "../domain/fingerprint";
+import { creditNoteIdOf, invoiceIdOf, requestIdOf } from "../domain/ids";
+import { buildInvoiceDocument, REVERSAL_REASONS, type CreditNoteDocument, type ReversalReason } from "../domain/invoice-document";
+import { conflict, forbidden, notFound, unprocessable } from "../errors";
+import type { IssueInvoiceBody } from "../http/schemas/invoice-document";
+import { STATES, type InvoiceState } from "../indexer/events";
+import type { EventIndexer } from "../indexer/event-indexer";
+import type { InvoiceSummary } from "../indexer/invoice-summary";
+import type { ApiStore } from "../store/api-store";
+import { keys, numberKeyPart } from "../store/keys";
+import { documentFile, documentStore, sealDocument, type DocumentFile, type StoredDocument } from "./documents";
+import type { Parties, Party } from "./parties";
+
+/**
+ * The invoice lifecycle over the chain: every write is a transaction from the acting party's own account, and
+ * answers only once it is in a block and indexed, so what the caller reads next includes it. Reads of one
+ * invoice come from the chain (the source of truth); lists come from the event index.
+ */
+export interface InvoiceView {
+  id: string;
+  number: string;
+  state: InvoiceState;
+  frozenFrom: InvoiceState | null;
+  seller: { account: string; name: string | null; taxpayerId: string | null };
+  buyerTaxId: string | null;
+  total: string;
+  tax: string;
+  checkCode: string;
+  holder: string | null;
+  enterprise: string | null;
+  filedPeriod: number | null;
+  reversedTotal: string;
+  reversedTax: string;
+  reversalPending: boolean;
+  /** Only for parties to the invoice. */
+  document?: DocumentFile;
+  /** Only for the seller, while nobody has claimed it: to print on the invoice for the buyer. */
+  claimCode?: string;
+}
+
+export interface IssueResult {
+  invoice: InvoiceView;
+  /** true when the reference had been issued before: this is the first invoice, not a new one. */
+  replayed: boolean;
+  transactionHash: string | null;
+  blockNumber: number | null;
+}
+
+const ZERO_TAX_ID = `0x${"00".repeat(18)}`;
+const nullIfZero = (address: string) => (/^0x0{40}$/i.test(address) ? null : address.toLowerCase());
+const reasonBytes = (reason: string) => encodeBytes32String(reason);
+
+/** A read of an unknown id reverts: that is "not found"; anything else (the node is down) is not. */
+function unknownOnRevert(error: unknown): undefined {
+  if (isCallException(error)) return undefined;
+  throw toApiError(error);
+}
+
+export interface InvoicesDeps {
+  store: ApiStore;
+  client: LedgerClient;
+  senders: AccountSenders;
+  batcher: IssueBatcher;
+  indexer: EventIndexer;
+  parties: Parties;
+}
+
+export function createInvoices({ store, client, senders, batcher, indexer, parties }: InvoicesDeps) {
+  const documents = documentStore(store);
+  let claimDomain: Promise<{ name: string; version: string; chainId: bigint; verifyingContract: string }> | undefined;
+
+  async function chainInvoice(id: string) {
+    const invoice = await client.ledger.invoice(id).catch(unknownOnRevert);
+    if (invoice === undefined || Number(invoice.state) === 0) return undefined;
+    return invoice;
+  }
+
+  function isPartyTo(viewer: Party, invoice: { seller: string; holder: string; enterprise: string }): boolean {
+    if (viewer.role === "bureau") return true;
+    const me = viewer.account.toLowerCase();
+    return [invoice.seller, invoice.holder, invoice.enterprise].some((account) => account.toLowerCase() === me);
+  }
+
+  async function view(viewer: Party | undefined, id: string): Promise<InvoiceView> {
+    const invoice = await chainInvoice(id);
+    if (invoice === undefined || (viewer !== undefined && !isPartyTo(viewer, invoice))) throw notFound("invoice");
+    const [stored, seller] = await Promise.all([documents.get(id), parties.get(invoice.seller)]);
+    const result: InvoiceView = {
+      id: id.toLowerCase(),
+      number: invoice.number.toString(),
+      state: STATES[Number(invoice.state)] ?? "None",
+      frozenFrom: Number(invoice.state) === 6 ? (STATES[Number(invoice.frozenFrom)] ?? null) : null,
+      seller: { account: invoice.seller, name: seller?.name ?? null, taxpayerId: seller?.taxpayerId ?? null },
+      buyerTaxId: invoice.buyerTaxId === ZERO_TAX_ID ? null : Buffer.from(invoice.buyerTaxId.slice(2), "hex").toString("utf8"),
+      total: invoice.total.toString(),
+      tax: invoice.tax.toString(),
+      checkCode: checkCodeOf(invoice.seal),
+      holder: nullIfZero(invoice.holder),
+      enterprise: nullIfZero(invoice.enterprise),
+      filedPeriod: invoice.filedPeriod === 0n ? null : Number(invoice.filedPeriod),
+      reversedTotal: invoice.reversedTotal.toString(),
+      reversedTax: invoice.reversedTax.toString(),
+      reversalPending: invoice.reversalPending,
+    };
+    if (stored !== undefined && viewer !== undefined) {
+      result.document = documentFile(stored, invoice.number);
+      if (viewer.account === invoice.seller && result.holder === null && stored.claimCode !== null) result.claimCode = stored.claimCode;
+    }
+    return result;
+  }
+
+  /** Sends one lifecycle transaction from `actor`'s account and answers with the invoice as it then is. */
+  async function act(actor: Party, id: string, populate: () => Promise<ContractTransaction>): Promise<InvoiceView> {
+    const sent = await senders.send(await parties.walletOf(actor), await populate());
+    await indexer.waitFor(sent.receipt.blockNumber);
+    return view(actor, id);
+  }
+
+  function requireRole(party: Party, roles: Party["role"][], what: string): void {
+    if (!roles.includes(party.role)) throw forbidden(`only ${roles.join(" or ")} accounts may ${what}`, { role: party.role });
+  }
+
+  async function issueAll(merchant: Party, bodies: IssueInvoiceBody[]): Promise<IssueResult[]> {
+    requireRole(merchant, ["merchant"], "issue invoices");
+    if (merchant.taxpayerId === undefined) throw forbidden("the merchant has no taxpayer ID");
+    const wallet = await parties.walletOf(merchant);
+    const now = new Date();
+    const plans = await Promise.all(
+      bodies.map(async (body) => {
+        const requestId = requestIdOf(body.reference);
+        const id = invoiceIdOf(merchant.account, requestId);
+        const requestFingerprint = fingerprint(body);
+        const existing = await documents.get(id);
+        if (existing !== undefined && existing.requestFingerprint !== requestFingerprint) {
+          throw conflict("DUPLICATE_REFERENCE", "this reference was already used for an invoice with other contents", { reference: body.reference, id });
+        }
+        const onChain = existing === undefined ? undefined : await chainInvoice(id);
+        const stored =
+          existing ?? sealDocument({ id, seller: merchant.account, requestId, requestFingerprint, document: buildInvoiceDocument(body, { name: merchant.name, taxpayerId: merchant.taxpayerId! }, now) });
+        return { body, stored, isNew: existing === undefined, issued: onChain !== undefined };
+      }),
+    );
+    await documents.putAll(plans.filter((plan) => plan.isNew).map((plan) => plan.stored));
+    const toSend = plans.filter((plan) => !plan.issued);
+    const sent = await batcher.issueMany(
+      wallet,
+      toSend.map(({ stored, body }) => ({
+        requestId: stored.requestId,
+        seal: stored.seal,
+        buyerTaxId: body.buyer.type === "organisation" ? hexlify(toUtf8Bytes(body.buyer.taxpayerId)) : ZERO_TAX_ID,
+        total: BigInt(stored.document.totals.total),
+        tax: BigInt(stored.document.totals.tax),
+      })),
+    );
+    const lastBlock = Math.max(-1, ...sent.map((s) => s.blockNumber));
+    if (lastBlock >= 0) await indexer.waitFor(lastBlock);
+    const byId = new Map(sent.map((s, i) => [toSend[i]!.stored.id, s]));
+    return Promise.all(
+      plans.map(async (plan) => {
+        const inBlock = byId.get(plan.stored.id);
+        return { invoice: await view(merchant, plan.stored.id), replayed: plan.issued, transactionHash: inBlock?.transactionHash ?? null, blockNumber: inBlock?.blockNumber ?? null };
+      }),
+    );
+  }
+
+  return {
+    view,
+
+    async issue(merchant: Party, body: IssueInvoiceBody): Promise<IssueResult> {
+      return (await issueAll(merchant, [body]))[0]!;
+    },
+
+    issueBatch: issueAll,
+
+    async list(viewer: Party, options: { state?: InvoiceState | undefined; limit: number; after?: string | undefined }): Promise<InvoiceSummary[]> {
+      const prefix = viewer.role === "bureau" ? keys.index.byNumberPrefix : keys.index.relationPrefix(viewer.account);
+      const result: InvoiceSummary[] = [];
+      let after = options.after === undefined ? undefined : `${prefix}${numberKeyPart(BigInt(options.after))}`;
+      // Filtering by state can skip entries: read pages until the answer is full or the index is exhausted.
+      for (;;) {
+        const page = await store.range<string>(prefix, { ...(after === undefined ? {} : { after }), limit: options.limit * 2 });
+        if (page.length === 0) break;
+        const summaries = await store.getMany<InvoiceSummary>(page.map((entry) => keys.index.invoice(entry.value)));
+        for (const summary of summaries) if (summary !== undefined && (options.state === undefined || summary.state === options.state)) result.push(summary);
+        if (result.length >= options.limit) break;
+        after = page[page.length - 1]!.key;
+      }
+      return result.slice(0, options.limit);
+    },
+
+    async claim(claimant: Party, id: string, claimCode: string): Promise<InvoiceView> {
+      requireRole(claimant, ["individual", "enterprise"], "claim invoices");
+      const stored = await documents.get(id);
+      if (stored === undefined || stored.kind !== "invoice") throw notFound("invoice");
+      let claimKey: Wallet;
+      try {
+        claimKey = new Wallet(claimCode);
+      } catch {
+        throw unprocessable("INVALID_CLAIM_CODE", "the claim code does not belong to this invoice");
+      }
+      claimDomain ??= client.ledger.eip712Domain().then(([, name, version, chainId, verifyingContract]) => ({ name, version, chainId, verifyingContract }));
+      const signature = await claimKey.signTypedData(
+        await claimDomain,
+        { Claim: [{ name: "invoiceId", type: "bytes32" }, { name: "claimant", type: "address" }] },
+        { invoiceId: id, claimant: claimant.account },
+      );
+      return act(claimant, id, () => client.ledger.claim.populateTransaction(id, stored.commitment, signature));
+    },
+
+    async transfer(holder: Party, id: string, to: string): Promise<InvoiceView> {
+      requireRole(holder, ["individual", "enterprise"], "transfer invoices");
+      return act(holder, id, () => client.ledger.transfer.populateTransaction(id, to));
+    },
+
+    async submit(holder: Party, id: string, enterprise: string): Promise<InvoiceView> {
+      requireRole(holder, ["individual", "enterprise"], "submit invoices for reimbursement");
+      return act(holder, id, () => client.ledger.submit.populateTransaction(id, enterprise));
+    },
+
+    async reject(enterprise: Party, id: string, reason: string): Promise<InvoiceView> {
+      requireRole(enterprise, ["enterprise"], "reject reimbursement claims");
+      return act(enterprise, id, () => client.ledger.reject.populateTransaction(id, reasonBytes(reason)));
+    },
+
+    async reimburse(enterprise: Party, id: string): Promise<InvoiceView> {
+      requireRole(enterprise, ["enterprise"], "reimburse invoices");
+      return act(enterprise, id, () => client.ledger.reimburse.populateTransaction(id));
+    },
+
+    async file(enterprise: Party, id: string, period: number): Promise<InvoiceView> {
+      requireRole(enterprise, ["enterprise"], "file invoices");
+      return act(enterprise, id, () => client.ledger.file.populateTransaction(id, period));
+    },
+
+    async freeze(bureau: Party, id: string, reason: string): Promise<InvoiceView> {
+      requireRole(bureau, ["bureau"], "freeze invoices");
+      return act(bureau, id, () => client.ledger.freeze.populateTransaction(id, reasonBytes(reason)));
+    },
+
+    async unfreeze(bureau: Party, id: string): Promise<InvoiceView> {
+      requireRole(bureau, ["bureau"], "unfreeze invoices");
+      return act(bureau, id, () => client.ledger.unfreeze.populateTransaction(id));
+    },
+
+    /** A red-letter credit note for all (amounts omitted) or part of what remains of the invoice. */
+    async reverse(merchant: Party, id: string, input: { reference: string; reason: ReversalReason; total?: bigint | undefined; tax?: bigint | undefined }) {
+      requireRole(merchant, ["merchant"], "reverse invoices");
+      const invoice = await chainInvoice(id);
+      if (invoice === undefined || invoice.seller.toLowerCase() !== merchant.account.toLowerCase()) throw notFound("invoice");
+      const total = input.total ?? invoice.total - invoice.reversedTotal;
+      const tax = input.tax ?? invoice.tax - invoice.reversedTax;
+      const requestId = requestIdOf(input.reference);
+      const creditNoteId = creditNoteIdOf(merchant.account, requestId);
+      const requestFingerprint = fingerprint({ invoice: id, ...input, total, tax });
+      let stored: StoredDocument | undefined = await documents.get(creditNoteId);
+      if (stored !== undefined && stored.requestFingerprint !== requestFingerprint) {
+        throw conflict("DUPLICATE_REFERENCE", "this reference was already used for another credit note", { reference: input.reference });
+      }
+      const existing = stored === undefined ? undefined : await client.ledger.creditNote(creditNoteId).catch(unknownOnRevert);
+      if (existing === undefined || Number(existing.status) === 0) {
+        if (stored === undefined) {
+          const document: CreditNoteDocument = {
+            kind: "credit-note",
+            version: 1,
+            reference: input.reference,
+            issuedAt: new Date().toISOString(),
+            currency: "CNY",
+            seller: { name: merchant.name, taxpayerId: merchant.taxpayerId ?? "" },
+            original: { id: id.toLowerCase(), number: invoice.number.toString() },
+            reason: input.reason,
+            totals: { amount: (total - tax).toString(), tax: tax.toString(), total: total.toString() },
+          };
+          stored = sealDocument({ id: creditNoteId, seller: merchant.account, requestId, requestFingerprint, document });
+          await documents.putAll([stored]);
+        }
+        const request = { requestId, seal: stored.seal, total, tax, reason: REVERSAL_REASONS.indexOf(input.reason) };
+        const sent = await senders.send(await parties.walletOf(merchant), await client.ledger.reverse.populateTransaction(id, request));
+        await indexer.waitFor(sent.receipt.blockNumber);
+      }
+      return { creditNote: await creditNoteView(merchant, creditNoteId), invoice: await view(merchant, id) };
+    },
+
+    async confirmReversal(enterprise: Party, creditNoteId: string) {
+      requireRole(enterprise, ["enterprise"], "confirm credit notes");
+      const sent = await senders.send(await parties.walletOf(enterprise), await client.ledger.confirmReversal.populateTransaction(creditNoteId));
+      await indexer.waitFor(sent.receipt.blockNumber);
+      return creditNoteView(enterprise, creditNoteId);
+    },
+
+    async cancelReversal(actor: Party, creditNoteId: string) {
+      requireRole(actor, ["merchant", "enterprise"], "cancel credit notes");
+      const sent = await senders.send(await parties.walletOf(actor), await client.ledger.cancelReversal.populateTransaction(creditNoteId));
+      await indexer.waitFor(sent.receipt.blockNumber);
+      return creditNoteView(actor, creditNoteId);
+    },
+
+    creditNoteView: (viewer: Party, creditNoteId: string) => creditNoteView(viewer, creditNoteId),
+  };
+
+  async function creditNoteView(viewer: Party, creditNoteId: string) {
+    const note = await client.ledger.creditNote(creditNoteId).catch(unknownOnRevert);
+    if (note === undefined || Number(note.status) === 0) throw notFound("credit note");
+    const invoice = await view(viewer, note.invoice); // 404 unless the viewer is party to the invoice
+    const stored = await documents.get(creditNoteId);
+    return {
+      id: creditNoteId.toLowerCase(),
+      invoiceId: invoice.id,
+      number: note.number.toString(),
+      total: note.total.toString(),
+      tax: note.tax.toString(),
+      reason: REVERSAL_REASONS[Number(note.reason)] ?? "issue-error",
+      status: (["None", "Pending", "Effective", "Cancelled"] as const)[Number(note.status)] ?? "None",
+      checkCode: checkCodeOf(note.seal),
+      ...(stored === undefined ? {} : { document: documentFile(stored, note.number) }),
+    };
+  }
+}
+
+export type Invoices = ReturnType<typeof createInvoices>;

@@ -1,0 +1,154 @@
+import type { Wallet } from "ethers";
+
+import type { AccountSenders } from "../chain/account-sender";
+import type { Keystore } from "../chain/keystore";
+import type { LedgerClient } from "../chain/ledger-client";
+import { ApiError, conflict, forbidden, notFound } from "../errors";
+import type { ApiStore } from "../store/api-store";
+import { keys } from "../store/keys";
+
+/**
+ * Participants: their off-chain profiles (names stay here, never on chain) and their on-chain registration,
+ * made by the party allowed to make it (a bureau officer for organisations, the employer for its employees),
+ * each from its own account.
+ */
+export type Role = "bureau" | "merchant" | "enterprise" | "individual";
+
+export interface Party {
+  account: string;
+  role: Role;
+  name: string;
+  taxpayerId?: string;
+  /** The enterprise that registered an individual. */
+  employer?: string;
+  /** The employer's own reference for the employee (kept off chain). */
+  employeeNumber?: string;
+  registeredBy: string | null;
+  createdAt: string;
+}
+
+export interface PartiesDeps {
+  store: ApiStore;
+  keystore: Keystore;
+  senders: AccountSenders;
+  client: LedgerClient;
+}
+
+export function createParties({ store, keystore, senders, client }: PartiesDeps) {
+  async function get(account: string): Promise<Party | undefined> {
+    return store.get<Party>(keys.party(account));
+  }
+
+  async function walletOf(party: Party): Promise<Wallet> {
+    const wallet = await keystore.wallet(party.account);
+    if (wallet === undefined) throw forbidden("the API holds no key for this party; sign and relay your own requests", { account: party.account });
+    return wallet.connect(client.provider);
+  }
+
+  async function save(party: Party): Promise<void> {
+    await store.batch([
+      { type: "put", key: keys.party(party.account), value: party },
+      ...(party.taxpayerId === undefined ? [] : [{ type: "put" as const, key: keys.taxpayer(party.taxpayerId), value: party.account }]),
+    ]);
+  }
+
+  async function forget(party: Party): Promise<void> {
+    await store.batch([
+      { type: "del", key: keys.party(party.account) },
+      ...(party.taxpayerId === undefined ? [] : [{ type: "del" as const, key: keys.taxpayer(party.taxpayerId) }]),
+    ]);
+  }
+
+  return {
+    get,
+    walletOf,
+
+    /** The bureau registers a merchant or an enterprise under its taxpayer ID; the API creates and keeps its key. */
+    async registerOrganisation(bureau: Party, input: { role: "merchant" | "enterprise"; name: string; taxpayerId: string }): Promise<Party> {
+      const taxpayerBytes = `0x${Buffer.from(input.taxpayerId, "utf8").toString("hex")}`;
+      const known = await store.get<string>(keys.taxpayer(input.taxpayerId));
+      let party = known === undefined ? undefined : await get(known);
+      if (party !== undefined) {
+        // Registered on chain already, or left half-way by a crash between our record and the transaction.
+        const onChain = await client.registry.participant(party.account);
+        if (onChain.status !== 0n || party.role !== input.role) throw conflict("TAXPAYER_ID_TAKEN", "an organisation with this taxpayer ID is already registered", { taxpayerId: input.taxpayerId });
+      } else {
+        const account = await keystore.create();
+        party = { account: account.address, role: input.role, name: input.name, taxpayerId: input.taxpayerId, registeredBy: bureau.account, createdAt: new Date().toISOString() };
+        await save(party); // before the transaction: a crash after it must not leave an account we hold no record of
+      }
+      const tx =
+        input.role === "merchant"
+          ? await client.registry.registerMerchant.populateTransaction(party.account, taxpayerBytes)
+          : await client.registry.registerEnterprise.populateTransaction(party.account, taxpayerBytes);
+      try {
+        await senders.send(await walletOf(bureau), tx);
+      } catch (error) {
+        if (error instanceof ApiError && error.status < 500) await forget(party);
+        throw error;
+      }
+      return party;
+    },
+
+    /** An enterprise registers one of its employees: on chain only an account, with no personal data. */
+    async registerEmployee(enterprise: Party, input: { name: string; employeeNumber?: string | undefined }): Promise<Party> {
+      const account = await keystore.create();
+      const party: Party = {
+        account: account.address,
+        role: "individual",
+        name: input.name,
+        ...(input.employeeNumber === undefined ? {} : { employeeNumber: input.employeeNumber }),
+        employer: enterprise.account,
+        registeredBy: enterprise.account,
+        createdAt: new Date().toISOString(),
+      };
+      await save(party);
+      try {
+        await senders.send(await walletOf(enterprise), await client.registry.registerIndividual.populateTransaction(account.address));
+      } catch (error) {
+        if (error instanceof ApiError && error.status < 500) await forget(party);
+        throw error;
+      }
+      return party;
+    },
+
+    /** The bureau's first officer, from the key the ledger's first start created; idempotent. */
+    async bootstrapBureau(privateKey: string): Promise<Party> {
+      const wallet = await keystore.import(privateKey);
+      const existing = await get(wallet.address);
+      if (existing !== undefined) return existing;
+      if (!(await client.registry.isBureau(wallet.address))) throw new Error(`${wallet.address} is not a bureau officer of the registry ${client.addresses.registry}`);
+      const party: Party = { account: wallet.address, role: "bureau", name: "Tax bureau", registeredBy: null, createdAt: new Date().toISOString() };
+      await save(party);
+      return party;
+    },
+
+    /** Who may see a participant: the bureau, the party itself, and an employer its employees. */
+    async visibleTo(viewer: Party, account: string): Promise<Party> {
+      const party = await get(account);
+      if (party === undefined) throw notFound("participant");
+      if (viewer.role === "bureau" || viewer.account === party.account || party.employer === viewer.account) return party;
+      throw notFound("participant");
+    },
+
+    async list(viewer: Party, options: { role?: Role | undefined; limit: number; after?: string | undefined }): Promise<Party[]> {
+      const entries = await store.range<Party>(keys.partyPrefix, options.after === undefined ? {} : { after: keys.party(options.after) });
+      return entries
+        .map((entry) => entry.value)
+        .filter((party) => (viewer.role === "bureau" ? true : party.employer === viewer.account))
+        .filter((party) => options.role === undefined || party.role === options.role)
+        .slice(0, options.limit);
+    },
+
+    async setStatus(actor: Party, account: string, action: "suspend" | "reinstate" | "revoke"): Promise<{ transactionHash: string }> {
+      const party = await get(account);
+      const allowed = party !== undefined && (actor.role === "bureau" ? party.role !== "bureau" : party.employer === actor.account);
+      if (!allowed) throw notFound("participant");
+      const tx = await client.registry[action].populateTransaction(party.account);
+      const sent = await senders.send(await walletOf(actor), tx);
+      return { transactionHash: sent.hash };
+    },
+  };
+}
+
+export type Parties = ReturnType<typeof createParties>;

@@ -1,0 +1,79 @@
+/**
+ * Every key of the API's LevelDB, in one place. Numbers are fixed-width so that byte order is numeric order;
+ * `decode*` functions check what they read. Prefixes:
+ *   party:<account>                 a participant's off-chain profile (names stay here, never on chain)
+ *   tin:<taxpayerId>                organisation -> account
+ *   apikey:<sha256>                 API key record (only the hash is stored)
+ *   keys:<account>:<keyId>          the keys of one party, for listing
+ *   wallet:<account>                the party's chain key, encrypted with the keystore's master key
+ *   doc:<id>                        an invoice's or credit note's document, salt and claim key
+ *   idem:<account>:<key>            an Idempotency-Key and the first answer given to it
+ *   ix:*                            the event index, derived from the chain; `npm run api:reindex` rebuilds it
+ */
+const BLOCK_WIDTH = 12;
+const POSITION_WIDTH = 6;
+const NUMBER_WIDTH = 12;
+
+function fixed(value: number | bigint, width: number): string {
+  const text = value.toString();
+  if (text.length > width || text.startsWith("-")) throw new RangeError(`${text} does not fit ${width} digits`);
+  return text.padStart(width, "0");
+}
+
+const lower = (value: string) => value.toLowerCase();
+
+export const keys = {
+  party: (account: string) => `party:${lower(account)}`,
+  partyPrefix: "party:",
+  taxpayer: (taxpayerId: string) => `tin:${taxpayerId}`,
+  apiKey: (hash: string) => `apikey:${hash}`,
+  partyKey: (account: string, keyId: string) => `keys:${lower(account)}:${keyId}`,
+  partyKeysPrefix: (account: string) => `keys:${lower(account)}:`,
+  wallet: (account: string) => `wallet:${lower(account)}`,
+  document: (id: string) => `doc:${lower(id)}`,
+  idempotency: (account: string, key: string) => `idem:${lower(account)}:${key}`,
+
+  index: {
+    prefix: "ix:",
+    cursor: "ix:cursor",
+    /** The event itself, in chain order. */
+    event: (position: EventPosition) => `ix:ev:${encodePosition(position)}`,
+    eventPrefix: "ix:ev:",
+    /** An invoice's summary as the events left it. */
+    invoice: (id: string) => `ix:inv:${lower(id)}`,
+    /** Trace: the events of one invoice, in chain order. */
+    trace: (id: string, position: EventPosition) => `ix:tr:${lower(id)}:${encodePosition(position)}`,
+    tracePrefix: (id: string) => `ix:tr:${lower(id)}:`,
+    /** Every invoice by number (the bureau's list). */
+    byNumber: (number: bigint) => `ix:num:${fixed(number, NUMBER_WIDTH)}`,
+    byNumberPrefix: "ix:num:",
+    /** The invoices one account is party to, by number: issued by it, held by it, locked/reimbursed/filed by it. */
+    relation: (account: string, number: bigint) => `ix:rel:${lower(account)}:${fixed(number, NUMBER_WIDTH)}`,
+    relationPrefix: (account: string) => `ix:rel:${lower(account)}:`,
+    creditNote: (id: string) => `ix:cn:${lower(id)}`,
+    /** Running totals of one merchant in one tax period. */
+    totals: (merchant: string, period: number) => `ix:tot:${lower(merchant)}:${fixed(period, 6)}`,
+    totalsPrefix: (merchant?: string) => (merchant === undefined ? "ix:tot:" : `ix:tot:${lower(merchant)}:`),
+  },
+};
+
+export interface EventPosition {
+  blockNumber: number;
+  transactionIndex: number;
+  logIndex: number;
+}
+
+export function encodePosition(p: EventPosition): string {
+  return `${fixed(p.blockNumber, BLOCK_WIDTH)}:${fixed(p.transactionIndex, POSITION_WIDTH)}:${fixed(p.logIndex, POSITION_WIDTH)}`;
+}
+
+/** The invoice number at the end of a relation or by-number key. */
+export function decodeNumberSuffix(key: string): bigint {
+  const suffix = key.slice(key.lastIndexOf(":") + 1);
+  if (!/^[0-9]{12}$/.test(suffix)) throw new RangeError(`not an index key with a number: ${key}`);
+  return BigInt(suffix);
+}
+
+export function numberKeyPart(number: bigint): string {
+  return fixed(number, NUMBER_WIDTH);
+}
