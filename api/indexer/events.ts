@@ -1,7 +1,6 @@
-import type { Log } from "ethers";
+import { Interface, getAddress, type Log } from "ethers";
 
 import { InvoiceLedger__factory, ParticipantRegistry__factory } from "../../typechain-types";
-import { Interface } from "ethers";
 
 /**
  * Chain events, decoded into a tagged union. Every event carries where it is in the chain, when, and the
@@ -46,6 +45,7 @@ const registryInterface = new Interface(ParticipantRegistry__factory.abi);
 
 const text = (value: unknown) => String(value);
 const lower = (value: unknown) => String(value).toLowerCase();
+const account = (value: unknown) => getAddress(String(value));
 const bytesText = (value: unknown) => Buffer.from(String(value).slice(2), "hex").toString("utf8").replace(/\0+$/, "");
 const taxId = (value: unknown) => (/^0x0+$/.test(String(value)) ? null : bytesText(value));
 const state = (value: unknown) => STATES[Number(value)] ?? "None";
@@ -57,24 +57,24 @@ export function decodeEvent(log: Log, meta: Omit<EventMeta, "actor">): LedgerEve
   const parsed = fromLedger ?? registryInterface.parseLog(log);
   if (parsed === null) return undefined;
   const a = parsed.args;
-  const at = (actor: unknown) => ({ ...meta, actor: lower(actor) });
+  const at = (actor: unknown) => ({ ...meta, actor: account(actor) });
   switch (parsed.name) {
     case "QuotaGranted":
-      return { type: "QuotaGranted", ...at(a.actor), merchant: lower(a.merchant), period: Number(a.period), granted: text(a.granted) };
+      return { type: "QuotaGranted", ...at(a.actor), merchant: account(a.merchant), period: Number(a.period), granted: text(a.granted) };
     case "InvoiceIssued":
-      return { type: "InvoiceIssued", ...at(a.seller), invoiceId: lower(a.id), number: text(a.number), seller: lower(a.seller), buyerTaxId: taxId(a.buyerTaxId), total: text(a.total), tax: text(a.tax) };
+      return { type: "InvoiceIssued", ...at(a.seller), invoiceId: lower(a.id), number: text(a.number), seller: account(a.seller), buyerTaxId: taxId(a.buyerTaxId), total: text(a.total), tax: text(a.tax) };
     case "InvoiceClaimed":
-      return { type: "InvoiceClaimed", ...at(a.holder), invoiceId: lower(a.id), holder: lower(a.holder) };
+      return { type: "InvoiceClaimed", ...at(a.holder), invoiceId: lower(a.id), holder: account(a.holder) };
     case "InvoiceTransferred":
-      return { type: "InvoiceTransferred", ...at(a.from), invoiceId: lower(a.id), from: lower(a.from), to: lower(a.to) };
+      return { type: "InvoiceTransferred", ...at(a.from), invoiceId: lower(a.id), from: account(a.from), to: account(a.to) };
     case "InvoiceSubmitted":
-      return { type: "InvoiceSubmitted", ...at(a.holder), invoiceId: lower(a.id), holder: lower(a.holder), enterprise: lower(a.enterprise) };
+      return { type: "InvoiceSubmitted", ...at(a.holder), invoiceId: lower(a.id), holder: account(a.holder), enterprise: account(a.enterprise) };
     case "InvoiceRejected":
-      return { type: "InvoiceRejected", ...at(a.enterprise), invoiceId: lower(a.id), enterprise: lower(a.enterprise), reason: bytesText(a.reason) };
+      return { type: "InvoiceRejected", ...at(a.enterprise), invoiceId: lower(a.id), enterprise: account(a.enterprise), reason: bytesText(a.reason) };
     case "InvoiceReimbursed":
-      return { type: "InvoiceReimbursed", ...at(a.enterprise), invoiceId: lower(a.id), enterprise: lower(a.enterprise) };
+      return { type: "InvoiceReimbursed", ...at(a.enterprise), invoiceId: lower(a.id), enterprise: account(a.enterprise) };
     case "InvoiceFiled":
-      return { type: "InvoiceFiled", ...at(a.enterprise), invoiceId: lower(a.id), enterprise: lower(a.enterprise), period: Number(a.period) };
+      return { type: "InvoiceFiled", ...at(a.enterprise), invoiceId: lower(a.id), enterprise: account(a.enterprise), period: Number(a.period) };
     case "ReversalRequested":
       return { type: "ReversalRequested", ...at(a.seller), invoiceId: lower(a.id), creditNoteId: lower(a.creditNote), number: text(a.number), total: text(a.total), tax: text(a.tax), reason: reason(a.reason) };
     case "InvoiceReversed":
@@ -86,9 +86,9 @@ export function decodeEvent(log: Log, meta: Omit<EventMeta, "actor">): LedgerEve
     case "InvoiceUnfrozen":
       return { type: "InvoiceUnfrozen", ...at(a.actor), invoiceId: lower(a.id), to: state(a.to) };
     case "ParticipantRegistered":
-      return { type: "ParticipantRegistered", ...at(a.registrar), account: lower(a.account), role: ROLES[Number(a.role)] ?? "None", taxpayerId: taxId(a.taxpayerId) };
+      return { type: "ParticipantRegistered", ...at(a.registrar), account: account(a.account), role: ROLES[Number(a.role)] ?? "None", taxpayerId: taxId(a.taxpayerId) };
     case "ParticipantStatusChanged":
-      return { type: "ParticipantStatusChanged", ...at(a.actor), account: lower(a.account), from: STATUSES[Number(a.from)] ?? "None", to: STATUSES[Number(a.to)] ?? "None" };
+      return { type: "ParticipantStatusChanged", ...at(a.actor), account: account(a.account), from: STATUSES[Number(a.from)] ?? "None", to: STATUSES[Number(a.to)] ?? "None" };
     default:
       return undefined;
   }

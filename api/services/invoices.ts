@@ -1,4 +1,4 @@
-import { Wallet, encodeBytes32String, hexlify, isCallException, toUtf8Bytes, type ContractTransaction } from "ethers";
+import { Wallet, encodeBytes32String, getAddress, hexlify, isCallException, toUtf8Bytes, type ContractTransaction } from "ethers";
 
 import type { AccountSenders } from "../chain/account-sender";
 import { toApiError } from "../chain/contract-errors";
@@ -54,7 +54,7 @@ export interface IssueResult {
 }
 
 const ZERO_TAX_ID = `0x${"00".repeat(18)}`;
-const nullIfZero = (address: string) => (/^0x0{40}$/i.test(address) ? null : address.toLowerCase());
+const nullIfZero = (address: string) => (/^0x0{40}$/i.test(address) ? null : getAddress(address));
 const reasonBytes = (reason: string) => encodeBytes32String(reason);
 
 /** A read of an unknown id reverts: that is "not found"; anything else (the node is down) is not. */
@@ -88,9 +88,12 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
     return [invoice.seller, invoice.holder, invoice.enterprise].some((account) => account.toLowerCase() === me);
   }
 
-  async function view(viewer: Party | undefined, id: string): Promise<InvoiceView> {
+  /** The invoice for `viewer`; 404 unless party to it, except right after `viewer` acted on it (a rejecting
+   * enterprise is no longer a party, but is told the outcome of its own action, without the document). */
+  async function view(viewer: Party, id: string, options: { justActed?: boolean } = {}): Promise<InvoiceView> {
     const invoice = await chainInvoice(id);
-    if (invoice === undefined || (viewer !== undefined && !isPartyTo(viewer, invoice))) throw notFound("invoice");
+    const party = invoice !== undefined && isPartyTo(viewer, invoice);
+    if (invoice === undefined || (!party && !options.justActed)) throw notFound("invoice");
     const [stored, seller] = await Promise.all([documents.get(id), parties.get(invoice.seller)]);
     const result: InvoiceView = {
       id: id.toLowerCase(),
@@ -109,7 +112,7 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
       reversedTax: invoice.reversedTax.toString(),
       reversalPending: invoice.reversalPending,
     };
-    if (stored !== undefined && viewer !== undefined) {
+    if (stored !== undefined && party) {
       result.document = documentFile(stored, invoice.number);
       if (viewer.account === invoice.seller && result.holder === null && stored.claimCode !== null) result.claimCode = stored.claimCode;
     }
@@ -120,7 +123,7 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
   async function act(actor: Party, id: string, populate: () => Promise<ContractTransaction>): Promise<InvoiceView> {
     const sent = await senders.send(await parties.walletOf(actor), await populate());
     await indexer.waitFor(sent.receipt.blockNumber);
-    return view(actor, id);
+    return view(actor, id, { justActed: true });
   }
 
   function requireRole(party: Party, roles: Party["role"][], what: string): void {

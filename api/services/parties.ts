@@ -140,6 +140,22 @@ export function createParties({ store, keystore, senders, client }: PartiesDeps)
         .slice(0, options.limit);
     },
 
+    /** The bureau sets a merchant's issuance quota (total incl. tax, fen) for a tax period. */
+    async setQuota(bureau: Party, merchant: string, period: number, granted: bigint): Promise<{ granted: string; used: string }> {
+      const party = await get(merchant);
+      if (party === undefined || party.role !== "merchant") throw notFound("merchant");
+      await senders.send(await walletOf(bureau), await client.ledger.setQuota.populateTransaction(party.account, period, granted));
+      const [grantedNow, used] = await client.ledger.quotaOf(party.account, period);
+      return { granted: grantedNow.toString(), used: used.toString() };
+    },
+
+    async quota(viewer: Party, merchant: string, period: number): Promise<{ granted: string; used: string }> {
+      const party = await get(merchant);
+      if (party === undefined || party.role !== "merchant" || (viewer.role !== "bureau" && viewer.account !== party.account)) throw notFound("merchant");
+      const [granted, used] = await client.ledger.quotaOf(party.account, period);
+      return { granted: granted.toString(), used: used.toString() };
+    },
+
     async setStatus(actor: Party, account: string, action: "suspend" | "reinstate" | "revoke"): Promise<{ transactionHash: string }> {
       const party = await get(account);
       const allowed = party !== undefined && (actor.role === "bureau" ? party.role !== "bureau" : party.employer === actor.account);

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
+
+import { startReadyProcess, type ExitedEarly, type ReadyProcess, type StartOptions } from "./ready-process";
 
 export interface ReadyLine {
   url: string;
@@ -11,72 +11,25 @@ export interface ReadyLine {
   contracts: { forwarder: string; registry: string; ledger: string; deployer: string };
 }
 
-export interface NodeProcess {
+export interface NodeProcess extends ReadyProcess<ReadyLine> {
   readonly url: string;
-  readonly ready: ReadyLine;
-  readonly child: ChildProcess;
-  /** Graceful stop (SIGTERM); resolves with the exit code. */
-  stop(): Promise<number | null>;
-  /** kill -9; resolves when the process is gone. */
-  kill(): Promise<void>;
 }
 
-export interface ExitedEarly {
-  exitCode: number | null;
-  logs: Record<string, unknown>[];
-}
-
-const readyTimeoutMs = Number(process.env.LEDGER_READY_TIMEOUT_MS ?? 600_000);
+export type { ExitedEarly };
 
 export function freshDataDir(): string {
   return mkdtempSync(join(tmpdir(), "ledger-node-test-"));
 }
 
 /** Starts the real node process the way `npm run node` does (tests and benchmarks), and waits for its ready line. */
-export function startNodeProcess(dataDir: string, env: Record<string, string> = {}, blockWindowMs = 2): Promise<NodeProcess> {
-  const child = spawn(
-    process.execPath,
+export async function startNodeProcess(dataDir: string, env: Record<string, string> = {}, blockWindowMs = 2, options: StartOptions & { port?: number } = {}): Promise<NodeProcess> {
+  const port = options.port ?? (env.LEDGER_RPC_PORT ? undefined : 0);
+  const started = await startReadyProcess<ReadyLine>(
+    "the ledger node",
     // LEDGER_NODE_ARGS: extra Node.js flags for the node process, e.g. "--cpu-prof" to profile it.
-    [...(process.env.LEDGER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "-r", "ts-node/register/transpile-only", "ledger-node/main.ts", "--data-dir", dataDir, "--block-window-ms", String(blockWindowMs), ...(env.LEDGER_RPC_PORT ? [] : ["--port", "0"])],
-    { env: { ...process.env, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] },
+    [...(process.env.LEDGER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "-r", "ts-node/register/transpile-only", "ledger-node/main.ts", "--data-dir", dataDir, "--block-window-ms", String(blockWindowMs), ...(port === undefined ? [] : ["--port", String(port)])],
+    { LOG_LEVEL: "info", ...env },
+    options,
   );
-  const logs: Record<string, unknown>[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`the node did not become ready within ${readyTimeoutMs / 1000} s: ${JSON.stringify(logs.slice(-5))}`));
-    }, readyTimeoutMs);
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      let entry: Record<string, unknown>;
-      try {
-        entry = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      logs.push(entry);
-      if (entry.event === "ready") {
-        clearTimeout(timer);
-        const ready = entry as unknown as ReadyLine;
-        resolve({
-          url: ready.url,
-          ready,
-          child,
-          stop: async () => {
-            child.kill("SIGTERM");
-            return exited;
-          },
-          kill: async () => {
-            child.kill("SIGKILL");
-            await exited;
-          },
-        });
-      }
-    });
-    void exited.then((exitCode) => {
-      clearTimeout(timer);
-      const early: ExitedEarly = { exitCode, logs };
-      reject(Object.assign(new Error(`the node exited with ${exitCode} before it was ready`), early));
-    });
-  });
+  return Object.assign(started, { url: started.ready.url });
 }

@@ -1,0 +1,107 @@
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import type { Server } from "node:http";
+import { join } from "node:path";
+
+import type { Logger } from "pino";
+
+import { AccountSenders } from "./chain/account-sender";
+import { IssueBatcher } from "./chain/issue-batcher";
+import { Keystore } from "./chain/keystore";
+import { connectLedger } from "./chain/ledger-client";
+import type { ApiConfig } from "./config";
+import { createApp } from "./http/app";
+import type { ApiContext } from "./http/context";
+import { createApiMetrics } from "./http/metrics";
+import { EventIndexer } from "./indexer/event-indexer";
+import { createApiKeys } from "./services/api-keys";
+import { createIdempotency } from "./services/idempotency";
+import { createInvoices } from "./services/invoices";
+import { createParties } from "./services/parties";
+import { createReports } from "./services/reports";
+import { createVerification } from "./services/verification";
+import { ApiStore } from "./store/api-store";
+
+/**
+ * Assembles the API: its store, the chain connection, the keystore, the sender, the group-commit batcher,
+ * the event indexer and the services; bootstraps the first bureau officer; and listens. `close()` stops
+ * taking requests, lets the ones in flight finish, then stops the indexer and closes the store.
+ */
+export interface RunningApi {
+  url: string;
+  ctx: ApiContext;
+  /** Where the first bureau API key was written, when this start created it. */
+  bureauKeyFile: string;
+  close(): Promise<void>;
+}
+
+export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ ctx: ApiContext; store: ApiStore; bureauKeyFile: string }> {
+  await mkdir(config.dataDir, { recursive: true });
+  const client = await connectLedger(config);
+  const store = await ApiStore.open(join(config.dataDir, "db"));
+  try {
+    const metrics = createApiMetrics();
+    const keystore = await Keystore.open(store, config.dataDir, config.masterKey);
+    const senders = new AccountSenders(client.provider, client.chainId, config.pollIntervalMs);
+    const batcher = new IssueBatcher(client.ledger, senders, { windowMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, onBatch: (size) => metrics.batchSize.observe(size) });
+    const indexer = new EventIndexer(client, store, logger, { pollIntervalMs: config.pollIntervalMs, onEvents: (count) => metrics.indexedEvents.inc(count) });
+    const parties = createParties({ store, keystore, senders, client });
+    const apiKeys = createApiKeys({ store, parties });
+    const invoices = createInvoices({ store, client, senders, batcher, indexer, parties });
+    const ctx: ApiContext = {
+      config,
+      logger,
+      metrics,
+      client,
+      indexer,
+      services: { parties, apiKeys, invoices, verification: createVerification(client), reports: createReports({ store, invoices }), idempotency: createIdempotency(store) },
+    };
+    const bureauKeyFile = await bootstrapBureau(ctx, config);
+    return { ctx, store, bureauKeyFile };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** The first bureau officer (the embedded node's authority key) and its first API key, written once with mode 0600. */
+async function bootstrapBureau(ctx: ApiContext, config: ApiConfig): Promise<string> {
+  const file = join(config.dataDir, "bureau-api-key");
+  const key = config.bureauKey ?? (existsSync(config.bureauKeyFile) ? (await readFile(config.bureauKeyFile, "utf8")).trim() : undefined);
+  if (key === undefined) {
+    ctx.logger.warn({ bureauKeyFile: config.bureauKeyFile }, "no bureau key given (API_BUREAU_KEY or API_BUREAU_KEY_FILE): no bureau credential is created");
+    return file;
+  }
+  const bureau = await ctx.services.parties.bootstrapBureau(key);
+  if (!existsSync(file)) {
+    const { apiKey } = await ctx.services.apiKeys.issue(bureau.account, "bootstrap");
+    await writeFile(file, `${apiKey}\n`, { mode: 0o600, flag: "wx" });
+    await chmod(file, 0o600);
+  }
+  return file;
+}
+
+export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
+  const { ctx, store, bureauKeyFile } = await assembleApi(config, logger);
+  await ctx.indexer.start();
+  const app = createApp(ctx);
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  server.keepAliveTimeout = 5_000;
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : config.port;
+  return {
+    url: `http://${config.host}:${port}`,
+    ctx,
+    bureauKeyFile,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await ctx.indexer.stop();
+      await store.close();
+    },
+  };
+}

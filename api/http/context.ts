@@ -1,0 +1,29 @@
+import type { Logger } from "pino";
+
+import type { LedgerClient } from "../chain/ledger-client";
+import type { ApiConfig } from "../config";
+import type { EventIndexer } from "../indexer/event-indexer";
+import type { ApiKeys } from "../services/api-keys";
+import type { Idempotency } from "../services/idempotency";
+import type { Invoices } from "../services/invoices";
+import type { Parties } from "../services/parties";
+import type { Reports } from "../services/reports";
+import type { Verification } from "../services/verification";
+import type { ApiMetrics } from "./metrics";
+
+/** Everything the HTTP layer needs, passed in once (no module-level state). */
+export interface ApiContext {
+  config: ApiConfig;
+  logger: Logger;
+  metrics: ApiMetrics;
+  client: LedgerClient;
+  indexer: EventIndexer;
+  services: {
+    parties: Parties;
+    apiKeys: ApiKeys;
+    invoices: Invoices;
+    verification: Verification;
+    reports: Reports;
+    idempotency: Idempotency;
+  };
+}

@@ -1,0 +1,114 @@
+import type { OpenAPIRegistry, RouteConfig } from "@asteasolutions/zod-to-openapi";
+import type { Request, RequestHandler, Router } from "express";
+import { z } from "zod";
+
+import { forbidden, unauthenticated } from "../errors";
+import type { Party, Role } from "../services/parties";
+import type { ApiContext } from "./context";
+import { parse } from "./validate";
+
+/**
+ * One definition per route, from which both the Express handler and the OpenAPI operation are made, so the
+ * documentation cannot drift from what is enforced. The handler runs after, in this order: authentication
+ * (401), the role check (403), the rate limit (429), strict validation of params, query and body (400), and
+ * for writes the Idempotency-Key. Handlers throw; the error handler answers.
+ */
+type ObjectSchema = z.ZodObject<z.ZodRawShape>;
+
+export interface RouteSpec<P extends ObjectSchema, Q extends ObjectSchema, B extends z.ZodType> {
+  method: "get" | "post" | "put" | "delete";
+  /** OpenAPI form: /v1/invoices/{id} */
+  path: string;
+  summary: string;
+  tag: string;
+  access: "public" | Role[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Honours the Idempotency-Key header. */
+  idempotent?: boolean;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  handle(input: { party: Party | undefined; params: z.output<P>; query: z.output<Q>; body: z.output<B>; req: Request }): Promise<{ status: number; body: unknown }>;
+}
+
+export const errorBody = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) })
+  .meta({ id: "Error" });
+
+const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, "8 to 128 letters, digits or . _ : -");
+
+export interface RouteKit {
+  router: Router;
+  registry: OpenAPIRegistry;
+  ctx: ApiContext;
+  limiters: { public: RequestHandler; authenticated: RequestHandler };
+}
+
+const STANDARD_ERRORS: Record<number, string> = {
+  400: "Invalid input (VALIDATION_FAILED, MALFORMED_JSON)",
+  401: "Missing or unknown API key",
+  403: "The role may not use this route",
+  404: "Not found, or not yours",
+  413: "Body too large",
+  429: "Rate limited",
+};
+
+export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B extends z.ZodType>(kit: RouteKit, spec: RouteSpec<P, Q, B>): void {
+  const { router, registry, ctx, limiters } = kit;
+  const expressPath = spec.path.replace(/\{([^}]+)\}/g, ":$1");
+  const isPublic = spec.access === "public";
+
+  const config: RouteConfig = {
+    method: spec.method,
+    path: spec.path,
+    summary: spec.summary,
+    tags: [spec.tag],
+    ...(isPublic ? {} : { security: [{ apiKey: [] }], description: `Roles: ${(spec.access as Role[]).join(", ")}` }),
+    request: {
+      ...(spec.params ? { params: spec.params } : {}),
+      ...(spec.query ? { query: spec.query } : {}),
+      ...(spec.idempotent ? { headers: z.object({ "idempotency-key": idempotencyKey.optional() }) } : {}),
+      ...(spec.body ? { body: { required: true, content: { "application/json": { schema: spec.body } } } } : {}),
+    },
+    responses: {
+      ...Object.fromEntries(
+        Object.entries(spec.responses).map(([status, r]) => [status, { description: r.description, ...(r.schema ? { content: { "application/json": { schema: r.schema } } } : {}) }]),
+      ),
+      ...Object.fromEntries(
+        Object.entries(STANDARD_ERRORS)
+          .filter(([status]) => !(status in spec.responses) && !(isPublic && (status === "401" || status === "403")))
+          .map(([status, description]) => [status, { description, content: { "application/json": { schema: errorBody } } }]),
+      ),
+    },
+  };
+  registry.registerPath(config);
+
+  const authenticate: RequestHandler = async (req, res, next) => {
+    if (isPublic) return next();
+    const header = req.get("authorization");
+    const key = header?.startsWith("Bearer ") ? header.slice(7).trim() : req.get("x-api-key");
+    if (!key) throw unauthenticated("send your API key as 'Authorization: Bearer <key>'");
+    const party = await ctx.services.apiKeys.authenticate(key);
+    if (!(spec.access as Role[]).includes(party.role)) throw forbidden(`this route is for ${(spec.access as Role[]).join(", ")} accounts`, { role: party.role });
+    res.locals.party = party;
+    next();
+  };
+
+  router[spec.method](expressPath, authenticate, isPublic ? limiters.public : limiters.authenticated, async (req, res) => {
+    const party = res.locals.party as Party | undefined;
+    const params = parse(spec.params ?? z.strictObject({}), req.params, "params") as z.output<P>;
+    const query = parse(spec.query ?? z.strictObject({}), req.query, "query") as z.output<Q>;
+    // A route without a body accepts none, or an empty JSON object.
+    const body = (spec.body ? parse(spec.body, req.body, "body") : parse(z.union([z.undefined(), z.strictObject({})]), req.body, "body")) as z.output<B>;
+    const run = () => spec.handle({ party, params, query, body, req });
+    const key = spec.idempotent ? req.get("idempotency-key") : undefined;
+    if (key !== undefined && party !== undefined) {
+      parse(idempotencyKey, key, "headers");
+      const answer = await ctx.services.idempotency.run(party.account, key, { method: spec.method, path: req.path, body: req.body as unknown }, run);
+      res.status(answer.status).set("idempotent-replayed", String(answer.replayed)).json(answer.body);
+      return;
+    }
+    const result = await run();
+    res.status(result.status).json(result.body);
+  });
+}

@@ -1,0 +1,173 @@
+import { z } from "zod";
+
+import { REVERSAL_REASONS } from "../../domain/invoice-document";
+import { STATES } from "../../indexer/events";
+import { address, creditNoteId, fen, invoiceId, pageQuery, period, reasonCode, reference } from "../schemas/common";
+import { issueBatchBody, issueInvoiceBody } from "../schemas/invoice-document";
+import { creditNoteView, eventView, invoiceView, issueResult, summaryView } from "../schemas/views";
+import { defineRoute, type RouteKit } from "../route";
+
+/** Invoices: issue (single, batch), read, list, and every step of the lifecycle; credit notes; trace. */
+export function invoiceRoutes(kit: RouteKit): void {
+  const { invoices, reports } = kit.ctx.services;
+  const idParam = z.strictObject({ id: invoiceId });
+  const everyone = ["bureau", "merchant", "enterprise", "individual"] as const;
+  const holders = ["individual", "enterprise"] as const;
+
+  defineRoute(kit, {
+    method: "post",
+    path: "/v1/invoices",
+    summary: "Issue one invoice (merchant). Answers once it is in a block.",
+    tag: "invoices",
+    access: ["merchant"],
+    idempotent: true,
+    body: issueInvoiceBody,
+    responses: {
+      201: { description: "Issued", schema: issueResult },
+      200: { description: "This reference was issued before: the first invoice", schema: issueResult },
+      409: { description: "DUPLICATE_REFERENCE: the reference was used with other contents" },
+      422: { description: "QUOTA_EXCEEDED, IDEMPOTENCY_KEY_REUSED" },
+    },
+    async handle({ party, body }) {
+      const result = await invoices.issue(party!, body);
+      return { status: result.replayed ? 200 : 201, body: result };
+    },
+  });
+
+  defineRoute(kit, {
+    method: "post",
+    path: "/v1/invoices/batch",
+    summary: "Issue up to 500 invoices (merchant); each reference is idempotent on its own",
+    tag: "invoices",
+    access: ["merchant"],
+    idempotent: true,
+    body: issueBatchBody,
+    responses: { 201: { description: "Issued", schema: z.object({ results: z.array(issueResult) }) }, 422: { description: "QUOTA_EXCEEDED" } },
+    async handle({ party, body }) {
+      return { status: 201, body: { results: await invoices.issueBatch(party!, body.invoices) } };
+    },
+  });
+
+  defineRoute(kit, {
+    method: "get",
+    path: "/v1/invoices",
+    summary: "List your invoices (issued, held, locked by you; the bureau: all), by number",
+    tag: "invoices",
+    access: [...everyone],
+    query: z.strictObject({ state: z.enum(STATES.slice(1) as [string, ...string[]]).optional(), ...pageQuery }),
+    responses: { 200: { description: "Invoices, from the event index", schema: z.object({ invoices: z.array(summaryView) }) } },
+    async handle({ party, query }) {
+      return { status: 200, body: { invoices: await invoices.list(party!, query as Parameters<typeof invoices.list>[1]) } };
+    },
+  });
+
+  defineRoute(kit, {
+    method: "get",
+    path: "/v1/invoices/{id}",
+    summary: "One invoice as the chain holds it, with its document for parties to it",
+    tag: "invoices",
+    access: [...everyone],
+    params: idParam,
+    responses: { 200: { description: "The invoice", schema: invoiceView } },
+    async handle({ party, params }) {
+      return { status: 200, body: await invoices.view(party!, params.id) };
+    },
+  });
+
+  defineRoute(kit, {
+    method: "get",
+    path: "/v1/invoices/{id}/trace",
+    summary: "The invoice's whole history: each event with actor, transaction, block and time",
+    tag: "invoices",
+    access: [...everyone],
+    params: idParam,
+    responses: { 200: { description: "History in chain order", schema: z.object({ invoice: invoiceView, events: z.array(eventView) }) } },
+    async handle({ party, params }) {
+      return { status: 200, body: await reports.trace(party!, params.id) };
+    },
+  });
+
+  const action = <B extends z.ZodType>(name: string, summary: string, access: readonly (typeof everyone)[number][], body: B | undefined, run: (party: Parameters<typeof invoices.view>[0] & object, id: string, body: z.output<B>) => Promise<unknown>) =>
+    defineRoute(kit, {
+      method: "post",
+      path: `/v1/invoices/{id}/${name}`,
+      summary,
+      tag: "invoices",
+      access: [...access],
+      idempotent: true,
+      params: idParam,
+      ...(body === undefined ? {} : { body }),
+      responses: { 200: { description: "Done; the invoice now", schema: invoiceView }, 409: { description: "INVALID_STATE, ALREADY_CLAIMED, REVERSAL_PENDING" }, 422: { description: "A rule of the ledger refused it" } },
+      async handle({ party, params, body: parsed }) {
+        return { status: 200, body: await run(party!, params.id, parsed as z.output<B>) };
+      },
+    });
+
+  action("claim", "Claim an invoice with the claim code printed on it (employee or enterprise)", holders, z.strictObject({ claimCode: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, "64 hex digits") }), (p, id, b) => invoices.claim(p, id, b.claimCode));
+  action("transfer", "Hand the invoice to another employee or enterprise (holder)", holders, z.strictObject({ to: address }), (p, id, b) => invoices.transfer(p, id, b.to));
+  action("submit", "Submit for reimbursement to an enterprise, which locks it (holder)", holders, z.strictObject({ enterprise: address }), (p, id, b) => invoices.submit(p, id, b.enterprise));
+  action("reject", "Reject the reimbursement claim (the locking enterprise)", ["enterprise"], z.strictObject({ reason: reasonCode }), (p, id, b) => invoices.reject(p, id, b.reason));
+  action("reimburse", "Reimburse (the locking enterprise); final for reimbursement", ["enterprise"], undefined, (p, id) => invoices.reimburse(p, id));
+  action("file", "File into the enterprise's books for a tax period (the reimbursing enterprise)", ["enterprise"], z.strictObject({ period }), (p, id, b) => invoices.file(p, id, b.period));
+  action("freeze", "Freeze a suspicious invoice (bureau)", ["bureau"], z.strictObject({ reason: reasonCode }), (p, id, b) => invoices.freeze(p, id, b.reason));
+  action("unfreeze", "Unfreeze (bureau)", ["bureau"], undefined, (p, id) => invoices.unfreeze(p, id));
+
+  defineRoute(kit, {
+    method: "post",
+    path: "/v1/invoices/{id}/reversals",
+    summary: "Red-letter credit note against the invoice, full (amounts omitted) or partial (seller)",
+    tag: "credit notes",
+    access: ["merchant"],
+    idempotent: true,
+    params: idParam,
+    body: z
+      .strictObject({ reference, reason: z.enum(REVERSAL_REASONS), total: fen.optional(), tax: fen.optional() })
+      .refine((b) => (b.total === undefined) === (b.tax === undefined), { message: "give both total and tax for a partial reversal, or neither", path: ["total"] })
+      .refine((b) => b.total === undefined || b.tax === undefined || (b.total > 0n && b.tax <= b.total), { message: "total must be more than 0 and at least the tax", path: ["tax"] })
+      .meta({ id: "Reversal" }),
+    responses: { 201: { description: "Credit note issued (Effective, or Pending the enterprise's confirmation)", schema: z.object({ creditNote: creditNoteView, invoice: invoiceView }) }, 422: { description: "REVERSAL_EXCEEDS_REMAINING" } },
+    async handle({ party, params, body }) {
+      return { status: 201, body: await invoices.reverse(party!, params.id, body) };
+    },
+  });
+
+  const noteParam = z.strictObject({ id: creditNoteId });
+  defineRoute(kit, {
+    method: "get",
+    path: "/v1/credit-notes/{id}",
+    summary: "One credit note (parties to its invoice)",
+    tag: "credit notes",
+    access: [...everyone],
+    params: noteParam,
+    responses: { 200: { description: "The credit note", schema: creditNoteView } },
+    async handle({ party, params }) {
+      return { status: 200, body: await invoices.creditNoteView(party!, params.id) };
+    },
+  });
+  defineRoute(kit, {
+    method: "post",
+    path: "/v1/credit-notes/{id}/confirm",
+    summary: "Confirm a pending credit note (the enterprise that reimbursed the invoice)",
+    tag: "credit notes",
+    access: ["enterprise"],
+    idempotent: true,
+    params: noteParam,
+    responses: { 200: { description: "Effective", schema: creditNoteView } },
+    async handle({ party, params }) {
+      return { status: 200, body: await invoices.confirmReversal(party!, params.id) };
+    },
+  });
+  defineRoute(kit, {
+    method: "post",
+    path: "/v1/credit-notes/{id}/cancel",
+    summary: "Withdraw (seller) or decline (enterprise) a pending credit note",
+    tag: "credit notes",
+    access: ["merchant", "enterprise"],
+    idempotent: true,
+    params: noteParam,
+    responses: { 200: { description: "Cancelled", schema: creditNoteView } },
+    async handle({ party, params }) {
+      return { status: 200, body: await invoices.cancelReversal(party!, params.id) };
+    },
+  });
+}

@@ -1,0 +1,149 @@
+import { z } from "zod";
+
+import { address, fen, name, pageQuery, period, taxpayerId } from "../schemas/common";
+import { apiKeyInfo, partyView, quotaView, registeredView } from "../schemas/views";
+import { defineRoute, type RouteKit } from "../route";
+
+/** Participants, their API keys, and merchants' quotas. */
+export function participantRoutes(kit: RouteKit): void {
+  const { parties, apiKeys } = kit.ctx.services;
+  const accountParam = z.strictObject({ account: address });
+
+  defineRoute(kit, {
+    method: "post",
+    path: "/v1/participants",
+    summary: "Register a merchant or an enterprise (bureau)",
+    tag: "participants",
+    access: ["bureau"],
+    idempotent: true,
+    body: z.strictObject({ role: z.enum(["merchant", "enterprise"]), name, taxpayerId }).meta({ id: "RegisterOrganisation" }),
+    responses: { 201: { description: "Registered on chain; the API key is shown once", schema: registeredView }, 409: { description: "TAXPAYER_ID_TAKEN" } },
+    async handle({ party, body }) {
+      const registered = await parties.registerOrganisation(party!, body);
+      const { apiKey } = await apiKeys.issue(registered.account, "first key");
+      return { status: 201, body: { participant: registered, apiKey } };
+    },
+  });
+
+  defineRoute(kit, {
+    method: "post",
+    path: "/v1/employees",
+    summary: "Register an employee (enterprise); only an account goes on chain",
+    tag: "participants",
+    access: ["enterprise"],
+    idempotent: true,
+    body: z.strictObject({ name, employeeNumber: z.string().trim().min(1).max(64).optional() }).meta({ id: "RegisterEmployee" }),
+    responses: { 201: { description: "Registered on chain; the API key is shown once", schema: registeredView } },
+    async handle({ party, body }) {
+      const registered = await parties.registerEmployee(party!, body);
+      const { apiKey } = await apiKeys.issue(registered.account, "first key");
+      return { status: 201, body: { participant: registered, apiKey } };
+    },
+  });
+
+  defineRoute(kit, {
+    method: "get",
+    path: "/v1/participants",
+    summary: "List participants (bureau: all; enterprise: its employees)",
+    tag: "participants",
+    access: ["bureau", "enterprise"],
+    query: z.strictObject({ role: z.enum(["bureau", "merchant", "enterprise", "individual"]).optional(), limit: pageQuery.limit, after: address.optional() }),
+    responses: { 200: { description: "Participants", schema: z.object({ participants: z.array(partyView) }) } },
+    async handle({ party, query }) {
+      return { status: 200, body: { participants: await parties.list(party!, query) } };
+    },
+  });
+
+  defineRoute(kit, {
+    method: "get",
+    path: "/v1/participants/{account}",
+    summary: "One participant (bureau, the party itself, or its employer)",
+    tag: "participants",
+    access: ["bureau", "merchant", "enterprise", "individual"],
+    params: accountParam,
+    responses: { 200: { description: "The participant", schema: partyView } },
+    async handle({ party, params }) {
+      return { status: 200, body: await parties.visibleTo(party!, params.account) };
+    },
+  });
+
+  for (const action of ["suspend", "reinstate", "revoke"] as const) {
+    defineRoute(kit, {
+      method: "post",
+      path: `/v1/participants/{account}/${action}`,
+      summary: `${action[0]!.toUpperCase()}${action.slice(1)} a participant (bureau; an enterprise for its employees)`,
+      tag: "participants",
+      access: ["bureau", "enterprise"],
+      params: accountParam,
+      responses: { 200: { description: "Done on chain", schema: z.object({ transactionHash: z.string() }) }, 409: { description: "INVALID_STATE" } },
+      async handle({ party, params }) {
+        return { status: 200, body: await parties.setStatus(party!, params.account, action) };
+      },
+    });
+  }
+
+  defineRoute(kit, {
+    method: "put",
+    path: "/v1/merchants/{account}/quotas/{period}",
+    summary: "Set a merchant's issuance quota for a tax period (bureau)",
+    tag: "participants",
+    access: ["bureau"],
+    params: z.strictObject({ account: address, period }),
+    body: z.strictObject({ granted: fen }).meta({ id: "SetQuota" }),
+    responses: { 200: { description: "The quota now", schema: quotaView } },
+    async handle({ party, params, body }) {
+      return { status: 200, body: await parties.setQuota(party!, params.account, params.period, body.granted) };
+    },
+  });
+
+  defineRoute(kit, {
+    method: "get",
+    path: "/v1/merchants/{account}/quotas/{period}",
+    summary: "A merchant's quota and use in a tax period (bureau, the merchant)",
+    tag: "participants",
+    access: ["bureau", "merchant"],
+    params: z.strictObject({ account: address, period }),
+    responses: { 200: { description: "Granted and used (fen)", schema: quotaView } },
+    async handle({ party, params }) {
+      return { status: 200, body: await parties.quota(party!, params.account, params.period) };
+    },
+  });
+
+  defineRoute(kit, {
+    method: "post",
+    path: "/v1/api-keys",
+    summary: "Issue another API key for yourself",
+    tag: "api keys",
+    access: ["bureau", "merchant", "enterprise", "individual"],
+    body: z.strictObject({ label: z.string().trim().min(1).max(64) }).meta({ id: "NewApiKey" }),
+    responses: { 201: { description: "The key, shown once", schema: z.object({ apiKey: z.string(), info: apiKeyInfo }) } },
+    async handle({ party, body }) {
+      return { status: 201, body: await apiKeys.issue(party!.account, body.label) };
+    },
+  });
+
+  defineRoute(kit, {
+    method: "get",
+    path: "/v1/api-keys",
+    summary: "List your API keys (without secrets)",
+    tag: "api keys",
+    access: ["bureau", "merchant", "enterprise", "individual"],
+    responses: { 200: { description: "Keys", schema: z.object({ keys: z.array(apiKeyInfo) }) } },
+    async handle({ party }) {
+      return { status: 200, body: { keys: await apiKeys.list(party!.account) } };
+    },
+  });
+
+  defineRoute(kit, {
+    method: "delete",
+    path: "/v1/api-keys/{keyId}",
+    summary: "Revoke one of your API keys",
+    tag: "api keys",
+    access: ["bureau", "merchant", "enterprise", "individual"],
+    params: z.strictObject({ keyId: z.string().regex(/^[0-9a-f]{12}$/) }),
+    responses: { 200: { description: "Revoked", schema: apiKeyInfo } },
+    async handle({ party, params }) {
+      return { status: 200, body: await apiKeys.revoke(party!.account, params.keyId) };
+    },
+  });
+}

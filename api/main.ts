@@ -1,0 +1,51 @@
+import { Command } from "commander";
+
+import { startApi } from "./api-server";
+import { resolveApiConfig } from "./config";
+import { createLogger } from "../ledger-node/logger";
+
+/**
+ * `node api/main.ts`: the HTTP API in front of any ledger endpoint. Prints one JSON line with event "ready"
+ * on stdout (for scripts) and a plain summary on stderr (for people); SIGTERM/SIGINT stop it gracefully.
+ */
+const program = new Command()
+  .name("api")
+  .option("--port <port>", "port to listen on (API_PORT, default 3000)")
+  .option("--host <host>", "address to listen on (API_HOST, default 127.0.0.1)")
+  .option("--rpc-url <url>", "ledger JSON-RPC endpoint (LEDGER_RPC_URL)")
+  .option("--data-dir <dir>", "the API's data directory (API_DATA_DIR, default ./data/api)")
+  .parse();
+const options = program.opts<{ port?: string; host?: string; rpcUrl?: string; dataDir?: string }>();
+
+async function main(): Promise<void> {
+  const config = resolveApiConfig({
+    ...(options.port === undefined ? {} : { port: Number(options.port) }),
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.rpcUrl === undefined ? {} : { rpcUrl: options.rpcUrl }),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+  });
+  const logger = createLogger("api");
+  const api = await startApi(config, logger);
+  process.stdout.write(`${JSON.stringify({ event: "ready", url: api.url, docs: `${api.url}/docs`, rpcUrl: config.rpcUrl, bureauKeyFile: api.bureauKeyFile })}\n`);
+  process.stderr.write(`API ready at ${api.url} (docs ${api.url}/docs), ledger ${config.rpcUrl}\nFirst tax-bureau API key: ${api.bureauKeyFile}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    api.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`API failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+import { startReadyProcess, type ReadyProcess, type StartOptions } from "./ready-process";
+
+export interface ApiReadyLine {
+  url: string;
+  docs: string;
+  rpcUrl: string;
+  bureauKeyFile: string;
+}
+
+export interface ApiProcess extends ReadyProcess<ApiReadyLine> {
+  readonly url: string;
+}
+
+/**
+ * Starts the real API process the way `npm start` does: its data under `<dataRoot>/api`, the contract
+ * addresses and the first bureau key from the ledger node's files in `<dataRoot>`.
+ */
+export async function startApiProcess(dataRoot: string, rpcUrl: string, env: Record<string, string> = {}, options: StartOptions & { port?: number } = {}): Promise<ApiProcess> {
+  const started = await startReadyProcess<ApiReadyLine>(
+    "the API",
+    ["-r", "ts-node/register/transpile-only", "api/main.ts", "--rpc-url", rpcUrl, "--port", String(options.port ?? 0)],
+    { LOG_LEVEL: "info", LEDGER_DATA_DIR: dataRoot, ...env },
+    options,
+  );
+  return Object.assign(started, { url: started.ready.url });
+}
