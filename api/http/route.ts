@@ -35,7 +35,7 @@ export const errorBody = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) })
   .meta({ id: "Error" });
 
-const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, "8 to 128 letters, digits or . _ : -");
+const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "1 to 128 letters, digits or . _ : -");
 
 export interface RouteKit {
   router: Router;

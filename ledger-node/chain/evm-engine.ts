@@ -32,7 +32,9 @@ export async function createEvmEngine(config: Pick<LedgerNodeConfig, "chainId" |
       initialBaseFeePerGas: 0,
       minGasPrice: 0n,
       throwOnTransactionFailures: false,
-      throwOnCallFailures: false,
+      // eth_call and eth_estimateGas of a reverting call fail with the revert data (as geth and Besu do),
+      // instead of answering the revert data as if it were a result.
+      throwOnCallFailures: true,
       automine: false,
       intervalMining: 0,
       mempoolOrder: "fifo",

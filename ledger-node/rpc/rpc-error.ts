@@ -13,6 +13,7 @@ export const RPC = {
   METHOD_NOT_FOUND: -32601,
   INVALID_PARAMS: -32602,
   INTERNAL: -32603,
+  EXECUTION_REVERTED: 3,
   UNAUTHORIZED: -32001,
   TRANSACTION_REJECTED: -32003,
   UNAVAILABLE: -32005,
@@ -37,6 +38,12 @@ export function toRpcError(error: unknown): RpcErrorObject {
     return { code: CODES_OF_OURS[error.code] ?? RPC.INTERNAL, message: error.message, data: { code: error.code, ...error.details } };
   }
   const evm = error as { code?: unknown; message?: unknown; data?: unknown };
+  // A reverted call or gas estimate: answered as geth and Besu do (code 3, "execution reverted", the revert
+  // data as a hex string), which is what ethers, viem and web3 decode custom errors from.
+  const revertData = typeof evm.data === "string" ? evm.data : (evm.data as { data?: unknown } | undefined)?.data;
+  if (typeof revertData === "string" && /^0x([0-9a-fA-F]{2})*$/.test(revertData)) {
+    return { code: RPC.EXECUTION_REVERTED, message: "execution reverted", data: revertData };
+  }
   if (typeof evm.code === "number" && typeof evm.message === "string") {
     return { code: evm.code, message: evm.message, ...(evm.data === undefined ? {} : { data: evm.data }) };
   }

@@ -1,0 +1,100 @@
+import { readFileSync, rmSync } from "node:fs";
+
+import { expect } from "chai";
+
+import { ApiClient } from "../../scripts/lib/api-client";
+import { startApiProcess, type ApiProcess } from "../../scripts/lib/api-process";
+import { invoiceBody } from "../../scripts/lib/demo-data";
+import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
+import { registerCast } from "./helpers/system";
+
+/**
+ * The whole story over HTTP against the real processes, started the way `npm start` starts them; then both
+ * are killed with SIGKILL, restarted on the same data, and every answer must be the same.
+ */
+describe("end to end: the story over HTTP, then kill -9 and restart", function () {
+  this.timeout(600_000);
+  let dataDir: string;
+  let node: NodeProcess;
+  let api: ApiProcess;
+
+  before(async () => {
+    dataDir = freshDataDir();
+    node = await startNodeProcess(dataDir, {}, 5);
+    api = await startApiProcess(dataDir, node.url);
+  });
+  after(async () => {
+    await api?.kill();
+    await node?.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("issues, claims, reimburses once, files, reverses, verifies and traces; all of it survives SIGKILL", async () => {
+    const bureau = new ApiClient(api.url, readFileSync(api.ready.bureauKeyFile, "utf8").trim());
+    const cast = await registerCast(bureau);
+    const buyer = { type: "organisation" as const, name: cast.enterprise.name, taxpayerId: cast.enterprise.taxpayerId };
+
+    // The merchant issues one invoice and a batch, each retried with its Idempotency-Key (as after a time-out).
+    const single = invoiceBody("order-1001", buyer, { quantity: 3, unitPrice: 5_800 });
+    const first = await cast.merchant.client.post("/v1/invoices", single, { "idempotency-key": "order-1001-try" });
+    expect(first.status, JSON.stringify(first.body)).to.equal(201);
+    const retried = await cast.merchant.client.post("/v1/invoices", single, { "idempotency-key": "order-1001-try" });
+    expect(retried.body).to.deep.equal(first.body);
+    const batchBody = { invoices: ["order-1002", "order-1003", "order-1004"].map((ref) => invoiceBody(ref, buyer)) };
+    const batch = await cast.merchant.client.post("/v1/invoices/batch", batchBody, { "idempotency-key": "batch-7" });
+    expect(batch.status).to.equal(201);
+    expect((await cast.merchant.client.post("/v1/invoices/batch", batchBody, { "idempotency-key": "batch-7" })).body).to.deep.equal(batch.body);
+    const invoice = first.body.invoice;
+    const other = batch.body.results[0].invoice;
+
+    // The employee claims it with the printed claim code and submits it to the employer.
+    expect((await cast.employee.client.post(`/v1/invoices/${invoice.id}/claim`, { claimCode: invoice.claimCode })).status).to.equal(200);
+    expect((await cast.employee.client.post(`/v1/invoices/${invoice.id}/submit`, { enterprise: cast.enterprise.account })).body.state).to.equal("Locked");
+    // A second enterprise tries to reimburse the same invoice: refused.
+    const stranger = await cast.otherEnterprise.client.post(`/v1/invoices/${invoice.id}/reimburse`);
+    expect(stranger.status).to.equal(404);
+    // The right enterprise reimburses and files; nobody can reimburse it again, here or elsewhere.
+    expect((await cast.enterprise.client.post(`/v1/invoices/${invoice.id}/reimburse`)).body.state).to.equal("Reimbursed");
+    expect((await cast.enterprise.client.post(`/v1/invoices/${invoice.id}/reimburse`)).status).to.equal(409);
+    expect((await cast.employee.client.post(`/v1/invoices/${invoice.id}/submit`, { enterprise: cast.otherEnterprise.account })).status).to.be.oneOf([404, 409, 422]);
+    expect((await cast.enterprise.client.post(`/v1/invoices/${invoice.id}/file`, { period: cast.period })).body.state).to.equal("Filed");
+
+    // The merchant reverses another invoice with a red-letter credit note.
+    const reversal = await cast.merchant.client.post(`/v1/invoices/${other.id}/reversals`, { reference: "refund-1003", reason: "sales-return" });
+    expect(reversal.status).to.equal(201);
+    expect(reversal.body.invoice.state).to.equal("Reversed");
+
+    // Anyone verifies; the bureau traces.
+    const anyone = new ApiClient(api.url);
+    const verifyPath = `/v1/verify?number=${invoice.number}&checkCode=${invoice.checkCode}&total=${invoice.total}`;
+    expect((await anyone.get(verifyPath)).body).to.deep.equal({ authentic: true, state: "Filed" });
+    const file = (await cast.employee.client.get(`/v1/invoices/${invoice.id}`)).body.document;
+    expect((await anyone.post("/v1/verify/document", file)).body).to.deep.equal({ authentic: true, state: "Filed" });
+    const trace = await bureau.get(`/v1/invoices/${invoice.id}/trace`);
+    expect(trace.body.events.map((e: { type: string }) => e.type)).to.deep.equal(["InvoiceIssued", "InvoiceClaimed", "InvoiceSubmitted", "InvoiceReimbursed", "InvoiceFiled"]);
+    expect(trace.body.events.map((e: { actor: string }) => e.actor)).to.deep.equal([cast.merchant.account, cast.employee.account, cast.employee.account, cast.enterprise.account, cast.enterprise.account]);
+
+    const answers = async () => ({
+      invoice: (await bureau.get(`/v1/invoices/${invoice.id}`)).body,
+      other: (await cast.merchant.client.get(`/v1/invoices/${other.id}`)).body,
+      trace: (await bureau.get(`/v1/invoices/${invoice.id}/trace`)).body,
+      reversedTrace: (await bureau.get(`/v1/invoices/${other.id}/trace`)).body,
+      all: (await bureau.get("/v1/invoices?limit=500")).body,
+      employees: (await cast.enterprise.client.get("/v1/participants")).body,
+      totals: (await bureau.get("/v1/reports/totals")).body,
+      verify: (await anyone.get(verifyPath)).body,
+      document: (await anyone.post("/v1/verify/document", file)).body,
+      retried: (await cast.merchant.client.post("/v1/invoices", single, { "idempotency-key": "order-1001-try" })).body,
+    });
+    const before = await answers();
+
+    await api.kill();
+    await node.kill();
+    node = await startNodeProcess(dataDir, {}, 5);
+    api = await startApiProcess(dataDir, node.url, {}, { port: Number(new URL(api.url).port) }); // the clients keep their address
+
+    const after = await answers();
+    expect(after).to.deep.equal(before);
+    expect(before.all.invoices).to.have.length(4);
+  });
+});

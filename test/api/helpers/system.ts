@@ -1,0 +1,92 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+
+import pino from "pino";
+
+import { startApi, type RunningApi } from "../../../api/api-server";
+import { resolveApiConfig, type ApiConfig } from "../../../api/config";
+import { periodOf } from "../../../api/domain/tax-period";
+import { ApiClient, expectStatus } from "../../../scripts/lib/api-client";
+import { randomTaxpayerId } from "../../../scripts/lib/demo-data";
+import { freshDataDir, startNodeProcess, type NodeProcess } from "../../../scripts/lib/node-process";
+
+/**
+ * A real ledger node process with the API in this process (createApp through startApi), for route tests.
+ * The same files as `npm start` uses: the node's deployment and authority key under the data directory.
+ */
+export interface TestSystem {
+  dataDir: string;
+  node: NodeProcess;
+  api: RunningApi;
+  bureau: ApiClient;
+  close(): Promise<void>;
+}
+
+export async function startSystem(overrides: Partial<ApiConfig> = {}): Promise<TestSystem> {
+  const dataDir = freshDataDir();
+  const node = await startNodeProcess(dataDir, {}, 2);
+  const config = resolveApiConfig(
+    {
+      dataDir: join(dataDir, "api"),
+      port: 0,
+      rpcUrl: node.url,
+      deploymentFile: join(dataDir, "deployment.json"),
+      bureauKeyFile: join(dataDir, "authority.key"),
+      masterKey: "test master secret",
+      groupCommitMs: 2,
+      pollIntervalMs: 10,
+      ...overrides,
+    },
+    {},
+  );
+  const api = await startApi(config, pino({ level: process.env.TEST_API_LOG ?? "silent" }));
+  const { readFileSync } = await import("node:fs");
+  const bureau = new ApiClient(api.url, readFileSync(api.bureauKeyFile, "utf8").trim());
+  return {
+    dataDir,
+    node,
+    api,
+    bureau,
+    async close() {
+      await api.close();
+      await node.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Org {
+  account: string;
+  taxpayerId: string;
+  name: string;
+  client: ApiClient;
+}
+
+export interface Person {
+  account: string;
+  client: ApiClient;
+}
+
+/** The cast of the story: two merchants with quota, two enterprises, employees of each. */
+export async function registerCast(bureau: ApiClient, quota = "1000000000") {
+  const period = periodOf(new Date());
+  const org = async (role: "merchant" | "enterprise", name: string): Promise<Org> => {
+    const body = expectStatus(await bureau.post("/v1/participants", { role, name, taxpayerId: randomTaxpayerId() }), 201, `register ${name}`);
+    return { account: body.participant.account, taxpayerId: body.participant.taxpayerId, name, client: bureau.as(body.apiKey) };
+  };
+  const merchant = await org("merchant", "深圳市测试餐饮有限公司");
+  const otherMerchant = await org("merchant", "深圳市测试酒店有限公司");
+  const enterprise = await org("enterprise", "深圳市测试科技有限公司");
+  const otherEnterprise = await org("enterprise", "深圳市测试贸易有限公司");
+  for (const m of [merchant, otherMerchant]) expectStatus(await bureau.put(`/v1/merchants/${m.account}/quotas/${period}`, { granted: quota }), 200, "quota");
+  const person = async (employer: Org, name: string): Promise<Person> => {
+    const body = expectStatus(await employer.client.post("/v1/employees", { name }), 201, `employee ${name}`);
+    return { account: body.participant.account, client: employer.client.as(body.apiKey) };
+  };
+  const employee = await person(enterprise, "张三");
+  const colleague = await person(enterprise, "李四");
+  const outsider = await person(otherEnterprise, "王五");
+  return { period, merchant, otherMerchant, enterprise, otherEnterprise, employee, colleague, outsider };
+}
+
+export type Cast = Awaited<ReturnType<typeof registerCast>>;
