@@ -71,8 +71,9 @@ export class EventIndexer {
     return { events, blocks: head - this.client.deploymentBlock + 1, seconds: (Date.now() - started) / 1000 };
   }
 
+  /** One poll at a time: two concurrent steps would read the same cursor and apply a range twice. */
   private schedule(delay: number): void {
-    if (!this.running || this.timer !== undefined) return;
+    if (!this.running || this.timer !== undefined || this.stepping !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.stepping = this.poll().finally(() => {

@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
+import { promisify } from "node:util";
 
 import { expect } from "chai";
 
@@ -7,6 +9,8 @@ import { startApiProcess, type ApiProcess } from "../../scripts/lib/api-process"
 import { invoiceBody } from "../../scripts/lib/demo-data";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
 import { registerCast } from "./helpers/system";
+
+const run = promisify(execFile);
 
 /**
  * The whole story over HTTP against the real processes, started the way `npm start` starts them; then both
@@ -91,6 +95,10 @@ describe("end to end: the story over HTTP, then kill -9 and restart", function (
     await api.kill();
     await node.kill();
     node = await startNodeProcess(dataDir, {}, 5);
+    // The index is derived: rebuild it from the chain with the one command, then start the API on it.
+    const { stdout } = await run(process.execPath, ["-r", "ts-node/register/transpile-only", "api/reindex.ts", "--rpc-url", node.url], { env: { ...process.env, LEDGER_DATA_DIR: dataDir } });
+    const rebuilt = JSON.parse(stdout.trim().split("\n").pop()!) as { events: number };
+    expect(rebuilt.events).to.equal(7 + 2 + 4 + 4 + 1); // registrations, quotas, issues, claim..file, reversal
     api = await startApiProcess(dataDir, node.url, {}, { port: Number(new URL(api.url).port) }); // the clients keep their address
 
     const after = await answers();

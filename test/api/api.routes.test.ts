@@ -292,6 +292,25 @@ describe("API routes", function () {
     });
   });
 
+  describe("event index", () => {
+    it("rebuilds from the chain with the same lists, traces and totals", async () => {
+      const answers = async () => ({
+        all: (await system.bureau.get("/v1/invoices?limit=500")).body,
+        mine: (await cast.employee.client.get("/v1/invoices?limit=500")).body,
+        totals: (await system.bureau.get("/v1/reports/totals")).body,
+        trace: (await system.bureau.get(`/v1/invoices/${(await system.bureau.get("/v1/invoices?limit=1")).body.invoices[0].id}/trace`)).body,
+      });
+      const before = await answers();
+      const { indexer } = system.api.ctx;
+      await indexer.stop();
+      const rebuilt = await indexer.rebuild();
+      await indexer.start();
+      expect(rebuilt.events).to.be.greaterThan(50);
+      const after = await answers();
+      expect(after).to.deep.equal(before);
+    });
+  });
+
   describe("edges", () => {
     it("answers malformed JSON 400, an oversized body 413, an unknown route 404, all with codes", async () => {
       const malformed = await cast.merchant.client.request("POST", "/v1/invoices", "{not json", { "content-type": "application/json" });
