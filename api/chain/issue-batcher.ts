@@ -1,4 +1,4 @@
-import type { Wallet } from "ethers";
+import type { TransactionReceipt, Wallet } from "ethers";
 
 import type { IInvoiceLedger, InvoiceLedger } from "../../typechain-types";
 import { ApiError } from "../errors";
@@ -53,6 +53,25 @@ export class IssueBatcher {
     return Promise.all(promises);
   }
 
+  /** Issues exactly these requests in one transaction, all or nothing (a merchant's batch request). */
+  async issueTogether(merchant: Wallet, requests: IInvoiceLedger.IssueRequestStruct[]): Promise<IssuedInBlock[]> {
+    this.options.onBatch?.(requests.length);
+    const { hash, receipt } = await this.senders.send(merchant, await this.ledger.issueBatch.populateTransaction(requests));
+    const issued = this.issuedIn(receipt);
+    if (issued.length !== requests.length) throw new ApiError(502, "LEDGER_ERROR", "the issue transaction has fewer events than requests");
+    return issued.map((event) => ({ ...event, transactionHash: hash, blockNumber: receipt.blockNumber }));
+  }
+
+  /** issueBatch emits one InvoiceIssued per request, in request order. */
+  private issuedIn(receipt: TransactionReceipt): { id: string; number: bigint }[] {
+    const issued: { id: string; number: bigint }[] = [];
+    for (const log of receipt.logs) {
+      const parsed = this.ledger.interface.parseLog(log);
+      if (parsed?.name === "InvoiceIssued") issued.push({ id: (parsed.args[0] as string).toLowerCase(), number: parsed.args[1] as bigint });
+    }
+    return issued;
+  }
+
   private flush(queue: { wallet: Wallet; waiting: Waiting[]; timer: NodeJS.Timeout | undefined }, size: number): void {
     if (queue.timer !== undefined) clearTimeout(queue.timer);
     queue.timer = undefined;
@@ -66,12 +85,7 @@ export class IssueBatcher {
     try {
       const tx = await this.ledger.issueBatch.populateTransaction(batch.map((w) => w.request));
       const { hash, receipt } = await this.senders.send(wallet, tx);
-      // issueBatch emits one InvoiceIssued per request, in request order.
-      const issued: { id: string; number: bigint }[] = [];
-      for (const log of receipt.logs) {
-        const parsed = this.ledger.interface.parseLog(log);
-        if (parsed?.name === "InvoiceIssued") issued.push({ id: (parsed.args[0] as string).toLowerCase(), number: parsed.args[1] as bigint });
-      }
+      const issued = this.issuedIn(receipt);
       batch.forEach((waiting, i) => {
         const event = issued[i];
         if (event === undefined) waiting.reject(new ApiError(502, "LEDGER_ERROR", "the issue transaction has fewer events than requests"));

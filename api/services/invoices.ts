@@ -152,16 +152,15 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
     );
     await documents.putAll(plans.filter((plan) => plan.isNew).map((plan) => plan.stored));
     const toSend = plans.filter((plan) => !plan.issued);
-    const sent = await batcher.issueMany(
-      wallet,
-      toSend.map(({ stored, body }) => ({
-        requestId: stored.requestId,
-        seal: stored.seal,
-        buyerTaxId: body.buyer.type === "organisation" ? hexlify(toUtf8Bytes(body.buyer.taxpayerId)) : ZERO_TAX_ID,
-        total: BigInt(stored.document.totals.total),
-        tax: BigInt(stored.document.totals.tax),
-      })),
-    );
+    const requests = toSend.map(({ stored, body }) => ({
+      requestId: stored.requestId,
+      seal: stored.seal,
+      buyerTaxId: body.buyer.type === "organisation" ? hexlify(toUtf8Bytes(body.buyer.taxpayerId)) : ZERO_TAX_ID,
+      total: BigInt(stored.document.totals.total),
+      tax: BigInt(stored.document.totals.tax),
+    }));
+    // One invoice joins the merchant's group commit; a batch request is one transaction of its own, all or nothing.
+    const sent = requests.length === 0 ? [] : bodies.length === 1 ? [await batcher.issue(wallet, requests[0]!)] : await batcher.issueTogether(wallet, requests);
     const lastBlock = Math.max(-1, ...sent.map((s) => s.blockNumber));
     if (lastBlock >= 0) await indexer.waitFor(lastBlock);
     const byId = new Map(sent.map((s, i) => [toSend[i]!.stored.id, s]));

@@ -156,6 +156,13 @@ describe("API routes", function () {
       const refused = answers.find((a) => a.status !== 201)!;
       expect(refused.status).to.equal(422);
       expect(refused.body.error.code).to.equal("QUOTA_EXCEEDED");
+      // A batch request is all or nothing: over the quota, none of it is issued.
+      const batch = [0, 1].map(() => invoiceBody(ref(), buyer()));
+      const over = await cast.otherMerchant.client.post("/v1/invoices/batch", { invoices: batch });
+      expect(over.status).to.equal(422);
+      expect(over.body.error.code).to.equal("QUOTA_EXCEEDED");
+      const listed = (await cast.otherMerchant.client.get("/v1/invoices?limit=500")).body.invoices as unknown[];
+      expect(listed).to.have.length(2);
       expect((await system.bureau.put(`/v1/merchants/${cast.otherMerchant.account}/quotas/${period}`, { granted: "1000000000" })).status).to.equal(200);
     });
   });
