@@ -9,6 +9,11 @@ import { toApiError } from "../chain/contract-errors";
  * are 400 MALFORMED_JSON / 413 BODY_TOO_LARGE; our errors keep their status; decoded contract reverts go
  * through the revert table; anything else is logged and answered as 500 INTERNAL without internals.
  */
+/** Errors ethers raises (a stable string code and a shortMessage): what the chain said or did not say. */
+function isEthersError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string" && "shortMessage" in error;
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     void _next;
@@ -18,7 +23,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (parserError.type === "entity.too.large") answer = new ApiError(413, "BODY_TOO_LARGE", "the body is larger than this API accepts");
     else if (parserError.type === "encoding.unsupported" || parserError.type === "charset.unsupported") answer = new ApiError(415, "UNSUPPORTED_ENCODING", "send UTF-8 JSON");
     else if (parserError.type !== undefined && typeof parserError.status === "number" && parserError.status < 500) answer = new ApiError(parserError.status, "BAD_REQUEST", "the request could not be read");
-    else answer = toApiError(error);
+    else if (error instanceof ApiError || isEthersError(error)) answer = toApiError(error);
+    else answer = new ApiError(500, "INTERNAL", "something went wrong on our side; it has been logged");
     if (answer.status >= 500) logger.error({ err: error, code: answer.code, method: req.method, url: req.originalUrl }, "request failed");
     if (res.headersSent) return;
     if (answer.retryable) res.set("retry-after", "1");
