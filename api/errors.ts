@@ -18,7 +18,6 @@ export class ApiError extends Error {
   readonly retryable: boolean;
 }
 
-export const badRequest = (code: string, message: string, details?: Record<string, unknown>) => new ApiError(400, code, message, details);
 export const unauthenticated = (message: string) => new ApiError(401, "UNAUTHENTICATED", message);
 export const forbidden = (message: string, details?: Record<string, unknown>) => new ApiError(403, "FORBIDDEN", message, details);
 /** Unknown objects and other parties' objects read alike, so ids cannot be probed. */

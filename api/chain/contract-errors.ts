@@ -57,6 +57,12 @@ function jsonable(value: unknown): unknown {
   return value;
 }
 
+/** For reads of an id: a revert means "no such thing" (undefined); anything else (the node is down) is an error. */
+export function unknownOnRevert(error: unknown): undefined {
+  if (isCallException(error)) return undefined;
+  throw toApiError(error);
+}
+
 /** Turns a failed chain call into an ApiError; anything undecodable about the chain's reachability is 503. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;

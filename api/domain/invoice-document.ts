@@ -75,7 +75,3 @@ export function buildInvoiceDocument(body: IssueInvoiceBody, seller: { name: str
     ...(body.remarks === undefined ? {} : { remarks: body.remarks }),
   };
 }
-
-export function totalsOf(document: LedgerDocument): { total: bigint; tax: bigint } {
-  return { total: BigInt(document.totals.total), tax: BigInt(document.totals.tax) };
-}

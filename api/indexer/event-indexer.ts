@@ -145,7 +145,6 @@ export class EventIndexer {
       if (before.holder !== null && after.holder !== before.holder && before.holder !== after.enterprise) ops.push({ type: "del", key: keys.index.relation(before.holder, number) });
       if (after.enterprise !== null && after.enterprise !== before.enterprise) ops.push({ type: "put", key: keys.index.relation(after.enterprise, number), value: id });
       if (before.enterprise !== null && after.enterprise !== before.enterprise && before.enterprise !== after.holder) ops.push({ type: "del", key: keys.index.relation(before.enterprise, number) });
-      if (event.type === "ReversalRequested" || event.type === "InvoiceReversed") ops.push({ type: "put", key: keys.index.creditNote(event.creditNoteId), value: id });
       if (event.type === "InvoiceIssued" || event.type === "InvoiceReversed") {
         const period = periodOf(new Date(event.time));
         const updated = applyToTotals(await totalsOf(after.seller, period), event);

@@ -50,7 +50,6 @@ export function documentFile(stored: StoredDocument, number: bigint): DocumentFi
 
 export const documentStore = (store: ApiStore) => ({
   get: (id: string) => store.get<StoredDocument>(keys.document(id)),
-  getMany: (ids: string[]) => store.getMany<StoredDocument>(ids.map((id) => keys.document(id))),
   putAll: (documents: StoredDocument[]) =>
     store.batch(documents.map((d): StoreOperation => ({ type: "put", key: keys.document(d.id), value: d })), { sync: true }),
 });

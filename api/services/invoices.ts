@@ -1,7 +1,7 @@
-import { Wallet, encodeBytes32String, getAddress, hexlify, isCallException, toUtf8Bytes, type ContractTransaction } from "ethers";
+import { Wallet, encodeBytes32String, getAddress, hexlify, toUtf8Bytes, type ContractTransaction } from "ethers";
 
 import type { AccountSenders } from "../chain/account-sender";
-import { toApiError } from "../chain/contract-errors";
+import { unknownOnRevert } from "../chain/contract-errors";
 import type { IssueBatcher } from "../chain/issue-batcher";
 import type { LedgerClient } from "../chain/ledger-client";
 import { checkCodeOf } from "../domain/commitment";
@@ -57,11 +57,6 @@ const ZERO_TAX_ID = `0x${"00".repeat(18)}`;
 const nullIfZero = (address: string) => (/^0x0{40}$/i.test(address) ? null : getAddress(address));
 const reasonBytes = (reason: string) => encodeBytes32String(reason);
 
-/** A read of an unknown id reverts: that is "not found"; anything else (the node is down) is not. */
-function unknownOnRevert(error: unknown): undefined {
-  if (isCallException(error)) return undefined;
-  throw toApiError(error);
-}
 
 export interface InvoicesDeps {
   store: ApiStore;
@@ -291,20 +286,22 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
 
     async confirmReversal(enterprise: Party, creditNoteId: string) {
       requireRole(enterprise, ["enterprise"], "confirm credit notes");
-      const sent = await senders.send(await parties.walletOf(enterprise), await client.ledger.confirmReversal.populateTransaction(creditNoteId));
-      await indexer.waitFor(sent.receipt.blockNumber);
-      return creditNoteView(enterprise, creditNoteId);
+      return actOnCreditNote(enterprise, creditNoteId, () => client.ledger.confirmReversal.populateTransaction(creditNoteId));
     },
 
     async cancelReversal(actor: Party, creditNoteId: string) {
       requireRole(actor, ["merchant", "enterprise"], "cancel credit notes");
-      const sent = await senders.send(await parties.walletOf(actor), await client.ledger.cancelReversal.populateTransaction(creditNoteId));
-      await indexer.waitFor(sent.receipt.blockNumber);
-      return creditNoteView(actor, creditNoteId);
+      return actOnCreditNote(actor, creditNoteId, () => client.ledger.cancelReversal.populateTransaction(creditNoteId));
     },
 
     creditNoteView: (viewer: Party, creditNoteId: string) => creditNoteView(viewer, creditNoteId),
   };
+
+  async function actOnCreditNote(actor: Party, creditNoteId: string, populate: () => Promise<ContractTransaction>) {
+    const sent = await senders.send(await parties.walletOf(actor), await populate());
+    await indexer.waitFor(sent.receipt.blockNumber);
+    return creditNoteView(actor, creditNoteId);
+  }
 
   async function creditNoteView(viewer: Party, creditNoteId: string) {
     const note = await client.ledger.creditNote(creditNoteId).catch(unknownOnRevert);

@@ -42,7 +42,7 @@ export function createParties({ store, keystore, senders, client }: PartiesDeps)
   async function walletOf(party: Party): Promise<Wallet> {
     const wallet = await keystore.wallet(party.account);
     if (wallet === undefined) throw forbidden("the API holds no key for this party; sign and relay your own requests", { account: party.account });
-    return wallet.connect(client.provider);
+    return wallet;
   }
 
   async function save(party: Party): Promise<void> {

@@ -1,7 +1,5 @@
-import { isCallException } from "ethers";
-
 import type { LedgerClient } from "../chain/ledger-client";
-import { toApiError } from "../chain/contract-errors";
+import { toApiError, unknownOnRevert } from "../chain/contract-errors";
 import { commitmentOf, sealOf } from "../domain/commitment";
 import type { LedgerDocument } from "../domain/invoice-document";
 import { STATES, type InvoiceState } from "../indexer/events";
@@ -31,10 +29,6 @@ export function createVerification(client: LedgerClient) {
 
     async byDocument(file: { id: string; number: bigint; document: LedgerDocument; salt: string; claimKeyAddress: string }): Promise<Verdict> {
       const seal = sealOf(commitmentOf(file.salt, file.document), file.claimKeyAddress).toLowerCase();
-      const unknownOnRevert = (error: unknown): undefined => {
-        if (isCallException(error)) return undefined;
-        throw toApiError(error);
-      };
       // Both records carry seal, number, total and tax; an invoice's state is its own, a credit note's is its invoice's.
       let record: { seal: string; number: bigint; total: bigint; tax: bigint } | undefined;
       let stateCode: bigint | undefined;

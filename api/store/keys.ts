@@ -38,7 +38,6 @@ export const keys = {
     cursor: "ix:cursor",
     /** The event itself, in chain order. */
     event: (position: EventPosition) => `ix:ev:${encodePosition(position)}`,
-    eventPrefix: "ix:ev:",
     /** An invoice's summary as the events left it. */
     invoice: (id: string) => `ix:inv:${lower(id)}`,
     /** Trace: the events of one invoice, in chain order. */
@@ -50,7 +49,6 @@ export const keys = {
     /** The invoices one account is party to, by number: issued by it, held by it, locked/reimbursed/filed by it. */
     relation: (account: string, number: bigint) => `ix:rel:${lower(account)}:${fixed(number, NUMBER_WIDTH)}`,
     relationPrefix: (account: string) => `ix:rel:${lower(account)}:`,
-    creditNote: (id: string) => `ix:cn:${lower(id)}`,
     /** Running totals of one merchant in one tax period. */
     totals: (merchant: string, period: number) => `ix:tot:${lower(merchant)}:${fixed(period, 6)}`,
     totalsPrefix: (merchant?: string) => (merchant === undefined ? "ix:tot:" : `ix:tot:${lower(merchant)}:`),
@@ -65,13 +63,6 @@ export interface EventPosition {
 
 export function encodePosition(p: EventPosition): string {
   return `${fixed(p.blockNumber, BLOCK_WIDTH)}:${fixed(p.transactionIndex, POSITION_WIDTH)}:${fixed(p.logIndex, POSITION_WIDTH)}`;
-}
-
-/** The invoice number at the end of a relation or by-number key. */
-export function decodeNumberSuffix(key: string): bigint {
-  const suffix = key.slice(key.lastIndexOf(":") + 1);
-  if (!/^[0-9]{12}$/.test(suffix)) throw new RangeError(`not an index key with a number: ${key}`);
-  return BigInt(suffix);
 }
 
 export function numberKeyPart(number: bigint): string {

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 
+import { lineAmount, lineTax, type TaxRate } from "../../api/domain/money";
 import { TAXPAYER_ID_ALPHABET, withCheckCharacter } from "../../api/domain/taxpayer-id";
 
 /** Demo and test data: valid taxpayer IDs and invoice bodies whose amounts follow the invoice rules. */
@@ -16,12 +17,12 @@ export interface DemoBuyer {
 }
 
 /** An invoice body of `quantity` x `unitPrice` fen at 6% VAT (services), amounts computed half-up. */
-export function invoiceBody(reference: string, buyer: DemoBuyer, options: { item?: string; quantity?: number; unitPrice?: number; taxRate?: number } = {}) {
+export function invoiceBody(reference: string, buyer: DemoBuyer, options: { item?: string; quantity?: number; unitPrice?: number; taxRate?: TaxRate } = {}) {
   const quantity = options.quantity ?? 1;
   const unitPrice = options.unitPrice ?? 10_000;
   const taxRate = options.taxRate ?? 6;
-  const amount = quantity * unitPrice;
-  const tax = Math.floor((amount * taxRate * 2 + 100) / 200);
+  const amount = lineAmount(String(quantity), BigInt(unitPrice));
+  const tax = lineTax(amount, taxRate);
   return {
     reference,
     buyer: buyer.type === "organisation" ? { type: "organisation", name: buyer.name, taxpayerId: buyer.taxpayerId } : { type: "individual", name: buyer.name },

@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 import pino from "pino";
@@ -40,7 +40,6 @@ export async function startSystem(overrides: Partial<ApiConfig> = {}): Promise<T
     {},
   );
   const api = await startApi(config, pino({ level: process.env.TEST_API_LOG ?? "silent" }));
-  const { readFileSync } = await import("node:fs");
   const bureau = new ApiClient(api.url, readFileSync(api.bureauKeyFile, "utf8").trim());
   return {
     dataDir,
