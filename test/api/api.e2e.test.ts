@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 
 import { expect } from "chai";
@@ -8,6 +9,7 @@ import { ApiClient } from "../../scripts/lib/api-client";
 import { startApiProcess, type ApiProcess } from "../../scripts/lib/api-process";
 import { invoiceBody } from "../../scripts/lib/demo-data";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
+import { scanChain, scanLevelDb } from "./helpers/privacy-scan";
 import { registerCast } from "./helpers/system";
 
 const run = promisify(execFile);
@@ -50,6 +52,11 @@ describe("end to end: the story over HTTP, then kill -9 and restart", function (
     expect((await cast.merchant.client.post("/v1/invoices/batch", batchBody, { "idempotency-key": "batch-7" })).body).to.deep.equal(batch.body);
     const invoice = first.body.invoice;
     const other = batch.body.results[0].invoice;
+    // A taxi ride for a private person: the document carries a name, a phone number and an ID number.
+    const privateBuyer = { type: "individual" as const, name: "陈小明" };
+    const ride = { ...invoiceBody("ride-88", privateBuyer), remarks: "联系电话 13912345678 身份证 440301199003077654" };
+    expect((await cast.merchant.client.post("/v1/invoices", ride)).status).to.equal(201);
+    const personalData = ["陈小明", "13912345678", "440301199003077654", "张三", "李四", "王五"];
 
     // The employee claims it with the printed claim code and submits it to the employer.
     expect((await cast.employee.client.post(`/v1/invoices/${invoice.id}/claim`, { claimCode: invoice.claimCode })).status).to.equal(200);
@@ -92,17 +99,28 @@ describe("end to end: the story over HTTP, then kill -9 and restart", function (
     });
     const before = await answers();
 
+    // Privacy: no personal data in any transaction input, any event, or the chain's own store.
+    const onChain = await scanChain(node.url, personalData);
+    expect(onChain.transactions).to.be.greaterThan(15);
+    expect(onChain.hits).to.deep.equal([]);
+
     await api.kill();
     await node.kill();
+    const chainStore = await scanLevelDb(join(dataDir, "chain"), personalData);
+    expect(chainStore.entries).to.be.greaterThan(20);
+    expect(chainStore.hits).to.deep.equal([]);
+    // The scan can see personal data where it is meant to be: in the API's private store.
+    const apiStore = await scanLevelDb(join(dataDir, "api", "db"), personalData);
+    expect(new Set(apiStore.hits.map((h) => h.needle))).to.deep.equal(new Set(personalData));
     node = await startNodeProcess(dataDir, {}, 5);
     // The index is derived: rebuild it from the chain with the one command, then start the API on it.
     const { stdout } = await run(process.execPath, ["-r", "ts-node/register/transpile-only", "api/reindex.ts", "--rpc-url", node.url], { env: { ...process.env, LEDGER_DATA_DIR: dataDir } });
     const rebuilt = JSON.parse(stdout.trim().split("\n").pop()!) as { events: number };
-    expect(rebuilt.events).to.equal(7 + 2 + 4 + 4 + 1); // registrations, quotas, issues, claim..file, reversal
+    expect(rebuilt.events).to.equal(7 + 2 + 5 + 4 + 1); // registrations, quotas, issues, claim..file, reversal
     api = await startApiProcess(dataDir, node.url, {}, { port: Number(new URL(api.url).port) }); // the clients keep their address
 
     const after = await answers();
     expect(after).to.deep.equal(before);
-    expect(before.all.invoices).to.have.length(4);
+    expect(before.all.invoices).to.have.length(5);
   });
 });
