@@ -112,7 +112,7 @@ describe("API abuse", function () {
     const pathValues: Record<string, string[]> = {
       id: [invoice.id, unclaimed.id, `0x${"00".repeat(32)}`],
       account: [cast.employee.account, cast.otherMerchant.account, "0x000000000000000000000000000000000000dEaD"],
-      period: [cast.period, "202613", "190001"],
+      period: [String(cast.period), "202613", "190001"],
       keyId: ["0123456789ab"],
     };
     const valid: Record<string, () => unknown> = {
