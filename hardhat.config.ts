@@ -35,7 +35,9 @@ const config: HardhatUserConfig = {
     },
   },
   networks: {
-    hardhat: { hardfork: "cancun" },
+    // HARDHAT_ZERO_FEES=1: `hardhat node` as the benchmarks' comparison chain, where (as on the ledger node)
+    // gas is metered but not charged, so the API's unfunded party accounts can send.
+    hardhat: { hardfork: "cancun", ...(process.env.HARDHAT_ZERO_FEES === "1" ? { initialBaseFeePerGas: 0 } : {}) },
     // The embedded ledger node (`npm start`), or any node of a consortium: `npx hardhat <task> --network ledger`.
     ledger: {
       url: process.env.LEDGER_RPC_URL ?? "http://127.0.0.1:8545",

@@ -17,6 +17,8 @@ export interface LedgerClient {
   addresses: { ledger: string; registry: string; forwarder: string };
   /** Block the contracts were deployed in: where indexing starts. */
   deploymentBlock: number;
+  /** One plain JSON-RPC call, for large answers (logs) that ethers would wrap object by object. */
+  rpc<T>(method: string, params: unknown[]): Promise<T>;
 }
 
 interface DeploymentFile {
@@ -49,5 +51,25 @@ export async function connectLedger(config: Pick<ApiConfig, "rpcUrl" | "rpcToken
     registry: ParticipantRegistry__factory.connect(deployment.registry, provider),
     addresses: { ledger: getAddress(deployment.ledger), registry: getAddress(deployment.registry), forwarder: getAddress(deployment.forwarder) },
     deploymentBlock: deployment.blockNumber,
+    rpc: (method, params) => plainRpc(config, method, params),
   };
+}
+
+let rpcId = 0;
+
+async function plainRpc<T>(config: Pick<ApiConfig, "rpcUrl" | "rpcToken">, method: string, params: unknown[]): Promise<T> {
+  const response = await fetch(config.rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(config.rpcToken === undefined ? {} : { authorization: `Bearer ${config.rpcToken}` }) },
+    body: JSON.stringify({ jsonrpc: "2.0", id: ++rpcId, method, params }),
+  });
+  const text = await response.text();
+  let answer: { result?: T; error?: { code: number; message: string } };
+  try {
+    answer = JSON.parse(text) as typeof answer;
+  } catch {
+    throw new Error(`${method}: the ledger answered HTTP ${response.status} with no JSON-RPC body`);
+  }
+  if (answer.error !== undefined) throw Object.assign(new Error(`${method}: ${answer.error.message}`), { code: answer.error.code });
+  return answer.result as T;
 }

@@ -1,10 +1,11 @@
+import { toQuantity } from "ethers";
 import type { Logger } from "pino";
 
 import type { LedgerClient } from "../chain/ledger-client";
 import type { ApiStore, StoreOperation } from "../store/api-store";
 import { keys } from "../store/keys";
 import { periodOf } from "../domain/tax-period";
-import { decodeEvent, invoiceOf, type LedgerEvent } from "./events";
+import { decodeEvent, invoiceOf, type LedgerEvent, type RawLog } from "./events";
 import { applyToSummary, applyToTotals, emptyTotals, newSummary, type InvoiceSummary, type PeriodTotals } from "./invoice-summary";
 
 /**
@@ -18,7 +19,8 @@ export interface IndexerStatus {
   headBlock: number;
 }
 
-const BLOCKS_PER_STEP = 2_000;
+const MAX_BLOCKS_PER_STEP = 2_000;
+const EVENTS_PER_STEP = 50_000;
 
 export class EventIndexer {
   private cursor = -1;
@@ -27,6 +29,7 @@ export class EventIndexer {
   private timer: NodeJS.Timeout | undefined;
   private waiters: { block: number; resolve(): void }[] = [];
   private stepping: Promise<void> | undefined;
+  private blocksPerStep = MAX_BLOCKS_PER_STEP;
 
   constructor(
     private readonly client: LedgerClient,
@@ -95,17 +98,21 @@ export class EventIndexer {
   /** Indexes the next range of blocks up to `head`; returns the number of events indexed. */
   private async step(head: number): Promise<number> {
     const from = this.cursor + 1;
-    const to = Math.min(head, from + BLOCKS_PER_STEP - 1);
-    const logs = await this.client.provider.getLogs({ address: [this.client.addresses.ledger, this.client.addresses.registry], fromBlock: from, toBlock: to });
-    const times = new Map<number, string>();
+    const to = Math.min(head, from + this.blocksPerStep - 1);
+    // Plain JSON-RPC: ethers' Log objects and its JavaScript UTF-8 decoding of large answers cost more than the decoding itself.
+    const logs = await this.client.rpc<RawLog[]>("eth_getLogs", [{ address: [this.client.addresses.ledger, this.client.addresses.registry], fromBlock: toQuantity(from), toBlock: toQuantity(to) }]);
+    // Keep each step's answer to a size that fits in memory comfortably, however dense the blocks are.
+    if (logs.length > EVENTS_PER_STEP && this.blocksPerStep > 1) this.blocksPerStep = Math.max(1, this.blocksPerStep >> 1);
+    else if (logs.length < EVENTS_PER_STEP / 4) this.blocksPerStep = Math.min(MAX_BLOCKS_PER_STEP, this.blocksPerStep * 2);
+    const times = new Map<string, string>();
     for (const blockNumber of new Set(logs.map((log) => log.blockNumber))) {
-      const block = await this.client.provider.getBlock(blockNumber);
-      if (block === null) throw new Error(`block ${blockNumber} vanished while indexing`);
-      times.set(blockNumber, new Date(block.timestamp * 1000).toISOString());
+      const block = await this.client.rpc<{ timestamp: string } | null>("eth_getBlockByNumber", [blockNumber, false]);
+      if (block === null) throw new Error(`block ${Number(blockNumber)} vanished while indexing`);
+      times.set(blockNumber, new Date(Number(block.timestamp) * 1000).toISOString());
     }
     const events: LedgerEvent[] = [];
     for (const log of logs) {
-      const event = decodeEvent(log, { blockNumber: log.blockNumber, transactionIndex: log.transactionIndex, logIndex: log.index, transactionHash: log.transactionHash, time: times.get(log.blockNumber)! });
+      const event = decodeEvent(log, times.get(log.blockNumber)!);
       if (event !== undefined) events.push(event);
     }
     await this.store.batch([...(await this.operationsFor(events)), { type: "put", key: keys.index.cursor, value: to }], { sync: false });

@@ -1,4 +1,4 @@
-import { Interface, getAddress, type Log } from "ethers";
+import { Interface, getAddress, type EventFragment } from "ethers";
 
 import { InvoiceLedger__factory, ParticipantRegistry__factory } from "../../typechain-types";
 
@@ -40,25 +40,83 @@ export type LedgerEvent = EventMeta &
     | { type: "ParticipantStatusChanged"; account: string; from: string; to: string }
   );
 
-const ledgerInterface = new Interface(InvoiceLedger__factory.abi);
-const registryInterface = new Interface(ParticipantRegistry__factory.abi);
+/** A log as JSON-RPC's eth_getLogs returns it (hex strings), before any decoding. */
+export interface RawLog {
+  address: string;
+  topics: string[];
+  data: string;
+  blockNumber: string;
+  transactionIndex: string;
+  logIndex: string;
+  transactionHash: string;
+}
+
+/**
+ * Decoders by topic 0, computed once. Every parameter of our events is a static ABI type, one 32-byte word
+ * each, read directly. (ethers' Interface.parseLog re-hashes every event signature and re-parses the types for
+ * every log, and checksums each address through keccak: a full rebuild spent most of its time there.)
+ */
+interface Decoder {
+  name: string;
+  indexed: { name: string; type: string }[];
+  plain: { name: string; type: string }[];
+}
+const decoders = new Map<string, Decoder>();
+const STATIC = /^(address|bool|u?int\d*|bytes([1-9]|[12]\d|3[0-2]))$/;
+for (const iface of [new Interface(InvoiceLedger__factory.abi), new Interface(ParticipantRegistry__factory.abi)]) {
+  iface.forEachEvent((fragment: EventFragment) => {
+    const params = fragment.inputs.map((p) => ({ name: p.name, type: p.type, indexed: p.indexed === true }));
+    // Only our own events are decoded; they are all static (an event that is not would be skipped, and a test would notice).
+    if (fragment.anonymous || !params.every((p) => STATIC.test(p.type))) return;
+    decoders.set(fragment.topicHash, { name: fragment.name, indexed: params.filter((p) => p.indexed), plain: params.filter((p) => !p.indexed) });
+  });
+}
+
+/** One ABI word (64 hex digits) of a static type, as ethers would give it (addresses checksummed later). */
+function word(type: string, hex: string): unknown {
+  if (type === "address") return `0x${hex.slice(24)}`;
+  if (type === "bool") return /[^0]/.test(hex);
+  if (type.startsWith("uint")) return BigInt(`0x${hex}`);
+  if (type.startsWith("int")) return BigInt.asIntN(Number(type.slice(3) || 256), BigInt(`0x${hex}`));
+  return `0x${hex.slice(0, 2 * Number(type.slice(5)))}`;
+}
+
+function decodeArgs(decoder: Decoder, log: RawLog): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  const data = log.data.slice(2);
+  if (data.length !== 64 * decoder.plain.length) throw new Error(`log ${log.transactionHash}/${log.logIndex} of ${decoder.name} has ${data.length / 2} data bytes`);
+  decoder.plain.forEach((p, i) => (args[p.name] = word(p.type, data.slice(64 * i, 64 * i + 64))));
+  decoder.indexed.forEach((p, i) => (args[p.name] = word(p.type, log.topics[i + 1]!.slice(2))));
+  return args;
+}
+
+const checksummed = new Map<string, string>();
+function account(value: unknown): string {
+  const raw = String(value).toLowerCase();
+  let address = checksummed.get(raw);
+  if (address === undefined) {
+    address = getAddress(raw);
+    if (checksummed.size > 100_000) checksummed.clear();
+    checksummed.set(raw, address);
+  }
+  return address;
+}
 
 const text = (value: unknown) => String(value);
 const lower = (value: unknown) => String(value).toLowerCase();
-const account = (value: unknown) => getAddress(String(value));
 const bytesText = (value: unknown) => Buffer.from(String(value).slice(2), "hex").toString("utf8").replace(/\0+$/, "");
 const taxId = (value: unknown) => (/^0x0+$/.test(String(value)) ? null : bytesText(value));
 const state = (value: unknown) => STATES[Number(value)] ?? "None";
 const reason = (value: unknown) => REASONS[Number(value)] ?? "issue-error";
 
 /** Decodes one log of the ledger or the registry; other events (e.g. OpenZeppelin's role events) give undefined. */
-export function decodeEvent(log: Log, meta: Omit<EventMeta, "actor">): LedgerEvent | undefined {
-  const fromLedger = ledgerInterface.parseLog(log);
-  const parsed = fromLedger ?? registryInterface.parseLog(log);
-  if (parsed === null) return undefined;
-  const a = parsed.args;
+export function decodeEvent(log: RawLog, time: string): LedgerEvent | undefined {
+  const decoder = decoders.get(log.topics[0] ?? "");
+  if (decoder === undefined) return undefined;
+  const a = decodeArgs(decoder, log);
+  const meta = { blockNumber: Number(log.blockNumber), transactionIndex: Number(log.transactionIndex), logIndex: Number(log.logIndex), transactionHash: log.transactionHash, time };
   const at = (actor: unknown) => ({ ...meta, actor: account(actor) });
-  switch (parsed.name) {
+  switch (decoder.name) {
     case "QuotaGranted":
       return { type: "QuotaGranted", ...at(a.actor), merchant: account(a.merchant), period: Number(a.period), granted: text(a.granted) };
     case "InvoiceIssued":

@@ -1,0 +1,104 @@
+/**
+ * `npm run bench`: every scenario against the real processes on this machine, figures to bench/results.json
+ * and BENCHMARKS.md. One scenario alone: `npm run bench -- --only scale --invoices 200000`.
+ *
+ *   gas    gas per operation and per invoice in batches (Hardhat in process)          -> bench/gas.json too
+ *   node   the ledger node alone: batch issue over JSON-RPC, then a restart            -> bench/node.json too
+ *   issue  issue throughput through the API (full load, half load, batch requests, peak RSS),
+ *          on the ledger node and on `hardhat node`, and the ratio
+ *   scale  fast seeding to --invoices, index rebuild, verify and trace latency, restart
+ */
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
+
+import { Command } from "commander";
+
+import { record, type GasResult, type NodeResult } from "./lib/results";
+import { runIssue, type IssueResult } from "./scenarios/issue";
+import { runScale } from "./scenarios/scale";
+
+const run = promisify(execFile);
+const SCENARIOS = ["gas", "node", "issue", "scale"] as const;
+const int = (v: string) => {
+  const parsed = Number(v);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`not a positive integer: ${v}`);
+  return parsed;
+};
+
+const options = new Command()
+  .name("bench")
+  .option("--only <scenarios>", `comma-separated, among ${SCENARIOS.join(", ")}`, SCENARIOS.join(","))
+  .option("--seconds <n>", "issue: seconds of each load", int, 30)
+  .option("--merchants <n>", "issue: merchants issuing at once", int, 4)
+  .option("--concurrency <n>", "issue: requests in flight per merchant at full load", int, 64)
+  .option("--batch-size <n>", "issue: invoices per batch request", int, 100)
+  .option("--no-hardhat", "issue: skip the hardhat node comparison")
+  .option("--invoices <n>", "scale: invoices to store", int, 1_000_000)
+  .option("--scale-batch <n>", "scale: invoices per seeding transaction", int, 500)
+  .option("--scale-merchants <n>", "scale: seeding merchants", int, 4)
+  .option("--in-flight <n>", "scale: seeding transactions in flight per merchant", int, 2)
+  .option("--samples <n>", "scale: verify and trace requests", int, 2_000)
+  .option("--node-seconds <n>", "node: seconds of load", int, 30)
+  .parse()
+  .opts<{
+    only: string;
+    seconds: number;
+    merchants: number;
+    concurrency: number;
+    batchSize: number;
+    hardhat: boolean;
+    invoices: number;
+    scaleBatch: number;
+    scaleMerchants: number;
+    inFlight: number;
+    samples: number;
+    nodeSeconds: number;
+  }>();
+
+async function script(args: string[]): Promise<void> {
+  const child = run(process.execPath, args, { maxBuffer: 1 << 26 });
+  child.child.stderr?.pipe(process.stderr);
+  await child;
+}
+
+async function main(): Promise<void> {
+  const only = options.only.split(",").map((s) => s.trim());
+  const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(", ")}; choose among ${SCENARIOS.join(", ")}`);
+
+  if (only.includes("gas")) {
+    process.stderr.write("gas: per operation and per invoice in batches\n");
+    await script([require.resolve("hardhat/internal/cli/cli.js"), "run", "scripts/bench/gas-report.ts"]);
+    record("gas", {}, JSON.parse(readFileSync("bench/gas.json", "utf8")) as GasResult);
+  }
+  if (only.includes("node")) {
+    process.stderr.write(`node: ${options.nodeSeconds} s of batch issues over JSON-RPC, then a restart\n`);
+    await script(["-r", "ts-node/register/transpile-only", "scripts/bench/node-bench.ts", "--seconds", String(options.nodeSeconds)]);
+    const node = JSON.parse(readFileSync("bench/node.json", "utf8")) as NodeResult & { settings: Record<string, unknown> };
+    record("node", node.settings, node);
+  }
+  if (only.includes("issue")) {
+    const settings = { seconds: options.seconds, merchants: options.merchants, concurrency: options.concurrency, batchSize: options.batchSize };
+    process.stderr.write(`issue: through the API on the ledger node ${JSON.stringify(settings)}\n`);
+    const ours = await runIssue("ledger-node", settings);
+    let hardhat: IssueResult | undefined;
+    if (options.hardhat) {
+      process.stderr.write("issue: the same on hardhat node\n");
+      hardhat = await runIssue("hardhat-node", settings);
+    }
+    const ratio = (h: IssueResult) => Number((ours.full.invoicesPerSecond / Math.max(1, h.full.invoicesPerSecond)).toFixed(2));
+    record("issue", settings, hardhat === undefined ? { ours } : { ours, hardhat, ratio: ratio(hardhat) });
+  }
+  if (only.includes("scale")) {
+    const settings = { invoices: options.invoices, batch: options.scaleBatch, merchants: options.scaleMerchants, inFlight: options.inFlight, samples: options.samples };
+    process.stderr.write(`scale: ${JSON.stringify(settings)}\n`);
+    record("scale", settings, await runScale(settings));
+  }
+  process.stderr.write("written: bench/results.json, BENCHMARKS.md\n");
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

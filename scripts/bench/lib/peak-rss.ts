@@ -1,0 +1,15 @@
+import { readFileSync } from "node:fs";
+
+/**
+ * Peak resident memory of a running process, from Linux's own high-water mark (VmHWM in /proc/<pid>/status):
+ * the peak over the process's whole life, not a sample that could miss a spike. Undefined where /proc is absent.
+ */
+export function peakRssMiB(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kib === undefined ? undefined : Math.round(Number(kib) / 1024);
+  } catch {
+    return undefined;
+  }
+}

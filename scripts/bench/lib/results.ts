@@ -1,0 +1,144 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem, release } from "node:os";
+import { join } from "node:path";
+
+import type { IssueResult } from "../scenarios/issue";
+import type { ScaleResult } from "../scenarios/scale";
+
+/**
+ * bench/results.json holds the latest run of each scenario (a scenario run alone replaces only its own entry),
+ * each with its settings and date; BENCHMARKS.md is rendered from it, next to the targets of DESIGN.md §5.
+ */
+export interface ScenarioEntry<R> {
+  ranAt: string;
+  settings: Record<string, unknown>;
+  machine: Record<string, unknown>;
+  result: R;
+}
+
+export interface Results {
+  scenarios: {
+    gas?: ScenarioEntry<GasResult>;
+    node?: ScenarioEntry<NodeResult>;
+    issue?: ScenarioEntry<{ ours: IssueResult; hardhat?: IssueResult; ratio?: number }>;
+    scale?: ScenarioEntry<ScaleResult>;
+  };
+}
+
+export interface GasResult {
+  batches: Record<string, { gasPerInvoice: number; gasTotal: number }>;
+  operations: Record<string, number>;
+}
+
+export interface NodeResult {
+  issue: { invoices: number; seconds: number; invoicesPerSecond: number; transactionLatencyMs: { p50: number; p95: number; p99: number } };
+  restart: { invoicesStored: number; blocks: number; secondsToReady: number; allInvoicesPresent: boolean };
+}
+
+const RESULTS = "bench/results.json";
+
+export function machine(): Record<string, unknown> {
+  const version = (name: string) => (JSON.parse(readFileSync(join("node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    kernel: release(),
+    node: process.version,
+    versions: { hardhat: version("hardhat"), edr: version("@nomicfoundation/edr"), ethers: version("ethers"), level: version("level"), express: version("express"), solc: version("solc") },
+  };
+}
+
+export function readResults(): Results {
+  return existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, "utf8")) as Results) : { scenarios: {} };
+}
+
+export function record<K extends keyof Results["scenarios"]>(name: K, settings: Record<string, unknown>, result: NonNullable<Results["scenarios"][K]>["result"]): void {
+  const results = readResults();
+  (results.scenarios as Record<string, unknown>)[name] = { ranAt: new Date().toISOString(), settings, machine: machine(), result };
+  mkdirSync("bench", { recursive: true });
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync("BENCHMARKS.md", renderMarkdown(results));
+}
+
+const n = (value: number | undefined) => (value === undefined ? "—" : value.toLocaleString("en-US"));
+const met = (ok: boolean | undefined) => (ok === undefined ? "not run" : ok ? "met" : "**not met**");
+
+export function renderMarkdown(results: Results): string {
+  const { gas, node, issue, scale } = results.scenarios;
+  const ours = issue?.result.ours;
+  const hardhat = issue?.result.hardhat;
+  const gas100 = gas?.result.batches["100"]?.gasPerInvoice;
+  const lines = [
+    "# Benchmarks",
+    "",
+    "Figures of the latest `npm run bench` on this repository's reference machine, rendered from `bench/results.json`",
+    "(which also holds each scenario's settings, machine and versions). Client, API and chain share the same machine.",
+    "Re-run everything with `npm run bench`, or one scenario with `npm run bench -- --only issue|scale|gas|node` and its size flags",
+    "(`npm run bench -- --help`).",
+    "",
+    "## Against the targets (DESIGN.md §5)",
+    "",
+    "| what | target | measured | |",
+    "|---|---|---|---|",
+    `| invoices issued through the API, durable before the reply, sustained | ≥ 2,000/s | ${n(ours?.full.invoicesPerSecond)}/s single requests, ${n(ours?.batch.invoicesPerSecond)}/s batch requests | ${met(ours && Math.max(ours.full.invoicesPerSecond, ours.batch.invoicesPerSecond) >= 2000)} |`,
+    `| issue latency p99 at half load | ≤ 500 ms | ${n(ours?.half.latencyMs.p99)} ms at ${n(ours?.half.offeredPerSecond)} invoices/s offered | ${met(ours && ours.half.latencyMs.p99 <= 500)} |`,
+    `| verify p99 with ${n(scale?.result.invoices)} invoices stored | ≤ 10 ms | ${n(scale?.result.verifyMs.p99)} ms | ${met(scale && scale.result.invoices >= 1_000_000 ? scale.result.verifyMs.p99 <= 10 : undefined)} |`,
+    `| trace p99 with ${n(scale?.result.invoices)} invoices stored | ≤ 25 ms | ${n(scale?.result.traceMs.p99)} ms | ${met(scale && scale.result.invoices >= 1_000_000 ? scale.result.traceMs.p99 <= 25 : undefined)} |`,
+    `| gas per invoice in a batch of 100 | ≤ 60,000 | ${n(gas100)} | ${met(gas100 === undefined ? undefined : gas100 <= 60_000)} |`,
+    `| event indexing (full rebuild) | ≥ 15,000 events/s | ${n(scale?.result.indexRebuild.eventsPerSecond)} events/s | ${met(scale && scale.result.indexRebuild.eventsPerSecond >= 15_000)} |`,
+    `| restart with ${n(scale?.result.invoices)} invoices stored, nothing lost | ≤ 30 s | ${n(scale?.result.restart.secondsToReady)} s, all present: ${scale?.result.restart.allPresent ?? "—"} | ${met(scale && scale.result.invoices >= 1_000_000 ? scale.result.restart.secondsToReady <= 30 && scale.result.restart.allPresent : undefined)} |`,
+    "",
+    "A row measured below the target's size (e.g. fewer than 1 million invoices) says `not run` in the last column.",
+    "",
+  ];
+  if (ours) {
+    const row = (engine: string, what: string, r: { invoicesPerSecond: number; requests: number; latencyMs: { p50: number; p95: number; p99: number }; failures: Record<string, number> }) =>
+      `| ${engine} | ${what} | ${n(r.invoicesPerSecond)} | ${n(r.requests)} | ${r.latencyMs.p50} / ${r.latencyMs.p95} / ${r.latencyMs.p99} | ${Object.entries(r.failures).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"} |`;
+    lines.push(
+      "## Issue throughput through the API",
+      "",
+      `Settings: ${JSON.stringify(issue!.settings)}; ran ${issue!.ranAt}.`,
+      "",
+      "| chain | load | invoices/s | requests answered 201 | latency p50 / p95 / p99 ms | refused or failed |",
+      "|---|---|---|---|---|---|",
+      ...[ours, hardhat].filter((r): r is IssueResult => r !== undefined).flatMap((r) => [row(r.engine, "full (closed loop, single issues)", r.full), row(r.engine, `half (${n(r.half.offeredPerSecond)}/s offered)`, r.half), row(r.engine, "batch requests", r.batch)]),
+      "",
+      `Peak RSS (VmHWM) over the three runs: ledger node ${n(ours.peakRssMiB.chain)} MiB, API ${n(ours.peakRssMiB.api)} MiB${hardhat ? `; with hardhat node: hardhat ${n(hardhat.peakRssMiB.chain)} MiB, API ${n(hardhat.peakRssMiB.api)} MiB` : ""}.`,
+      "",
+      ...(issue!.result.ratio === undefined ? [] : [`Ours / hardhat node, full load single issues: **${issue!.result.ratio}** (hardhat node keeps everything in memory and admits any account; ours syncs every block to LevelDB before answering).`, ""]),
+    );
+  }
+  if (scale) {
+    const s = scale.result;
+    lines.push(
+      `## ${n(s.invoices)} invoices stored`,
+      "",
+      `Settings: ${JSON.stringify(scale.settings)}; ran ${scale.ranAt}.`,
+      "",
+      `- Fast seeding (issueBatch straight to the node, pre-signed): ${n(s.seeding.invoicesPerSecond)} invoices/s, ${n(s.seeding.transactions)} transactions in ${n(s.seeding.blocks)} blocks, ${n(s.seeding.seconds)} s.`,
+      `- Full index rebuild (\`npm run api:reindex\`): ${n(s.indexRebuild.events)} events in ${s.indexRebuild.seconds} s = ${n(s.indexRebuild.eventsPerSecond)} events/s.`,
+      `- Verify by number + check code + total (public, HTTP round trip): p50 / p95 / p99 / max ${s.verifyMs.p50} / ${s.verifyMs.p95} / ${s.verifyMs.p99} / ${s.verifyMs.max} ms over ${n(s.verifyMs.samples)} random invoices, all authentic: ${s.verifyMs.allAuthentic}.`,
+      `- Trace (bureau, HTTP round trip): p50 / p95 / p99 / max ${s.traceMs.p50} / ${s.traceMs.p95} / ${s.traceMs.p99} / ${s.traceMs.max} ms over ${n(s.traceMs.samples)} random invoices.`,
+      `- Restart after kill -9: ready in ${s.restart.secondsToReady} s; ${n(s.restart.invoicesAfter)} invoices after restart, ${n(s.restart.samplesVerified)} sampled invoices verified; nothing lost: ${s.restart.allPresent}.`,
+      "",
+    );
+  }
+  if (node) {
+    lines.push(
+      "## The ledger node alone (JSON-RPC, no API)",
+      "",
+      `Settings: ${JSON.stringify(node.settings)}; ran ${node.ranAt}.`,
+      "",
+      `- ${n(node.result.issue.invoicesPerSecond)} invoices/s sustained over ${node.result.issue.seconds} s (batch transactions, receipt awaited); per transaction p50 / p95 / p99 ${node.result.issue.transactionLatencyMs.p50} / ${node.result.issue.transactionLatencyMs.p95} / ${node.result.issue.transactionLatencyMs.p99} ms.`,
+      `- Restart with ${n(node.result.restart.invoicesStored)} invoices (${n(node.result.restart.blocks)} blocks): ready in ${node.result.restart.secondsToReady} s, all present: ${node.result.restart.allInvoicesPresent}.`,
+      "",
+    );
+  }
+  if (gas) {
+    lines.push("## Gas", "", `Ran ${gas.ranAt} on Hardhat's in-process chain (Cancun, the bytecode the node runs).`, "", "| batch size | gas per invoice |", "|---|---|");
+    for (const [size, b] of Object.entries(gas.result.batches)) lines.push(`| ${size} | ${n(b.gasPerInvoice)} |`);
+    lines.push("", "| operation | gas |", "|---|---|", ...Object.entries(gas.result.operations).map(([op, g]) => `| ${op} | ${n(g)} |`), "");
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,185 @@
+import { execFile } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+import { JsonRpcProvider, Wallet, dataSlice, keccak256, solidityPacked, type TransactionReceipt } from "ethers";
+
+import { checkCodeOf } from "../../../api/domain/commitment";
+import { withCheckCharacter } from "../../../api/domain/taxpayer-id";
+import { InvoiceLedger__factory, ParticipantRegistry__factory, type InvoiceLedger } from "../../../typechain-types";
+import { ApiClient } from "../../lib/api-client";
+import { startApiProcess } from "../../lib/api-process";
+import { freshDataDir, startNodeProcess, type NodeProcess } from "../../lib/node-process";
+import { BENCH_API_ENV } from "../lib/bench-system";
+import { progress, summarise, type LatencySummary } from "../lib/stats";
+
+const run = promisify(execFile);
+
+/**
+ * The ledger at scale: seed `invoices` invoices fast, then measure a full rebuild of the API's event index,
+ * verify and trace latency, and a restart of the node with a check that every invoice is still there.
+ *
+ * Fast seeding goes straight to the chain, as merchants' software may: registered merchants (registry calls
+ * signed by the bureau) send `issueBatch` transactions of `batch` invoices, several in flight per merchant,
+ * pre-signed with locally counted nonces. The records are real (seal, total, tax, buyer); the documents behind
+ * the seals are not stored in the API (verify by code and trace do not need them).
+ */
+export interface ScaleOptions {
+  invoices: number;
+  batch: number;
+  merchants: number;
+  inFlight: number;
+  samples: number;
+}
+
+export interface ScaleResult {
+  invoices: number;
+  seeding: { seconds: number; invoicesPerSecond: number; transactions: number; blocks: number };
+  indexRebuild: { events: number; seconds: number; eventsPerSecond: number };
+  verifyMs: LatencySummary & { samples: number; allAuthentic: boolean };
+  traceMs: LatencySummary & { samples: number };
+  restart: { secondsToReady: number; invoicesAfter: number; allPresent: boolean; samplesVerified: number };
+}
+
+interface Sample {
+  id: string;
+  number: bigint;
+  checkCode: string;
+  total: bigint;
+}
+
+const TOTAL = 11_300n;
+const TAX = 1_300n;
+
+export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
+  const dir = freshDataDir();
+  let node: NodeProcess | undefined = await startNodeProcess(dir, {}, 10);
+  try {
+    const seeded = await seed(node, dir, options);
+    const target = Number(seeded.nextNumber - 1n);
+
+    // Index rebuild: the API's reindex command over the whole chain (the API is not running yet).
+    const env = { ...process.env, LEDGER_DATA_DIR: dir, LOG_LEVEL: "warn" };
+    const reindexed = JSON.parse((await run(process.execPath, ["-r", "ts-node/register/transpile-only", "api/reindex.ts", "--rpc-url", node.url], { env, maxBuffer: 1 << 24 })).stdout.trim().split("\n").pop()!) as {
+      events: number;
+      seconds: number;
+      eventsPerSecond: number;
+    };
+    process.stderr.write(`  index rebuilt: ${reindexed.events} events in ${reindexed.seconds} s\n`);
+
+    const api = await startApiProcess(dir, node.url, BENCH_API_ENV);
+    const bureau = new ApiClient(api.url, readFileSync(api.ready.bureauKeyFile, "utf8").trim());
+    const anyone = new ApiClient(api.url);
+    const verifyLatencies: number[] = [];
+    const traceLatencies: number[] = [];
+    let allAuthentic = true;
+    const picks = Array.from({ length: options.samples }, () => seeded.samples[Math.floor(Math.random() * seeded.samples.length)]!);
+    for (const sample of picks) {
+      const t0 = performance.now();
+      const verdict = await anyone.get(`/v1/verify?number=${sample.number}&checkCode=${sample.checkCode}&total=${sample.total}`);
+      verifyLatencies.push(performance.now() - t0);
+      allAuthentic &&= verdict.status === 200 && verdict.body.authentic === true;
+    }
+    for (const sample of picks) {
+      const t0 = performance.now();
+      const trace = await bureau.get(`/v1/invoices/${sample.id}/trace`);
+      traceLatencies.push(performance.now() - t0);
+      if (trace.status !== 200 || trace.body.events.length !== 1) throw new Error(`trace of ${sample.id}: ${trace.status} ${JSON.stringify(trace.body).slice(0, 200)}`);
+    }
+    await api.stop();
+
+    // Restart: kill -9 (no orderly shutdown to lean on), start, time to the ready line, then count.
+    await node.kill();
+    const t0 = performance.now();
+    node = await startNodeProcess(dir, {}, 10);
+    const secondsToReady = (performance.now() - t0) / 1000;
+    const provider = new JsonRpcProvider(node.url, node.ready.chainId, { staticNetwork: true, cacheTimeout: -1 });
+    const ledger = InvoiceLedger__factory.connect(node.ready.contracts.ledger, provider);
+    const invoicesAfter = Number((await ledger.nextNumber()) - 1n);
+    let samplesVerified = 0;
+    for (const sample of seeded.samples) {
+      const [authentic] = await ledger.verify(sample.number, sample.checkCode, sample.total);
+      if (authentic) samplesVerified++;
+    }
+    provider.destroy();
+
+    return {
+      invoices: target,
+      seeding: seeded.stats,
+      indexRebuild: { events: reindexed.events, seconds: reindexed.seconds, eventsPerSecond: reindexed.eventsPerSecond },
+      verifyMs: { ...summarise(verifyLatencies), samples: verifyLatencies.length, allAuthentic },
+      traceMs: { ...summarise(traceLatencies), samples: traceLatencies.length },
+      restart: { secondsToReady: Number(secondsToReady.toFixed(2)), invoicesAfter, allPresent: invoicesAfter === target && samplesVerified === seeded.samples.length, samplesVerified },
+    };
+  } finally {
+    await node?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function seed(node: NodeProcess, dir: string, options: ScaleOptions) {
+  const provider = new JsonRpcProvider(node.url, node.ready.chainId, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 });
+  const bureau = new Wallet(readFileSync(join(dir, "authority.key"), "utf8").trim(), provider);
+  const registry = ParticipantRegistry__factory.connect(node.ready.contracts.registry, bureau);
+  const ledger = InvoiceLedger__factory.connect(node.ready.contracts.ledger, bureau);
+  const period = await ledger.currentPeriod();
+  const buyerTaxId = `0x${Buffer.from(withCheckCharacter("91440300BENCHBUYE")).toString("hex")}`;
+  const merchants: Wallet[] = [];
+  for (let m = 0; m < options.merchants; m++) {
+    const wallet = Wallet.createRandom();
+    const taxpayerId = withCheckCharacter(`9144030000000${String(m).padStart(4, "0")}`);
+    await waitForReceipt(provider, (await registry.registerMerchant(wallet.address, `0x${Buffer.from(taxpayerId).toString("hex")}`)).hash);
+    await waitForReceipt(provider, (await ledger.setQuota(wallet.address, period, 10n ** 17n)).hash);
+    merchants.push(new Wallet(wallet.privateKey, provider));
+  }
+
+  const samples: Sample[] = [];
+  const totalTransactions = Math.ceil(options.invoices / options.batch);
+  let issued = 0;
+  let transactions = 0;
+  const started = performance.now();
+  const stop = progress("seeding", () => `${issued} of ${options.invoices} invoices`, 10_000);
+  await Promise.all(
+    merchants.map(async (wallet, m) => {
+      let nonce = await provider.getTransactionCount(wallet.address, "pending");
+      const pending = new Set<Promise<void>>();
+      const mine = Math.floor(totalTransactions / merchants.length) + (m < totalTransactions % merchants.length ? 1 : 0);
+      for (let t = 0; t < mine; t++) {
+        const requests = Array.from({ length: options.batch }, (_, i) => {
+          const requestId = keccak256(solidityPacked(["uint256", "uint256", "uint256"], [m, t, i]));
+          return { requestId, seal: dataSlice(keccak256(solidityPacked(["string", "bytes32"], ["bench-seal", requestId])), 0, 24), buyerTaxId, total: TOTAL, tax: TAX };
+        });
+        const tx = await (ledger.connect(wallet) as InvoiceLedger).issueBatch.populateTransaction(requests);
+        const signed = await wallet.signTransaction({ ...tx, nonce: nonce++, gasLimit: 60_000n * BigInt(options.batch) + 200_000n, gasPrice: 0n, chainId: node.ready.chainId, type: 0 });
+        const hash = (await provider.send("eth_sendRawTransaction", [signed])) as string;
+        const done = waitForReceipt(provider, hash).then((receipt) => {
+          if (receipt.status !== 1) throw new Error(`seeding transaction ${hash} failed`);
+          const log = receipt.logs.map((l) => ledger.interface.parseLog(l)).find((parsed) => parsed?.name === "InvoiceIssued");
+          if (log) samples.push({ id: log.args.id as string, number: log.args.number as bigint, checkCode: checkCodeOf(requests[0]!.seal), total: TOTAL });
+          issued += options.batch;
+          transactions++;
+          pending.delete(done);
+        });
+        pending.add(done);
+        if (pending.size >= options.inFlight) await Promise.race(pending);
+      }
+      await Promise.all(pending);
+    }),
+  );
+  stop();
+  const seconds = (performance.now() - started) / 1000;
+  const nextNumber = await ledger.nextNumber();
+  const blocks = await provider.getBlockNumber();
+  provider.destroy();
+  process.stderr.write(`  seeded ${issued} invoices in ${seconds.toFixed(0)} s\n`);
+  return { samples, nextNumber, stats: { seconds: Number(seconds.toFixed(1)), invoicesPerSecond: Math.round(issued / seconds), transactions, blocks } };
+}
+
+async function waitForReceipt(provider: JsonRpcProvider, hash: string): Promise<TransactionReceipt> {
+  for (;;) {
+    const receipt = await provider.getTransactionReceipt(hash);
+    if (receipt !== null) return receipt;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
