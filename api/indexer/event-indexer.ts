@@ -2,6 +2,7 @@ import { toQuantity } from "ethers";
 import type { Logger } from "pino";
 
 import type { LedgerClient } from "../chain/ledger-client";
+import { chainUnavailable } from "../errors";
 import type { ApiStore, StoreOperation } from "../store/api-store";
 import { keys } from "../store/keys";
 import { periodOf } from "../domain/tax-period";
@@ -54,11 +55,26 @@ export class EventIndexer {
     return { indexedBlock: this.cursor, headBlock: this.head };
   }
 
-  /** Resolves once every block up to `block` is indexed (used so that an answer after a write sees the write). */
-  waitFor(block: number): Promise<void> {
+  /**
+   * Resolves once every block up to `block` is indexed (used so that an answer after a write sees the write).
+   * If the ledger stops answering meanwhile, gives up after `timeoutMs` with a retryable 503: the write is
+   * durable, and a retry with the same Idempotency-Key or reference finds it.
+   */
+  waitFor(block: number, timeoutMs = 10_000): Promise<void> {
     if (this.cursor >= block) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.waiters.push({ block, resolve });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((waiter) => waiter !== entry);
+        reject(chainUnavailable("the ledger stopped answering before the write could be read back; retry with the same Idempotency-Key", undefined));
+      }, timeoutMs);
+      const entry = {
+        block,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      this.waiters.push(entry);
       this.schedule(0);
     });
   }
