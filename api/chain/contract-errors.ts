@@ -76,11 +76,19 @@ export function toApiError(error: unknown): ApiError {
       return new ApiError(entry.status, entry.code, entry.message, details, { cause: error });
     }
   }
-  if (isError(error, "NETWORK_ERROR") || isError(error, "TIMEOUT") || isError(error, "SERVER_ERROR") || (error as { code?: string }).code === "ECONNREFUSED") {
+  if (isError(error, "NETWORK_ERROR") || isError(error, "TIMEOUT") || isError(error, "SERVER_ERROR") || isConnectionLost(error)) {
     return chainUnavailable("the ledger node cannot be reached; retry later", error);
   }
   // A JSON-RPC refusal of the node (e.g. -32003 sender not registered) or an undecodable revert.
   const rpc = (error as { error?: { code?: number; message?: string; data?: { code?: string } } }).error;
   if (rpc?.data?.code === "SENDER_NOT_REGISTERED") return new ApiError(403, "ACCOUNT_NOT_ADMITTED", "the party's account may not transact on the ledger (suspended or not registered)", {}, { cause: error });
   return new ApiError(502, "LEDGER_ERROR", "the ledger answered with an unexpected error", { message: rpc?.message ?? (error as Error).message }, { cause: error, retryable: true });
+}
+
+/** A socket-level failure talking to the node (refused, reset mid-answer, ...), raw or inside fetch's TypeError. */
+const CONNECTION_LOST = new Set(["ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "UND_ERR_SOCKET"]);
+function isConnectionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  const causeCode = ((error as { cause?: { code?: unknown } }).cause ?? {}).code;
+  return CONNECTION_LOST.has(String(code)) || CONNECTION_LOST.has(String(causeCode));
 }
