@@ -30,7 +30,13 @@ export class IssueBatcher {
     private readonly ledger: InvoiceLedger,
     private readonly senders: AccountSenders,
     private readonly options: { windowMs: number; maxBatchSize: number; onBatch?: (size: number) => void },
-  ) {}
+  ) {
+    this.issuedTopic = ledger.interface.getEvent("InvoiceIssued").topicHash;
+    this.ledgerAddress = String(ledger.target).toLowerCase();
+  }
+
+  private readonly issuedTopic: string;
+  private readonly ledgerAddress: string;
 
   issue(merchant: Wallet, request: IInvoiceLedger.IssueRequestStruct): Promise<IssuedInBlock> {
     return this.issueMany(merchant, [request]).then((results) => results[0]!);
@@ -63,11 +69,11 @@ export class IssueBatcher {
   }
 
   /** issueBatch emits one InvoiceIssued per request, in request order. */
+  /** The invoices a receipt issued, in order. Both id and number are indexed: read from the topics directly. */
   private issuedIn(receipt: TransactionReceipt): { id: string; number: bigint }[] {
     const issued: { id: string; number: bigint }[] = [];
     for (const log of receipt.logs) {
-      const parsed = this.ledger.interface.parseLog(log);
-      if (parsed?.name === "InvoiceIssued") issued.push({ id: (parsed.args[0] as string).toLowerCase(), number: parsed.args[1] as bigint });
+      if (log.topics[0] === this.issuedTopic && log.address.toLowerCase() === this.ledgerAddress) issued.push({ id: log.topics[1]!.toLowerCase(), number: BigInt(log.topics[2]!) });
     }
     return issued;
   }

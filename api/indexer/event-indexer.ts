@@ -86,7 +86,13 @@ export class EventIndexer {
     this.cursor = this.client.deploymentBlock - 1;
     let events = 0;
     const head = await this.client.provider.getBlockNumber();
-    while (this.cursor < head) events += await this.step(head);
+    // The node reads the next range while this process writes the current one (two processes, two cores).
+    let next = this.cursor < head ? this.fetch(this.cursor + 1, head) : undefined;
+    while (next !== undefined) {
+      const range = await next;
+      next = range.to < head ? this.fetch(range.to + 1, head) : undefined;
+      events += await this.apply(range);
+    }
     return { events, blocks: head - this.client.deploymentBlock + 1, seconds: (Date.now() - started) / 1000 };
   }
 
@@ -113,7 +119,11 @@ export class EventIndexer {
 
   /** Indexes the next range of blocks up to `head`; returns the number of events indexed. */
   private async step(head: number): Promise<number> {
-    const from = this.cursor + 1;
+    return this.apply(await this.fetch(this.cursor + 1, head));
+  }
+
+  /** Reads and decodes the events of the blocks from `from` on, as many blocks as a step takes, up to `head`. */
+  private async fetch(from: number, head: number): Promise<{ from: number; to: number; events: LedgerEvent[] }> {
     const to = Math.min(head, from + this.blocksPerStep - 1);
     // Plain JSON-RPC: ethers' Log objects and its JavaScript UTF-8 decoding of large answers cost more than the decoding itself.
     const logs = await this.client.rpc<RawLog[]>("eth_getLogs", [{ address: [this.client.addresses.ledger, this.client.addresses.registry], fromBlock: toQuantity(from), toBlock: toQuantity(to) }]);
@@ -131,6 +141,12 @@ export class EventIndexer {
       const event = decodeEvent(log, times.get(log.blockNumber)!);
       if (event !== undefined) events.push(event);
     }
+    return { from, to, events };
+  }
+
+  /** Writes one fetched range and the cursor in one atomic batch; the range must start right after the cursor. */
+  private async apply({ from, to, events }: { from: number; to: number; events: LedgerEvent[] }): Promise<number> {
+    if (from !== this.cursor + 1) throw new Error(`indexer: range ${from}-${to} does not follow the cursor ${this.cursor}`);
     await this.store.batch([...(await this.operationsFor(events)), { type: "put", key: keys.index.cursor, value: to }], { sync: false });
     this.cursor = to;
     this.options.onEvents?.(events.length);
@@ -148,10 +164,9 @@ export class EventIndexer {
       return totals.get(key) ?? (await this.store.get<PeriodTotals>(key)) ?? emptyTotals(merchant, period);
     };
     for (const event of events) {
-      ops.push({ type: "put", key: keys.index.event(event), value: event });
       const id = invoiceOf(event);
-      if (id === undefined) continue;
-      ops.push({ type: "put", key: keys.index.trace(id, event), value: keys.index.event(event) });
+      if (id === undefined) continue; // registrations and quotas: the registry and the ledger answer for them
+      ops.push({ type: "put", key: keys.index.trace(id, event), value: event });
       const before = event.type === "InvoiceIssued" ? newSummary(event) : await summaryOf(id);
       if (before === undefined) {
         this.logger.error({ event }, "indexer: an event of an invoice that was never issued");

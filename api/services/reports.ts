@@ -12,9 +12,8 @@ export function createReports({ store, invoices }: { store: ApiStore; invoices: 
     /** Every event of the invoice in chain order, with actor, transaction, block and time. 404 unless party to it. */
     async trace(viewer: Party, id: string): Promise<{ invoice: Awaited<ReturnType<Invoices["view"]>>; events: LedgerEvent[] }> {
       const invoice = await invoices.view(viewer, id);
-      const pointers = await store.range<string>(keys.index.tracePrefix(id));
-      const events = await store.getMany<LedgerEvent>(pointers.map((p) => p.value));
-      return { invoice, events: events.filter((e): e is LedgerEvent => e !== undefined) };
+      const events = await store.range<LedgerEvent>(keys.index.tracePrefix(id));
+      return { invoice, events: events.map((e) => e.value) };
     },
 
     /** Issued and reversed totals per merchant and tax period: any merchant for the bureau, its own for a merchant. */

@@ -36,11 +36,9 @@ export const keys = {
   index: {
     prefix: "ix:",
     cursor: "ix:cursor",
-    /** The event itself, in chain order. */
-    event: (position: EventPosition) => `ix:ev:${encodePosition(position)}`,
     /** An invoice's summary as the events left it. */
     invoice: (id: string) => `ix:inv:${lower(id)}`,
-    /** Trace: the events of one invoice, in chain order. */
+    /** Trace: the events of one invoice, in chain order (the decoded events themselves). */
     trace: (id: string, position: EventPosition) => `ix:tr:${lower(id)}:${encodePosition(position)}`,
     tracePrefix: (id: string) => `ix:tr:${lower(id)}:`,
     /** Every invoice by number (the bureau's list). */

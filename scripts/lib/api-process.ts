@@ -18,7 +18,8 @@ export interface ApiProcess extends ReadyProcess<ApiReadyLine> {
 export async function startApiProcess(dataRoot: string, rpcUrl: string, env: Record<string, string> = {}, options: StartOptions & { port?: number } = {}): Promise<ApiProcess> {
   const started = await startReadyProcess<ApiReadyLine>(
     "the API",
-    ["-r", "ts-node/register/transpile-only", "api/main.ts", "--rpc-url", rpcUrl, "--port", String(options.port ?? 0)],
+    // API_NODE_ARGS: extra Node.js flags for the API process, e.g. "--cpu-prof" to profile it.
+    [...(process.env.API_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "-r", "ts-node/register/transpile-only", "api/main.ts", "--rpc-url", rpcUrl, "--port", String(options.port ?? 0)],
     { LOG_LEVEL: "info", LEDGER_DATA_DIR: dataRoot, ...env },
     options,
   );
