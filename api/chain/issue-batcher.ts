@@ -68,8 +68,8 @@ export class IssueBatcher {
     return issued.map((event) => ({ ...event, transactionHash: hash, blockNumber: receipt.blockNumber }));
   }
 
-  /** issueBatch emits one InvoiceIssued per request, in request order. */
-  /** The invoices a receipt issued, in order. Both id and number are indexed: read from the topics directly. */
+  /** The invoices a receipt issued: issueBatch emits one InvoiceIssued per request, in request order, with id
+   * and number indexed, so they are read from the topics directly. */
   private issuedIn(receipt: TransactionReceipt): { id: string; number: bigint }[] {
     const issued: { id: string; number: bigint }[] = [];
     for (const log of receipt.logs) {

@@ -66,11 +66,14 @@ const STATIC = /^(address|bool|u?int\d*|bytes([1-9]|[12]\d|3[0-2]))$/;
 for (const iface of [new Interface(InvoiceLedger__factory.abi), new Interface(ParticipantRegistry__factory.abi)]) {
   iface.forEachEvent((fragment: EventFragment) => {
     const params = fragment.inputs.map((p) => ({ name: p.name, type: p.type, indexed: p.indexed === true }));
-    // Only our own events are decoded; they are all static (an event that is not would be skipped, and a test would notice).
+    // Every event of the two contracts is static (test/api/events.test.ts checks that each one is decoded).
     if (fragment.anonymous || !params.every((p) => STATIC.test(p.type))) return;
     decoders.set(fragment.topicHash, { name: fragment.name, indexed: params.filter((p) => p.indexed), plain: params.filter((p) => !p.indexed) });
   });
 }
+
+/** The names of the events decodeEvent understands. */
+export const decodableEvents = (): string[] => [...decoders.values()].map((d) => d.name);
 
 /** One ABI word (64 hex digits) of a static type, as ethers would give it (addresses checksummed later). */
 function word(type: string, hex: string): unknown {
