@@ -30,7 +30,7 @@ export class EventIndexer {
   private timer: NodeJS.Timeout | undefined;
   private waiters: { block: number; resolve(): void }[] = [];
   private stepping: Promise<void> | undefined;
-  private blocksPerStep = MAX_BLOCKS_PER_STEP;
+  private blocksPerStep = 16;
 
   constructor(
     private readonly client: LedgerClient,
@@ -124,10 +124,21 @@ export class EventIndexer {
 
   /** Reads and decodes the events of the blocks from `from` on, as many blocks as a step takes, up to `head`. */
   private async fetch(from: number, head: number): Promise<{ from: number; to: number; events: LedgerEvent[] }> {
-    const to = Math.min(head, from + this.blocksPerStep - 1);
-    // Plain JSON-RPC: ethers' Log objects and its JavaScript UTF-8 decoding of large answers cost more than the decoding itself.
-    const logs = await this.client.rpc<RawLog[]>("eth_getLogs", [{ address: [this.client.addresses.ledger, this.client.addresses.registry], fromBlock: toQuantity(from), toBlock: toQuantity(to) }]);
-    // Keep each step's answer to a size that fits in memory comfortably, however dense the blocks are.
+    // Keep each answer to a size that fits in memory comfortably, however dense the blocks are: the range grows
+    // while answers are small and halves when one is large or refused (nodes cap the size of an answer).
+    let to: number;
+    let logs: RawLog[];
+    for (;;) {
+      to = Math.min(head, from + this.blocksPerStep - 1);
+      try {
+        // Plain JSON-RPC: ethers' Log objects and its JavaScript UTF-8 decoding of large answers cost more than the decoding itself.
+        logs = await this.client.rpc<RawLog[]>("eth_getLogs", [{ address: [this.client.addresses.ledger, this.client.addresses.registry], fromBlock: toQuantity(from), toBlock: toQuantity(to) }]);
+        break;
+      } catch (error) {
+        if (to === from || isConnectionError(error)) throw error;
+        this.blocksPerStep = Math.max(1, this.blocksPerStep >> 1);
+      }
+    }
     if (logs.length > EVENTS_PER_STEP && this.blocksPerStep > 1) this.blocksPerStep = Math.max(1, this.blocksPerStep >> 1);
     else if (logs.length < EVENTS_PER_STEP / 4) this.blocksPerStep = Math.min(MAX_BLOCKS_PER_STEP, this.blocksPerStep * 2);
     const times = new Map<string, string>();
@@ -195,3 +206,8 @@ export class EventIndexer {
   }
 }
 
+
+/** The node is unreachable (not: it refused this range), so a smaller range would not help. */
+function isConnectionError(error: unknown): boolean {
+  return error instanceof TypeError || typeof (error as { code?: unknown }).code === "string";
+}
