@@ -20,6 +20,8 @@ export interface LedgerNodeConfig {
   authorityKey: string | undefined;
   /** Delay (seconds) of the registry's two-step admin handover. */
   adminDelay: number;
+  /** Most logs one eth_getLogs answer may hold; a larger query is refused with a clear error, as geth and Besu do. */
+  maxLogsPerAnswer: number;
 }
 
 export const DEFAULTS: LedgerNodeConfig = {
@@ -33,6 +35,7 @@ export const DEFAULTS: LedgerNodeConfig = {
   rpcToken: undefined,
   authorityKey: undefined,
   adminDelay: 24 * 3600,
+  maxLogsPerAnswer: 100_000,
 };
 
 export function resolveConfig(partial: Partial<LedgerNodeConfig>, env: NodeJS.ProcessEnv = process.env): LedgerNodeConfig {
@@ -44,6 +47,7 @@ export function resolveConfig(partial: Partial<LedgerNodeConfig>, env: NodeJS.Pr
     ...(env.LEDGER_RPC_TOKEN ? { rpcToken: env.LEDGER_RPC_TOKEN } : {}),
     ...(env.LEDGER_AUTHORITY_KEY ? { authorityKey: env.LEDGER_AUTHORITY_KEY } : {}),
     ...(env.LEDGER_BLOCK_WINDOW_MS ? { blockWindowMs: Number(env.LEDGER_BLOCK_WINDOW_MS) } : {}),
+    ...(env.LEDGER_MAX_LOGS ? { maxLogsPerAnswer: Number(env.LEDGER_MAX_LOGS) } : {}),
     ...stripUndefined(partial),
   };
   config.dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(config.dataDir);
@@ -52,6 +56,9 @@ export function resolveConfig(partial: Partial<LedgerNodeConfig>, env: NodeJS.Pr
   }
   if (!Number.isInteger(config.blockWindowMs) || config.blockWindowMs < 0) {
     throw new ConfigurationError(`block window must be a non-negative number of milliseconds, not ${config.blockWindowMs}`);
+  }
+  if (!Number.isInteger(config.maxLogsPerAnswer) || config.maxLogsPerAnswer < 1) {
+    throw new ConfigurationError(`LEDGER_MAX_LOGS must be a positive integer, not ${config.maxLogsPerAnswer}`);
   }
   if (!isLoopback(config.host) && config.rpcToken === undefined) {
     throw new ConfigurationError(`listening on ${config.host} (beyond loopback) needs a read token: set LEDGER_RPC_TOKEN`);

@@ -75,7 +75,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     if (deployment !== undefined) admission.useRegistry(deployment.registry);
 
     const server = createHttpServer({
-      rpc: { engine, lock, admission, sealer, onRefused: (reason) => metrics.refused.inc({ reason }) },
+      rpc: { engine, lock, admission, sealer, maxLogsPerAnswer: config.maxLogsPerAnswer, onRefused: (reason) => metrics.refused.inc({ reason }) },
       token: config.rpcToken,
       logger,
       metrics: metrics.registry,

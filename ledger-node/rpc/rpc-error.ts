@@ -17,6 +17,8 @@ export const RPC = {
   UNAUTHORIZED: -32001,
   TRANSACTION_REJECTED: -32003,
   UNAVAILABLE: -32005,
+  /** Geth's and Besu's code for a query whose answer would be too large. */
+  LIMIT_EXCEEDED: -32005,
 } as const;
 
 export class RpcError extends Error {

@@ -22,6 +22,7 @@ export interface RpcContext {
   lock: ReadWriteLock;
   admission: Admission;
   sealer: BlockSealer;
+  maxLogsPerAnswer: number;
   onRefused(reason: string): void;
 }
 
@@ -31,6 +32,13 @@ export interface RpcContext {
  * `debug_*`) are not exposed, and there are no unlocked accounts.
  */
 export async function dispatch(ctx: RpcContext, method: string, params: unknown[]): Promise<unknown> {
+  if (method === "eth_getLogs" || method === "eth_getFilterLogs") {
+    const logs = (await ctx.lock.read(() => ctx.engine.request(method, params))) as unknown[];
+    if (logs.length > ctx.maxLogsPerAnswer) {
+      throw new RpcError(RPC.LIMIT_EXCEEDED, `query returned more than ${ctx.maxLogsPerAnswer} results; ask for a narrower block range`, { code: "TOO_MANY_LOGS", limit: ctx.maxLogsPerAnswer, found: logs.length });
+    }
+    return logs;
+  }
   if (EVM_READS.has(method)) return ctx.lock.read(() => ctx.engine.request(method, params));
   switch (method) {
     case "eth_sendRawTransaction": {

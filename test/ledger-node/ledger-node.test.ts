@@ -60,6 +60,18 @@ describe("ledger-node (the real process)", function () {
     expect((await rpc(node.url, "eth_accounts")).result).to.deep.equal([]);
   });
 
+  it("refuses a logs query whose answer would be too large, with a clear error, as geth and Besu do", async () => {
+    const dir = dataDir();
+    const node = await start(dir, { LEDGER_MAX_LOGS: "3" });
+    const { ledger } = await registerMerchant(connect(node, dir));
+    await issueSome(ledger, 1);
+    const everything = await rpc(node.url, "eth_getLogs", [{ fromBlock: "0x0", toBlock: "latest" }]);
+    expect(everything.error?.code).to.equal(-32005);
+    expect(everything.error?.message).to.match(/more than 3 results; ask for a narrower block range/);
+    expect((everything.error?.data as { code: string }).code).to.equal("TOO_MANY_LOGS");
+    expect((await rpc(node.url, "eth_getLogs", [{ fromBlock: "0x0", toBlock: "0x0" }])).result).to.deep.equal([]);
+  });
+
   it("serves viem too, for reads and for a transaction it signs itself", async () => {
     const dir = dataDir();
     const node = await start(dir);
