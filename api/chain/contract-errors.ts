@@ -87,7 +87,7 @@ export function toApiError(error: unknown): ApiError {
 
 /** A socket-level failure talking to the node (refused, reset mid-answer, ...), raw or inside fetch's TypeError. */
 const CONNECTION_LOST = new Set(["ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "UND_ERR_SOCKET"]);
-function isConnectionLost(error: unknown): boolean {
+export function isConnectionLost(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   const causeCode = ((error as { cause?: { code?: unknown } }).cause ?? {}).code;
   return CONNECTION_LOST.has(String(code)) || CONNECTION_LOST.has(String(causeCode));

@@ -1,6 +1,7 @@
 import { toQuantity } from "ethers";
 import type { Logger } from "pino";
 
+import { isConnectionLost } from "../chain/contract-errors";
 import type { LedgerClient } from "../chain/ledger-client";
 import { chainUnavailable } from "../errors";
 import type { ApiStore, StoreOperation } from "../store/api-store";
@@ -135,7 +136,7 @@ export class EventIndexer {
         logs = await this.client.rpc<RawLog[]>("eth_getLogs", [{ address: [this.client.addresses.ledger, this.client.addresses.registry], fromBlock: toQuantity(from), toBlock: toQuantity(to) }]);
         break;
       } catch (error) {
-        if (to === from || isConnectionError(error)) throw error;
+        if (to === from || isConnectionLost(error)) throw error; // a smaller range helps only a refused one
         this.blocksPerStep = Math.max(1, this.blocksPerStep >> 1);
       }
     }
@@ -206,8 +207,3 @@ export class EventIndexer {
   }
 }
 
-
-/** The node is unreachable (not: it refused this range), so a smaller range would not help. */
-function isConnectionError(error: unknown): boolean {
-  return error instanceof TypeError || typeof (error as { code?: unknown }).code === "string";
-}

@@ -18,6 +18,7 @@ import { JsonRpcProvider, NonceManager, Wallet, hexlify, randomBytes } from "eth
 import { withCheckCharacter } from "../../api/domain/taxpayer-id";
 import { InvoiceLedger__factory, ParticipantRegistry__factory, type IInvoiceLedger } from "../../typechain-types";
 import { freshDataDir, startNodeProcess } from "../lib/node-process";
+import { summarise } from "./lib/stats";
 
 const options = new Command()
   .option("--seconds <n>", "duration of the load", (v) => Number(v), 30)
@@ -30,10 +31,6 @@ const options = new Command()
 function request(): IInvoiceLedger.IssueRequestStruct {
   // Cheap to make: the node's work, not the client's, is measured (a real seal is a keccak of the document).
   return { requestId: hexlify(randomBytes(32)), seal: hexlify(randomBytes(24)), buyerTaxId: `0x${"00".repeat(18)}`, total: 11_300n, tax: 1_300n };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 async function main(): Promise<void> {
@@ -74,7 +71,6 @@ async function main(): Promise<void> {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
   const expectedNext = await ledger.nextNumber();
   provider.destroy();
   await node.stop();
@@ -97,7 +93,7 @@ async function main(): Promise<void> {
       invoices: issued,
       seconds: Number(elapsed.toFixed(1)),
       invoicesPerSecond: Math.round(issued / elapsed),
-      transactionLatencyMs: { p50: Math.round(percentile(latencies, 50)), p95: Math.round(percentile(latencies, 95)), p99: Math.round(percentile(latencies, 99)) },
+      transactionLatencyMs: summarise(latencies),
     },
     restart: {
       invoicesStored: Number(expectedNext) - 1,

@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+
+import { ApiClient } from "./api-client";
 import { startReadyProcess, type ReadyProcess, type StartOptions } from "./ready-process";
 
 export interface ApiReadyLine {
@@ -24,4 +27,9 @@ export async function startApiProcess(dataRoot: string, rpcUrl: string, env: Rec
     options,
   );
   return Object.assign(started, { url: started.ready.url });
+}
+
+/** A client of the running API with the first bureau key, which the API wrote at its first start. */
+export function bureauClient(api: ApiProcess): ApiClient {
+  return new ApiClient(api.url, readFileSync(api.ready.bureauKeyFile, "utf8").trim());
 }

@@ -1,15 +1,13 @@
 import { execFile } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
 import { expect } from "chai";
 
 import { ApiClient } from "../../scripts/lib/api-client";
-import { startApiProcess, type ApiProcess } from "../../scripts/lib/api-process";
 import { invoiceBody } from "../../scripts/lib/demo-data";
-import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
 import { scanChain, scanLevelDb } from "./helpers/privacy-scan";
+import { RealProcesses } from "./helpers/processes";
 import { registerCast } from "./helpers/system";
 
 const run = promisify(execFile);
@@ -20,23 +18,15 @@ const run = promisify(execFile);
  */
 describe("end to end: the story over HTTP, then kill -9 and restart", function () {
   this.timeout(600_000);
-  let dataDir: string;
-  let node: NodeProcess;
-  let api: ApiProcess;
+  let system: RealProcesses;
 
   before(async () => {
-    dataDir = freshDataDir();
-    node = await startNodeProcess(dataDir, {}, 5);
-    api = await startApiProcess(dataDir, node.url);
+    system = await RealProcesses.start();
   });
-  after(async () => {
-    await api?.kill();
-    await node?.kill();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(async () => system?.close());
 
   it("issues, claims, reimburses once, files, reverses, verifies and traces; all of it survives SIGKILL", async () => {
-    const bureau = new ApiClient(api.url, readFileSync(api.ready.bureauKeyFile, "utf8").trim());
+    const bureau = system.bureau();
     const cast = await registerCast(bureau);
     const buyer = { type: "organisation" as const, name: cast.enterprise.name, taxpayerId: cast.enterprise.taxpayerId };
 
@@ -76,7 +66,7 @@ describe("end to end: the story over HTTP, then kill -9 and restart", function (
     expect(reversal.body.invoice.state).to.equal("Reversed");
 
     // Anyone verifies; the bureau traces.
-    const anyone = new ApiClient(api.url);
+    const anyone = new ApiClient(system.api.url);
     const verifyPath = `/v1/verify?number=${invoice.number}&checkCode=${invoice.checkCode}&total=${invoice.total}`;
     expect((await anyone.get(verifyPath)).body).to.deep.equal({ authentic: true, state: "Filed" });
     const file = (await cast.employee.client.get(`/v1/invoices/${invoice.id}`)).body.document;
@@ -100,24 +90,24 @@ describe("end to end: the story over HTTP, then kill -9 and restart", function (
     const before = await answers();
 
     // Privacy: no personal data in any transaction input, any event, or the chain's own store.
-    const onChain = await scanChain(node.url, personalData);
+    const onChain = await scanChain(system.node.url, personalData);
     expect(onChain.transactions).to.be.greaterThan(15);
     expect(onChain.hits).to.deep.equal([]);
 
-    await api.kill();
-    await node.kill();
-    const chainStore = await scanLevelDb(join(dataDir, "chain"), personalData);
+    await system.api.kill();
+    await system.node.kill();
+    const chainStore = await scanLevelDb(join(system.dataDir, "chain"), personalData);
     expect(chainStore.entries).to.be.greaterThan(20);
     expect(chainStore.hits).to.deep.equal([]);
     // The scan can see personal data where it is meant to be: in the API's private store.
-    const apiStore = await scanLevelDb(join(dataDir, "api", "db"), personalData);
+    const apiStore = await scanLevelDb(join(system.dataDir, "api", "db"), personalData);
     expect(new Set(apiStore.hits.map((h) => h.needle))).to.deep.equal(new Set(personalData));
-    node = await startNodeProcess(dataDir, {}, 5);
+    await system.restartNode();
     // The index is derived: rebuild it from the chain with the one command, then start the API on it.
-    const { stdout } = await run(process.execPath, ["-r", "ts-node/register/transpile-only", "api/reindex.ts", "--rpc-url", node.url], { env: { ...process.env, LEDGER_DATA_DIR: dataDir } });
+    const { stdout } = await run(process.execPath, ["-r", "ts-node/register/transpile-only", "api/reindex.ts", "--rpc-url", system.node.url], { env: { ...process.env, LEDGER_DATA_DIR: system.dataDir } });
     const rebuilt = JSON.parse(stdout.trim().split("\n").pop()!) as { events: number };
     expect(rebuilt.events).to.equal(7 + 2 + 5 + 4 + 1); // registrations, quotas, issues, claim..file, reversal
-    api = await startApiProcess(dataDir, node.url, {}, { port: Number(new URL(api.url).port) }); // the clients keep their address
+    await system.restartApi(); // on the same ports: the clients keep their address
 
     const after = await answers();
     expect(after).to.deep.equal(before);

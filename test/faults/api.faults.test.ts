@@ -1,13 +1,10 @@
-import { readFileSync, rmSync } from "node:fs";
-
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 
 import { InvoiceLedger__factory } from "../../typechain-types";
 import { ApiClient, type ApiAnswer } from "../../scripts/lib/api-client";
-import { startApiProcess, type ApiProcess } from "../../scripts/lib/api-process";
 import { invoiceBody, type DemoBuyer } from "../../scripts/lib/demo-data";
-import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
+import { RealProcesses } from "../api/helpers/processes";
 import { registerCast } from "../api/helpers/system";
 
 /**
@@ -35,23 +32,15 @@ function invoicesOf(answer: ApiAnswer): { reference: string; id: string; number:
 
 describe(`faults: kill -9 of the node, the API or both under an issuing load (${ROUNDS} rounds)`, function () {
   this.timeout(60_000 + ROUNDS * 90_000);
-  let dataDir: string;
-  let node: NodeProcess;
-  let api: ApiProcess;
+  let system: RealProcesses;
 
   before(async () => {
-    dataDir = freshDataDir();
-    node = await startNodeProcess(dataDir, {}, 5);
-    api = await startApiProcess(dataDir, node.url, { LOG_LEVEL: "warn" });
+    system = await RealProcesses.start({ LOG_LEVEL: "warn" });
   });
-  after(async () => {
-    await api?.kill();
-    await node?.kill();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(async () => system?.close());
 
   it("acknowledged invoices are present exactly once, retried keys return the originals, the index agrees with the chain", async () => {
-    const bureau = new ApiClient(api.url, readFileSync(api.ready.bureauKeyFile, "utf8").trim());
+    const bureau = system.bureau();
     const cast = await registerCast(bureau);
     const buyer: DemoBuyer = { type: "organisation", name: cast.enterprise.name, taxpayerId: cast.enterprise.taxpayerId };
     const merchants = [cast.merchant.client, cast.otherMerchant.client];
@@ -104,14 +93,14 @@ describe(`faults: kill -9 of the node, the API or both under an issuing load (${
       };
       const load = merchants.flatMap((client) => [0, 1, 2, 3].map((w) => worker(client, w)));
       await new Promise((resolve) => setTimeout(resolve, 400 + Math.floor(Math.random() * 1200)));
-      if (target !== "api") await node.kill();
-      if (target !== "node") await api.kill();
+      if (target !== "api") await system.node.kill();
+      if (target !== "node") await system.api.kill();
       await new Promise((resolve) => setTimeout(resolve, 300));
       loading = false;
       await Promise.all(load);
 
-      if (target !== "api") node = await startNodeProcess(dataDir, {}, 5, { port: Number(new URL(node.url).port) });
-      if (target !== "node") api = await startApiProcess(dataDir, node.url, { LOG_LEVEL: "warn" }, { port: Number(new URL(api.url).port) });
+      if (target !== "api") await system.restartNode();
+      if (target !== "node") await system.restartApi();
 
       // Every lost answer is retried with its key until it is answered: the original if it had happened, else a new issue.
       // (200: the API had issued it but died before recording the key; the merchant's reference found it.)
@@ -140,8 +129,8 @@ describe(`faults: kill -9 of the node, the API or both under an issuing load (${
     }
 
     // The chain: every acknowledged invoice exactly once, nothing else issued.
-    const provider = new JsonRpcProvider(node.url, node.ready.chainId, { staticNetwork: true, cacheTimeout: -1 });
-    const ledger = InvoiceLedger__factory.connect(node.ready.contracts.ledger, provider);
+    const provider = new JsonRpcProvider(system.node.url, system.node.ready.chainId, { staticNetwork: true, cacheTimeout: -1 });
+    const ledger = InvoiceLedger__factory.connect(system.node.ready.contracts.ledger, provider);
     const logs = await ledger.queryFilter(ledger.filters.InvoiceIssued(), 0, "latest");
     provider.destroy();
     const onChain = new Map<string, number>();

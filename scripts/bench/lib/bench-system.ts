@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -9,7 +9,7 @@ import { JsonRpcProvider, Wallet } from "ethers";
 import { periodOf } from "../../../api/domain/tax-period";
 import { deployLedger } from "../../deploy/deploy-ledger";
 import { ApiClient, expectStatus } from "../../lib/api-client";
-import { startApiProcess, type ApiProcess } from "../../lib/api-process";
+import { bureauClient, startApiProcess, type ApiProcess } from "../../lib/api-process";
 import { randomTaxpayerId, type DemoBuyer } from "../../lib/demo-data";
 import { freshDataDir, startNodeProcess } from "../../lib/node-process";
 
@@ -44,7 +44,7 @@ export async function startBenchSystem(engine: Engine, apiEnv: Record<string, st
     engine,
     dataDir,
     api,
-    bureau: new ApiClient(api.url, readFileSync(api.ready.bureauKeyFile, "utf8").trim()),
+    bureau: bureauClient(api),
     chainPid: chain.child.pid,
     async stop() {
       await api.stop();

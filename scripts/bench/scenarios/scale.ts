@@ -9,7 +9,7 @@ import { checkCodeOf } from "../../../api/domain/commitment";
 import { withCheckCharacter } from "../../../api/domain/taxpayer-id";
 import { InvoiceLedger__factory, ParticipantRegistry__factory, type InvoiceLedger } from "../../../typechain-types";
 import { ApiClient } from "../../lib/api-client";
-import { startApiProcess } from "../../lib/api-process";
+import { bureauClient, startApiProcess } from "../../lib/api-process";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../lib/node-process";
 import { BENCH_API_ENV } from "../lib/bench-system";
 import { progress, summarise, type LatencySummary } from "../lib/stats";
@@ -69,7 +69,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     process.stderr.write(`  index rebuilt: ${reindexed.events} events in ${reindexed.seconds} s\n`);
 
     const api = await startApiProcess(dir, node.url, BENCH_API_ENV);
-    const bureau = new ApiClient(api.url, readFileSync(api.ready.bureauKeyFile, "utf8").trim());
+    const bureau = bureauClient(api);
     const anyone = new ApiClient(api.url);
     const verifyLatencies: number[] = [];
     const traceLatencies: number[] = [];
