@@ -5,6 +5,8 @@ import type { ChainMeta, ChainStore, StoredBlock } from "../store/chain-store";
 import { sealSigner } from "./block-seal";
 import type { EngineBlock, EvmEngine } from "./evm-engine";
 
+const PROGRESS_EVERY_MS = 10_000;
+
 /**
  * Rebuilds the chain at start: checks every journaled block (key, number, parent link, authority seal),
  * re-executes it in the EVM with its recorded timestamp, and requires the EVM to produce the very same
@@ -27,6 +29,9 @@ export async function replayChain(
   }
   let head: StoredBlock = { number: 0, hash: genesis.hash, parentHash: genesis.parentHash, timestamp: Number(genesis.timestamp), transactions: [], seal: "" };
   const started = performance.now();
+  // A long journal takes minutes to re-execute: say how far it is, so that nobody takes it for a hang.
+  const target = (await store.head())?.number ?? 0;
+  let reported = started;
   for await (const { keyNumber, block } of store.blocks()) {
     const expected = head.number + 1;
     const where = `block ${expected}`;
@@ -58,6 +63,11 @@ export async function replayChain(
     }
     head = block;
     onProgress(head.number);
+    if (performance.now() - reported >= PROGRESS_EVERY_MS) {
+      reported = performance.now();
+      const seconds = (reported - started) / 1000;
+      logger.info({ block: head.number, of: target, seconds: Math.round(seconds), estimatedSecondsLeft: Math.round((seconds * Math.max(0, target - head.number)) / head.number) }, "rebuilding the chain from the journal");
+    }
   }
   const storedHead = await store.head();
   if ((storedHead?.number ?? 0) !== head.number || (storedHead !== undefined && storedHead.hash !== head.hash)) {

@@ -7,6 +7,8 @@
  *   issue  issue throughput through the API (full load, half load, batch requests, peak RSS),
  *          on the ledger node and on `hardhat node`, and the ratio
  *   scale  fast seeding to --invoices, index rebuild, verify and trace latency, restart
+ *   engines  the candidate EVMs of issue 3 (EDR, anvil, @ethereumjs/vm) on one workload, then a crash and
+ *          each one's own recovery
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -15,11 +17,12 @@ import { promisify } from "node:util";
 import { Command } from "commander";
 
 import { record, type GasResult, type NodeResult } from "./lib/results";
+import { ENGINES, runEngines, type EngineName } from "./scenarios/engines";
 import { runIssue, type IssueResult } from "./scenarios/issue";
 import { runScale } from "./scenarios/scale";
 
 const run = promisify(execFile);
-const SCENARIOS = ["gas", "node", "issue", "scale"] as const;
+const SCENARIOS = ["gas", "node", "issue", "scale", "engines"] as const;
 const int = (v: string) => {
   const parsed = Number(v);
   if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`not a positive integer: ${v}`);
@@ -40,6 +43,9 @@ const options = new Command()
   .option("--in-flight <n>", "scale: seeding transactions in flight per merchant", int, 2)
   .option("--samples <n>", "scale: verify and trace requests", int, 2_000)
   .option("--node-seconds <n>", "node: seconds of load", int, 30)
+  .option("--engines <names>", `engines: comma-separated, among ${ENGINES.join(", ")}`, ENGINES.join(","))
+  .option("--engine-invoices <n>", "engines: invoices issued on each engine", int, 50_000)
+  .option("--engine-batch <n>", "engines: invoices per transaction (one transaction per block)", int, 100)
   .parse()
   .opts<{
     only: string;
@@ -54,6 +60,9 @@ const options = new Command()
     inFlight: number;
     samples: number;
     nodeSeconds: number;
+    engines: string;
+    engineInvoices: number;
+    engineBatch: number;
   }>();
 
 async function script(args: string[]): Promise<void> {
@@ -94,6 +103,11 @@ async function main(): Promise<void> {
     const settings = { invoices: options.invoices, batch: options.scaleBatch, merchants: options.scaleMerchants, inFlight: options.inFlight, samples: options.samples };
     process.stderr.write(`scale: ${JSON.stringify(settings)}\n`);
     record("scale", settings, await runScale(settings));
+  }
+  if (only.includes("engines")) {
+    const settings = { engines: options.engines.split(",").map((s) => s.trim()) as EngineName[], invoices: options.engineInvoices, batch: options.engineBatch };
+    process.stderr.write(`engines: ${JSON.stringify(settings)}\n`);
+    record("engines", settings, await runEngines(settings));
   }
   process.stderr.write("written: bench/results.json, BENCHMARKS.md\n");
 }

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
@@ -12,6 +11,7 @@ import { ApiClient, expectStatus } from "../../lib/api-client";
 import { bureauClient, startApiProcess, type ApiProcess } from "../../lib/api-process";
 import { randomTaxpayerId, type DemoBuyer } from "../../lib/demo-data";
 import { freshDataDir, startNodeProcess } from "../../lib/node-process";
+import { freePort } from "./free-port";
 
 /**
  * The system under a benchmark: the API process in front of a chain. The chain is our ledger node (persistent,
@@ -71,16 +71,6 @@ export async function registerMerchants(bureau: ApiClient, count: number): Promi
 // Hardhat's first development account (public knowledge; funded on every `hardhat node`): the deployer there.
 const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * `hardhat node` (gas not charged, as on the ledger node: HARDHAT_ZERO_FEES makes the base fee 0, see

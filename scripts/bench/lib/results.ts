@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, release } from "node:os";
 import { join } from "node:path";
 
+import type { EnginesResult } from "../scenarios/engines";
 import type { IssueResult } from "../scenarios/issue";
 import type { ScaleResult } from "../scenarios/scale";
 
@@ -22,6 +23,7 @@ export interface Results {
     node?: ScenarioEntry<NodeResult>;
     issue?: ScenarioEntry<{ ours: IssueResult; hardhat?: IssueResult; ratio?: number }>;
     scale?: ScenarioEntry<ScaleResult>;
+    engines?: ScenarioEntry<EnginesResult>;
   };
 }
 
@@ -37,8 +39,13 @@ export interface NodeResult {
 
 const RESULTS = "bench/results.json";
 
+/** The version of an installed package, read from its package.json (some packages do not export that file). */
+export function installedVersion(name: string): string {
+  return (JSON.parse(readFileSync(join("node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+}
+
 export function machine(): Record<string, unknown> {
-  const version = (name: string) => (JSON.parse(readFileSync(join("node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+  const version = installedVersion;
   return {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,
@@ -65,7 +72,7 @@ const n = (value: number | undefined) => (value === undefined ? "—" : value.to
 const met = (ok: boolean | undefined) => (ok === undefined ? "not at size" : ok ? "met" : "**not met**");
 
 export function renderMarkdown(results: Results): string {
-  const { gas, node, issue, scale } = results.scenarios;
+  const { gas, node, issue, scale, engines } = results.scenarios;
   const ours = issue?.result.ours;
   const hardhat = issue?.result.hardhat;
   const gas100 = gas?.result.batches["100"]?.gasPerInvoice;
@@ -74,7 +81,7 @@ export function renderMarkdown(results: Results): string {
     "",
     "Figures of the latest `npm run bench` on this repository's reference machine, rendered from `bench/results.json`",
     "(which also holds each scenario's settings, machine and versions). Client, API and chain share the same machine.",
-    "Re-run everything with `npm run bench`, or one scenario with `npm run bench -- --only issue|scale|gas|node` and its size flags",
+    "Re-run everything with `npm run bench`, or one scenario with `npm run bench -- --only issue|scale|gas|node|engines` and its size flags",
     "(`npm run bench -- --help`).",
     "",
     "## Against the targets (DESIGN.md §5)",
@@ -134,6 +141,27 @@ export function renderMarkdown(results: Results): string {
       `- Restart with ${n(node.result.restart.invoicesStored)} invoices (${n(node.result.restart.blocks)} blocks): ready in ${node.result.restart.secondsToReady} s, all present: ${node.result.restart.allInvoicesPresent}.`,
       "",
     );
+  }
+  if (engines) {
+    lines.push(
+      "## EVM engines compared (issue 3)",
+      "",
+      `Settings: ${JSON.stringify(engines.settings)}; ran ${engines.ranAt}. The same pre-signed workload on each engine, one issueBatch transaction per block; then a crash (state in memory lost) and the engine's own recovery, checked by the ledger's next invoice number.`,
+      "",
+      "| engine | invoices/s | ms per transaction, first / last tenth | restart: seconds to ready | dump before the crash | nothing lost | persistence |",
+      "|---|---|---|---|---|---|---|",
+    );
+    for (const [name, figures] of Object.entries(engines.result)) {
+      if ("skipped" in figures) {
+        lines.push(`| ${name} | skipped: ${figures.skipped} | | | | | |`);
+        continue;
+      }
+      const dump = figures.restart.snapshot === undefined ? "none" : `${figures.restart.snapshot.seconds} s, ${n(figures.restart.snapshot.MiB)} MiB`;
+      lines.push(
+        `| ${figures.engine}, ${figures.version} | ${n(figures.invoicesPerSecond)} | ${figures.msPerTransaction.firstTenth} / ${figures.msPerTransaction.lastTenth} | ${figures.restart.secondsToReady} | ${dump} | ${figures.restart.nothingLost} | ${figures.persistence} |`,
+      );
+    }
+    lines.push("");
   }
   if (gas) {
     lines.push("## Gas", "", `Ran ${gas.ranAt} on Hardhat's in-process chain (Cancun, the bytecode the node runs).`, "", "| batch size | gas per invoice |", "|---|---|");
