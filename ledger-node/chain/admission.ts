@@ -1,7 +1,8 @@
-import { Interface, Transaction, getAddress } from "ethers";
+import { Interface, getAddress } from "ethers";
 
 import { InvalidRequestError, SenderNotRegisteredError } from "../errors";
 import type { EvmEngine } from "./evm-engine";
+import { decodeSignedTransaction } from "./raw-transaction";
 
 const REGISTRY = new Interface(["function isRegistered(address account) view returns (bool)"]);
 
@@ -28,16 +29,9 @@ export class Admission {
 
   /** Parses and admits a raw transaction, returning its sender and hash, or throws a typed error. */
   async admit(raw: string): Promise<{ from: string; hash: string }> {
-    let tx: Transaction;
-    try {
-      tx = Transaction.from(raw);
-    } catch (error) {
-      throw new InvalidRequestError("not a signed Ethereum transaction", {}, { cause: error });
-    }
-    const { from, hash } = tx;
-    if (from === null || hash === null) throw new InvalidRequestError("the transaction is not signed");
-    if (tx.chainId !== BigInt(this.chainId)) {
-      throw new InvalidRequestError(`the transaction is for chain ${tx.chainId}, this ledger is chain ${this.chainId}`, { chainId: tx.chainId.toString() });
+    const { from, hash, chainId } = decodeSignedTransaction(raw);
+    if (chainId !== BigInt(this.chainId)) {
+      throw new InvalidRequestError(`the transaction is for chain ${chainId}, this ledger is chain ${this.chainId}`, { chainId: chainId.toString() });
     }
     if (from !== this.authority && !(await this.isRegistered(from))) {
       throw new SenderNotRegisteredError(`sender ${from} is not a registered participant of this ledger`, { sender: from });

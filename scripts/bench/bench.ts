@@ -42,7 +42,7 @@ const options = new Command()
   .option("--scale-merchants <n>", "scale: seeding merchants", int, 4)
   .option("--in-flight <n>", "scale: seeding transactions in flight per merchant", int, 2)
   .option("--samples <n>", "scale: verify and trace requests", int, 2_000)
-  .option("--node-seconds <n>", "node: seconds of load", int, 30)
+  .option("--node-invoices <n>", "node: invoices issued (pre-signed batch transactions)", int, 60_000)
   .option("--engines <names>", `engines: comma-separated, among ${ENGINES.join(", ")}`, ENGINES.join(","))
   .option("--engine-invoices <n>", "engines: invoices issued on each engine", int, 50_000)
   .option("--engine-batch <n>", "engines: invoices per transaction (one transaction per block)", int, 100)
@@ -59,7 +59,7 @@ const options = new Command()
     scaleMerchants: number;
     inFlight: number;
     samples: number;
-    nodeSeconds: number;
+    nodeInvoices: number;
     engines: string;
     engineInvoices: number;
     engineBatch: number;
@@ -82,8 +82,8 @@ async function main(): Promise<void> {
     record("gas", {}, JSON.parse(readFileSync("bench/gas.json", "utf8")) as GasResult);
   }
   if (only.includes("node")) {
-    process.stderr.write(`node: ${options.nodeSeconds} s of batch issues over JSON-RPC, then a restart\n`);
-    await script(["-r", "ts-node/register/transpile-only", "scripts/bench/node-bench.ts", "--seconds", String(options.nodeSeconds)]);
+    process.stderr.write(`node: ${options.nodeInvoices} invoices in pre-signed batch transactions over JSON-RPC, then a restart\n`);
+    await script(["-r", "ts-node/register/transpile-only", "scripts/bench/node-bench.ts", "--invoices", String(options.nodeInvoices)]);
     const node = JSON.parse(readFileSync("bench/node.json", "utf8")) as NodeResult & { settings: Record<string, unknown> };
     record("node", node.settings, node);
   }

@@ -137,7 +137,7 @@ export function renderMarkdown(results: Results): string {
       "",
       `Settings: ${JSON.stringify(node.settings)}; ran ${node.ranAt}.`,
       "",
-      `- ${n(node.result.issue.invoicesPerSecond)} invoices/s sustained over ${node.result.issue.seconds} s (batch transactions, receipt awaited); per transaction p50 / p95 / p99 ${node.result.issue.transactionLatencyMs.p50} / ${node.result.issue.transactionLatencyMs.p95} / ${node.result.issue.transactionLatencyMs.p99} ms.`,
+      `- ${n(node.result.issue.invoicesPerSecond)} invoices/s sustained over ${node.result.issue.seconds} s (batch transactions signed beforehand, receipt awaited); per transaction p50 / p95 / p99 ${node.result.issue.transactionLatencyMs.p50} / ${node.result.issue.transactionLatencyMs.p95} / ${node.result.issue.transactionLatencyMs.p99} ms.`,
       `- Restart with ${n(node.result.restart.invoicesStored)} invoices (${n(node.result.restart.blocks)} blocks): ready in ${node.result.restart.secondsToReady} s, all present: ${node.result.restart.allInvoicesPresent}.`,
       "",
     );
