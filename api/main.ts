@@ -1,5 +1,6 @@
 import { Command } from "commander";
 
+import { useNativeKeccak } from "../crypto/native";
 import { startApi } from "./api-server";
 import { resolveApiConfig } from "./config";
 import { createLogger } from "../ledger-node/logger";
@@ -18,6 +19,7 @@ const program = new Command()
 const options = program.opts<{ port?: string; host?: string; rpcUrl?: string; dataDir?: string }>();
 
 async function main(): Promise<void> {
+  useNativeKeccak();
   const config = resolveApiConfig({
     ...(options.port === undefined ? {} : { port: Number(options.port) }),
     ...(options.host === undefined ? {} : { host: options.host }),

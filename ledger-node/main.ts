@@ -4,6 +4,7 @@
  */
 import { Command } from "commander";
 
+import { useNativeKeccak } from "../crypto/native";
 import { authorityKeyFile } from "./authority-key";
 import { resolveConfig } from "./config";
 import { LedgerNodeError } from "./errors";
@@ -23,6 +24,7 @@ const options = program.opts<{ dataDir?: string; host?: string; port?: number; b
 const logger = createLogger("ledger-node");
 
 async function main(): Promise<void> {
+  useNativeKeccak();
   const config = resolveConfig(options);
   const node = await startLedgerNode({
     config,

@@ -1,5 +1,6 @@
-import { AbiCoder, Wallet, concat, dataSlice, encodeBytes32String, getBytes, hexlify, keccak256, randomBytes } from "ethers";
+import { AbiCoder, concat, dataSlice, encodeBytes32String, getBytes, hexlify, keccak256, randomBytes } from "ethers";
 
+import { newKeyPair } from "../../crypto/native";
 import { canonicalBytes } from "./canonical-json";
 
 /**
@@ -28,6 +29,7 @@ export function checkCodeOf(seal: string): string {
   return BigInt(dataSlice(digest, 0, 8)).toString().padStart(20, "0");
 }
 
-export function newClaimKey(): Wallet {
-  return new Wallet(hexlify(randomBytes(32)));
+/** A fresh claim key: its private key is the claim code, its address goes into the seal. */
+export function newClaimKey(): { privateKey: string; address: string } {
+  return newKeyPair();
 }

@@ -1,8 +1,7 @@
 import { decode as decodeRlp, encode as encodeRlp } from "@ethereumjs/rlp";
-import createKeccakHash from "keccak";
 import { ecdsaRecover } from "secp256k1";
-import { getAddress } from "ethers";
 
+import { addressOfPublicKey, keccak256Bytes as keccak } from "../../crypto/native";
 import { InvalidRequestError } from "../errors";
 
 /** What admission needs of a signed transaction. */
@@ -75,13 +74,9 @@ export function decodeSignedTransaction(raw: string): SignedTransaction {
   }
   return {
     hash: `0x${keccak(bytes).toString("hex")}`,
-    from: getAddress(`0x${keccak(publicKey.subarray(1)).subarray(12).toString("hex")}`),
+    from: addressOfPublicKey(publicKey),
     chainId,
   };
-}
-
-function keccak(data: Uint8Array): Buffer {
-  return createKeccakHash("keccak256").update(Buffer.from(data.buffer, data.byteOffset, data.byteLength)).digest();
 }
 
 function toBigInt(bytes: Uint8Array): bigint {
