@@ -63,8 +63,8 @@ export function decodeSignedTransaction(raw: string): SignedTransaction {
     signingPayload = Buffer.concat([Uint8Array.of(type), encodeRlp(fields.slice(0, expected - 3))]);
   }
   if (yParity > 1n) throw refused("signature y-parity is not 0 or 1");
-  const sValue = toBigInt(s);
-  if (r.length === 0 || r.length > 32 || s.length === 0 || s.length > 32 || sValue === 0n || sValue > HALF_CURVE_ORDER) throw refused("the signature is not valid (r, s out of range or high s)");
+  const [rValue, sValue] = [toBigInt(r), toBigInt(s)];
+  if (rValue === 0n || r.length > 32 || sValue === 0n || s.length > 32 || sValue > HALF_CURVE_ORDER) throw refused("the signature is not valid (r, s out of range or high s)");
 
   let publicKey: Uint8Array;
   try {
