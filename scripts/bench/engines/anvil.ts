@@ -1,5 +1,6 @@
 /**
- * Candidate 2: Foundry's anvil, the binary that the npm package `@foundry-rs/anvil` carries, as a child process
+ * Candidate 2: Foundry's anvil, the binary that the npm packages `@foundry-rs/anvil-<platform>-<arch>` carry (the
+ * registry this project installs from has the linux-amd64 one, an optional dependency), as a child process
  * driven over JSON-RPC with mining on demand. Its persistence is a whole-state dump (`anvil_dumpState`) loaded
  * at the next start (`--load-state`); it runs with history pruned and few blocks kept, its smallest and fastest
  * dump (the ledger node would keep the history itself).
@@ -17,11 +18,12 @@ import { installedVersion } from "../lib/results";
 import type { CandidateEngine, RestartFigures } from "./candidate";
 import { BLOCK_GAS_LIMIT, CHAIN_ID, GENESIS_TIME } from "./workload";
 
-/** The platform package that holds the binary, or undefined when none is installed for this machine. */
+const PLATFORM_PACKAGE = `@foundry-rs/anvil-${process.platform}-${{ x64: "amd64", arm64: "arm64" }[process.arch as string] ?? process.arch}`;
+
+/** The binary of the platform package, or undefined when none is installed for this machine. */
 export function anvilBinary(): string | undefined {
-  const arch = { x64: "amd64", arm64: "arm64" }[process.arch as string];
   try {
-    return join(dirname(require.resolve(`@foundry-rs/anvil-${process.platform}-${arch}/package.json`)), "bin", process.platform === "win32" ? "anvil.exe" : "anvil");
+    return join(dirname(require.resolve(`${PLATFORM_PACKAGE}/package.json`)), "bin", process.platform === "win32" ? "anvil.exe" : "anvil");
   } catch {
     return undefined;
   }
@@ -30,12 +32,12 @@ export function anvilBinary(): string | undefined {
 export async function startAnvil(binary: string): Promise<CandidateEngine> {
   const dir = mkdtempSync(join(tmpdir(), "engine-anvil-"));
   const stateFile = join(dir, "state.json");
-  const version = installedVersion("@foundry-rs/anvil");
+  const version = installedVersion(PLATFORM_PACKAGE);
   let running = await launch(binary, []);
 
   return {
     name: "anvil (child process, JSON-RPC)",
-    version: `@foundry-rs/anvil ${version}`,
+    version: `${PLATFORM_PACKAGE} ${version}`,
     persistence: "a whole-state dump on request (anvil_dumpState), loaded at start (--load-state); nothing between dumps survives",
     async block(rawTransactions, timestamp) {
       for (const raw of rawTransactions) await running.rpc.send("eth_sendRawTransaction", [raw]);

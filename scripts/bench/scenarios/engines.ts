@@ -39,7 +39,7 @@ const starters: Record<EngineName, () => Promise<CandidateEngine>> = {
   edr: startEdr,
   anvil: async () => {
     const binary = anvilBinary();
-    if (binary === undefined) throw new SkipEngine(`no anvil binary for ${process.platform}-${process.arch} (npm package @foundry-rs/anvil)`);
+    if (binary === undefined) throw new SkipEngine(`no anvil binary for ${process.platform}-${process.arch} (npm packages @foundry-rs/anvil-<platform>-<arch>)`);
     return startAnvil(binary);
   },
   ethereumjs: startEthereumJs,
