@@ -15,7 +15,7 @@ describe("engine comparison harness (npm run bench -- --only engines)", function
     const result = await runEngines({ engines: [...ENGINES], invoices: 10, batch: 5 });
     expect(Object.keys(result)).to.deep.equal([...ENGINES]);
     // anvil's binary comes in a per-platform package; where none is installed the harness says so instead.
-    const measured = anvilBinary() === undefined ? ENGINES.filter((name) => name !== "anvil") : ENGINES;
+    const measured: readonly string[] = anvilBinary() === undefined ? ENGINES.filter((name) => name !== "anvil") : ENGINES;
     if (anvilBinary() === undefined) expect(result.anvil).to.have.property("skipped").that.matches(/no anvil binary/);
     for (const name of measured) {
       const figures = result[name] as EngineFigures;
