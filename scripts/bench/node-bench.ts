@@ -19,6 +19,7 @@ import { JsonRpcProvider, NonceManager, Wallet, hexlify, randomBytes } from "eth
 import { withCheckCharacter } from "../../api/domain/taxpayer-id";
 import { InvoiceLedger__factory, ParticipantRegistry__factory, type IInvoiceLedger } from "../../typechain-types";
 import { freshDataDir, startNodeProcess } from "../lib/node-process";
+import { waitForReceipt } from "./lib/receipt";
 import { progress, summarise } from "./lib/stats";
 
 const options = new Command()
@@ -49,8 +50,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < options.merchants; i++) {
     const wallet = new Wallet(hexlify(randomBytes(32)));
     const taxpayerId = withCheckCharacter(`9144030000000${String(i).padStart(4, "0")}`);
-    await receipt(provider, (await registry.registerMerchant(wallet.address, `0x${Buffer.from(taxpayerId).toString("hex")}`)).hash);
-    await receipt(provider, (await ledger.setQuota(wallet.address, period, 10n ** 17n)).hash);
+    await waitForReceipt(provider, (await registry.registerMerchant(wallet.address, `0x${Buffer.from(taxpayerId).toString("hex")}`)).hash);
+    await waitForReceipt(provider, (await ledger.setQuota(wallet.address, period, 10n ** 17n)).hash);
     const transactions: string[] = [];
     for (let nonce = 0; nonce < perMerchant; nonce++) {
       const tx = await ledger.issueBatch.populateTransaction(Array.from({ length: options.batch }, request));
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
       for (const raw of transactions) {
         const t0 = performance.now();
         const hash = (await provider.send("eth_sendRawTransaction", [raw])) as string;
-        const done: Promise<void> = receipt(provider, hash).then((r) => {
+        const done: Promise<void> = waitForReceipt(provider, hash, 5).then((r) => {
           if (r.status !== 1) throw new Error(`transaction ${hash} failed`);
           latencies.push(performance.now() - t0);
           issued += options.batch;
@@ -117,14 +118,6 @@ async function main(): Promise<void> {
   mkdirSync("bench", { recursive: true });
   writeFileSync("bench/node.json", `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));
-}
-
-async function receipt(provider: JsonRpcProvider, hash: string) {
-  for (;;) {
-    const found = await provider.getTransactionReceipt(hash);
-    if (found !== null) return found;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 main().catch((error: unknown) => {

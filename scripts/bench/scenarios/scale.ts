@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
-import { JsonRpcProvider, Wallet, dataSlice, keccak256, solidityPacked, type TransactionReceipt } from "ethers";
+import { JsonRpcProvider, Wallet, dataSlice, keccak256, solidityPacked } from "ethers";
 
 import { checkCodeOf } from "../../../api/domain/commitment";
 import { withCheckCharacter } from "../../../api/domain/taxpayer-id";
@@ -12,6 +12,7 @@ import { ApiClient } from "../../lib/api-client";
 import { bureauClient, startApiProcess } from "../../lib/api-process";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../lib/node-process";
 import { BENCH_API_ENV } from "../lib/bench-system";
+import { waitForReceipt } from "../lib/receipt";
 import { progress, summarise, type LatencySummary } from "../lib/stats";
 
 const run = promisify(execFile);
@@ -174,12 +175,4 @@ export async function seed(node: NodeProcess, dir: string, options: ScaleOptions
   provider.destroy();
   process.stderr.write(`  seeded ${issued} invoices in ${seconds.toFixed(0)} s\n`);
   return { samples, nextNumber, stats: { seconds: Number(seconds.toFixed(1)), invoicesPerSecond: Math.round(issued / seconds), transactions, blocks } };
-}
-
-async function waitForReceipt(provider: JsonRpcProvider, hash: string): Promise<TransactionReceipt> {
-  for (;;) {
-    const receipt = await provider.getTransactionReceipt(hash);
-    if (receipt !== null) return receipt;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
