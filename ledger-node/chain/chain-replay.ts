@@ -30,7 +30,9 @@ export async function replayChain(
   let head: StoredBlock = { number: 0, hash: genesis.hash, parentHash: genesis.parentHash, timestamp: Number(genesis.timestamp), transactions: [], seal: "" };
   const started = performance.now();
   // A long journal takes minutes to re-execute: say how far it is, so that nobody takes it for a hang.
-  const target = (await store.head())?.number ?? 0;
+  // The head record, read once: the progress aims at it and the end of the replay must meet it.
+  const storedHead = await store.head();
+  const target = storedHead?.number ?? 0;
   let reported = started;
   for await (const { keyNumber, block } of store.blocks()) {
     const expected = head.number + 1;
@@ -69,7 +71,6 @@ export async function replayChain(
       logger.info({ block: head.number, of: target, seconds: Math.round(seconds), estimatedSecondsLeft: Math.round((seconds * Math.max(0, target - head.number)) / head.number) }, "rebuilding the chain from the journal");
     }
   }
-  const storedHead = await store.head();
   if ((storedHead?.number ?? 0) !== head.number || (storedHead !== undefined && storedHead.hash !== head.hash)) {
     throw new StoreCorruptedError(
       `the store is truncated or its head is wrong: the head record names block ${storedHead?.number ?? 0}, the blocks end at ${head.number}`,

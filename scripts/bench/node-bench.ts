@@ -9,17 +9,15 @@
  *
  * Writes bench/node.json.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { join } from "node:path";
 
 import { Command } from "commander";
-import { JsonRpcProvider, NonceManager, Wallet, hexlify, randomBytes } from "ethers";
+import { JsonRpcProvider, hexlify, randomBytes } from "ethers";
 
-import { withCheckCharacter } from "../../api/domain/taxpayer-id";
-import { InvoiceLedger__factory, ParticipantRegistry__factory, type IInvoiceLedger } from "../../typechain-types";
+import { InvoiceLedger__factory, type IInvoiceLedger } from "../../typechain-types";
 import { freshDataDir, startNodeProcess } from "../lib/node-process";
-import { waitForReceipt } from "./lib/receipt";
+import { connectAsBureau, sendInFlight, signIssueBatch } from "./lib/direct-load";
 import { progress, summarise } from "./lib/stats";
 
 const options = new Command()
@@ -39,23 +37,15 @@ function request(): IInvoiceLedger.IssueRequestStruct {
 async function main(): Promise<void> {
   const dir = freshDataDir();
   let node = await startNodeProcess(dir, {}, options.window);
-  const provider = new JsonRpcProvider(node.url, node.ready.chainId, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 });
-  const bureau = new NonceManager(new Wallet(readFileSync(join(dir, "authority.key"), "utf8").trim(), provider));
-  const registry = ParticipantRegistry__factory.connect(node.ready.contracts.registry, bureau);
-  const ledger = InvoiceLedger__factory.connect(node.ready.contracts.ledger, bureau);
-  const period = await ledger.currentPeriod();
+  const { provider, ledger, chainId, registerMerchants } = connectAsBureau(node, dir);
+  const merchants = await registerMerchants(options.merchants);
   const perMerchant = Math.ceil(options.invoices / options.batch / options.merchants);
-  const signed: string[][] = [];
   process.stderr.write(`  signing ${perMerchant * options.merchants} transactions of ${options.batch} invoices\n`);
-  for (let i = 0; i < options.merchants; i++) {
-    const wallet = new Wallet(hexlify(randomBytes(32)));
-    const taxpayerId = withCheckCharacter(`9144030000000${String(i).padStart(4, "0")}`);
-    await waitForReceipt(provider, (await registry.registerMerchant(wallet.address, `0x${Buffer.from(taxpayerId).toString("hex")}`)).hash);
-    await waitForReceipt(provider, (await ledger.setQuota(wallet.address, period, 10n ** 17n)).hash);
-    const transactions: string[] = [];
+  const signed: { raw: string; tag: null }[][] = [];
+  for (const wallet of merchants) {
+    const transactions: { raw: string; tag: null }[] = [];
     for (let nonce = 0; nonce < perMerchant; nonce++) {
-      const tx = await ledger.issueBatch.populateTransaction(Array.from({ length: options.batch }, request));
-      transactions.push(await wallet.signTransaction({ ...tx, nonce, gasLimit: BigInt(options.batch) * 60_000n + 200_000n, gasPrice: 0n, chainId: node.ready.chainId, type: 0 }));
+      transactions.push({ raw: await signIssueBatch(wallet, node.ready.contracts.ledger, Array.from({ length: options.batch }, request), nonce, chainId), tag: null });
     }
     signed.push(transactions);
   }
@@ -65,22 +55,12 @@ async function main(): Promise<void> {
   const stop = progress("node", () => `${issued} invoices`, 5_000);
   const started = performance.now();
   await Promise.all(
-    signed.map(async (transactions) => {
-      const inFlight = new Set<Promise<void>>();
-      for (const raw of transactions) {
-        const t0 = performance.now();
-        const hash = (await provider.send("eth_sendRawTransaction", [raw])) as string;
-        const done: Promise<void> = waitForReceipt(provider, hash, 5).then((r) => {
-          if (r.status !== 1) throw new Error(`transaction ${hash} failed`);
-          latencies.push(performance.now() - t0);
-          issued += options.batch;
-          inFlight.delete(done);
-        });
-        inFlight.add(done);
-        if (inFlight.size >= options.inFlight) await Promise.race(inFlight);
-      }
-      await Promise.all(inFlight);
-    }),
+    signed.map((transactions) =>
+      sendInFlight(provider, transactions, { inFlight: options.inFlight, pollMs: 5 }, (_receipt, _tag, ms) => {
+        latencies.push(ms);
+        issued += options.batch;
+      }),
+    ),
   );
   stop();
   const elapsed = (performance.now() - started) / 1000;

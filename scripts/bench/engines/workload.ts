@@ -8,6 +8,7 @@ import { Wallet, getCreateAddress, hexlify, randomBytes } from "ethers";
 
 import { withCheckCharacter } from "../../../api/domain/taxpayer-id";
 import { InvoiceLedger__factory, LedgerForwarder__factory, ParticipantRegistry__factory } from "../../../typechain-types";
+import { signIssueBatch } from "../lib/direct-load";
 import type { CandidateEngine } from "./candidate";
 
 export const CHAIN_ID = 1337;
@@ -49,7 +50,7 @@ export async function prepare(engine: CandidateEngine, options: { transactions: 
   const batches: string[] = [];
   for (let t = 0; t < options.transactions; t++) {
     const requests = Array.from({ length: options.batch }, () => ({ requestId: hexlify(randomBytes(32)), seal: hexlify(randomBytes(24)), buyerTaxId: `0x${"00".repeat(18)}`, total: 11_300n, tax: 1_300n }));
-    batches.push(await sign(merchant, t, ledger, ledgerInterface.encodeFunctionData("issueBatch", [requests]), BigInt(options.batch) * 60_000n + 200_000n));
+    batches.push(await signIssueBatch(merchant, ledger, requests, t, CHAIN_ID));
   }
   return { ledger, batches, expectedNextNumber: start + BigInt(options.transactions * options.batch) };
 }

@@ -1,18 +1,17 @@
 import { execFile } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { promisify } from "node:util";
 
-import { JsonRpcProvider, Wallet, dataSlice, keccak256, solidityPacked } from "ethers";
+import { JsonRpcProvider, dataSlice, keccak256, solidityPacked, type Wallet } from "ethers";
 
 import { checkCodeOf } from "../../../api/domain/commitment";
 import { withCheckCharacter } from "../../../api/domain/taxpayer-id";
-import { InvoiceLedger__factory, ParticipantRegistry__factory, type InvoiceLedger } from "../../../typechain-types";
+import { InvoiceLedger__factory } from "../../../typechain-types";
 import { ApiClient } from "../../lib/api-client";
 import { bureauClient, startApiProcess } from "../../lib/api-process";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../lib/node-process";
 import { BENCH_API_ENV } from "../lib/bench-system";
-import { waitForReceipt } from "../lib/receipt";
+import { connectAsBureau, sendInFlight, signIssueBatch } from "../lib/direct-load";
 import { progress, summarise, type LatencySummary } from "../lib/stats";
 
 const run = promisify(execFile);
@@ -120,20 +119,9 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
 }
 
 export async function seed(node: NodeProcess, dir: string, options: ScaleOptions) {
-  const provider = new JsonRpcProvider(node.url, node.ready.chainId, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 });
-  const bureau = new Wallet(readFileSync(join(dir, "authority.key"), "utf8").trim(), provider);
-  const registry = ParticipantRegistry__factory.connect(node.ready.contracts.registry, bureau);
-  const ledger = InvoiceLedger__factory.connect(node.ready.contracts.ledger, bureau);
-  const period = await ledger.currentPeriod();
+  const { provider, ledger, chainId, registerMerchants } = connectAsBureau(node, dir);
   const buyerTaxId = `0x${Buffer.from(withCheckCharacter("91440300BENCHBUYE")).toString("hex")}`;
-  const merchants: Wallet[] = [];
-  for (let m = 0; m < options.merchants; m++) {
-    const wallet = Wallet.createRandom();
-    const taxpayerId = withCheckCharacter(`9144030000000${String(m).padStart(4, "0")}`);
-    await waitForReceipt(provider, (await registry.registerMerchant(wallet.address, `0x${Buffer.from(taxpayerId).toString("hex")}`)).hash);
-    await waitForReceipt(provider, (await ledger.setQuota(wallet.address, period, 10n ** 17n)).hash);
-    merchants.push(new Wallet(wallet.privateKey, provider));
-  }
+  const merchants = await registerMerchants(options.merchants);
 
   const samples: Sample[] = [];
   const totalTransactions = Math.ceil(options.invoices / options.batch);
@@ -141,32 +129,26 @@ export async function seed(node: NodeProcess, dir: string, options: ScaleOptions
   let transactions = 0;
   const started = performance.now();
   const stop = progress("seeding", () => `${issued} of ${options.invoices} invoices`, 10_000);
+  // Signed as they go (a million invoices signed up front would hold them all in memory).
+  async function* signedBy(wallet: Wallet, m: number) {
+    const mine = Math.floor(totalTransactions / merchants.length) + (m < totalTransactions % merchants.length ? 1 : 0);
+    for (let t = 0; t < mine; t++) {
+      const requests = Array.from({ length: options.batch }, (_, i) => {
+        const requestId = keccak256(solidityPacked(["uint256", "uint256", "uint256"], [m, t, i]));
+        return { requestId, seal: dataSlice(keccak256(solidityPacked(["string", "bytes32"], ["bench-seal", requestId])), 0, 24), buyerTaxId, total: TOTAL, tax: TAX };
+      });
+      yield { raw: await signIssueBatch(wallet, node.ready.contracts.ledger, requests, t, chainId), tag: requests[0]!.seal };
+    }
+  }
   await Promise.all(
-    merchants.map(async (wallet, m) => {
-      let nonce = await provider.getTransactionCount(wallet.address, "pending");
-      const pending = new Set<Promise<void>>();
-      const mine = Math.floor(totalTransactions / merchants.length) + (m < totalTransactions % merchants.length ? 1 : 0);
-      for (let t = 0; t < mine; t++) {
-        const requests = Array.from({ length: options.batch }, (_, i) => {
-          const requestId = keccak256(solidityPacked(["uint256", "uint256", "uint256"], [m, t, i]));
-          return { requestId, seal: dataSlice(keccak256(solidityPacked(["string", "bytes32"], ["bench-seal", requestId])), 0, 24), buyerTaxId, total: TOTAL, tax: TAX };
-        });
-        const tx = await (ledger.connect(wallet) as InvoiceLedger).issueBatch.populateTransaction(requests);
-        const signed = await wallet.signTransaction({ ...tx, nonce: nonce++, gasLimit: 60_000n * BigInt(options.batch) + 200_000n, gasPrice: 0n, chainId: node.ready.chainId, type: 0 });
-        const hash = (await provider.send("eth_sendRawTransaction", [signed])) as string;
-        const done = waitForReceipt(provider, hash).then((receipt) => {
-          if (receipt.status !== 1) throw new Error(`seeding transaction ${hash} failed`);
-          const log = receipt.logs.map((l) => ledger.interface.parseLog(l)).find((parsed) => parsed?.name === "InvoiceIssued");
-          if (log) samples.push({ id: log.args.id as string, number: log.args.number as bigint, checkCode: checkCodeOf(requests[0]!.seal), total: TOTAL });
-          issued += options.batch;
-          transactions++;
-          pending.delete(done);
-        });
-        pending.add(done);
-        if (pending.size >= options.inFlight) await Promise.race(pending);
-      }
-      await Promise.all(pending);
-    }),
+    merchants.map((wallet, m) =>
+      sendInFlight(provider, signedBy(wallet, m), { inFlight: options.inFlight }, (receipt, firstSeal) => {
+        const log = receipt.logs.map((l) => ledger.interface.parseLog(l)).find((parsed) => parsed?.name === "InvoiceIssued");
+        if (log) samples.push({ id: log.args.id as string, number: log.args.number as bigint, checkCode: checkCodeOf(firstSeal), total: TOTAL });
+        issued += options.batch;
+        transactions++;
+      }),
+    ),
   );
   stop();
   const seconds = (performance.now() - started) / 1000;
