@@ -45,7 +45,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
     const senders = new AccountSenders(client.provider, client.chainId, config.pollIntervalMs);
     const batcher = new IssueBatcher(client.ledger, senders, { windowMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, onBatch: (size) => metrics.batchSize.observe(size) });
     const indexer = new EventIndexer(client, store, logger, { pollIntervalMs: config.pollIntervalMs, onEvents: (count) => metrics.indexedEvents.inc(count) });
-    const parties = createParties({ store, keystore, senders, client });
+    const parties = createParties({ store, keystore, senders, client, indexer });
     const apiKeys = createApiKeys({ store, parties });
     const invoices = createInvoices({ store, client, senders, batcher, indexer, parties });
     const ctx: ApiContext = {

@@ -71,8 +71,13 @@ export function toApiError(error: unknown): ApiError {
     const parsed = errorsInterface.parseError(data);
     if (parsed !== null) {
       const entry = TABLE[parsed.name] ?? { status: 409, code: "REJECTED_BY_LEDGER", message: `the ledger refused: ${parsed.name}` };
-      const details: Record<string, unknown> = { reason: parsed.name };
-      parsed.fragment.inputs.forEach((input, i) => (details[input.name] = jsonable(parsed.args[i])));
+      // A 404 says nothing more: which contract error it was, or whose account, would tell an unknown id from
+      // someone else's object.
+      const details: Record<string, unknown> = {};
+      if (entry.status !== 404) {
+        details.reason = parsed.name;
+        parsed.fragment.inputs.forEach((input, i) => (details[input.name] = jsonable(parsed.args[i])));
+      }
       return new ApiError(entry.status, entry.code, entry.message, details, { cause: error });
     }
   }

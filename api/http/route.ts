@@ -88,7 +88,8 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
     const header = req.get("authorization");
     const key = header?.startsWith("Bearer ") ? header.slice(7).trim() : req.get("x-api-key");
     if (!key) throw unauthenticated("send your API key as 'Authorization: Bearer <key>'");
-    const party = await ctx.services.apiKeys.authenticate(key);
+    // Reads (and revoking one's own keys) stay open to a suspended participant; everything else is a write.
+    const party = await ctx.services.apiKeys.authenticate(key, { writes: spec.method !== "get" && spec.method !== "delete" });
     if (!(spec.access as Role[]).includes(party.role)) throw forbidden(`this route is for ${(spec.access as Role[]).join(", ")} accounts`, { role: party.role });
     res.locals.party = party;
     next();

@@ -176,8 +176,11 @@ export class EventIndexer {
       return totals.get(key) ?? (await this.store.get<PeriodTotals>(key)) ?? emptyTotals(merchant, period);
     };
     for (const event of events) {
+      // Participants' statuses, which authentication follows (suspended: read-only, revoked: nothing).
+      if (event.type === "ParticipantRegistered") ops.push({ type: "put", key: keys.index.participantStatus(event.account), value: "Active" });
+      if (event.type === "ParticipantStatusChanged") ops.push({ type: "put", key: keys.index.participantStatus(event.account), value: event.to });
       const id = invoiceOf(event);
-      if (id === undefined) continue; // registrations and quotas: the registry and the ledger answer for them
+      if (id === undefined) continue; // quotas: the ledger answers for them
       ops.push({ type: "put", key: keys.index.trace(id, event), value: event });
       const before = event.type === "InvoiceIssued" ? newSummary(event) : await summaryOf(id);
       if (before === undefined) {

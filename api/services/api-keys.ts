@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 
-import { notFound, unauthenticated } from "../errors";
+import { ApiError, notFound, unauthenticated } from "../errors";
 import type { ApiStore } from "../store/api-store";
 import { keys } from "../store/keys";
 import type { Parties, Party } from "./parties";
@@ -40,12 +40,21 @@ export function createApiKeys({ store, parties }: { store: ApiStore; parties: Pa
       return { apiKey, info: { keyId, label, createdAt: record.createdAt, revokedAt: null } };
     },
 
-    async authenticate(apiKey: string): Promise<Party> {
+    /**
+     * The party behind a key, as the registry now has it: a revoked participant may do nothing at all, a
+     * suspended one may only read (and revoke its own keys) until the bureau or its employer reinstates it.
+     * The status comes from the event index, which follows the registry's events.
+     */
+    async authenticate(apiKey: string, use: { writes: boolean }): Promise<Party> {
       const record = await store.get<StoredKey>(keys.apiKey(hashOf(apiKey)));
       if (record === undefined || record.revokedAt !== null) throw unauthenticated("the API key is unknown or revoked");
-      const party = await parties.get(record.account);
+      const [party, status] = await store.getMany<unknown>([keys.party(record.account), keys.index.participantStatus(record.account)]);
       if (party === undefined) throw unauthenticated("the API key's party no longer exists");
-      return party;
+      if (status === "Revoked") throw new ApiError(403, "PARTICIPANT_REVOKED", "this participant has been revoked on the ledger; its keys no longer give any access");
+      if (status === "Suspended" && use.writes) {
+        throw new ApiError(403, "PARTICIPANT_SUSPENDED", "this participant is suspended on the ledger: it may read, but not act, until it is reinstated");
+      }
+      return party as Party;
     },
 
     async list(account: string): Promise<ApiKeyInfo[]> {

@@ -8,7 +8,7 @@ import { checkCodeOf } from "../domain/commitment";
 import { fingerprint } from "../domain/fingerprint";
 import { creditNoteIdOf, invoiceIdOf, requestIdOf } from "../domain/ids";
 import { buildInvoiceDocument, REVERSAL_REASONS, type CreditNoteDocument, type ReversalReason } from "../domain/invoice-document";
-import { conflict, forbidden, notFound, unprocessable } from "../errors";
+import { ApiError, conflict, forbidden, notFound } from "../errors";
 import type { IssueInvoiceBody } from "../http/schemas/invoice-document";
 import { STATES, type InvoiceState } from "../indexer/events";
 import type { EventIndexer } from "../indexer/event-indexer";
@@ -16,6 +16,7 @@ import type { InvoiceSummary } from "../indexer/invoice-summary";
 import type { ApiStore } from "../store/api-store";
 import { keys, numberKeyPart } from "../store/keys";
 import { documentFile, documentStore, sealDocument, type DocumentFile, type StoredDocument } from "./documents";
+import { KeyedLock } from "./keyed-lock";
 import type { Parties, Party } from "./parties";
 
 /**
@@ -57,6 +58,16 @@ const ZERO_TAX_ID = `0x${"00".repeat(18)}`;
 const nullIfZero = (address: string) => (/^0x0{40}$/i.test(address) ? null : getAddress(address));
 const reasonBytes = (reason: string) => encodeBytes32String(reason);
 
+/**
+ * Refusals that reveal nothing: someone else's object, an unknown id and (for a claim) a wrong claim code
+ * all read exactly alike, with no details, so that ids and codes cannot be probed. A refusal that is not a
+ * 404 (a wrong state, a rule of the ledger) is only ever given to a party to the object.
+ */
+const noSuchClaim = () => new ApiError(404, "NOT_FOUND", "no invoice matches this id and claim code");
+function hidden(what: "invoice" | "credit note", error: unknown): unknown {
+  return error instanceof ApiError && error.status === 404 ? notFound(what) : error;
+}
+
 
 export interface InvoicesDeps {
   store: ApiStore;
@@ -69,6 +80,8 @@ export interface InvoicesDeps {
 
 export function createInvoices({ store, client, senders, batcher, indexer, parties }: InvoicesDeps) {
   const documents = documentStore(store);
+  /** One execution per merchant reference (invoice or credit-note id), however many requests carry it at once. */
+  const references = new KeyedLock();
   let claimDomain: Promise<{ name: string; version: string; chainId: bigint; verifyingContract: string }> | undefined;
 
   async function chainInvoice(id: string) {
@@ -114,9 +127,19 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
     return result;
   }
 
-  /** Sends one lifecycle transaction from `actor`'s account and answers with the invoice as it then is. */
+  /**
+   * Sends one lifecycle transaction from `actor`'s account and answers with the invoice as it then is. Only a
+   * party to the invoice (seller, holder, locking enterprise, the bureau) gets further than "not found".
+   */
   async function act(actor: Party, id: string, populate: () => Promise<ContractTransaction>): Promise<InvoiceView> {
-    const sent = await senders.send(await parties.walletOf(actor), await populate());
+    const invoice = await chainInvoice(id);
+    if (invoice === undefined || !isPartyTo(actor, invoice)) throw notFound("invoice");
+    let sent;
+    try {
+      sent = await senders.send(await parties.walletOf(actor), await populate());
+    } catch (error) {
+      throw hidden("invoice", error);
+    }
     await indexer.waitFor(sent.receipt.blockNumber);
     return view(actor, id, { justActed: true });
   }
@@ -128,6 +151,13 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
   async function issueAll(merchant: Party, bodies: IssueInvoiceBody[]): Promise<IssueResult[]> {
     requireRole(merchant, ["merchant"], "issue invoices");
     if (merchant.taxpayerId === undefined) throw forbidden("the merchant has no taxpayer ID");
+    // Each reference is taken before anything is sealed: a concurrent request with the same reference waits,
+    // then finds this one's document (and claim code) stored and answers with the same invoice.
+    const ids = bodies.map((body) => invoiceIdOf(merchant.account, requestIdOf(body.reference)).toLowerCase());
+    return references.run(ids, () => issueHeld(merchant, bodies));
+  }
+
+  async function issueHeld(merchant: Party, bodies: IssueInvoiceBody[]): Promise<IssueResult[]> {
     const wallet = await parties.walletOf(merchant);
     const now = new Date();
     const plans = await Promise.all(
@@ -194,21 +224,32 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
 
     async claim(claimant: Party, id: string, claimCode: string): Promise<InvoiceView> {
       requireRole(claimant, ["individual", "enterprise"], "claim invoices");
+      // An unknown id, a credit note's id and a wrong claim code read alike: the code is checked here, before
+      // anything reaches the chain, against the claim key the invoice was sealed with.
       const stored = await documents.get(id);
-      if (stored === undefined || stored.kind !== "invoice") throw notFound("invoice");
+      if (stored === undefined || stored.kind !== "invoice") throw noSuchClaim();
       let claimKey: Wallet;
       try {
         claimKey = new Wallet(claimCode);
       } catch {
-        throw unprocessable("INVALID_CLAIM_CODE", "the claim code does not belong to this invoice");
+        throw noSuchClaim();
       }
+      if (claimKey.address !== stored.claimKeyAddress) throw noSuchClaim();
       claimDomain ??= client.ledger.eip712Domain().then(([, name, version, chainId, verifyingContract]) => ({ name, version, chainId, verifyingContract }));
       const signature = await claimKey.signTypedData(
         await claimDomain,
         { Claim: [{ name: "invoiceId", type: "bytes32" }, { name: "claimant", type: "address" }] },
         { invoiceId: id, claimant: claimant.account },
       );
-      return act(claimant, id, () => client.ledger.claim.populateTransaction(id, stored.commitment, signature));
+      // Whoever holds the code may try: the claimant is not yet a party, so `act`'s party check does not apply.
+      let sent;
+      try {
+        sent = await senders.send(await parties.walletOf(claimant), await client.ledger.claim.populateTransaction(id, stored.commitment, signature));
+      } catch (error) {
+        throw error instanceof ApiError && (error.status === 404 || error.code === "INVALID_CLAIM_CODE") ? noSuchClaim() : error;
+      }
+      await indexer.waitFor(sent.receipt.blockNumber);
+      return view(claimant, id, { justActed: true });
     },
 
     async transfer(holder: Party, id: string, to: string): Promise<InvoiceView> {
@@ -249,39 +290,50 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
     /** A red-letter credit note for all (amounts omitted) or part of what remains of the invoice. */
     async reverse(merchant: Party, id: string, input: { reference: string; reason: ReversalReason; total?: bigint | undefined; tax?: bigint | undefined }) {
       requireRole(merchant, ["merchant"], "reverse invoices");
-      const invoice = await chainInvoice(id);
-      if (invoice === undefined || invoice.seller.toLowerCase() !== merchant.account.toLowerCase()) throw notFound("invoice");
-      const total = input.total ?? invoice.total - invoice.reversedTotal;
-      const tax = input.tax ?? invoice.tax - invoice.reversedTax;
+      const isMine = (found: Awaited<ReturnType<typeof chainInvoice>>) => found !== undefined && found.seller.toLowerCase() === merchant.account.toLowerCase();
+      if (!isMine(await chainInvoice(id))) throw notFound("invoice");
       const requestId = requestIdOf(input.reference);
       const creditNoteId = creditNoteIdOf(merchant.account, requestId);
-      const requestFingerprint = fingerprint({ invoice: id, ...input, total, tax });
-      let stored: StoredDocument | undefined = await documents.get(creditNoteId);
-      if (stored !== undefined && stored.requestFingerprint !== requestFingerprint) {
-        throw conflict("DUPLICATE_REFERENCE", "this reference was already used for another credit note", { reference: input.reference });
-      }
-      const existing = stored === undefined ? undefined : await client.ledger.creditNote(creditNoteId).catch(unknownOnRevert);
-      if (existing === undefined || Number(existing.status) === 0) {
-        if (stored === undefined) {
-          const document: CreditNoteDocument = {
-            kind: "credit-note",
-            version: 1,
-            reference: input.reference,
-            issuedAt: new Date().toISOString(),
-            currency: "CNY",
-            seller: { name: merchant.name, taxpayerId: merchant.taxpayerId ?? "" },
-            original: { id: id.toLowerCase(), number: invoice.number.toString() },
-            reason: input.reason,
-            totals: { amount: (total - tax).toString(), tax: tax.toString(), total: total.toString() },
-          };
-          stored = sealDocument({ id: creditNoteId, seller: merchant.account, requestId, requestFingerprint, document });
-          await documents.putAll([stored]);
+      // The request as sent: a full reversal (amounts omitted) resent after it took effect is the same request.
+      const requestFingerprint = fingerprint({ invoice: id.toLowerCase(), reference: input.reference, reason: input.reason, total: input.total, tax: input.tax });
+      return references.run([creditNoteId.toLowerCase()], async () => {
+        // Read again under the reference: what remains of the invoice is what a full reversal reverses.
+        const invoice = await chainInvoice(id);
+        if (invoice === undefined || !isMine(invoice)) throw notFound("invoice");
+        const total = input.total ?? invoice.total - invoice.reversedTotal;
+        const tax = input.tax ?? invoice.tax - invoice.reversedTax;
+        let stored: StoredDocument | undefined = await documents.get(creditNoteId);
+        if (stored !== undefined && stored.requestFingerprint !== requestFingerprint) {
+          throw conflict("DUPLICATE_REFERENCE", "this reference was already used for another credit note", { reference: input.reference });
         }
-        const request = { requestId, seal: stored.seal, total, tax, reason: REVERSAL_REASONS.indexOf(input.reason) };
-        const sent = await senders.send(await parties.walletOf(merchant), await client.ledger.reverse.populateTransaction(id, request));
-        await indexer.waitFor(sent.receipt.blockNumber);
-      }
-      return { creditNote: await creditNoteView(merchant, creditNoteId), invoice: await view(merchant, id) };
+        const existing = stored === undefined ? undefined : await client.ledger.creditNote(creditNoteId).catch(unknownOnRevert);
+        if (existing === undefined || Number(existing.status) === 0) {
+          if (stored === undefined) {
+            const document: CreditNoteDocument = {
+              kind: "credit-note",
+              version: 1,
+              reference: input.reference,
+              issuedAt: new Date().toISOString(),
+              currency: "CNY",
+              seller: { name: merchant.name, taxpayerId: merchant.taxpayerId ?? "" },
+              original: { id: id.toLowerCase(), number: invoice.number.toString() },
+              reason: input.reason,
+              totals: { amount: (total - tax).toString(), tax: tax.toString(), total: total.toString() },
+            };
+            stored = sealDocument({ id: creditNoteId, seller: merchant.account, requestId, requestFingerprint, document });
+            await documents.putAll([stored]);
+          }
+          const request = { requestId, seal: stored.seal, total, tax, reason: REVERSAL_REASONS.indexOf(input.reason) };
+          let sent;
+          try {
+            sent = await senders.send(await parties.walletOf(merchant), await client.ledger.reverse.populateTransaction(id, request));
+          } catch (error) {
+            throw hidden("invoice", error);
+          }
+          await indexer.waitFor(sent.receipt.blockNumber);
+        }
+        return { creditNote: await creditNoteView(merchant, creditNoteId), invoice: await view(merchant, id) };
+      });
     },
 
     async confirmReversal(enterprise: Party, creditNoteId: string) {
@@ -297,8 +349,17 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
     creditNoteView: (viewer: Party, creditNoteId: string) => creditNoteView(viewer, creditNoteId),
   };
 
+  /** Like `act`, for a credit note: only a party to its invoice gets further than "not found". */
   async function actOnCreditNote(actor: Party, creditNoteId: string, populate: () => Promise<ContractTransaction>) {
-    const sent = await senders.send(await parties.walletOf(actor), await populate());
+    const note = await client.ledger.creditNote(creditNoteId).catch(unknownOnRevert);
+    const invoice = note === undefined || Number(note.status) === 0 ? undefined : await chainInvoice(note.invoice);
+    if (invoice === undefined || !isPartyTo(actor, invoice)) throw notFound("credit note");
+    let sent;
+    try {
+      sent = await senders.send(await parties.walletOf(actor), await populate());
+    } catch (error) {
+      throw hidden("credit note", error);
+    }
     await indexer.waitFor(sent.receipt.blockNumber);
     return creditNoteView(actor, creditNoteId);
   }
@@ -306,7 +367,8 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
   async function creditNoteView(viewer: Party, creditNoteId: string) {
     const note = await client.ledger.creditNote(creditNoteId).catch(unknownOnRevert);
     if (note === undefined || Number(note.status) === 0) throw notFound("credit note");
-    const invoice = await view(viewer, note.invoice); // 404 unless the viewer is party to the invoice
+    // Not party to the invoice: the credit note reads as unknown, exactly like an id that does not exist.
+    const invoice = await view(viewer, note.invoice).catch((error: unknown) => Promise.reject(hidden("credit note", error)));
     const stored = await documents.get(creditNoteId);
     return {
       id: creditNoteId.toLowerCase(),

@@ -3,6 +3,7 @@ import type { Wallet } from "ethers";
 import type { AccountSenders } from "../chain/account-sender";
 import type { Keystore } from "../chain/keystore";
 import type { LedgerClient } from "../chain/ledger-client";
+import type { EventIndexer } from "../indexer/event-indexer";
 import { ApiError, conflict, forbidden, notFound } from "../errors";
 import type { ApiStore } from "../store/api-store";
 import { keys } from "../store/keys";
@@ -32,9 +33,11 @@ export interface PartiesDeps {
   keystore: Keystore;
   senders: AccountSenders;
   client: LedgerClient;
+  /** Status changes are answered once indexed: the next request of that participant is held to them. */
+  indexer: Pick<EventIndexer, "waitFor">;
 }
 
-export function createParties({ store, keystore, senders, client }: PartiesDeps) {
+export function createParties({ store, keystore, senders, client, indexer }: PartiesDeps) {
   async function get(account: string): Promise<Party | undefined> {
     return store.get<Party>(keys.party(account));
   }
@@ -162,6 +165,7 @@ export function createParties({ store, keystore, senders, client }: PartiesDeps)
       if (!allowed) throw notFound("participant");
       const tx = await client.registry[action].populateTransaction(party.account);
       const sent = await senders.send(await walletOf(actor), tx);
+      await indexer.waitFor(sent.receipt.blockNumber);
       return { transactionHash: sent.hash };
     },
   };

@@ -47,6 +47,8 @@ export const keys = {
     /** The invoices one account is party to, by number: issued by it, held by it, locked/reimbursed/filed by it. */
     relation: (account: string, number: bigint) => `ix:rel:${lower(account)}:${fixed(number, NUMBER_WIDTH)}`,
     relationPrefix: (account: string) => `ix:rel:${lower(account)}:`,
+    /** A participant's registry status as the registry's events left it (Active, Suspended, Revoked). */
+    participantStatus: (account: string) => `ix:st:${lower(account)}`,
     /** Running totals of one merchant in one tax period. */
     totals: (merchant: string, period: number) => `ix:tot:${lower(merchant)}:${fixed(period, 6)}`,
     totalsPrefix: (merchant?: string) => (merchant === undefined ? "ix:tot:" : `ix:tot:${lower(merchant)}:`),

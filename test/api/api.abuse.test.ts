@@ -89,7 +89,7 @@ describe("API abuse", function () {
 
   it("refuses a claim code used on another invoice, or used twice", async () => {
     // The claim code is the key that signs the EIP-712 claim: re-targeted at another invoice it does not match that invoice's seal.
-    expectRefusal(await cast.colleague.client.post(`/v1/invoices/${unclaimed.id}/claim`, { claimCode: invoice.claimCode }), 422, "re-targeted claim code");
+    expectRefusal(await cast.colleague.client.post(`/v1/invoices/${unclaimed.id}/claim`, { claimCode: invoice.claimCode }), 404, "re-targeted claim code");
     expectRefusal(await cast.colleague.client.post(`/v1/invoices/${invoice.id}/claim`, { claimCode: invoice.claimCode }), 409, "replayed claim code");
     expect((await system.bureau.get(`/v1/invoices/${unclaimed.id}`)).body.state).to.equal("Issued");
   });

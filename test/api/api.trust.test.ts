@@ -1,0 +1,202 @@
+import { expect } from "chai";
+
+import { invoiceBody } from "../../scripts/lib/demo-data";
+import type { ApiAnswer, ApiClient } from "../../scripts/lib/api-client";
+import { registerCast, startSystem, type Cast, type TestSystem } from "./helpers/system";
+
+/**
+ * Trust at the edges of the lifecycle: one execution per merchant reference under concurrency, access that
+ * follows the registry (suspended: read-only, revoked: nothing), and refusals that read exactly like an
+ * unknown id when the object is someone else's.
+ */
+describe("API trust: references, registry status, uniform refusals", function () {
+  this.timeout(300_000);
+  let system: TestSystem;
+  let cast: Cast;
+  let run = 0;
+  const ref = () => `t-${Date.now().toString(36)}-${run++}`;
+  const buyer = () => ({ type: "organisation" as const, name: cast.enterprise.name, taxpayerId: cast.enterprise.taxpayerId });
+  const unknownId = `0x${"ab".repeat(32)}`;
+
+  before(async () => {
+    system = await startSystem({ groupCommitMs: 20 });
+    cast = await registerCast(system.bureau);
+  });
+  after(async () => system?.close());
+
+  async function issued() {
+    const answer = await cast.merchant.client.post("/v1/invoices", invoiceBody(ref(), buyer()));
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+    return answer.body.invoice as { id: string; number: string; checkCode: string; total: string; claimCode: string };
+  }
+
+  const verifyDocument = async (file: unknown) => (await system.bureau.as("").post("/v1/verify/document", file)).body as { authentic: boolean };
+
+  describe("one execution per merchant reference", () => {
+    it("concurrent issues with one reference yield one invoice, one document and one claim code that works", async () => {
+      const body = invoiceBody(ref(), buyer(), { unitPrice: 12_345 });
+      const answers = await Promise.all(Array.from({ length: 8 }, () => cast.merchant.client.post("/v1/invoices", body)));
+      for (const answer of answers) expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([200, 201]);
+      expect(answers.filter((a) => a.status === 201)).to.have.length(1);
+      const ids = new Set(answers.map((a) => a.body.invoice.id));
+      const codes = new Set(answers.map((a) => a.body.invoice.claimCode));
+      const totals = new Set(answers.map((a) => a.body.invoice.total));
+      expect(ids.size).to.equal(1);
+      expect(codes.size).to.equal(1);
+      expect(totals.size).to.equal(1);
+      const [first] = answers;
+      const invoice = first!.body.invoice;
+      // The document every answer showed is the one whose seal is on chain.
+      for (const answer of answers) expect(await verifyDocument(answer.body.invoice.document)).to.include({ authentic: true });
+      const byCode = await system.bureau.get(`/v1/verify?number=${invoice.number}&checkCode=${invoice.checkCode}&total=${invoice.total}`);
+      expect(byCode.body).to.include({ authentic: true });
+      const claim = await cast.employee.client.post(`/v1/invoices/${invoice.id}/claim`, { claimCode: invoice.claimCode });
+      expect(claim.status, JSON.stringify(claim.body)).to.equal(200);
+    });
+
+    it("a batch and single requests racing on the same references agree on every invoice", async () => {
+      const bodies = [invoiceBody(ref(), buyer()), invoiceBody(ref(), buyer())];
+      const [batch, ...singles] = await Promise.all([
+        cast.merchant.client.post("/v1/invoices/batch", { invoices: bodies }),
+        ...bodies.map((b) => cast.merchant.client.post("/v1/invoices", b)),
+        ...bodies.map((b) => cast.merchant.client.post("/v1/invoices", b)),
+      ]);
+      expect(batch!.status, JSON.stringify(batch!.body)).to.be.oneOf([200, 201]);
+      for (const single of singles) expect(single.status, JSON.stringify(single.body)).to.be.oneOf([200, 201]);
+      const fromBatch = new Map<string, string>((batch!.body.results as { invoice: { id: string; claimCode: string } }[]).map((r) => [r.invoice.id, r.invoice.claimCode]));
+      expect(fromBatch.size).to.equal(2);
+      for (const single of singles) expect(single.body.invoice.claimCode).to.equal(fromBatch.get(single.body.invoice.id));
+      for (const single of singles) expect(await verifyDocument(single.body.invoice.document)).to.include({ authentic: true });
+    });
+
+    it("the same reference twice inside one batch is refused before anything is sealed", async () => {
+      const body = invoiceBody(ref(), buyer());
+      const answer = await cast.merchant.client.post("/v1/invoices/batch", { invoices: [body, body] });
+      expect(answer.status).to.equal(400);
+      expect(answer.body.error.code).to.equal("VALIDATION_FAILED");
+      expect((await cast.merchant.client.post("/v1/invoices", body)).status).to.equal(201);
+    });
+
+    it("concurrent reversals with one reference yield one credit note whose document verifies", async () => {
+      const invoice = await issued();
+      const reversal = { reference: ref(), reason: "sales-return" };
+      const answers = await Promise.all(Array.from({ length: 6 }, () => cast.merchant.client.post(`/v1/invoices/${invoice.id}/reversals`, reversal)));
+      for (const answer of answers) expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+      expect(new Set(answers.map((a) => a.body.creditNote.id)).size).to.equal(1);
+      expect(new Set(answers.map((a) => a.body.creditNote.document.salt)).size).to.equal(1);
+      expect(await verifyDocument(answers[0]!.body.creditNote.document)).to.include({ authentic: true });
+      expect(answers[0]!.body.invoice.state).to.equal("Reversed");
+    });
+  });
+
+  describe("access follows the registry", () => {
+    async function organisation(role: "merchant" | "enterprise") {
+      const { randomTaxpayerId } = await import("../../scripts/lib/demo-data");
+      const answer = await system.bureau.post("/v1/participants", { role, name: `深圳市状态测试${run++}有限公司`, taxpayerId: randomTaxpayerId() });
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+      const quota = await system.bureau.put(`/v1/merchants/${answer.body.participant.account}/quotas/${cast.period}`, { granted: "100000000" });
+      if (role === "merchant") expect(quota.status).to.equal(200);
+      return { account: answer.body.participant.account as string, client: system.bureau.as(answer.body.apiKey) };
+    }
+
+    it("a suspended merchant may read but not write, and is whole again when reinstated", async () => {
+      const merchant = await organisation("merchant");
+      const before = await merchant.client.post("/v1/invoices", invoiceBody(ref(), buyer()));
+      expect(before.status).to.equal(201);
+      expect((await system.bureau.post(`/v1/participants/${merchant.account}/suspend`)).status).to.equal(200);
+
+      expect((await merchant.client.get(`/v1/invoices/${before.body.invoice.id}`)).status).to.equal(200);
+      const write = await merchant.client.post("/v1/invoices", invoiceBody(ref(), buyer()));
+      expect(write.status).to.equal(403);
+      expect(write.body.error.code).to.equal("PARTICIPANT_SUSPENDED");
+      expect((await merchant.client.post("/v1/api-keys", { label: "new till" })).body.error.code).to.equal("PARTICIPANT_SUSPENDED");
+
+      expect((await system.bureau.post(`/v1/participants/${merchant.account}/reinstate`)).status).to.equal(200);
+      expect((await merchant.client.post("/v1/invoices", invoiceBody(ref(), buyer()))).status).to.equal(201);
+    });
+
+    it("a revoked merchant can do nothing: no reads of claim codes, no new keys", async () => {
+      const merchant = await organisation("merchant");
+      const invoice = (await merchant.client.post("/v1/invoices", invoiceBody(ref(), buyer()))).body.invoice;
+      expect(invoice.claimCode).to.be.a("string");
+      expect((await system.bureau.post(`/v1/participants/${merchant.account}/revoke`)).status).to.equal(200);
+      for (const answer of [
+        await merchant.client.get(`/v1/invoices/${invoice.id}`),
+        await merchant.client.get("/v1/invoices"),
+        await merchant.client.post("/v1/api-keys", { label: "after revocation" }),
+        await merchant.client.get("/v1/api-keys"),
+      ]) {
+        expect(answer.status, JSON.stringify(answer.body)).to.equal(403);
+        expect(answer.body.error.code).to.equal("PARTICIPANT_REVOKED");
+        expect(JSON.stringify(answer.body)).not.to.contain(invoice.claimCode);
+      }
+    });
+
+    it("a suspended employee keeps reading its invoices and cannot move them", async () => {
+      const employer = cast.otherEnterprise;
+      const hire = await employer.client.post("/v1/employees", { name: "赵六" });
+      const employee = { account: hire.body.participant.account as string, client: employer.client.as(hire.body.apiKey) };
+      const invoice = await issued();
+      expect((await employee.client.post(`/v1/invoices/${invoice.id}/claim`, { claimCode: invoice.claimCode })).status).to.equal(200);
+      expect((await employer.client.post(`/v1/participants/${employee.account}/suspend`)).status).to.equal(200);
+      expect((await employee.client.get(`/v1/invoices/${invoice.id}`)).status).to.equal(200);
+      const submit = await employee.client.post(`/v1/invoices/${invoice.id}/submit`, { enterprise: cast.enterprise.account });
+      expect(submit.status).to.equal(403);
+      expect(submit.body.error.code).to.equal("PARTICIPANT_SUSPENDED");
+    });
+  });
+
+  describe("refusals that reveal nothing", () => {
+    const same = (a: ApiAnswer, b: ApiAnswer) => {
+      expect(a.status, JSON.stringify(a.body)).to.equal(b.status);
+      expect(a.body).to.deep.equal(b.body);
+    };
+
+    it("acting on another party's invoice reads exactly like an unknown id, on every lifecycle route", async () => {
+      const invoice = await issued();
+      // Locked by cast.enterprise: every other party's attempts must read as if the id did not exist.
+      expect((await cast.employee.client.post(`/v1/invoices/${invoice.id}/claim`, { claimCode: invoice.claimCode })).status).to.equal(200);
+      expect((await cast.employee.client.post(`/v1/invoices/${invoice.id}/submit`, { enterprise: cast.enterprise.account })).status).to.equal(200);
+      const attempts: [{ client: ApiClient }, string, unknown][] = [
+        [cast.colleague, "transfer", { to: cast.outsider.account }],
+        [cast.colleague, "submit", { enterprise: cast.enterprise.account }],
+        [cast.outsider, "transfer", { to: cast.colleague.account }],
+        [cast.otherEnterprise, "reimburse", undefined],
+        [cast.otherEnterprise, "reject", { reason: "wrong-title" }],
+        [cast.otherEnterprise, "file", { period: cast.period }],
+        [cast.otherEnterprise, "submit", { enterprise: cast.otherEnterprise.account }],
+      ];
+      for (const [who, action, body] of attempts) {
+        const theirs = await who.client.post(`/v1/invoices/${invoice.id}/${action}`, body);
+        const unknown = await who.client.post(`/v1/invoices/${unknownId}/${action}`, body);
+        expect(theirs.status, `${action}: ${JSON.stringify(theirs.body)}`).to.equal(404);
+        same(theirs, unknown);
+      }
+      const reversal = { reference: ref(), reason: "issue-error" };
+      same(await cast.otherMerchant.client.post(`/v1/invoices/${invoice.id}/reversals`, reversal), await cast.otherMerchant.client.post(`/v1/invoices/${unknownId}/reversals`, reversal));
+      same(await cast.colleague.client.get(`/v1/invoices/${invoice.id}`), await cast.colleague.client.get(`/v1/invoices/${unknownId}`));
+      same(await cast.colleague.client.get(`/v1/invoices/${invoice.id}/trace`), await cast.colleague.client.get(`/v1/invoices/${unknownId}/trace`));
+    });
+
+    it("a wrong claim code reads exactly like an unknown id", async () => {
+      const invoice = await issued();
+      const wrongCode = `0x${"11".repeat(32)}`;
+      same(await cast.employee.client.post(`/v1/invoices/${invoice.id}/claim`, { claimCode: wrongCode }), await cast.employee.client.post(`/v1/invoices/${unknownId}/claim`, { claimCode: wrongCode }));
+    });
+
+    it("someone else's credit note reads exactly like an unknown one", async () => {
+      const invoice = await issued();
+      expect((await cast.employee.client.post(`/v1/invoices/${invoice.id}/claim`, { claimCode: invoice.claimCode })).status).to.equal(200);
+      expect((await cast.employee.client.post(`/v1/invoices/${invoice.id}/submit`, { enterprise: cast.enterprise.account })).status).to.equal(200);
+      expect((await cast.enterprise.client.post(`/v1/invoices/${invoice.id}/reimburse`)).status).to.equal(200);
+      const note = await cast.merchant.client.post(`/v1/invoices/${invoice.id}/reversals`, { reference: ref(), reason: "sales-return" });
+      expect(note.status, JSON.stringify(note.body)).to.equal(201);
+      const unknownNote = `0x${"cd".repeat(32)}`;
+      for (const action of ["confirm", "cancel"]) {
+        same(await cast.otherEnterprise.client.post(`/v1/credit-notes/${note.body.creditNote.id}/${action}`), await cast.otherEnterprise.client.post(`/v1/credit-notes/${unknownNote}/${action}`));
+      }
+      same(await cast.otherMerchant.client.post(`/v1/credit-notes/${note.body.creditNote.id}/cancel`), await cast.otherMerchant.client.post(`/v1/credit-notes/${unknownNote}/cancel`));
+      same(await cast.otherEnterprise.client.get(`/v1/credit-notes/${note.body.creditNote.id}`), await cast.otherEnterprise.client.get(`/v1/credit-notes/${unknownNote}`));
+    });
+  });
+});
