@@ -23,8 +23,15 @@ import {InvoiceId, CreditNoteId} from "./types/Ids.sol";
 ///   slot 1: enterprise (20) | filedPeriod (3)
 /// The seller is kept as its registry index rather than its address, and the claim key is folded into
 /// the seal, which is what lets an issued invoice fit in two slots.
+///
+/// An invoice's issue period (the lower bound of its filing period) is not stored per invoice: numbers are
+/// assigned in time order, so it follows from the number and the first number of each period. `_nextNumber`
+/// shares its slot with `_issuancePeriod`, the period of the latest number taken, which every issue writes
+/// anyway; when a number is taken in a later period, `_endNumberOf[m]` is set to it for each month m from the
+/// previous issuance period up to the new one (a few writes once a month, none per invoice).
 contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
     using TaxPeriods for uint256;
+    using TaxPeriods for uint24;
 
     /// @dev Per number: what a verifier needs. Packed into one slot (see the contract documentation).
     struct Record {
@@ -84,8 +91,18 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
     mapping(InvoiceId id => Custody custody) private _custody;
     mapping(CreditNoteId id => CreditNote note) private _creditNotes;
     mapping(address merchant => mapping(uint24 period => Quota quota)) private _quotas;
+    /// @dev Per number of a credit note: its id, so that a credit note verifies by its printed number as an
+    /// invoice does (written once per reversal).
+    mapping(uint40 number => CreditNoteId creditNote) private _creditNoteAt;
+    /// @dev Per tax period m (YYYYMM) from the first issuance period on, once a later period has begun: the first
+    /// number taken after m. Numbers below it were taken in m or before; zero for m before the first issuance and
+    /// for m >= `_issuancePeriod`.
+    mapping(uint24 period => uint40 number) private _endNumberOf;
     /// @dev Invoices and credit notes share one gapless sequence of numbers, starting at 1.
+    /// Packed with `_issuancePeriod` into one slot: nextNumber (5) | issuancePeriod (3).
     uint40 private _nextNumber = 1;
+    /// @dev The period (YYYYMM) in which the latest number was taken; zero before the first.
+    uint24 private _issuancePeriod;
 
     /// @param participantRegistry the participant registry that says who may act in which role
     /// @param trustedForwarder the ERC-2771 forwarder that relays requests parties signed themselves
@@ -127,6 +144,34 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
     }
 
     /// @inheritdoc IInvoiceLedger
+    function release(InvoiceId id) external whenNotPaused {
+        address caller = _requireBureau();
+        Record storage record = _recordOf(id);
+        Custody storage custody = _custody[id];
+        address enterprise = custody.enterprise;
+        if (_registry.isActive(enterprise, IParticipantRegistry.Role.Enterprise)) {
+            revert InvoiceLedgerPartyActive(id, enterprise);
+        }
+        _transition(id, record, State.Issued);
+        custody.enterprise = address(0);
+        emit InvoiceReleased(id, enterprise, caller);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function reassign(InvoiceId id, address to) external whenNotPaused {
+        address caller = _requireBureau();
+        Record storage record = _recordOf(id);
+        _requireState(id, record, State.Issued);
+        Custody storage custody = _custody[id];
+        address from = custody.holder;
+        // An unclaimed invoice is not stranded: whoever has its claim code can still claim it.
+        if (from == address(0) || _mayHold(from)) revert InvoiceLedgerPartyActive(id, from);
+        if (!_mayHold(to)) revert InvoiceLedgerInvalidRecipient(id, to);
+        custody.holder = to;
+        emit InvoiceReassigned(id, from, to, caller);
+    }
+
+    /// @inheritdoc IInvoiceLedger
     function pause() external {
         _requireBureau();
         _pause();
@@ -143,11 +188,11 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
     /// @inheritdoc IInvoiceLedger
     function issue(IssueRequest calldata request) external whenNotPaused returns (InvoiceId id, uint40 number) {
         (address seller, uint32 sellerIndex) = _requireMerchant();
-        number = _nextNumber;
+        uint24 period = block.timestamp.periodOf();
+        number = _takeNumbers(1, period);
         uint256 total;
         (id, total) = _issueOne(request, seller, sellerIndex, number);
-        _nextNumber = number + 1;
-        _consumeQuota(seller, total);
+        _consumeQuota(seller, total, period);
     }
 
     /// @inheritdoc IInvoiceLedger
@@ -155,14 +200,14 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
         uint256 count = requests.length;
         if (count == 0) revert InvoiceLedgerEmptyBatch();
         (address seller, uint32 sellerIndex) = _requireMerchant();
-        firstNumber = _nextNumber;
+        uint24 period = block.timestamp.periodOf();
+        firstNumber = _takeNumbers(uint40(count), period);
         uint256 sum;
         for (uint256 i; i < count; ++i) {
             (, uint256 total) = _issueOne(requests[i], seller, sellerIndex, firstNumber + uint40(i));
             sum += total;
         }
-        _nextNumber = firstNumber + uint40(count);
-        _consumeQuota(seller, sum);
+        _consumeQuota(seller, sum, period);
     }
 
     /// @inheritdoc IInvoiceLedger
@@ -173,7 +218,9 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
     {
         (address seller, uint32 sellerIndex) = _requireMerchant();
         Issuance storage issuance = _issuanceOf(id);
-        if (issuance.seller != sellerIndex) revert InvoiceLedgerNotParty(id, seller);
+        if (issuance.seller != sellerIndex && !_actsFor(seller, _registry.accountAt(issuance.seller))) {
+            revert InvoiceLedgerNotParty(id, seller);
+        }
         if (request.requestId == bytes32(0) || request.seal == bytes24(0)) {
             revert InvoiceLedgerMissingField(request.requestId);
         }
@@ -264,7 +311,15 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
     /// @inheritdoc IInvoiceLedger
     function file(InvoiceId id, uint24 period) external whenNotPaused {
         (address caller, Record storage record, Custody storage custody) = _requireLockingEnterprise(id);
-        if (!TaxPeriods.isValid(period) || period > block.timestamp.periodOf()) revert InvoiceLedgerInvalidPeriod(period);
+        uint24 current = block.timestamp.periodOf();
+        if (!TaxPeriods.isValid(period) || period > current) revert InvoiceLedgerInvalidPeriod(period);
+        uint40 number = _issuances[id].number;
+        uint40 end = _endNumberOf[period];
+        // Issued by the end of `period`: below the first number taken after it, or `period` is not over yet (the
+        // current period needs no look at `_issuancePeriod`, which is never later).
+        if (end != 0 ? number >= end : period != current && period < _issuancePeriod) {
+            revert InvoiceLedgerFilingPeriodOutOfRange(id, period, _issuePeriodOf(number), current);
+        }
         _transition(id, record, State.Filed);
         custody.filedPeriod = period;
         emit InvoiceFiled(id, caller, period);
@@ -274,7 +329,18 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
     function confirmReversal(CreditNoteId creditNoteId) external whenNotPaused {
         CreditNote storage note = _pendingCreditNote(creditNoteId);
         InvoiceId id = note.invoice;
-        (address caller, Record storage record, Custody storage custody) = _requireLockingEnterprise(id);
+        address caller = _msgSender();
+        Record storage record = _recordOf(id);
+        Custody storage custody = _custody[id];
+        if (_registry.isBureau(caller)) {
+            // The bureau stands in only for a confirming enterprise that can no longer act.
+            address enterprise = custody.enterprise;
+            if (_registry.isActive(enterprise, IParticipantRegistry.Role.Enterprise)) {
+                revert InvoiceLedgerPartyActive(id, enterprise);
+            }
+        } else {
+            _requireLockingEnterprise(id);
+        }
         if (record.state != State.Reimbursed && record.state != State.Filed) {
             revert InvoiceLedgerInvalidTransition(id, record.state, State.Reversed);
         }
@@ -288,11 +354,17 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
         InvoiceId id = note.invoice;
         address caller = _msgSender();
         Custody storage custody = _custody[id];
-        IParticipantRegistry.Participant memory actor = _registry.participant(caller);
-        bool isSeller = actor.role == IParticipantRegistry.Role.Merchant && actor.index == _issuances[id].seller;
-        bool isEnterprise = actor.role == IParticipantRegistry.Role.Enterprise && caller == custody.enterprise;
-        if (actor.status != IParticipantRegistry.Status.Active || !(isSeller || isEnterprise)) {
-            revert InvoiceLedgerNotParty(id, caller);
+        address seller = _registry.accountAt(_issuances[id].seller);
+        if (_registry.isBureau(caller)) {
+            // The bureau withdraws a note only for a seller that can no longer do it.
+            if (_registry.isActive(seller, IParticipantRegistry.Role.Merchant)) revert InvoiceLedgerPartyActive(id, seller);
+        } else {
+            IParticipantRegistry.Participant memory actor = _registry.participant(caller);
+            bool isSeller = actor.role == IParticipantRegistry.Role.Merchant && _actsFor(caller, seller);
+            bool isEnterprise = actor.role == IParticipantRegistry.Role.Enterprise && _actsFor(caller, custody.enterprise);
+            if (actor.status != IParticipantRegistry.Status.Active || !(isSeller || isEnterprise)) {
+                revert InvoiceLedgerNotParty(id, caller);
+            }
         }
         note.status = CreditNoteStatus.Cancelled;
         custody.reversalPending = false;
@@ -331,13 +403,25 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
     }
 
     /// @inheritdoc IInvoiceLedger
-    function verify(uint40 number, uint64 checkCode, uint48 total) external view returns (bool, State) {
+    function verify(uint40 number, uint64 checkCode, uint48 total) external view returns (bool, State, CreditNoteStatus) {
         Record storage record = _records[number];
         State state = record.state;
-        if (state == State.None || record.total != total || checkCodeOf(record.seal) != checkCode) {
-            return (false, State.None);
+        if (state != State.None) {
+            if (record.total != total || checkCodeOf(record.seal) != checkCode) {
+                return (false, State.None, CreditNoteStatus.None);
+            }
+            return (true, state, CreditNoteStatus.None);
         }
-        return (true, state);
+        CreditNote storage note = _creditNotes[_creditNoteAt[number]];
+        if (note.number == 0 || note.total != total || checkCodeOf(note.seal) != checkCode) {
+            return (false, State.None, CreditNoteStatus.None);
+        }
+        return (true, _records[_issuances[note.invoice].number].state, note.status);
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function issuePeriodOf(InvoiceId id) external view returns (uint24) {
+        return _issuePeriodOf(_issuanceOf(id).number);
     }
 
     /// @inheritdoc IInvoiceLedger
@@ -422,12 +506,47 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
         creditNoteId = _creditNoteIdOf(seller, request.requestId);
         note = _creditNotes[creditNoteId];
         if (note.number != 0) revert InvoiceLedgerDuplicateRequest(seller, request.requestId, note.number);
+        uint40 number = _takeNumbers(1, block.timestamp.periodOf());
         note.invoice = id;
-        note.number = _nextNumber++;
+        note.number = number;
+        _creditNoteAt[number] = creditNoteId;
         note.total = request.total;
         note.tax = request.tax;
         note.reason = request.reason;
         note.seal = request.seal;
+    }
+
+    /// @dev Takes `count` consecutive numbers in `period` (the current one). When `period` is later than the
+    /// period of the previous number, closes every month from that one up to `period` with the first number
+    /// taken now (bounded by the months elapsed; once a month on a live ledger, never per invoice).
+    function _takeNumbers(uint40 count, uint24 period) private returns (uint40 first) {
+        first = _nextNumber;
+        uint24 last = _issuancePeriod;
+        if (period > last) {
+            if (last != 0) {
+                uint256 end = period.monthIndexOf();
+                for (uint256 m = last.monthIndexOf(); m < end; ++m) {
+                    _endNumberOf[TaxPeriods.periodAt(m)] = first;
+                }
+            }
+            _issuancePeriod = period;
+        }
+        _nextNumber = first + count;
+    }
+
+    /// @dev The period `number` was taken in: the first month whose end number lies above it, found by bisection
+    /// over the months since 1970 (ends only grow from month to month; months before the first issuance have
+    /// none), or the current issuance period. Used by views and refusals only.
+    function _issuePeriodOf(uint40 number) private view returns (uint24) {
+        uint256 low = uint24(197_001).monthIndexOf();
+        uint256 high = _issuancePeriod.monthIndexOf();
+        while (low < high) {
+            uint256 mid = (low + high) / 2;
+            uint40 end = _endNumberOf[TaxPeriods.periodAt(mid)];
+            if (end != 0 && number < end) high = mid;
+            else low = mid + 1;
+        }
+        return TaxPeriods.periodAt(low);
     }
 
     /// @dev The one path for every change of an invoice's state but unfreezing: checks that the lifecycle allows
@@ -505,8 +624,7 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
         }
     }
 
-    function _consumeQuota(address merchant, uint256 amount) private {
-        uint24 period = block.timestamp.periodOf();
+    function _consumeQuota(address merchant, uint256 amount, uint24 period) private {
         Quota storage quota = _quotas[merchant][period];
         uint256 available = quota.granted > quota.used ? quota.granted - quota.used : 0;
         if (amount > available) revert InvoiceLedgerQuotaExceeded(merchant, period, amount, available);
@@ -538,6 +656,13 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
             || _registry.isActive(account, IParticipantRegistry.Role.Enterprise);
     }
 
+    /// @dev Whether `caller` acts for `account`: it is `account`, or it is the account now bound to `account`'s
+    /// taxpayer ID, which the registry frees only when `account` is revoked (its successor). Callers check the
+    /// caller's own role and status; an individual or unknown account has no taxpayer ID and no successor.
+    function _actsFor(address caller, address account) private view returns (bool) {
+        return caller == account || _registry.accountOf(_registry.participant(account).taxpayerId) == caller;
+    }
+
     function _requireLockingEnterprise(InvoiceId id)
         private
         view
@@ -547,7 +672,7 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
         if (!_registry.isActive(caller, IParticipantRegistry.Role.Enterprise)) revert InvoiceLedgerUnauthorized(caller);
         record = _recordOf(id);
         custody = _custody[id];
-        if (custody.enterprise != caller) revert InvoiceLedgerNotParty(id, caller);
+        if (!_actsFor(caller, custody.enterprise)) revert InvoiceLedgerNotParty(id, caller);
     }
 
     function _requireState(InvoiceId id, Record storage record, State expected) private view {

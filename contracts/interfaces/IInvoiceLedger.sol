@@ -20,6 +20,21 @@ import {InvoiceId, CreditNoteId} from "../types/Ids.sol";
 /// - the buyer's organisation taxpayer ID (public) or zero for an individual buyer;
 /// - amounts in fen, the state, the holder and enterprise accounts, the filing period.
 /// The check code printed on the invoice is {checkCodeOf}(seal).
+///
+/// Stranded invoices. Every step of an invoice's life is taken by one party of it (seller, holder, locking
+/// enterprise); when that party is suspended or revoked the invoice could not move again but for a freeze.
+/// The ways out, each recorded with its own event and actor:
+/// - the bureau {release}s a `Locked` invoice whose locking enterprise is not active back to `Issued` (to its
+///   holder), and {reassign}s an `Issued` invoice whose holder is not active to an active individual or
+///   enterprise;
+/// - an organisation's successor, i.e. the active account registered later under the taxpayer ID of a revoked
+///   account with the same role, acts for it: the successor of a merchant reverses its predecessor's invoices
+///   and withdraws their pending credit notes; the successor of an enterprise rejects, reimburses and files
+///   what its predecessor locked, and confirms or declines their pending credit notes;
+/// - the bureau confirms a pending credit note whose confirming enterprise is not active, and cancels a
+///   pending credit note whose seller is not active.
+/// A suspended party is not replaced: the bureau's steps apply to it as to a revoked one, a successor only
+/// follows a revoked account (which is what frees the taxpayer ID).
 interface IInvoiceLedger {
     /// @notice Lifecycle of an invoice (see DESIGN.md section 2). Claimed or not, an unlocked
     /// invoice is `Issued`; who holds it is recorded separately.
@@ -145,6 +160,12 @@ interface IInvoiceLedger {
     error InvoiceLedgerReversalPending(InvoiceId id);
     /// @notice No credit note has this id.
     error InvoiceLedgerUnknownCreditNote(CreditNoteId id);
+    /// @notice The invoice cannot be filed into `period`: a filing period lies between the invoice's issue
+    /// period `earliest` and the current period `latest` (YYYYMM, both included).
+    error InvoiceLedgerFilingPeriodOutOfRange(InvoiceId id, uint24 period, uint24 earliest, uint24 latest);
+    /// @notice The bureau may not step in: `party`, the holder or locking enterprise the step would replace, is
+    /// active (or there is none).
+    error InvoiceLedgerPartyActive(InvoiceId id, address party);
     /// @notice The credit note is not pending.
     error InvoiceLedgerCreditNoteNotPending(CreditNoteId id, CreditNoteStatus status);
 
@@ -202,6 +223,11 @@ interface IInvoiceLedger {
     event InvoiceFrozen(InvoiceId indexed id, address indexed actor, State from, bytes32 reason);
     /// @notice The bureau (`actor`) unfroze the invoice, back to state `to`.
     event InvoiceUnfrozen(InvoiceId indexed id, address indexed actor, State to);
+    /// @notice The bureau (`actor`) released an invoice locked by `enterprise`, which is not active; it is
+    /// `Issued` again, with its holder.
+    event InvoiceReleased(InvoiceId indexed id, address indexed enterprise, address indexed actor);
+    /// @notice The bureau (`actor`) gave an invoice whose holder `from` is not active to `to`.
+    event InvoiceReassigned(InvoiceId indexed id, address indexed from, address indexed to, address actor);
 
     /// @notice Sets `merchant`'s issuance quota (total incl. tax, fen) for tax period `period` (YYYYMM).
     /// @dev Bureau only. May be set below what is already used, which stops further issuance. Emits {QuotaGranted}.
@@ -232,30 +258,50 @@ interface IInvoiceLedger {
     /// Emits {InvoiceSubmitted}.
     function submit(InvoiceId id, address enterprise) external;
 
-    /// @notice The locking enterprise rejects the claim. `Locked` -> `Issued`. Emits {InvoiceRejected}.
+    /// @notice The locking enterprise (or its successor) rejects the claim. `Locked` -> `Issued`.
+    /// Emits {InvoiceRejected}.
     function reject(InvoiceId id, bytes32 reason) external;
 
-    /// @notice The locking enterprise reimburses the invoice. `Locked` -> `Reimbursed`. Emits {InvoiceReimbursed}.
+    /// @notice The locking enterprise (or its successor) reimburses the invoice. `Locked` -> `Reimbursed`.
+    /// Emits {InvoiceReimbursed}.
     function reimburse(InvoiceId id) external;
 
-    /// @notice The reimbursing enterprise files the invoice for a tax period (YYYYMM, not in the future).
+    /// @notice The reimbursing enterprise (or its successor) files the invoice for a tax period (YYYYMM).
     /// `Reimbursed` -> `Filed`. Emits {InvoiceFiled}.
+    /// @dev `period` must lie between the period the invoice was issued in and the current period: reverts with
+    /// {InvoiceLedgerInvalidPeriod} for a malformed or future period and with
+    /// {InvoiceLedgerFilingPeriodOutOfRange} for one before the invoice was issued.
     function file(InvoiceId id, uint24 period) external;
 
-    /// @notice The seller issues a red-letter credit note against the invoice, for all or part of what remains.
+    /// @notice The seller (or its successor) issues a red-letter credit note against the invoice, for all or
+    /// part of what remains.
     /// @dev From `Issued` or `Locked` it takes effect at once (a pending lock is cancelled) and emits
     /// {InvoiceReversed}; from `Reimbursed` or `Filed` it waits for the enterprise's {confirmReversal} and emits
     /// {ReversalRequested}. A full reversal moves the invoice to `Reversed`. The reversed amount is given back to
-    /// the merchant's quota of the current period.
+    /// the quota of the current period of the merchant account that issued the invoice.
     function reverse(InvoiceId id, ReversalRequest calldata request)
         external
         returns (CreditNoteId creditNoteId, uint40 number);
 
-    /// @notice The enterprise that reimbursed the invoice confirms a pending credit note. Emits {InvoiceReversed}.
+    /// @notice The enterprise that reimbursed the invoice (or its successor) confirms a pending credit note; when
+    /// that enterprise is not active the bureau may confirm it instead. Emits {InvoiceReversed}.
     function confirmReversal(CreditNoteId creditNote) external;
 
-    /// @notice The seller withdraws, or the enterprise declines, a pending credit note. Emits {ReversalCancelled}.
+    /// @notice The seller (or its successor) withdraws, or the enterprise (or its successor) declines, a pending
+    /// credit note; when the seller is not active the bureau may cancel it instead. Emits {ReversalCancelled}.
     function cancelReversal(CreditNoteId creditNote) external;
+
+    /// @notice The bureau releases a `Locked` invoice whose locking enterprise is suspended or revoked: back to
+    /// `Issued`, with its holder, who may submit it elsewhere. The enterprise is cleared.
+    /// @dev Reverts with {InvoiceLedgerPartyActive} while the enterprise is active. Emits {InvoiceReleased}.
+    function release(InvoiceId id) external;
+
+    /// @notice The bureau gives an `Issued` invoice whose holder is suspended or revoked to `to`, an active
+    /// individual or enterprise (e.g. the revoked enterprise's successor, or the employee's new account).
+    /// @dev Reverts with {InvoiceLedgerPartyActive} while the holder is active or when the invoice is unclaimed
+    /// (anyone with its claim code can claim it), and with {InvoiceLedgerInvalidRecipient} when `to` may not hold
+    /// it. Emits {InvoiceReassigned}.
+    function reassign(InvoiceId id, address to) external;
 
     /// @notice The bureau freezes an invoice in any state. Emits {InvoiceFrozen}.
     function freeze(InvoiceId id, bytes32 reason) external;
@@ -275,9 +321,18 @@ interface IInvoiceLedger {
     /// @notice The state of an invoice (`None` when unknown).
     function stateOf(InvoiceId id) external view returns (State);
 
-    /// @notice Verifies a printed invoice: whether `number`, `checkCode` and `total` (incl. tax, fen) belong
-    /// together, and the invoice's current state. An unknown number or any mismatch gives `(false, None)`.
-    function verify(uint40 number, uint64 checkCode, uint48 total) external view returns (bool authentic, State state);
+    /// @notice Verifies a printed invoice or credit note: whether `number`, `checkCode` and `total` (incl. tax,
+    /// fen) belong together, and the current state. For an invoice `creditNoteStatus` is `None` and `state` is
+    /// its state; for a credit note `creditNoteStatus` is its status and `state` that of the invoice it reverses.
+    /// An unknown number or any mismatch gives `(false, None, None)`.
+    function verify(uint40 number, uint64 checkCode, uint48 total)
+        external
+        view
+        returns (bool authentic, State state, CreditNoteStatus creditNoteStatus);
+
+    /// @notice The tax period (YYYYMM) an invoice was issued in, the earliest it can be filed into.
+    /// Reverts with {InvoiceLedgerUnknownInvoice} when there is none.
+    function issuePeriodOf(InvoiceId id) external view returns (uint24);
 
     /// @notice A credit note. Reverts with {InvoiceLedgerUnknownCreditNote} when there is none.
     function creditNote(CreditNoteId id) external view returns (CreditNote memory);

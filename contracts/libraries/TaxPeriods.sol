@@ -19,6 +19,17 @@ library TaxPeriods {
         return period / 100 >= 1970 && month >= 1 && month <= 12;
     }
 
+    /// @notice The number of months from January of year 0 to `period`, so that consecutive periods have
+    /// consecutive indexes (202612 -> 202701 is one step). `period` must be valid.
+    function monthIndexOf(uint24 period) internal pure returns (uint256) {
+        return uint256(period / 100) * 12 + period % 100 - 1;
+    }
+
+    /// @notice The period of a month index; the inverse of {monthIndexOf}.
+    function periodAt(uint256 monthIndex) internal pure returns (uint24) {
+        return uint24((monthIndex / 12) * 100 + monthIndex % 12 + 1);
+    }
+
     /// @dev Year and month of a day count since 1970-01-01 in the proleptic Gregorian calendar
     /// (H. Hinnant's `civil_from_days`, restricted to non-negative day counts).
     function _civilFromDays(uint256 dayCount) private pure returns (uint256 year, uint256 month) {

@@ -14,6 +14,14 @@ contract LibraryHarness {
         return TaxPeriods.isValid(period);
     }
 
+    function monthIndexOf(uint24 period) external pure returns (uint256) {
+        return TaxPeriods.monthIndexOf(period);
+    }
+
+    function periodAt(uint256 monthIndex) external pure returns (uint24) {
+        return TaxPeriods.periodAt(monthIndex);
+    }
+
     function isValidTaxpayerId(bytes18 id) external pure returns (bool) {
         return TaxpayerIds.isValid(id);
     }

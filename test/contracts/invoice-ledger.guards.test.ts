@@ -152,7 +152,10 @@ describe("InvoiceLedger guards", () => {
       for (const period of [next, 202613n, 0n]) {
         await expect(enterprise.file(id, period)).to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerInvalidPeriod").withArgs(period);
       }
-      await enterprise.file(id, 202001);
+      // Issued this period: an earlier period is out of range (an invoice issued in 2026-11 cannot be booked in 2020-01).
+      await expect(enterprise.file(id, 202001))
+        .to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerFilingPeriodOutOfRange").withArgs(id, 202001n, f.period, f.period);
+      await enterprise.file(id, f.period);
       await expect(enterprise.file(id, f.period)).to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerInvalidTransition").withArgs(id, State.Filed, State.Filed);
       await expect(enterprise.reject(id, ethers.ZeroHash)).to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerInvalidTransition").withArgs(id, State.Filed, State.Issued);
     });
@@ -183,7 +186,7 @@ describe("InvoiceLedger guards", () => {
         await expect(f.ledger.connect(f.officer).freeze(id, ethers.ZeroHash))
           .to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerInvalidTransition").withArgs(id, State.Frozen, State.Frozen);
         const checkCode = await f.ledger.checkCodeOf(f.invoice.request.seal);
-        expect(await f.ledger.verify(f.invoice.number, checkCode, f.invoice.request.total)).to.deep.equal([true, State.Frozen]);
+        expect(await f.ledger.verify(f.invoice.number, checkCode, f.invoice.request.total)).to.deep.equal([true, State.Frozen, 0n]);
         await f.ledger.connect(f.officer).unfreeze(id);
         expect(await f.ledger.stateOf(id)).to.equal(before);
         expect((await f.ledger.invoice(id)).frozenFrom).to.equal(State.None);

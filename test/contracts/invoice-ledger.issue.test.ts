@@ -27,16 +27,16 @@ describe("InvoiceLedger issuance", () => {
     expect(stored.tax).to.equal(130_00n);
     expect(stored.holder).to.equal(ethers.ZeroAddress);
     const checkCode = await f.ledger.checkCodeOf(prepared.request.seal);
-    expect(await f.ledger.verify(1n, checkCode, 1_130_00n)).to.deep.equal([true, ISSUED]);
+    expect(await f.ledger.verify(1n, checkCode, 1_130_00n)).to.deep.equal([true, ISSUED, 0n]);
   });
 
   it("does not verify a wrong check code, a wrong amount or an unknown number", async () => {
     const f = await loadFixture(deployLedgerFixture);
     const invoice = await issueInvoice(f.ledger, f.merchantA, { total: 500n, tax: 0n });
     const checkCode = await f.ledger.checkCodeOf(invoice.request.seal);
-    expect(await f.ledger.verify(invoice.number, checkCode ^ 1n, 500n)).to.deep.equal([false, 0n]);
-    expect(await f.ledger.verify(invoice.number, checkCode, 501n)).to.deep.equal([false, 0n]);
-    expect(await f.ledger.verify(invoice.number + 1n, checkCode, 500n)).to.deep.equal([false, 0n]);
+    expect(await f.ledger.verify(invoice.number, checkCode ^ 1n, 500n)).to.deep.equal([false, 0n, 0n]);
+    expect(await f.ledger.verify(invoice.number, checkCode, 501n)).to.deep.equal([false, 0n, 0n]);
+    expect(await f.ledger.verify(invoice.number + 1n, checkCode, 500n)).to.deep.equal([false, 0n, 0n]);
     expect(checkCode < 10n ** 20n).to.equal(true);
   });
 

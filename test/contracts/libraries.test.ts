@@ -36,6 +36,19 @@ describe("Libraries", () => {
       );
     });
 
+    it("counts months across year ends: consecutive periods have consecutive month indexes", async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1970, max: 9999 }), fc.integer({ min: 1, max: 12 }), async (year, month) => {
+          const period = year * 100 + month;
+          const index = await harness.monthIndexOf(period);
+          expect(index).to.equal(BigInt(year * 12 + month - 1));
+          expect(await harness.periodAt(index)).to.equal(BigInt(period));
+          expect(await harness.periodAt(index + 1n)).to.equal(BigInt(month === 12 ? (year + 1) * 100 + 1 : period + 1));
+        }),
+        { numRuns: 100 },
+      );
+    });
+
     it("accepts only YYYYMM periods from 1970 on", async () => {
       for (const [period, valid] of [[202611, true], [197001, true], [202600, false], [202613, false], [196912, false], [0, false]] as const) {
         expect(await harness.isValidPeriod(period)).to.equal(valid);
