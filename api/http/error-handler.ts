@@ -5,8 +5,8 @@ import { ApiError } from "../errors";
 import { toApiError } from "../chain/contract-errors";
 
 /**
- * The one place where errors become answers: `{ error: { code, message, details } }`. Body-parser failures
- * are 400 MALFORMED_JSON / 413 BODY_TOO_LARGE; our errors keep their status; decoded contract reverts go
+ * The one place where errors become answers: `{ error: { code, message, details } }`. Failures to read the
+ * request are the client's (see readFailure); our errors keep their status; decoded contract reverts go
  * through the revert table; anything else is logged and answered as 500 INTERNAL without internals.
  */
 /** Errors ethers raises (a stable string code and a shortMessage): what the chain said or did not say. */
@@ -14,15 +14,33 @@ function isEthersError(error: unknown): boolean {
   return typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string" && "shortMessage" in error;
 }
 
+/**
+ * A request that cannot be read is the client's mistake, never a 5xx: body-parser's failures (not JSON, too
+ * large, an unsupported or undecodable Content-Encoding, an aborted upload) and the router's failure to
+ * %-decode a path parameter. Anything else is not a read failure (undefined).
+ */
+function readFailure(error: unknown, contentEncoding: string | undefined): ApiError | undefined {
+  if (error instanceof ApiError || typeof error !== "object" || error === null) return undefined;
+  const failure = error as { type?: unknown; status?: unknown; expose?: unknown };
+  if (failure.type === "entity.parse.failed") return new ApiError(400, "MALFORMED_JSON", "the body is not valid JSON");
+  if (failure.type === "entity.too.large") return new ApiError(413, "BODY_TOO_LARGE", "the body is larger than this API accepts");
+  if (failure.type === "encoding.unsupported" || failure.type === "charset.unsupported") return new ApiError(415, "UNSUPPORTED_ENCODING", "send UTF-8 JSON, uncompressed or as gzip, deflate or br");
+  if (error instanceof URIError && failure.status === 400) return new ApiError(400, "MALFORMED_PATH", "the path has a malformed %-escape");
+  // http-errors marks what a client may be told (expose: 4xx); body-parser adds a type to its own.
+  if (typeof failure.status !== "number" || failure.status < 400 || failure.status >= 500 || (failure.type === undefined && failure.expose !== true)) return undefined;
+  // The decompression stream failed (zlib's or brotli's error, without a type): the body is not what its Content-Encoding says.
+  if (failure.type === undefined && contentEncoding !== undefined && contentEncoding.toLowerCase() !== "identity") {
+    return new ApiError(400, "MALFORMED_BODY", `the body could not be decompressed as its Content-Encoding (${contentEncoding.slice(0, 20)}) says`);
+  }
+  return new ApiError(failure.status, "BAD_REQUEST", "the request could not be read");
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     void _next;
-    const parserError = error as { type?: string; status?: number };
     let answer: ApiError;
-    if (parserError.type === "entity.parse.failed") answer = new ApiError(400, "MALFORMED_JSON", "the body is not valid JSON");
-    else if (parserError.type === "entity.too.large") answer = new ApiError(413, "BODY_TOO_LARGE", "the body is larger than this API accepts");
-    else if (parserError.type === "encoding.unsupported" || parserError.type === "charset.unsupported") answer = new ApiError(415, "UNSUPPORTED_ENCODING", "send UTF-8 JSON");
-    else if (parserError.type !== undefined && typeof parserError.status === "number" && parserError.status < 500) answer = new ApiError(parserError.status, "BAD_REQUEST", "the request could not be read");
+    const unreadable = readFailure(error, req.get("content-encoding"));
+    if (unreadable !== undefined) answer = unreadable;
     else if (error instanceof ApiError || isEthersError(error)) answer = toApiError(error);
     else answer = new ApiError(500, "INTERNAL", "something went wrong on our side; it has been logged");
     if (answer.status >= 500) logger.error({ err: error, code: answer.code, method: req.method, url: req.originalUrl }, "request failed");

@@ -45,7 +45,7 @@ export interface RouteKit {
 }
 
 const STANDARD_ERRORS: Record<number, string> = {
-  400: "Invalid input (VALIDATION_FAILED, MALFORMED_JSON)",
+  400: "Invalid input (VALIDATION_FAILED, MALFORMED_JSON, MALFORMED_BODY, MALFORMED_PATH)",
   401: "Missing or unknown API key",
   403: "The role may not use this route",
   404: "Not found, or not yours",
@@ -63,7 +63,7 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
     path: spec.path,
     summary: spec.summary,
     tags: [spec.tag],
-    ...(isPublic ? {} : { security: [{ apiKey: [] }], description: `Roles: ${(spec.access as Role[]).join(", ")}` }),
+    ...(isPublic ? {} : { security: [{ apiKey: [] }], description: `Roles: ${(spec.access as Role[]).join(", ")}`, "x-roles": spec.access }),
     request: {
       ...(spec.params ? { params: spec.params } : {}),
       ...(spec.query ? { query: spec.query } : {}),
@@ -104,7 +104,7 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
     const run = () => spec.handle({ party, params, query, body, req });
     const key = spec.idempotent ? req.get("idempotency-key") : undefined;
     if (key !== undefined && party !== undefined) {
-      parse(idempotencyKey, key, "headers");
+      parse(z.object({ "idempotency-key": idempotencyKey }), { "idempotency-key": key }, "headers");
       const answer = await ctx.services.idempotency.run(party.account, key, { method: spec.method, path: req.path, body: req.body as unknown }, run);
       res.status(answer.status).set("idempotent-replayed", String(answer.replayed)).json(answer.body);
       return;

@@ -1,8 +1,8 @@
 import { z } from "zod";
 
-import { REVERSAL_REASONS } from "../../domain/invoice-document";
 import { STATES } from "../../indexer/events";
-import { address, creditNoteId, fen, invoiceId, pageQuery, period, reasonCode, reference } from "../schemas/common";
+import { address, creditNoteId, invoiceId, pageQuery, period, reasonCode } from "../schemas/common";
+import { reversalBody } from "../schemas/credit-note";
 import { issueBatchBody, issueInvoiceBody } from "../schemas/invoice-document";
 import { creditNoteView, eventView, invoiceView, issueResult, summaryView } from "../schemas/views";
 import { defineRoute, type RouteKit } from "../route";
@@ -120,11 +120,7 @@ export function invoiceRoutes(kit: RouteKit): void {
     access: ["merchant"],
     idempotent: true,
     params: idParam,
-    body: z
-      .strictObject({ reference, reason: z.enum(REVERSAL_REASONS), total: fen.optional(), tax: fen.optional() })
-      .refine((b) => (b.total === undefined) === (b.tax === undefined), { message: "give both total and tax for a partial reversal, or neither", path: ["total"] })
-      .refine((b) => b.total === undefined || b.tax === undefined || (b.total > 0n && b.tax <= b.total), { message: "total must be more than 0 and at least the tax", path: ["tax"] })
-      .meta({ id: "Reversal" }),
+    body: reversalBody,
     responses: { 201: { description: "Credit note issued (Effective, or Pending the enterprise's confirmation)", schema: z.object({ creditNote: creditNoteView, invoice: invoiceView }) }, 422: { description: "REVERSAL_EXCEEDS_REMAINING" } },
     async handle({ party, params, body }) {
       return { status: 201, body: await invoices.reverse(party!, params.id, body) };

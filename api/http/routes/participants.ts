@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { address, fen, name, pageQuery, period, taxpayerId } from "../schemas/common";
+import { address, name, pageQuery, period, quotaFen, taxpayerId } from "../schemas/common";
 import { apiKeyInfo, partyView, quotaView, registeredView } from "../schemas/views";
 import { defineRoute, type RouteKit } from "../route";
 
@@ -89,7 +89,7 @@ export function participantRoutes(kit: RouteKit): void {
     tag: "participants",
     access: ["bureau"],
     params: z.strictObject({ account: address, period }),
-    body: z.strictObject({ granted: fen }).meta({ id: "SetQuota" }),
+    body: z.strictObject({ granted: quotaFen }).meta({ id: "SetQuota" }),
     responses: { 200: { description: "The quota now", schema: quotaView } },
     async handle({ party, params, body }) {
       return { status: 200, body: await parties.setQuota(party!, params.account, params.period, body.granted) };

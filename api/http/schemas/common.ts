@@ -1,16 +1,62 @@
 import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
 
+import { LEDGER_BOUNDS, MAX_EXACT_JSON_INTEGER } from "../../domain/ledger-bounds";
 import { isValidTaxpayerId } from "../../domain/taxpayer-id";
 import { isValidPeriod } from "../../domain/tax-period";
 
-/** Building blocks shared by the request schemas; each turns raw input into the canonical value. */
+/**
+ * Building blocks shared by the request schemas; each turns raw input into the canonical value, and each
+ * bound the ledger encodes (LEDGER_BOUNDS) is enforced here, so that a value too large for its on-chain
+ * field is a 400 naming the field, never an ABI encoding failure on the way to the node.
+ */
 
-/** Amount in fen: a JSON integer or a string of digits; bigint after parsing. */
-export const fen = z
-  .union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().regex(/^(0|[1-9][0-9]{0,14})$/, "digits only, in fen")])
-  .transform((value) => BigInt(value))
-  .meta({ description: "Amount in fen (1 yuan = 100 fen), integer or string of digits", example: "11300" });
+/**
+ * Object-level checks (arithmetic across fields) run only when every field parsed: zod keeps running an
+ * object's refinements after a child failed, which would hand them raw strings instead of bigints.
+ */
+export const whenFieldsParsed = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
+
+/**
+ * An unsigned integer up to `max`: a JSON integer (exact only up to 2^53 - 1) or a string of plain digits
+ * (no sign, point, exponent, spaces or leading zeros); a bigint after parsing.
+ */
+export function unsignedInteger(max: bigint, unit: string) {
+  const digits = max.toString().length;
+  return z
+    .union(
+      [
+        z.number().int(`a whole number of ${unit}`).min(0, `a whole number of ${unit}, not negative`).max(MAX_EXACT_JSON_INTEGER, `above 2^53 - 1 a JSON number is not exact: send ${unit} as a string of digits`),
+        z.string().regex(new RegExp(`^(0|[1-9][0-9]{0,${digits - 1}})$`), `${unit} as plain digits (no sign, point, exponent, spaces or leading zeros), at most ${max}`),
+      ],
+      { error: `a whole number of ${unit}, or a string of digits` },
+    )
+    .transform((value) => BigInt(value))
+    .pipe(z.bigint().max(max, `at most ${max} ${unit}: larger than the ledger holds`));
+}
+
+/** Amount in fen up to `max` (default: what a JSON number holds exactly); bigint after parsing. */
+export const fenUpTo = (max: bigint, what = "Amount in fen (1 yuan = 100 fen), integer or string of digits") =>
+  unsignedInteger(max, "fen").meta({ description: `${what}; at most ${max}`, example: "11300" });
+
+/** Amount in fen: a JSON integer or a string of digits, at most 2^53 - 1; bigint after parsing. */
+export const fen = fenUpTo(BigInt(MAX_EXACT_JSON_INTEGER));
+/** Total (amount including tax) of one invoice or credit note: uint48 fen on chain. */
+export const totalFen = fenUpTo(LEDGER_BOUNDS.totalFen, "Amount including tax in fen");
+/** Tax of one invoice or credit note: uint40 fen on chain. */
+export const taxFen = fenUpTo(LEDGER_BOUNDS.taxFen, "Tax in fen");
+/** A merchant's quota for one period: uint64 fen on chain. */
+export const quotaFen = fenUpTo(LEDGER_BOUNDS.quotaFen, "Quota in fen");
+
+/** A number written as decimal digits in a path or query string, up to `max`; bigint after parsing. */
+export function digitString(max: bigint, what: string, width?: number) {
+  const pattern = width === undefined ? `^[0-9]{1,${max.toString().length}}$` : `^[0-9]{${width}}$`;
+  return z
+    .string(`${what}: digits`)
+    .regex(new RegExp(pattern), width === undefined ? `${what}: digits only` : `${what}: ${width} digits`)
+    .transform((value) => BigInt(value))
+    .pipe(z.bigint().max(max, `${what}: at most ${max}`));
+}
 
 export const taxpayerId = z
   .string()
@@ -20,6 +66,7 @@ export const taxpayerId = z
 
 export const address = z
   .string()
+  .max(42, "an account address is 0x + 40 hex digits")
   .refine(isAddress, "not an account address")
   .transform((value) => getAddress(value))
   .meta({ description: "Chain account address (0x + 40 hex digits)" });
@@ -32,10 +79,15 @@ export const bytes32 = z
 export const invoiceId = bytes32.meta({ description: "Invoice id (0x + 64 hex digits)" });
 export const creditNoteId = bytes32.meta({ description: "Credit note id (0x + 64 hex digits)" });
 
-export const period = z.coerce
-  .number()
-  .int()
-  .refine(isValidPeriod, "a tax period is YYYYMM")
+/**
+ * Tax period YYYYMM: a JSON integer, or six digits (the only form a path or query string has). Nothing a
+ * number merely coerces from (" 202611", "2.02611e5", "0x3174B", [202611], true) is a period.
+ */
+export const period = z
+  .union([z.number().int("a tax period is YYYYMM, e.g. 202611"), z.string().regex(/^[0-9]{6}$/, "a tax period is six digits YYYYMM, e.g. 202611").transform(Number)], {
+    error: "a tax period is YYYYMM, e.g. 202611",
+  })
+  .pipe(z.number().refine((value) => value <= Number(LEDGER_BOUNDS.period) && isValidPeriod(value), "a tax period is YYYYMM from 197001 to 999912, e.g. 202611"))
   .meta({ description: "Tax period YYYYMM (China Standard Time)", example: 202611 });
 
 /** A merchant's own reference for an order (its order number): one reference, one invoice. */
@@ -53,6 +105,12 @@ export const reasonCode = z
 export const name = z.string().trim().min(1).max(200);
 
 export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  after: z.string().regex(/^[0-9]{1,12}$/).optional().meta({ description: "Continue after this invoice number" }),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, "a page size from 1 to 500")
+    .transform(Number)
+    .pipe(z.number().int().min(1, "a page size from 1 to 500").max(500, "a page size from 1 to 500"))
+    .default(50)
+    .meta({ description: "Page size, 1 to 500", example: "50" }),
+  after: z.string().regex(/^[0-9]{1,12}$/, "an invoice number (digits)").optional().meta({ description: "Continue after this invoice number" }),
 };
