@@ -33,6 +33,8 @@ const TABLE: Record<string, { status: number; code: string; message: string }> =
   InvoiceLedgerInvalidRecipient: { status: 422, code: "INVALID_RECIPIENT", message: "the recipient may not hold invoices" },
   InvoiceLedgerInvalidPeriod: { status: 422, code: "INVALID_PERIOD", message: "the tax period is not valid or lies in the future" },
   InvoiceLedgerReversalExceedsRemaining: { status: 422, code: "REVERSAL_EXCEEDS_REMAINING", message: "more than what remains of the invoice would be reversed" },
+  InvoiceLedgerFilingPeriodOutOfRange: { status: 422, code: "FILING_PERIOD_OUT_OF_RANGE", message: "an invoice is filed into a tax period between its issue period and the current one" },
+  InvoiceLedgerPartyActive: { status: 409, code: "PARTY_ACTIVE", message: "the party the bureau would step in for is still active (or there is none)" },
   ParticipantRegistryUnauthorized: { status: 404, code: "NOT_FOUND", message: "not found" },
   ParticipantRegistryZeroAccount: { status: 400, code: "INVALID_ACCOUNT", message: "the zero account cannot be registered" },
   ParticipantRegistryAlreadyRegistered: { status: 409, code: "ALREADY_REGISTERED", message: "the account is already registered" },

@@ -12,6 +12,7 @@ import type { RouteKit } from "./route";
 import { invoiceRoutes } from "./routes/invoices";
 import { participantRoutes } from "./routes/participants";
 import { reportRoutes } from "./routes/reports";
+import { settlementRoutes } from "./routes/settlement";
 import { verifyRoutes } from "./routes/verify";
 
 /** Builds the Express app; it never listens (main.ts does, and owns signals and shutdown). */
@@ -60,6 +61,7 @@ export function createApp(ctx: ApiContext): express.Express {
   invoiceRoutes(kit);
   verifyRoutes(kit);
   reportRoutes(kit);
+  settlementRoutes(kit);
   const document = openApiDocument(registry);
 
   app.get("/health", async (_req, res) => {

@@ -36,6 +36,8 @@ export type LedgerEvent = EventMeta &
     | { type: "ReversalCancelled"; invoiceId: string; creditNoteId: string }
     | { type: "InvoiceFrozen"; invoiceId: string; from: InvoiceState; reason: string }
     | { type: "InvoiceUnfrozen"; invoiceId: string; to: InvoiceState }
+    | { type: "InvoiceReleased"; invoiceId: string; enterprise: string }
+    | { type: "InvoiceReassigned"; invoiceId: string; from: string; to: string }
     | { type: "ParticipantRegistered"; account: string; role: string; taxpayerId: string | null }
     | { type: "ParticipantStatusChanged"; account: string; from: string; to: string }
   );
@@ -146,6 +148,10 @@ export function decodeEvent(log: RawLog, time: string): LedgerEvent | undefined 
       return { type: "InvoiceFrozen", ...at(a.actor), invoiceId: lower(a.id), from: state(a.from), reason: bytesText(a.reason) };
     case "InvoiceUnfrozen":
       return { type: "InvoiceUnfrozen", ...at(a.actor), invoiceId: lower(a.id), to: state(a.to) };
+    case "InvoiceReleased":
+      return { type: "InvoiceReleased", ...at(a.actor), invoiceId: lower(a.id), enterprise: account(a.enterprise) };
+    case "InvoiceReassigned":
+      return { type: "InvoiceReassigned", ...at(a.actor), invoiceId: lower(a.id), from: account(a.from), to: account(a.to) };
     case "ParticipantRegistered":
       return { type: "ParticipantRegistered", ...at(a.registrar), account: account(a.account), role: ROLES[Number(a.role)] ?? "None", taxpayerId: taxId(a.taxpayerId) };
     case "ParticipantStatusChanged":

@@ -103,6 +103,13 @@ export function applyToSummary(summary: InvoiceSummary, event: LedgerEvent): Inv
       next.frozenFrom = null;
       next.state = event.to;
       break;
+    case "InvoiceReleased":
+      next.state = "Issued";
+      next.enterprise = null;
+      break;
+    case "InvoiceReassigned":
+      next.holder = event.to;
+      break;
     case "InvoiceIssued":
     case "QuotaGranted":
     case "ParticipantRegistered":

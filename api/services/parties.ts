@@ -1,6 +1,6 @@
-import type { Wallet } from "ethers";
+import type { ContractTransaction, Wallet } from "ethers";
 
-import type { AccountSenders } from "../chain/account-sender";
+import type { AccountSenders, SentTransaction } from "../chain/account-sender";
 import type { Keystore } from "../chain/keystore";
 import type { LedgerClient } from "../chain/ledger-client";
 import type { EventIndexer } from "../indexer/event-indexer";
@@ -26,7 +26,14 @@ export interface Party {
   employeeNumber?: string;
   registeredBy: string | null;
   createdAt: string;
+  /** For an organisation registered again under its taxpayer ID: the revoked account it succeeds. */
+  predecessor?: string;
 }
+
+/** A participant as shown: its profile and its registry status (a revoked account stays readable). */
+export type PartyWithStatus = Party & { status: "Active" | "Suspended" | "Revoked" | null };
+
+const REGISTRY_STATUSES = [null, "Active", "Suspended", "Revoked"] as const;
 
 export interface PartiesDeps {
   store: ApiStore;
@@ -55,6 +62,13 @@ export function createParties({ store, keystore, senders, client, indexer }: Par
     ]);
   }
 
+  /** The registry status, as the index has it (it follows the registry's events), else from the chain. */
+  async function withStatus(party: Party): Promise<PartyWithStatus> {
+    const indexed = await store.get<PartyWithStatus["status"]>(keys.index.participantStatus(party.account));
+    const status = indexed ?? REGISTRY_STATUSES[Number((await client.registry.participant(party.account)).status)] ?? null;
+    return { ...party, status };
+  }
+
   async function forget(party: Party): Promise<void> {
     await store.batch([
       { type: "del", key: keys.party(party.account) },
@@ -66,18 +80,44 @@ export function createParties({ store, keystore, senders, client, indexer }: Par
     get,
     walletOf,
 
-    /** The bureau registers a merchant or an enterprise under its taxpayer ID; the API creates and keeps its key. */
+    /** Sends a transaction from `actor`'s own account and answers once its block is indexed. */
+    async sendAs(actor: Party, tx: ContractTransaction): Promise<SentTransaction> {
+      const sent = await senders.send(await walletOf(actor), tx);
+      await indexer.waitFor(sent.receipt.blockNumber);
+      return sent;
+    },
+
+    /**
+     * The bureau registers a merchant or an enterprise under its taxpayer ID; the API creates and keeps its key.
+     * A taxpayer ID whose account was revoked is free again (as in the registry): the organisation gets a new
+     * account, which succeeds the revoked one (see IInvoiceLedger); the revoked account's record stays readable.
+     */
     async registerOrganisation(bureau: Party, input: { role: "merchant" | "enterprise"; name: string; taxpayerId: string }): Promise<Party> {
       const taxpayerBytes = `0x${Buffer.from(input.taxpayerId, "utf8").toString("hex")}`;
       const known = await store.get<string>(keys.taxpayer(input.taxpayerId));
       let party = known === undefined ? undefined : await get(known);
+      let predecessor: string | undefined;
       if (party !== undefined) {
-        // Registered on chain already, or left half-way by a crash between our record and the transaction.
+        // Registered on chain already, revoked, or left half-way by a crash between our record and the transaction.
         const onChain = await client.registry.participant(party.account);
-        if (onChain.status !== 0n || party.role !== input.role) throw conflict("TAXPAYER_ID_TAKEN", "an organisation with this taxpayer ID is already registered", { taxpayerId: input.taxpayerId });
-      } else {
+        if (onChain.status === 3n) {
+          predecessor = party.account;
+          party = undefined;
+        } else if (onChain.status !== 0n || party.role !== input.role) {
+          throw conflict("TAXPAYER_ID_TAKEN", "an organisation with this taxpayer ID is already registered", { taxpayerId: input.taxpayerId });
+        }
+      }
+      if (party === undefined) {
         const account = await keystore.create();
-        party = { account: account.address, role: input.role, name: input.name, taxpayerId: input.taxpayerId, registeredBy: bureau.account, createdAt: new Date().toISOString() };
+        party = {
+          account: account.address,
+          role: input.role,
+          name: input.name,
+          taxpayerId: input.taxpayerId,
+          registeredBy: bureau.account,
+          createdAt: new Date().toISOString(),
+          ...(predecessor === undefined ? {} : { predecessor }),
+        };
         await save(party); // before the transaction: a crash after it must not leave an account we hold no record of
       }
       const tx =
@@ -127,20 +167,21 @@ export function createParties({ store, keystore, senders, client, indexer }: Par
     },
 
     /** Who may see a participant: the bureau, the party itself, and an employer its employees. */
-    async visibleTo(viewer: Party, account: string): Promise<Party> {
+    async visibleTo(viewer: Party, account: string): Promise<PartyWithStatus> {
       const party = await get(account);
       if (party === undefined) throw notFound("participant");
-      if (viewer.role === "bureau" || viewer.account === party.account || party.employer === viewer.account) return party;
+      if (viewer.role === "bureau" || viewer.account === party.account || party.employer === viewer.account) return withStatus(party);
       throw notFound("participant");
     },
 
-    async list(viewer: Party, options: { role?: Role | undefined; limit: number; after?: string | undefined }): Promise<Party[]> {
+    async list(viewer: Party, options: { role?: Role | undefined; limit: number; after?: string | undefined }): Promise<PartyWithStatus[]> {
       const entries = await store.range<Party>(keys.partyPrefix, options.after === undefined ? {} : { after: keys.party(options.after) });
-      return entries
+      const visible = entries
         .map((entry) => entry.value)
         .filter((party) => (viewer.role === "bureau" ? true : party.employer === viewer.account))
         .filter((party) => options.role === undefined || party.role === options.role)
         .slice(0, options.limit);
+      return Promise.all(visible.map(withStatus));
     },
 
     /** The bureau sets a merchant's issuance quota (total incl. tax, fen) for a tax period. */

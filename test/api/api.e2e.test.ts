@@ -68,9 +68,9 @@ describe("end to end: the story over HTTP, then kill -9 and restart", function (
     // Anyone verifies; the bureau traces.
     const anyone = new ApiClient(system.api.url);
     const verifyPath = `/v1/verify?number=${invoice.number}&checkCode=${invoice.checkCode}&total=${invoice.total}`;
-    expect((await anyone.get(verifyPath)).body).to.deep.equal({ authentic: true, state: "Filed" });
+    expect((await anyone.get(verifyPath)).body).to.deep.equal({ authentic: true, state: "Filed", kind: "invoice" });
     const file = (await cast.employee.client.get(`/v1/invoices/${invoice.id}`)).body.document;
-    expect((await anyone.post("/v1/verify/document", file)).body).to.deep.equal({ authentic: true, state: "Filed" });
+    expect((await anyone.post("/v1/verify/document", file)).body).to.deep.equal({ authentic: true, state: "Filed", kind: "invoice" });
     const trace = await bureau.get(`/v1/invoices/${invoice.id}/trace`);
     expect(trace.body.events.map((e: { type: string }) => e.type)).to.deep.equal(["InvoiceIssued", "InvoiceClaimed", "InvoiceSubmitted", "InvoiceReimbursed", "InvoiceFiled"]);
     expect(trace.body.events.map((e: { actor: string }) => e.actor)).to.deep.equal([cast.merchant.account, cast.employee.account, cast.employee.account, cast.enterprise.account, cast.enterprise.account]);
