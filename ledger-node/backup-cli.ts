@@ -1,32 +1,39 @@
 /**
  * Backup and restore of the ledger node's chain store.
  *
- *   npm run node:backup -- --to <new dir>                 consistent copy of a running node (asks the node)
+ *   npm run node:backup -- --name <new name>              consistent copy of a running node into <data dir>/backups/<name>
  *   npm run node:restore -- --from <backup dir>           puts a backup in place of ./data/chain (node stopped)
  *
- * A restored store is verified like any other at the next start (seals, links, re-execution).
+ * The node writes backups only under its data directory, and only for a caller with its admin token
+ * (LEDGER_ADMIN_TOKEN, or <data dir>/admin.token, which this command reads). A restored store is verified
+ * like any other at the next start (seals, links, re-execution); restoring also records the backup's head as
+ * the acknowledged head (store/head-record.ts), since going back to it is what a restore means.
  */
-import { existsSync, renameSync, cpSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, cpSync } from "node:fs";
 import { resolve } from "node:path";
 
 import { Command } from "commander";
 
+import { adminTokenFile } from "./admin-token";
 import { chainDir, resolveConfig } from "./config";
 import { ChainStore } from "./store/chain-store";
+import { HeadRecord } from "./store/head-record";
 
 const program = new Command().name("ledger-node backup");
 
 program
   .command("backup")
-  .requiredOption("--to <dir>", "a directory that does not exist yet")
+  .requiredOption("--name <name>", "a new backup name (letters, digits, '.', '_', '-'); written to <data dir>/backups/<name>")
   .option("--url <url>", "the running node", "http://127.0.0.1:8545")
-  .action(async (options: { to: string; url: string }) => {
-    const headers: Record<string, string> = { "content-type": "application/json" };
-    if (process.env.LEDGER_RPC_TOKEN) headers.authorization = `Bearer ${process.env.LEDGER_RPC_TOKEN}`;
-    const response = await fetch(`${options.url}/admin/backup`, { method: "POST", headers, body: JSON.stringify({ target: resolve(options.to) }) });
+  .option("--data-dir <dir>", "the node's data directory, where its admin.token is")
+  .action(async (options: { name: string; url: string; dataDir?: string }) => {
+    const config = resolveConfig(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+    const token = config.adminToken ?? readFileSync(adminTokenFile(config.dataDir), "utf8").trim();
+    const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
+    const response = await fetch(`${options.url}/admin/backup`, { method: "POST", headers, body: JSON.stringify({ name: options.name }) });
     const body = (await response.json()) as unknown;
     if (!response.ok) throw new Error(`the node refused the backup (${response.status}): ${JSON.stringify(body)}`);
-    console.log(JSON.stringify({ backup: resolve(options.to), ...(body as object) }));
+    console.log(JSON.stringify(body));
   });
 
 program
@@ -50,6 +57,7 @@ program
       console.log(JSON.stringify({ movedAside: aside }));
     }
     cpSync(source, target, { recursive: true });
+    await HeadRecord.at(config.dataDir).write(head ?? { number: 0, hash: meta.genesisHash });
     console.log(JSON.stringify({ restored: target, chainId: meta.chainId, head: head?.number ?? 0 }));
   });
 

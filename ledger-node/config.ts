@@ -22,6 +22,26 @@ export interface LedgerNodeConfig {
   adminDelay: number;
   /** Most logs one eth_getLogs answer may hold; a larger query is refused with a clear error, as geth and Besu do. */
   maxLogsPerAnswer: number;
+  /** Most blocks one logs query (eth_getLogs, eth_newFilter) may span. */
+  maxLogBlockRange: number;
+  /** Admin routes (`/admin/*`) need `Authorization: Bearer <adminToken>`; read from, or generated into, `<dataDir>/admin.token` when absent. */
+  adminToken: string | undefined;
+  /** Gas given to one eth_call or eth_estimateGas at most, whatever it asks for (geth's RPCGasCap). */
+  rpcGasCap: number;
+  /** How long a client waits for one eth_call or eth_estimateGas, queueing included, before it is answered an error. */
+  rpcEvmTimeoutMs: number;
+  /** Largest signed transaction admitted, in bytes. */
+  maxTransactionBytes: number;
+  /** Largest gas limit one transaction may ask for (never above the block gas limit). */
+  transactionGasCap: number;
+  /** A transaction's nonce may be at most this far ahead of its sender's next nonce (geth's per-account queue). */
+  maxNonceGap: number;
+  /** Transactions the pool holds at most, in all and per sender. */
+  maxPoolTransactions: number;
+  maxPoolTransactionsPerSender: number;
+  /** Installed filters at most; a filter not polled for `filterIdleMs` is uninstalled (geth: 5 minutes). */
+  maxFilters: number;
+  filterIdleMs: number;
 }
 
 export const DEFAULTS: LedgerNodeConfig = {
@@ -30,13 +50,44 @@ export const DEFAULTS: LedgerNodeConfig = {
   port: 8545,
   chainId: 20_180_810,
   blockWindowMs: 10,
-  blockGasLimit: 1_000_000_000,
+  // For chains created from now on; an existing chain keeps the limit stored in its meta (1e9 before).
+  // 60M gas is ~1,100 invoices in batch transactions, two transactions at the per-transaction cap.
+  blockGasLimit: 60_000_000,
   genesisTime: Date.UTC(2026, 0, 1) / 1000,
   rpcToken: undefined,
   authorityKey: undefined,
   adminDelay: 24 * 3600,
   maxLogsPerAnswer: 100_000,
+  maxLogBlockRange: 10_000,
+  adminToken: undefined,
+  // The API's largest batch (200 invoices, ~10.6M gas) must fit; see the memory budget in README.md.
+  rpcGasCap: 12_000_000,
+  rpcEvmTimeoutMs: 5_000,
+  // An issueBatch of 200 invoices (the API's largest) is ~64 KB.
+  maxTransactionBytes: 128 * 1024,
+  transactionGasCap: 30_000_000,
+  maxNonceGap: 64,
+  maxPoolTransactions: 4_096,
+  maxPoolTransactionsPerSender: 128,
+  maxFilters: 1_024,
+  filterIdleMs: 5 * 60_000,
 };
+
+/** Environment variables that set a positive integer limit, by the config key they set. */
+const INTEGER_VARIABLES = {
+  LEDGER_MAX_LOGS: "maxLogsPerAnswer",
+  LEDGER_MAX_LOG_RANGE: "maxLogBlockRange",
+  LEDGER_RPC_GAS_CAP: "rpcGasCap",
+  LEDGER_RPC_EVM_TIMEOUT_MS: "rpcEvmTimeoutMs",
+  LEDGER_MAX_TX_BYTES: "maxTransactionBytes",
+  LEDGER_TX_GAS_CAP: "transactionGasCap",
+  LEDGER_MAX_NONCE_GAP: "maxNonceGap",
+  LEDGER_MAX_POOL: "maxPoolTransactions",
+  LEDGER_MAX_POOL_PER_SENDER: "maxPoolTransactionsPerSender",
+  LEDGER_MAX_FILTERS: "maxFilters",
+  LEDGER_FILTER_IDLE_MS: "filterIdleMs",
+  LEDGER_BLOCK_GAS_LIMIT: "blockGasLimit",
+} as const satisfies Record<string, keyof LedgerNodeConfig>;
 
 export function resolveConfig(partial: Partial<LedgerNodeConfig>, env: NodeJS.ProcessEnv = process.env): LedgerNodeConfig {
   const config: LedgerNodeConfig = {
@@ -47,7 +98,8 @@ export function resolveConfig(partial: Partial<LedgerNodeConfig>, env: NodeJS.Pr
     ...(env.LEDGER_RPC_TOKEN ? { rpcToken: env.LEDGER_RPC_TOKEN } : {}),
     ...(env.LEDGER_AUTHORITY_KEY ? { authorityKey: env.LEDGER_AUTHORITY_KEY } : {}),
     ...(env.LEDGER_BLOCK_WINDOW_MS ? { blockWindowMs: Number(env.LEDGER_BLOCK_WINDOW_MS) } : {}),
-    ...(env.LEDGER_MAX_LOGS ? { maxLogsPerAnswer: Number(env.LEDGER_MAX_LOGS) } : {}),
+    ...(env.LEDGER_ADMIN_TOKEN ? { adminToken: env.LEDGER_ADMIN_TOKEN } : {}),
+    ...Object.fromEntries(Object.entries(INTEGER_VARIABLES).filter(([name]) => env[name]).map(([name, key]) => [key, Number(env[name])])),
     ...stripUndefined(partial),
   };
   config.dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(config.dataDir);
@@ -57,8 +109,9 @@ export function resolveConfig(partial: Partial<LedgerNodeConfig>, env: NodeJS.Pr
   if (!Number.isInteger(config.blockWindowMs) || config.blockWindowMs < 0) {
     throw new ConfigurationError(`block window must be a non-negative number of milliseconds, not ${config.blockWindowMs}`);
   }
-  if (!Number.isInteger(config.maxLogsPerAnswer) || config.maxLogsPerAnswer < 1) {
-    throw new ConfigurationError(`LEDGER_MAX_LOGS must be a positive integer, not ${config.maxLogsPerAnswer}`);
+  for (const [name, key] of Object.entries(INTEGER_VARIABLES)) {
+    const value = config[key];
+    if (!Number.isSafeInteger(value) || value < 1) throw new ConfigurationError(`${name} must be a positive integer, not ${value}`, { variable: name });
   }
   if (!isLoopback(config.host) && config.rpcToken === undefined) {
     throw new ConfigurationError(`listening on ${config.host} (beyond loopback) needs a read token: set LEDGER_RPC_TOKEN`);

@@ -40,3 +40,40 @@ export class ConfigurationError extends LedgerNodeError {
   readonly code = "CONFIGURATION";
   readonly retryable = false;
 }
+
+/** A signed transaction larger than the node admits. */
+export class TransactionTooLargeError extends LedgerNodeError {
+  readonly code = "TRANSACTION_TOO_LARGE";
+  readonly retryable = false;
+}
+
+/** A transaction asks for more gas than one transaction may use on this ledger. */
+export class GasLimitTooHighError extends LedgerNodeError {
+  readonly code = "GAS_LIMIT_TOO_HIGH";
+  readonly retryable = false;
+}
+
+/** A transaction's nonce is too far ahead of its sender's next nonce: it would wait in the pool indefinitely. */
+export class NonceTooFarError extends LedgerNodeError {
+  readonly code = "NONCE_TOO_FAR";
+  readonly retryable = false;
+}
+
+/** The pool holds as many transactions as it may (in all, or of this sender): retry after the next block. */
+export class PoolFullError extends LedgerNodeError {
+  readonly code = "POOL_FULL";
+  readonly retryable = true;
+}
+
+/** A simulation (eth_call, eth_estimateGas) did not finish in time, queueing included. */
+export class ExecutionTimeoutError extends LedgerNodeError {
+  readonly code = "EXECUTION_TIMEOUT";
+  readonly retryable = true;
+}
+
+
+/** A backup of that name already exists: backups are never overwritten. */
+export class BackupExistsError extends LedgerNodeError {
+  readonly code = "BACKUP_EXISTS";
+  readonly retryable = false;
+}

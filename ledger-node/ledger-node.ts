@@ -1,12 +1,14 @@
-import { writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 
 import { FetchRequest, JsonRpcProvider, computeAddress } from "ethers";
 import type { Logger } from "pino";
 
 import { deployLedger } from "../scripts/deploy/deploy-ledger";
+import { loadAdminToken } from "./admin-token";
 import { authorityWallet, loadAuthorityKey } from "./authority-key";
 import { Admission } from "./chain/admission";
 import { BlockSealer } from "./chain/block-sealer";
@@ -14,10 +16,13 @@ import { replayChain } from "./chain/chain-replay";
 import { createEvmEngine, type EngineBlock } from "./chain/evm-engine";
 import { ReadWriteLock } from "./chain/read-write-lock";
 import { chainDir, type LedgerNodeConfig } from "./config";
-import { StoreCorruptedError } from "./errors";
+import { BackupExistsError, StoreCorruptedError } from "./errors";
 import { createNodeMetrics } from "./node-metrics";
+import { FilterTable } from "./rpc/filter-table";
 import { createHttpServer } from "./rpc/http-server";
+import { SimulationGate } from "./rpc/simulation-gate";
 import { ChainStore, type ChainMeta, type Deployment } from "./store/chain-store";
+import { HeadRecord, type AcknowledgedHead } from "./store/head-record";
 
 export interface LedgerNode {
   readonly url: string;
@@ -55,28 +60,70 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     // An existing chain keeps the parameters it was created with, whatever the configuration says now.
     const chain = meta ?? { chainId: config.chainId, genesisTime: config.genesisTime, blockGasLimit: config.blockGasLimit };
     const engine = await createEvmEngine(chain);
+    const headRecord = HeadRecord.at(config.dataDir);
+    let acknowledged: AcknowledgedHead | undefined;
     if (meta === undefined) {
+      // A record of a later head with no chain store beside it: the store was lost, not never made.
+      if (headRecord.exists() && (await headRecord.read()).number > 0) {
+        const recorded = await headRecord.read();
+        throw new StoreCorruptedError(`the chain store is missing, but block ${recorded.number} was acknowledged (${headRecord.file}); restore the store from a backup`, { acknowledged: recorded.number });
+      }
       const genesis = await engine.request<EngineBlock>("eth_getBlockByNumber", ["0x0", false]);
-      meta = { format: 1, ...chain, authority: authorityAddress, genesisHash: genesis.hash };
+      await headRecord.write({ number: 0, hash: genesis.hash });
+      meta = { format: 1, ...chain, authority: authorityAddress, genesisHash: genesis.hash, headRecord: true };
       await store.initialise(meta);
       logger.info({ chainId: meta.chainId, authority: authorityAddress, genesis: genesis.hash }, "created a new chain");
     } else if (meta.authority !== authorityAddress) {
       throw new StoreCorruptedError(`the authority key is for ${authorityAddress}, but this chain is sealed by ${meta.authority}`);
+    } else if (meta.headRecord) {
+      if (!headRecord.exists()) {
+        throw new StoreCorruptedError(`the record of the acknowledged head (${headRecord.file}) is missing, so a shortened journal could not be noticed; restore it from a backup`, { file: headRecord.file });
+      }
+      acknowledged = await headRecord.read();
+      // Checked before the replay (which can take minutes): the journal's own head pointer.
+      const journalHead = (await store.head())?.number ?? 0;
+      if (journalHead < acknowledged.number) throw journalBehind(journalHead, acknowledged, headRecord.file);
     }
     const chainMeta: ChainMeta = meta;
 
     const metrics = createNodeMetrics(() => store.sizeBytes());
     const head = await replayChain(engine, store, chainMeta, logger, (n) => metrics.head.set(n));
     metrics.head.set(head.number);
+    if (acknowledged !== undefined) {
+      const block = await engine.request<EngineBlock | null>("eth_getBlockByNumber", [`0x${acknowledged.number.toString(16)}`, false]);
+      if (block === null || head.number < acknowledged.number) throw journalBehind(head.number, acknowledged, headRecord.file);
+      if (block.hash !== acknowledged.hash) {
+        throw new StoreCorruptedError(`block ${acknowledged.number} of the journal is not the block that was acknowledged: the journal has ${block.hash}, ${headRecord.file} records ${acknowledged.hash}`, { block: acknowledged.number });
+      }
+    }
+    if (acknowledged === undefined || acknowledged.number < head.number) await headRecord.write({ number: head.number, hash: head.hash });
+    if (!chainMeta.headRecord) {
+      chainMeta.headRecord = true;
+      await store.initialise(chainMeta);
+      logger.info({ file: headRecord.file, head: head.number }, "the chain now keeps a record of its acknowledged head");
+    }
+    const adminToken = await loadAdminToken(config.dataDir, config.adminToken);
     const lock = new ReadWriteLock();
-    const admission = new Admission(engine, chainMeta.chainId, authorityAddress);
-    const sealer = new BlockSealer(engine, store, lock, admission, authority, chainMeta.chainId, config.blockWindowMs, head, logger, metrics.sealer, onFatal);
+    const admission = new Admission(engine, chainMeta.chainId, authorityAddress, {
+      maxBytes: config.maxTransactionBytes,
+      maxGas: Math.min(config.transactionGasCap, chainMeta.blockGasLimit),
+      maxNonceGap: config.maxNonceGap,
+    });
+    const sealer = new BlockSealer(engine, store, lock, admission, authority, chainMeta.chainId, config.blockWindowMs, head, logger, metrics.sealer, onFatal, { max: config.maxPoolTransactions, maxPerSender: config.maxPoolTransactionsPerSender }, headRecord);
     let deployment = await store.deployment();
     if (deployment !== undefined) admission.useRegistry(deployment.registry);
+    const filters = new FilterTable(engine, config.maxFilters, config.filterIdleMs);
+    const simulations = new SimulationGate(Math.min(config.rpcGasCap, chainMeta.blockGasLimit), config.rpcEvmTimeoutMs);
 
     const server = createHttpServer({
-      rpc: { engine, lock, admission, sealer, maxLogsPerAnswer: config.maxLogsPerAnswer, onRefused: (reason) => metrics.refused.inc({ reason }) },
+      rpc: {
+        engine, lock, admission, sealer, simulations, filters,
+        maxLogsPerAnswer: config.maxLogsPerAnswer,
+        maxLogBlockRange: config.maxLogBlockRange,
+        onRefused: (reason) => metrics.refused.inc({ reason }),
+      },
       token: config.rpcToken,
+      adminToken,
       logger,
       metrics: metrics.registry,
       health: () => ({
@@ -86,7 +133,12 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
         pending: sealer.pendingCount,
         ...(deployment === undefined ? {} : { contracts: { forwarder: deployment.forwarder, registry: deployment.registry, ledger: deployment.ledger } }),
       }),
-      backup: (target) => store.backupTo(resolve(target)),
+      backup: async (name) => {
+        const target = join(config.dataDir, "backups", name);
+        if (existsSync(target)) throw new BackupExistsError(`a backup named ${name} already exists`, { name });
+        await mkdir(join(config.dataDir, "backups"), { recursive: true, mode: 0o700 });
+        return { backup: target, ...(await store.backupTo(target)) };
+      },
     });
     await listen(server, config.host, config.port);
     const port = (server.address() as AddressInfo).port;
@@ -100,6 +152,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
         server.closeAllConnections();
       });
       await sealer.stop();
+      filters.stop();
     };
 
     try {
@@ -138,4 +191,11 @@ function listen(server: Server, host: string, port: number): Promise<void> {
       done();
     });
   });
+}
+
+function journalBehind(journalHead: number, acknowledged: AcknowledgedHead, file: string): StoreCorruptedError {
+  return new StoreCorruptedError(
+    `the chain store ends at block ${journalHead}, but block ${acknowledged.number} was acknowledged to clients (${file}): the newest blocks were lost or damaged; restore the store from a backup`,
+    { journalHead, acknowledged: acknowledged.number },
+  );
 }

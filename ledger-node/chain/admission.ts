@@ -1,10 +1,19 @@
 import { Interface, getAddress } from "ethers";
 
-import { InvalidRequestError, SenderNotRegisteredError } from "../errors";
+import { GasLimitTooHighError, InvalidRequestError, NonceTooFarError, SenderNotRegisteredError, TransactionTooLargeError } from "../errors";
 import type { EvmEngine } from "./evm-engine";
 import { decodeSignedTransaction } from "./raw-transaction";
 
 const REGISTRY = new Interface(["function isRegistered(address account) view returns (bool)"]);
+
+/** What one transaction may be, whoever sends it. */
+export interface TransactionLimits {
+  maxBytes: number;
+  /** The largest gas limit a transaction may ask for (the smaller of the configured cap and the block gas limit). */
+  maxGas: number;
+  /** How far a nonce may run ahead of the sender's next nonce. */
+  maxNonceGap: number;
+}
 
 /**
  * The first gate: a raw transaction is admitted only from the authority (the bureau's genesis account)
@@ -15,7 +24,12 @@ export class Admission {
   private registry: string | undefined;
   private cache = new Map<string, boolean>();
 
-  constructor(private readonly engine: EvmEngine, private readonly chainId: number, private readonly authority: string) {}
+  constructor(
+    private readonly engine: EvmEngine,
+    private readonly chainId: number,
+    private readonly authority: string,
+    private readonly limits: TransactionLimits,
+  ) {}
 
   useRegistry(address: string): void {
     this.registry = getAddress(address);
@@ -28,15 +42,27 @@ export class Admission {
   }
 
   /** Parses and admits a raw transaction, returning its sender and hash, or throws a typed error. */
-  async admit(raw: string): Promise<{ from: string; hash: string }> {
-    const { from, hash, chainId } = decodeSignedTransaction(raw);
+  async admit(raw: string): Promise<{ from: string; hash: string; nonce: bigint }> {
+    const bytes = (raw.length - 2) / 2;
+    if (bytes > this.limits.maxBytes) {
+      throw new TransactionTooLargeError(`the transaction is ${bytes} bytes, more than the ${this.limits.maxBytes} this ledger admits`, { bytes, limit: this.limits.maxBytes });
+    }
+    const { from, hash, chainId, nonce, gasLimit } = decodeSignedTransaction(raw);
     if (chainId !== BigInt(this.chainId)) {
       throw new InvalidRequestError(`the transaction is for chain ${chainId}, this ledger is chain ${this.chainId}`, { chainId: chainId.toString() });
     }
     if (from !== this.authority && !(await this.isRegistered(from))) {
       throw new SenderNotRegisteredError(`sender ${from} is not a registered participant of this ledger`, { sender: from });
     }
-    return { from, hash };
+    if (gasLimit > BigInt(this.limits.maxGas)) {
+      throw new GasLimitTooHighError(`the transaction asks for ${gasLimit} gas, more than the ${this.limits.maxGas} one transaction may use`, { gasLimit: gasLimit.toString(), limit: this.limits.maxGas });
+    }
+    // Checked after registration, so that strangers learn nothing of an account's nonce.
+    const next = BigInt(await this.engine.request<string>("eth_getTransactionCount", [from, "latest"]));
+    if (nonce > next + BigInt(this.limits.maxNonceGap)) {
+      throw new NonceTooFarError(`nonce ${nonce} is more than ${this.limits.maxNonceGap} ahead of the sender's next nonce ${next}`, { nonce: nonce.toString(), next: next.toString(), limit: this.limits.maxNonceGap });
+    }
+    return { from, hash, nonce };
   }
 
   private async isRegistered(account: string): Promise<boolean> {

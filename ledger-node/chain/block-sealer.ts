@@ -1,11 +1,26 @@
 import type { SigningKey } from "ethers";
 import type { Logger } from "pino";
 
+import { PoolFullError } from "../errors";
 import type { ChainStore, StoredBlock } from "../store/chain-store";
+import type { HeadRecord } from "../store/head-record";
 import type { Admission } from "./admission";
 import { sealBlock } from "./block-seal";
 import type { EngineBlock, EvmEngine } from "./evm-engine";
 import type { ReadWriteLock } from "./read-write-lock";
+
+/** How many transactions may wait for a block, in all and per sender. */
+export interface PoolLimits {
+  max: number;
+  maxPerSender: number;
+}
+
+/** A transaction the pool holds: its bytes (what the block journal needs) and the engine's answer to it. */
+interface PoolEntry {
+  raw: string;
+  from: string;
+  accepted: Promise<void>;
+}
 
 export interface SealerMetrics {
   blockSealed(block: StoredBlock, sealMs: number): void;
@@ -15,11 +30,13 @@ export interface SealerMetrics {
 /**
  * Produces blocks: transactions wait in the EVM's pool for a short window after the first one arrives,
  * then one block takes them all. The block is signed by the authority and journaled with a synced write
- * under the write lock, so that no client sees it (or its receipts) before it is on disk.
+ * under the write lock, and the acknowledged head recorded (store/head-record.ts), so that no client sees it
+ * (or its receipts) before it is on disk.
  */
 export class BlockSealer {
-  /** Raw bytes of every transaction in the pool, by hash, until a block includes it. */
-  private readonly pool = new Map<string, string>();
+  /** Every transaction in the pool, by hash, until a block includes it. */
+  private readonly pool = new Map<string, PoolEntry>();
+  private readonly perSender = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private sealing: Promise<void> | undefined;
   private stopped = false;
@@ -37,6 +54,8 @@ export class BlockSealer {
     private readonly metrics: SealerMetrics,
     /** Called when a block cannot be journaled: the node must stop serving rather than diverge. */
     private readonly onFatal: (error: unknown) => void,
+    private readonly limits: PoolLimits,
+    private readonly headRecord: HeadRecord,
   ) {}
 
   get headBlock(): StoredBlock {
@@ -48,16 +67,35 @@ export class BlockSealer {
   }
 
   /**
-   * Puts an admitted transaction (with the hash admission computed) in the pool; EVM-level refusals (nonce,
-   * gas) are thrown to the client.
+   * Puts an admitted transaction (with the hash and sender admission computed) in the pool; EVM-level refusals
+   * (nonce, gas) are thrown to the client. A transaction that is already pending is "already known": the
+   * resend is answered its hash, as the first send was (geth answers an "already known" error instead; the
+   * hash is what a client retrying after a lost answer needs, and it is the same answer whichever copy
+   * arrives first), and the pool's entry, whose bytes a block may be journaling, is never touched by it.
    */
-  async submit(raw: string, hash: string): Promise<string> {
-    // Known before the pool sees it, so that a block sealed meanwhile can always find its bytes.
-    this.pool.set(hash, raw);
+  async submit(raw: string, hash: string, from: string): Promise<string> {
+    const known = this.pool.get(hash);
+    if (known !== undefined) {
+      await known.accepted; // a copy still being accepted: the same answer as that copy gets
+      return hash;
+    }
+    if (this.pool.size >= this.limits.max) {
+      throw new PoolFullError(`the pool holds ${this.limits.max} transactions; retry after the next block`, { limit: this.limits.max });
+    }
+    const mine = this.perSender.get(from) ?? 0;
+    if (mine >= this.limits.maxPerSender) {
+      throw new PoolFullError(`${this.limits.maxPerSender} transactions of ${from} are waiting; retry after the next block`, { sender: from, limit: this.limits.maxPerSender });
+    }
+    // In the pool before the engine sees it, so that a block sealed meanwhile can always find its bytes.
+    const accepted = this.engine.request("eth_sendRawTransaction", [raw]).then(() => undefined);
+    const entry: PoolEntry = { raw, from, accepted };
+    this.pool.set(hash, entry);
+    this.perSender.set(from, mine + 1);
     try {
-      await this.engine.request("eth_sendRawTransaction", [raw]);
+      await accepted;
     } catch (error) {
-      this.pool.delete(hash);
+      // Only this send's own entry is removed: the engine refused these bytes, so no block holds them.
+      if (this.pool.get(hash) === entry) this.remove(hash);
       throw error;
     }
     this.metrics.pending(this.pool.size);
@@ -100,9 +138,9 @@ export class BlockSealer {
       const mined = await this.engine.request<EngineBlock>("eth_getBlockByNumber", ["latest", false]);
       const number = Number(mined.number);
       const transactions = mined.transactions.map((hash) => {
-        const raw = this.pool.get(hash);
-        if (raw === undefined) throw new Error(`block ${number} includes transaction ${hash} whose bytes the node does not have`);
-        return raw;
+        const entry = this.pool.get(hash);
+        if (entry === undefined) throw new Error(`block ${number} includes transaction ${hash} whose bytes the node does not have`);
+        return entry.raw;
       });
       const block: StoredBlock = {
         number,
@@ -113,14 +151,27 @@ export class BlockSealer {
         seal: sealBlock(this.authority, this.chainId, number, mined.hash, mined.parentHash),
       };
       await this.store.append(block);
-      for (const hash of mined.transactions) this.pool.delete(hash);
+      // Recorded outside LevelDB before anyone can see the block, so a journal that later loses it is noticed.
+      await this.headRecord.write({ number, hash: mined.hash });
+      for (const hash of mined.transactions) this.remove(hash);
       this.head = block;
       this.admission.blockSealed();
       this.metrics.blockSealed(block, performance.now() - started);
       this.metrics.pending(this.pool.size);
       this.logger.debug({ block: number, transactions: transactions.length }, "block sealed");
+      // Transactions that arrive while sealing have scheduled the next block themselves. Ones left over by a
+      // full block get the next block; ones that stay in the pool because of a nonce gap wait for the
+      // transaction that fills the gap (a block that takes none of them schedules nothing more).
+      if (transactions.length > 0 && this.pool.size > 0) this.schedule();
     });
-    // Transactions that arrive while sealing have scheduled the next block themselves; ones that stay in the
-    // pool (a nonce gap) wait for the transaction that fills the gap instead of sealing empty blocks.
+  }
+
+  private remove(hash: string): void {
+    const entry = this.pool.get(hash);
+    if (entry === undefined) return;
+    this.pool.delete(hash);
+    const left = (this.perSender.get(entry.from) ?? 1) - 1;
+    if (left > 0) this.perSender.set(entry.from, left);
+    else this.perSender.delete(entry.from);
   }
 }

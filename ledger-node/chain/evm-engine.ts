@@ -1,6 +1,10 @@
 import { createHardhatNetworkProvider } from "hardhat/internal/hardhat-network/provider/provider";
 
 import type { LedgerNodeConfig } from "../config";
+import { TraceRelease } from "./trace-release";
+
+/** The engine's methods that execute EVM code, and so record a trace per executed step (see trace-release.ts). */
+const EXECUTING = new Set(["eth_call", "eth_estimateGas", "evm_mine", "eth_sendRawTransaction"]);
 
 /** A JSON-RPC request handler: the EVM's own methods, in process. */
 export interface EvmEngine {
@@ -48,7 +52,14 @@ export async function createEvmEngine(config: Pick<LedgerNodeConfig, "chainId" |
     },
     { enabled: false },
   );
+  const traces = new TraceRelease();
   return {
-    request: async <T>(method: string, params: unknown[] = []) => (await provider.request({ method, params })) as T,
+    request: async <T>(method: string, params: unknown[] = []) => {
+      try {
+        return (await provider.request({ method, params })) as T;
+      } finally {
+        if (EXECUTING.has(method)) traces.executed();
+      }
+    },
   };
 }

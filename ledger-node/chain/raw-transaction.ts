@@ -10,6 +10,8 @@ export interface SignedTransaction {
   from: string;
   /** 0 for a legacy transaction without EIP-155 replay protection. */
   chainId: bigint;
+  nonce: bigint;
+  gasLimit: bigint;
 }
 
 /** Field counts of the envelopes a Cancun chain takes: legacy, EIP-2930 (type 1), EIP-1559 (type 2). */
@@ -72,10 +74,16 @@ export function decodeSignedTransaction(raw: string): SignedTransaction {
   } catch (error) {
     throw refused("the signature does not recover a public key", error);
   }
+  // Field positions: legacy [nonce, gasPrice, gasLimit, ...]; type 1 [chainId, nonce, gasPrice, gasLimit, ...];
+  // type 2 [chainId, nonce, maxPriorityFee, maxFee, gasLimit, ...].
+  const nonce = toBigInt(fields[type === 0 ? 0 : 1]!);
+  const gasLimit = toBigInt(fields[type === 0 ? 2 : type === 1 ? 3 : 4]!);
   return {
     hash: `0x${keccak(bytes).toString("hex")}`,
     from: addressOfPublicKey(publicKey),
     chainId,
+    nonce,
+    gasLimit,
   };
 }
 

@@ -4,6 +4,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 
+import { LedgerNodeError } from "../errors";
 import { RPC, toRpcError, type RpcErrorObject } from "./rpc-error";
 import { dispatch, type RpcContext } from "./rpc-methods";
 
@@ -14,10 +15,12 @@ export interface HttpServerOptions {
   rpc: RpcContext;
   /** When set, every request must carry `Authorization: Bearer <token>`. */
   token: string | undefined;
+  /** Every admin request must carry `Authorization: Bearer <adminToken>` (instead of the read token). */
+  adminToken: string;
   health(): unknown;
   metrics: Registry;
-  /** Writes a consistent backup of the store to a new directory; loopback only. */
-  backup(target: string): Promise<unknown>;
+  /** Writes a consistent backup of the store to `<dataDir>/backups/<name>`; loopback only. */
+  backup(name: string): Promise<unknown>;
   logger: Logger;
 }
 
@@ -30,30 +33,42 @@ interface RpcRequest {
 
 /**
  * HTTP transport of the node: JSON-RPC 2.0 on POST / (single and batch), `GET /health`, `GET /metrics`,
- * and `POST /admin/backup` from loopback.
+ * and `POST /admin/backup` from loopback with the admin token.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
   const { logger } = options;
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error }, "request failed");
       if (!res.headersSent) send(res, 500, { jsonrpc: "2.0", id: null, error: { code: RPC.INTERNAL, message: "internal error" } });
     });
   });
+  // A request body must arrive within this time (slow senders hold a socket and a buffer each).
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  return server;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path?.startsWith("/admin/")) {
+      if (!bearerIs(req, options.adminToken)) {
+        send(res, 401, { error: "the admin token is required (LEDGER_ADMIN_TOKEN, or the node's <data dir>/admin.token)", code: "UNAUTHORIZED" });
+        return;
+      }
+      if (req.method === "POST" && path === "/admin/backup") return backup(req, res);
+      send(res, 404, { error: "not found", code: "NOT_FOUND" });
+      return;
+    }
     if (!authorised(req)) {
       send(res, 401, { jsonrpc: "2.0", id: null, error: { code: RPC.UNAUTHORIZED, message: "a valid bearer token is required" } });
       return;
     }
-    const path = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && path === "/health") return send(res, 200, options.health());
     if (req.method === "GET" && path === "/metrics") {
       res.writeHead(200, { "content-type": options.metrics.contentType });
       res.end(await options.metrics.metrics());
       return;
     }
-    if (req.method === "POST" && path === "/admin/backup") return backup(req, res);
     if (req.method !== "POST" || path !== "/") {
       send(res, 404, { error: "not found: JSON-RPC is served by POST /" });
       return;
@@ -97,24 +112,31 @@ export function createHttpServer(options: HttpServerOptions): Server {
     }
     const parsed = await readJson(req, res);
     if (parsed === undefined) return;
-    const target = typeof parsed === "object" && parsed !== null ? (parsed as { target?: unknown }).target : undefined;
-    if (typeof target !== "string" || target.length === 0) {
-      send(res, 400, { error: "expected {\"target\": \"<new directory>\"}" });
+    const name = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as { name?: unknown }).name : undefined;
+    // A plain name: no separators, no "..", nothing absolute; the backup goes under <dataDir>/backups/.
+    if (typeof name !== "string" || !BACKUP_NAME.test(name)) {
+      send(res, 400, { error: "expected {\"name\": \"<new backup name>\"}: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100", code: "INVALID_REQUEST" });
       return;
     }
     try {
-      send(res, 200, await options.backup(target));
+      send(res, 200, await options.backup(name));
     } catch (error) {
-      send(res, 409, { error: error instanceof Error ? error.message : String(error) });
+      if (error instanceof LedgerNodeError) send(res, 409, { error: error.message, code: error.code });
+      else throw error;
     }
   }
 
   function authorised(req: IncomingMessage): boolean {
-    if (options.token === undefined) return true;
-    const given = Buffer.from(req.headers.authorization ?? "");
-    const expected = Buffer.from(`Bearer ${options.token}`);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return options.token === undefined || bearerIs(req, options.token);
   }
+}
+
+const BACKUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+function bearerIs(req: IncomingMessage, token: string): boolean {
+  const given = Buffer.from(req.headers.authorization ?? "");
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 const INVALID_JSON = Symbol("invalid JSON");

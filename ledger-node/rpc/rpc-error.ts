@@ -19,6 +19,8 @@ export const RPC = {
   UNAVAILABLE: -32005,
   /** Geth's and Besu's code for a query whose answer would be too large. */
   LIMIT_EXCEEDED: -32005,
+  /** Geth's generic server-side error (its answer to an eth_call that timed out). */
+  SERVER_ERROR: -32000,
 } as const;
 
 export class RpcError extends Error {
@@ -31,6 +33,11 @@ const CODES_OF_OURS: Record<string, number> = {
   SENDER_NOT_REGISTERED: RPC.TRANSACTION_REJECTED,
   INVALID_REQUEST: RPC.INVALID_PARAMS,
   NODE_UNAVAILABLE: RPC.UNAVAILABLE,
+  TRANSACTION_TOO_LARGE: RPC.TRANSACTION_REJECTED,
+  GAS_LIMIT_TOO_HIGH: RPC.TRANSACTION_REJECTED,
+  NONCE_TOO_FAR: RPC.TRANSACTION_REJECTED,
+  POOL_FULL: RPC.TRANSACTION_REJECTED,
+  EXECUTION_TIMEOUT: RPC.SERVER_ERROR,
 };
 
 /** Maps anything thrown while answering to a JSON-RPC error: ours by code, the EVM's as it gave them. */

@@ -15,6 +15,8 @@ export interface ChainMeta {
   /** The bureau's authority account, which seals every block. */
   authority: string;
   genesisHash: string;
+  /** Set once the chain keeps `<dataDir>/chain-head` (head-record.ts): from then on a missing record is refused. */
+  headRecord?: true;
 }
 
 /** One sealed block as journaled: enough to re-execute it and to check the result. */
@@ -57,6 +59,7 @@ export class ChainStore {
     return (await this.db.get(META_KEY)) as ChainMeta | undefined;
   }
 
+  /** Writes the chain's meta (at genesis, and once more when a chain from before the head record gets one). */
   async initialise(meta: ChainMeta): Promise<void> {
     await this.db.put(META_KEY, meta, { sync: true });
   }

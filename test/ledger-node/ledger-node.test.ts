@@ -1,4 +1,5 @@
-import { cpSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 
 import { expect } from "chai";
 import { Wallet } from "ethers";
@@ -195,15 +196,16 @@ describe("ledger-node (the real process)", function () {
     const { ledger } = await registerMerchant(c);
     await issueSome(ledger, 2);
     const head = await c.provider.getBlock("latest");
-    const backupDir = `${dataDir()}/backup`;
-    const response = await fetch(`${node.url}/admin/backup`, { method: "POST", body: JSON.stringify({ target: backupDir }) });
+    const adminToken = readFileSync(`${dir}/admin.token`, "utf8").trim();
+    const response = await fetch(`${node.url}/admin/backup`, { method: "POST", headers: { authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ name: "first" }) });
     expect(response.status).to.equal(200);
+    const backupDir = `${dir}/backups/first`;
     await issueSome(ledger, 1); // after the backup: not in it
     c.provider.destroy();
     await node.stop();
 
     const restored = dataDir();
-    cpSync(backupDir, `${restored}/chain`, { recursive: true });
+    execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "ledger-node/backup-cli.ts", "restore", "--from", backupDir, "--data-dir", restored], { stdio: "ignore" });
     const again = await start(restored, { LEDGER_AUTHORITY_KEY: c.bureauKey });
     const c2 = connect(again, dir);
     const restoredHead = await c2.provider.getBlock("latest");
