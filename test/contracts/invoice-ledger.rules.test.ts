@@ -161,6 +161,14 @@ describe("InvoiceLedger business rules", () => {
         .to.be.revertedWithCustomError(f.ledger, "InvoiceLedgerInvalidTransition").withArgs(invoice.id, State.Reimbursed, State.Issued);
     });
 
+    it("is refused like every write while the ledger is paused", async () => {
+      const f = await loadFixture(deployLedgerFixture);
+      const invoice = await issueInvoice(f.ledger, f.merchantA);
+      await f.ledger.connect(f.officer).pause();
+      await expect(f.ledger.connect(f.officer).release(invoice.id)).to.be.revertedWithCustomError(f.ledger, "EnforcedPause");
+      await expect(f.ledger.connect(f.officer).reassign(invoice.id, f.employee2.address)).to.be.revertedWithCustomError(f.ledger, "EnforcedPause");
+    });
+
     it("reassigns an invoice whose holder is revoked or suspended, and only then", async () => {
       const f = await loadFixture(deployLedgerFixture);
       const invoice = await issueInvoice(f.ledger, f.merchantA);
