@@ -90,17 +90,29 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
     return invoice;
   }
 
-  function isPartyTo(viewer: Party, invoice: { seller: string; holder: string; enterprise: string }): boolean {
+  /**
+   * The accounts `viewer` acts for: its own and, for an organisation registered again after a revocation, the
+   * revoked accounts it succeeds (the ledger lets a successor act for its predecessor; see IInvoiceLedger).
+   */
+  async function accountsOf(viewer: Party): Promise<Set<string>> {
+    const accounts = new Set([viewer.account.toLowerCase()]);
+    for (let next = viewer.predecessor; next !== undefined && !accounts.has(next.toLowerCase()); next = (await parties.get(next))?.predecessor) {
+      accounts.add(next.toLowerCase());
+    }
+    return accounts;
+  }
+
+  async function isPartyTo(viewer: Party, invoice: { seller: string; holder: string; enterprise: string }): Promise<boolean> {
     if (viewer.role === "bureau") return true;
-    const me = viewer.account.toLowerCase();
-    return [invoice.seller, invoice.holder, invoice.enterprise].some((account) => account.toLowerCase() === me);
+    const mine = await accountsOf(viewer);
+    return [invoice.seller, invoice.holder, invoice.enterprise].some((account) => mine.has(account.toLowerCase()));
   }
 
   /** The invoice for `viewer`; 404 unless party to it, except right after `viewer` acted on it (a rejecting
    * enterprise is no longer a party, but is told the outcome of its own action, without the document). */
   async function view(viewer: Party, id: string, options: { justActed?: boolean } = {}): Promise<InvoiceView> {
     const invoice = await chainInvoice(id);
-    const party = invoice !== undefined && isPartyTo(viewer, invoice);
+    const party = invoice !== undefined && (await isPartyTo(viewer, invoice));
     if (invoice === undefined || (!party && !options.justActed)) throw notFound("invoice");
     const [stored, seller] = await Promise.all([documents.get(id), parties.get(invoice.seller)]);
     const result: InvoiceView = {
@@ -122,7 +134,8 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
     };
     if (stored !== undefined && party) {
       result.document = documentFile(stored, invoice.number);
-      if (viewer.account === invoice.seller && result.holder === null && stored.claimCode !== null) result.claimCode = stored.claimCode;
+      const isSeller = viewer.role === "merchant" && (await accountsOf(viewer)).has(invoice.seller.toLowerCase());
+      if (isSeller && result.holder === null && stored.claimCode !== null) result.claimCode = stored.claimCode;
     }
     return result;
   }
@@ -133,7 +146,7 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
    */
   async function act(actor: Party, id: string, populate: () => Promise<ContractTransaction>): Promise<InvoiceView> {
     const invoice = await chainInvoice(id);
-    if (invoice === undefined || !isPartyTo(actor, invoice)) throw notFound("invoice");
+    if (invoice === undefined || !(await isPartyTo(actor, invoice))) throw notFound("invoice");
     let sent;
     try {
       sent = await senders.send(await parties.walletOf(actor), await populate());
@@ -290,7 +303,8 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
     /** A red-letter credit note for all (amounts omitted) or part of what remains of the invoice. */
     async reverse(merchant: Party, id: string, input: { reference: string; reason: ReversalReason; total?: bigint | undefined; tax?: bigint | undefined }) {
       requireRole(merchant, ["merchant"], "reverse invoices");
-      const isMine = (found: Awaited<ReturnType<typeof chainInvoice>>) => found !== undefined && found.seller.toLowerCase() === merchant.account.toLowerCase();
+      const mine = await accountsOf(merchant);
+      const isMine = (found: Awaited<ReturnType<typeof chainInvoice>>) => found !== undefined && mine.has(found.seller.toLowerCase());
       if (!isMine(await chainInvoice(id))) throw notFound("invoice");
       const requestId = requestIdOf(input.reference);
       const creditNoteId = creditNoteIdOf(merchant.account, requestId);
@@ -353,7 +367,7 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
   async function actOnCreditNote(actor: Party, creditNoteId: string, populate: () => Promise<ContractTransaction>) {
     const note = await client.ledger.creditNote(creditNoteId).catch(unknownOnRevert);
     const invoice = note === undefined || Number(note.status) === 0 ? undefined : await chainInvoice(note.invoice);
-    if (invoice === undefined || !isPartyTo(actor, invoice)) throw notFound("credit note");
+    if (invoice === undefined || !(await isPartyTo(actor, invoice))) throw notFound("credit note");
     let sent;
     try {
       sent = await senders.send(await parties.walletOf(actor), await populate());

@@ -6,6 +6,7 @@ import type { LedgerClient } from "../chain/ledger-client";
 import type { EventIndexer } from "../indexer/event-indexer";
 import { ApiError, conflict, forbidden, notFound } from "../errors";
 import type { ApiStore } from "../store/api-store";
+import { KeyedLock } from "./keyed-lock";
 import { keys } from "../store/keys";
 
 /**
@@ -45,6 +46,8 @@ export interface PartiesDeps {
 }
 
 export function createParties({ store, keystore, senders, client, indexer }: PartiesDeps) {
+  const taxpayerIds = new KeyedLock();
+
   async function get(account: string): Promise<Party | undefined> {
     return store.get<Party>(keys.party(account));
   }
@@ -69,11 +72,51 @@ export function createParties({ store, keystore, senders, client, indexer }: Par
     return { ...party, status };
   }
 
+  /** Undoes `save` of a registration the ledger refused; a successor's taxpayer ID goes back to its predecessor. */
   async function forget(party: Party): Promise<void> {
-    await store.batch([
-      { type: "del", key: keys.party(party.account) },
-      ...(party.taxpayerId === undefined ? [] : [{ type: "del" as const, key: keys.taxpayer(party.taxpayerId) }]),
-    ]);
+    const taxpayer = party.taxpayerId === undefined ? [] : [party.predecessor === undefined ? { type: "del" as const, key: keys.taxpayer(party.taxpayerId) } : { type: "put" as const, key: keys.taxpayer(party.taxpayerId), value: party.predecessor }];
+    await store.batch([{ type: "del", key: keys.party(party.account) }, ...taxpayer]);
+  }
+
+  async function registerOrganisationHeld(bureau: Party, input: { role: "merchant" | "enterprise"; name: string; taxpayerId: string }): Promise<Party> {
+    const taxpayerBytes = `0x${Buffer.from(input.taxpayerId, "utf8").toString("hex")}`;
+    const known = await store.get<string>(keys.taxpayer(input.taxpayerId));
+    let party = known === undefined ? undefined : await get(known);
+    let predecessor: string | undefined;
+    if (party !== undefined) {
+      // Registered on chain already, revoked, or left half-way by a crash between our record and the transaction.
+      const onChain = await client.registry.participant(party.account);
+      if (onChain.status === 3n) {
+        predecessor = party.account;
+        party = undefined;
+      } else if (onChain.status !== 0n || party.role !== input.role) {
+        throw conflict("TAXPAYER_ID_TAKEN", "an organisation with this taxpayer ID is already registered", { taxpayerId: input.taxpayerId });
+      }
+    }
+    if (party === undefined) {
+      const account = await keystore.create();
+      party = {
+        account: account.address,
+        role: input.role,
+        name: input.name,
+        taxpayerId: input.taxpayerId,
+        registeredBy: bureau.account,
+        createdAt: new Date().toISOString(),
+        ...(predecessor === undefined ? {} : { predecessor }),
+      };
+      await save(party); // before the transaction: a crash after it must not leave an account we hold no record of
+    }
+    const tx =
+      input.role === "merchant"
+        ? await client.registry.registerMerchant.populateTransaction(party.account, taxpayerBytes)
+        : await client.registry.registerEnterprise.populateTransaction(party.account, taxpayerBytes);
+    try {
+      await senders.send(await walletOf(bureau), tx);
+    } catch (error) {
+      if (error instanceof ApiError && error.status < 500) await forget(party);
+      throw error;
+    }
+    return party;
   }
 
   return {
@@ -93,44 +136,9 @@ export function createParties({ store, keystore, senders, client, indexer }: Par
      * account, which succeeds the revoked one (see IInvoiceLedger); the revoked account's record stays readable.
      */
     async registerOrganisation(bureau: Party, input: { role: "merchant" | "enterprise"; name: string; taxpayerId: string }): Promise<Party> {
-      const taxpayerBytes = `0x${Buffer.from(input.taxpayerId, "utf8").toString("hex")}`;
-      const known = await store.get<string>(keys.taxpayer(input.taxpayerId));
-      let party = known === undefined ? undefined : await get(known);
-      let predecessor: string | undefined;
-      if (party !== undefined) {
-        // Registered on chain already, revoked, or left half-way by a crash between our record and the transaction.
-        const onChain = await client.registry.participant(party.account);
-        if (onChain.status === 3n) {
-          predecessor = party.account;
-          party = undefined;
-        } else if (onChain.status !== 0n || party.role !== input.role) {
-          throw conflict("TAXPAYER_ID_TAKEN", "an organisation with this taxpayer ID is already registered", { taxpayerId: input.taxpayerId });
-        }
-      }
-      if (party === undefined) {
-        const account = await keystore.create();
-        party = {
-          account: account.address,
-          role: input.role,
-          name: input.name,
-          taxpayerId: input.taxpayerId,
-          registeredBy: bureau.account,
-          createdAt: new Date().toISOString(),
-          ...(predecessor === undefined ? {} : { predecessor }),
-        };
-        await save(party); // before the transaction: a crash after it must not leave an account we hold no record of
-      }
-      const tx =
-        input.role === "merchant"
-          ? await client.registry.registerMerchant.populateTransaction(party.account, taxpayerBytes)
-          : await client.registry.registerEnterprise.populateTransaction(party.account, taxpayerBytes);
-      try {
-        await senders.send(await walletOf(bureau), tx);
-      } catch (error) {
-        if (error instanceof ApiError && error.status < 500) await forget(party);
-        throw error;
-      }
-      return party;
+      // One registration per taxpayer ID at a time: two concurrent ones would each create an account, and the
+      // loser's clean-up would drop the winner's taxpayer-ID record.
+      return taxpayerIds.run([input.taxpayerId], () => registerOrganisationHeld(bureau, input));
     },
 
     /** An enterprise registers one of its employees: on chain only an account, with no personal data. */

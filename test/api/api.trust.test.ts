@@ -132,6 +132,42 @@ describe("API trust: references, registry status, uniform refusals", function ()
       }
     });
 
+    it("an organisation registered again after its revocation acts for its old account's invoices", async () => {
+      const { randomTaxpayerId } = await import("../../scripts/lib/demo-data");
+      const taxpayerId = randomTaxpayerId();
+      const first = await system.bureau.post("/v1/participants", { role: "merchant", name: "深圳市继任测试有限公司", taxpayerId });
+      const old = { account: first.body.participant.account as string, client: system.bureau.as(first.body.apiKey) };
+      expect((await system.bureau.put(`/v1/merchants/${old.account}/quotas/${cast.period}`, { granted: "100000000" })).status).to.equal(200);
+      const invoice = (await old.client.post("/v1/invoices", invoiceBody(ref(), buyer()))).body.invoice;
+      expect((await system.bureau.post(`/v1/participants/${old.account}/revoke`)).status).to.equal(200);
+      const again = await system.bureau.post("/v1/participants", { role: "merchant", name: "深圳市继任测试有限公司", taxpayerId });
+      expect(again.status, JSON.stringify(again.body)).to.equal(201);
+      const successor = system.bureau.as(again.body.apiKey);
+      const read = await successor.get(`/v1/invoices/${invoice.id}`);
+      expect(read.status, JSON.stringify(read.body)).to.equal(200);
+      expect(read.body.claimCode).to.equal(invoice.claimCode);
+      const reversal = await successor.post(`/v1/invoices/${invoice.id}/reversals`, { reference: ref(), reason: "issue-error" });
+      expect(reversal.status, JSON.stringify(reversal.body)).to.equal(201);
+      expect(reversal.body.invoice.state).to.equal("Reversed");
+    });
+
+    it("concurrent registrations of one taxpayer ID register it once and keep its record", async () => {
+      const { randomTaxpayerId } = await import("../../scripts/lib/demo-data");
+      const taxpayerId = randomTaxpayerId();
+      const answers = await Promise.all(Array.from({ length: 4 }, () => system.bureau.post("/v1/participants", { role: "enterprise", name: "深圳市并发注册有限公司", taxpayerId })));
+      expect(answers.map((a) => a.status).sort()).to.deep.equal([201, 409, 409, 409]);
+      const winner = answers.find((a) => a.status === 201)!.body.participant.account as string;
+      // The taxpayer ID still leads to the winner: registering it again is refused as taken, and once the winner is
+      // revoked, the organisation's new account succeeds the winner (the losers' clean-up dropped nothing).
+      const again = await system.bureau.post("/v1/participants", { role: "enterprise", name: "again", taxpayerId });
+      expect([again.status, again.body.error.code]).to.deep.equal([409, "TAXPAYER_ID_TAKEN"]);
+      expect((await system.bureau.get(`/v1/participants/${winner}`)).body).to.include({ taxpayerId, status: "Active" });
+      expect((await system.bureau.post(`/v1/participants/${winner}/revoke`)).status).to.equal(200);
+      const successor = await system.bureau.post("/v1/participants", { role: "enterprise", name: "深圳市并发注册有限公司", taxpayerId });
+      expect(successor.status, JSON.stringify(successor.body)).to.equal(201);
+      expect(successor.body.participant.predecessor).to.equal(winner);
+    });
+
     it("a suspended employee keeps reading its invoices and cannot move them", async () => {
       const employer = cast.otherEnterprise;
       const hire = await employer.client.post("/v1/employees", { name: "赵六" });
