@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import { join } from "node:path";
 
@@ -20,7 +20,8 @@ import { createInvoices } from "./services/invoices";
 import { createParties } from "./services/parties";
 import { createReports } from "./services/reports";
 import { createVerification } from "./services/verification";
-import { ApiStore } from "./store/api-store";
+import { ApiStore, type StoreOpenOptions } from "./store/api-store";
+import { writeFileDurably } from "./store/durable-file";
 
 /**
  * Assembles the API: its store, the chain connection, the keystore, the sender, the group-commit batcher,
@@ -35,16 +36,23 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ ctx: ApiContext; store: ApiStore; bureauKeyFile: string }> {
+/**
+ * The checks before anything is written, each a refusal to start with its own code and exit code
+ * (start-refusal.ts): the store against its acknowledgement mark and LevelDB's recovery report
+ * (STORE_CORRUPTED), the index against the chain (INDEX_AHEAD_OF_CHAIN), the master key against the
+ * keystore's key-check value (KEYSTORE_KEY_MISMATCH).
+ */
+export async function assembleApi(config: ApiConfig, logger: Logger, storeOptions: StoreOpenOptions = {}): Promise<{ ctx: ApiContext; store: ApiStore; bureauKeyFile: string }> {
   await mkdir(config.dataDir, { recursive: true });
   const client = await connectLedger(config);
-  const store = await ApiStore.open(join(config.dataDir, "db"));
+  const store = await ApiStore.open(join(config.dataDir, "db"), storeOptions);
   try {
     const metrics = createApiMetrics();
+    const indexer = new EventIndexer(client, store, logger, { pollIntervalMs: config.pollIntervalMs, onEvents: (count) => metrics.indexedEvents.inc(count) });
+    await indexer.verifyAgainstChain();
     const keystore = await Keystore.open(store, config.dataDir, config.masterKey);
     const senders = new AccountSenders(client.provider, client.chainId, config.pollIntervalMs);
     const batcher = new IssueBatcher(client.ledger, senders, { windowMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, onBatch: (size) => metrics.batchSize.observe(size) });
-    const indexer = new EventIndexer(client, store, logger, { pollIntervalMs: config.pollIntervalMs, onEvents: (count) => metrics.indexedEvents.inc(count) });
     const parties = createParties({ store, keystore, senders, client, indexer });
     const apiKeys = createApiKeys({ store, parties });
     const invoices = createInvoices({ store, client, senders, batcher, indexer, parties });
@@ -54,7 +62,8 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
       metrics,
       client,
       indexer,
-      services: { parties, apiKeys, invoices, verification: createVerification(client), reports: createReports({ store, invoices }), idempotency: createIdempotency(store) },
+      storage: store,
+      services: { parties, apiKeys, invoices, verification: createVerification(client), reports: createReports({ store, invoices }), idempotency: createIdempotency(store, keystore) },
     };
     const bureauKeyFile = await bootstrapBureau(ctx, config);
     return { ctx, store, bureauKeyFile };
@@ -75,14 +84,13 @@ async function bootstrapBureau(ctx: ApiContext, config: ApiConfig): Promise<stri
   const bureau = await ctx.services.parties.bootstrapBureau(key);
   if (!existsSync(file)) {
     const { apiKey } = await ctx.services.apiKeys.issue(bureau.account, "bootstrap");
-    await writeFile(file, `${apiKey}\n`, { mode: 0o600, flag: "wx" });
-    await chmod(file, 0o600);
+    await writeFileDurably(file, `${apiKey}\n`, 0o600);
   }
   return file;
 }
 
-export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
-  const { ctx, store, bureauKeyFile } = await assembleApi(config, logger);
+export async function startApi(config: ApiConfig, logger: Logger, storeOptions: StoreOpenOptions = {}): Promise<RunningApi> {
+  const { ctx, store, bureauKeyFile } = await assembleApi(config, logger, storeOptions);
   await ctx.indexer.start();
   const app = createApp(ctx);
   const server: Server = await new Promise((resolve, reject) => {

@@ -24,6 +24,8 @@ export interface ApiConfig {
   /** Requests per minute per client address on the public verify routes, and per API key elsewhere. */
   verifyRatePerMinute: number;
   apiRatePerMinute: number;
+  /** Failed authentications (wrong API keys) per minute per client address before 429. */
+  authFailuresPerMinute: number;
   bodyLimit: string;
 }
 
@@ -44,6 +46,7 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
     pollIntervalMs: Number(env.API_POLL_MS ?? 20),
     verifyRatePerMinute: Number(env.API_VERIFY_RATE ?? 600),
     apiRatePerMinute: Number(env.API_RATE ?? 60_000),
+    authFailuresPerMinute: Number(env.API_AUTH_FAILURE_RATE ?? 20),
     bodyLimit: env.API_BODY_LIMIT ?? "2mb",
     ...Object.fromEntries(Object.entries(partial).filter(([, value]) => value !== undefined)),
   };

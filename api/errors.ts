@@ -9,13 +9,16 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: Record<string, unknown> = {},
-    options?: { cause?: unknown; retryable?: boolean },
+    options?: { cause?: unknown; retryable?: boolean; retryAfterSeconds?: number },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ApiError";
     this.retryable = options?.retryable ?? false;
+    this.retryAfterSeconds = options?.retryAfterSeconds ?? 1;
   }
   readonly retryable: boolean;
+  /** The Retry-After a retryable answer carries. */
+  readonly retryAfterSeconds: number;
 }
 
 export const unauthenticated = (message: string) => new ApiError(401, "UNAUTHENTICATED", message);

@@ -3,11 +3,15 @@ import { Command } from "commander";
 import { useNativeKeccak } from "../crypto/native";
 import { startApi } from "./api-server";
 import { resolveApiConfig } from "./config";
+import { ApiError } from "./errors";
+import { exitCodeOf } from "./start-refusal";
 import { createLogger } from "../ledger-node/logger";
 
 /**
  * `node api/main.ts`: the HTTP API in front of any ledger endpoint. Prints one JSON line with event "ready"
  * on stdout (for scripts) and a plain summary on stderr (for people); SIGTERM/SIGINT stop it gracefully.
+ * A refusal to start exits with its own code (start-refusal.ts: 3 damaged store, 4 wrong master key, 5 index
+ * ahead of the chain; 1 anything else) after one JSON log line with that `code` and a sentence on stderr.
  */
 const program = new Command()
   .name("api")
@@ -47,7 +51,13 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
+// A reader of our output that went away (a closed pipe, a full log disk) must not take the API down with it.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+
 main().catch((error: unknown) => {
-  process.stderr.write(`API failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  const code = error instanceof ApiError ? error.code : "START_FAILED";
+  const details = error instanceof ApiError ? error.details : {};
+  process.stdout.write(`${JSON.stringify({ level: 60, time: Date.now(), name: "api", event: "refused", code, exitCode: exitCodeOf(error), details, msg: error instanceof Error ? error.message : String(error) })}\n`);
+  process.stderr.write(`API failed to start (${code}): ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(exitCodeOf(error));
 });

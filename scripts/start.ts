@@ -21,6 +21,9 @@ const options = new Command()
   .parse()
   .opts<{ dataDir: string; rpcPort: string; apiPort: string; seed?: boolean }>();
 
+// A terminal or pipe that went away (EPIPE) must not stop the ledger: the processes keep running, their logs keep going to data/logs.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+
 async function main(): Promise<void> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(join(dataDir, "logs"), { recursive: true });

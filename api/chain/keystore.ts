@@ -1,24 +1,33 @@
-import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { Wallet } from "ethers";
 
+import { keystoreKeyMismatch } from "../start-refusal";
 import type { ApiStore } from "../store/api-store";
+import { writeFileDurably } from "../store/durable-file";
 import { keys } from "../store/keys";
 
 /**
  * Hosted chain keys of the parties that let the API sign for them. Each private key is stored encrypted
  * (AES-256-GCM, a fresh IV per key, the account address as associated data so a record cannot be moved to
  * another account) under a key derived once (scrypt) from the master secret. The master secret comes from
- * the environment or from `<dataDir>/master.key`, generated with mode 0600 at the first start.
+ * the environment or from `<dataDir>/master.key`, generated with mode 0600 (written durably) at the first start.
+ *
+ * A key-check value (an HMAC of a fixed label under the derived key) is stored at the first start and checked
+ * at every start: a wrong master key refuses to start (KEYSTORE_KEY_MISMATCH) before anything is written, so
+ * no party is registered with a key sealed under the wrong secret. A store from before the check is checked
+ * by opening one of its sealed keys instead.
  */
-interface SealedKey {
+export interface SealedSecret {
   iv: string;
   tag: string;
   data: string;
 }
+
+const CHECK_LABEL = "e-invoice-ledger keystore key check v1";
 
 export class Keystore {
   private readonly cache = new Map<string, Wallet>();
@@ -31,7 +40,45 @@ export class Keystore {
   static async open(store: ApiStore, dataDir: string, masterSecret: string | undefined): Promise<Keystore> {
     const secret = masterSecret ?? (await loadOrCreateMasterFile(join(dataDir, "master.key")));
     const key = scryptSync(secret, "e-invoice-ledger keystore v1", 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
-    return new Keystore(store, key);
+    const keystore = new Keystore(store, key);
+    await keystore.verifyKey(masterSecret === undefined ? "master.key" : "API_MASTER_KEY");
+    return keystore;
+  }
+
+  private async verifyKey(source: string): Promise<void> {
+    const check = createHmac("sha256", this.key).update(CHECK_LABEL).digest();
+    const stored = await this.store.get<string>(keys.keystoreCheck);
+    if (stored !== undefined) {
+      const expected = Buffer.from(stored, "hex");
+      if (expected.length !== check.length || !timingSafeEqual(expected, check)) throw keystoreKeyMismatch({ source });
+      return;
+    }
+    const [first] = await this.store.range<SealedSecret>(keys.walletPrefix, { limit: 1 });
+    if (first !== undefined) {
+      try {
+        this.openSecret(first.value, Buffer.from(first.key.slice(keys.walletPrefix.length)));
+      } catch {
+        throw keystoreKeyMismatch({ source, account: first.key.slice(keys.walletPrefix.length) });
+      }
+    }
+    await this.store.put(keys.keystoreCheck, check.toString("hex"));
+  }
+
+  /** Seals a secret under the keystore key; `context` (associated data) binds it to where it is stored. */
+  sealSecret(plaintext: Buffer, context: Buffer): SealedSecret {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", this.key, iv);
+    cipher.setAAD(context);
+    const data = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return { iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), data: data.toString("base64") };
+  }
+
+  /** Opens a sealed secret; throws when the key, the context or the bytes are not the ones it was sealed with. */
+  openSecret(sealed: SealedSecret, context: Buffer): Buffer {
+    const decipher = createDecipheriv("aes-256-gcm", this.key, Buffer.from(sealed.iv, "base64"));
+    decipher.setAAD(context);
+    decipher.setAuthTag(Buffer.from(sealed.tag, "base64"));
+    return Buffer.concat([decipher.update(Buffer.from(sealed.data, "base64")), decipher.final()]);
   }
 
   /** Creates a new account for a party and stores its key; the store write is synced before this returns. */
@@ -43,11 +90,7 @@ export class Keystore {
 
   async import(privateKey: string): Promise<Wallet> {
     const wallet = new Wallet(privateKey);
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", this.key, iv);
-    cipher.setAAD(Buffer.from(wallet.address.toLowerCase()));
-    const data = Buffer.concat([cipher.update(Buffer.from(wallet.privateKey.slice(2), "hex")), cipher.final()]);
-    const sealed: SealedKey = { iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), data: data.toString("base64") };
+    const sealed = this.sealSecret(Buffer.from(wallet.privateKey.slice(2), "hex"), Buffer.from(wallet.address.toLowerCase()));
     await this.store.put(keys.wallet(wallet.address), sealed);
     this.cache.set(wallet.address.toLowerCase(), wallet);
     return wallet;
@@ -57,12 +100,9 @@ export class Keystore {
   async wallet(account: string): Promise<Wallet | undefined> {
     const cached = this.cache.get(account.toLowerCase());
     if (cached) return cached;
-    const sealed = await this.store.get<SealedKey>(keys.wallet(account));
+    const sealed = await this.store.get<SealedSecret>(keys.wallet(account));
     if (sealed === undefined) return undefined;
-    const decipher = createDecipheriv("aes-256-gcm", this.key, Buffer.from(sealed.iv, "base64"));
-    decipher.setAAD(Buffer.from(account.toLowerCase()));
-    decipher.setAuthTag(Buffer.from(sealed.tag, "base64"));
-    const privateKey = Buffer.concat([decipher.update(Buffer.from(sealed.data, "base64")), decipher.final()]);
+    const privateKey = this.openSecret(sealed, Buffer.from(account.toLowerCase()));
     const wallet = new Wallet(`0x${privateKey.toString("hex")}`);
     this.cache.set(account.toLowerCase(), wallet);
     return wallet;
@@ -73,7 +113,7 @@ async function loadOrCreateMasterFile(file: string): Promise<string> {
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
   const secret = randomBytes(32).toString("hex");
   await mkdir(join(file, ".."), { recursive: true });
-  await writeFile(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
-  await chmod(file, 0o600);
+  // Durably, before any key is sealed under it: a master key lost to a crash would lose every party's key.
+  await writeFileDurably(file, `${secret}\n`, 0o600);
   return secret;
 }

@@ -5,8 +5,10 @@ import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
 
 import { ApiError } from "../errors";
+import { createAuthFailureLimiter } from "./auth-failure-limiter";
 import type { ApiContext } from "./context";
 import { errorHandler } from "./error-handler";
+import { healthOf } from "./health";
 import { createOpenApiRegistry, openApiDocument } from "./openapi";
 import type { RouteKit } from "./route";
 import { invoiceRoutes } from "./routes/invoices";
@@ -52,6 +54,7 @@ export function createApp(ctx: ApiContext): express.Express {
       keyGenerator: (_req: Request, res) => String((res.locals.party as { account?: string } | undefined)?.account ?? "anonymous"),
       handler: tooMany,
     }),
+    authFailures: createAuthFailureLimiter({ limit: ctx.config.authFailuresPerMinute, windowMs: 60_000 }),
   };
 
   const router = express.Router();
@@ -65,14 +68,8 @@ export function createApp(ctx: ApiContext): express.Express {
   const document = openApiDocument(registry);
 
   app.get("/health", async (_req, res) => {
-    const status = ctx.indexer.status();
-    let chain: { ok: boolean; block?: number } = { ok: false };
-    try {
-      chain = { ok: true, block: await ctx.client.provider.getBlockNumber() };
-    } catch {
-      chain = { ok: false };
-    }
-    res.status(chain.ok ? 200 : 503).json({ status: chain.ok ? "ok" : "ledger unreachable", chain, index: status });
+    const health = await healthOf(ctx);
+    res.status(health.httpStatus).json(health.body);
   });
   app.get("/metrics", async (_req, res) => {
     ctx.metrics.indexedBlock.set(ctx.indexer.status().indexedBlock);

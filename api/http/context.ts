@@ -9,6 +9,7 @@ import type { Invoices } from "../services/invoices";
 import type { Parties } from "../services/parties";
 import type { Reports } from "../services/reports";
 import type { Verification } from "../services/verification";
+import type { StorageStatus } from "../store/api-store";
 import type { ApiMetrics } from "./metrics";
 
 /** Everything the HTTP layer needs, passed in once (no module-level state). */
@@ -18,6 +19,8 @@ export interface ApiContext {
   metrics: ApiMetrics;
   client: LedgerClient;
   indexer: EventIndexer;
+  /** Whether the API's store takes writes (disk full, I/O errors) or found itself damaged. */
+  storage: { status(): StorageStatus };
   services: {
     parties: Parties;
     apiKeys: ApiKeys;

@@ -45,7 +45,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else answer = new ApiError(500, "INTERNAL", "something went wrong on our side; it has been logged");
     if (answer.status >= 500) logger.error({ err: error, code: answer.code, method: req.method, url: req.originalUrl }, "request failed");
     if (res.headersSent) return;
-    if (answer.retryable) res.set("retry-after", "1");
+    if (answer.retryable) res.set("retry-after", String(answer.retryAfterSeconds));
     res.status(answer.status).json({ error: { code: answer.code, message: answer.message, ...(Object.keys(answer.details).length > 0 ? { details: answer.details } : {}) } });
   };
 }

@@ -2,8 +2,9 @@ import type { OpenAPIRegistry, RouteConfig } from "@asteasolutions/zod-to-openap
 import type { Request, RequestHandler, Router } from "express";
 import { z } from "zod";
 
-import { forbidden, unauthenticated } from "../errors";
+import { ApiError, forbidden, unauthenticated } from "../errors";
 import type { Party, Role } from "../services/parties";
+import type { AuthFailureLimiter } from "./auth-failure-limiter";
 import type { ApiContext } from "./context";
 import { parse } from "./validate";
 
@@ -41,7 +42,7 @@ export interface RouteKit {
   router: Router;
   registry: OpenAPIRegistry;
   ctx: ApiContext;
-  limiters: { public: RequestHandler; authenticated: RequestHandler };
+  limiters: { public: RequestHandler; authenticated: RequestHandler; authFailures: AuthFailureLimiter };
 }
 
 const STANDARD_ERRORS: Record<number, string> = {
@@ -89,7 +90,14 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
     const key = header?.startsWith("Bearer ") ? header.slice(7).trim() : req.get("x-api-key");
     if (!key) throw unauthenticated("send your API key as 'Authorization: Bearer <key>'");
     // Reads (and revoking one's own keys) stay open to a suspended participant; everything else is a write.
-    const party = await ctx.services.apiKeys.authenticate(key, { writes: spec.method !== "get" && spec.method !== "delete" });
+    // Wrong keys are counted per client address (auth-failure-limiter.ts); keys that work are not.
+    const client = req.ip ?? req.socket.remoteAddress ?? "unknown";
+    limiters.authFailures.check(client, key);
+    const party = await ctx.services.apiKeys.authenticate(key, { writes: spec.method !== "get" && spec.method !== "delete" }).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 401) limiters.authFailures.failed(client);
+      throw error;
+    });
+    limiters.authFailures.succeeded(client, key);
     if (!(spec.access as Role[]).includes(party.role)) throw forbidden(`this route is for ${(spec.access as Role[]).join(", ")} accounts`, { role: party.role });
     res.locals.party = party;
     next();

@@ -4,8 +4,10 @@ import type { Logger } from "pino";
 import { isConnectionLost } from "../chain/contract-errors";
 import type { LedgerClient } from "../chain/ledger-client";
 import { chainUnavailable } from "../errors";
+import { indexAheadOfChain } from "../start-refusal";
 import type { ApiStore, StoreOperation } from "../store/api-store";
 import { keys } from "../store/keys";
+import { StorageUnavailableError } from "../store/store-errors";
 import { periodOf } from "../domain/tax-period";
 import { decodeEvent, invoiceOf, type LedgerEvent, type RawLog } from "./events";
 import { applyToSummary, applyToTotals, emptyTotals, newSummary, type InvoiceSummary, type PeriodTotals } from "./invoice-summary";
@@ -15,10 +17,19 @@ import { applyToSummary, applyToTotals, emptyTotals, newSummary, type InvoiceSum
  * invoice's trace and summary, the relation of each account to its invoices, and per-merchant totals per tax
  * period. A range of blocks is applied as one atomic batch together with the cursor, so after a crash the
  * indexer resumes exactly where the last batch ended. `rebuild()` clears it and reads the chain again.
+ *
+ * It also holds the store to the chain: the cursor's block hash is kept with the cursor, and `verifyAgainstChain()`
+ * (at start) refuses an index that names a block above the chain's head or a block the chain does not have;
+ * every document seal the chain holds (InvoiceIssued, ReversalRequested) is checked against the store, and one
+ * without its document is recorded (`ix:missing:<id>`), logged with code DOCUMENT_MISSING and reported by /health.
  */
 export interface IndexerStatus {
   indexedBlock: number;
   headBlock: number;
+  /** The chain's head is below what was indexed: the chain lost blocks, or this is another chain. */
+  aheadOfChain: boolean;
+  /** Seals on chain whose document the store does not hold. */
+  missingDocuments: number;
 }
 
 const MAX_BLOCKS_PER_STEP = 2_000;
@@ -27,9 +38,11 @@ const EVENTS_PER_STEP = 50_000;
 export class EventIndexer {
   private cursor = -1;
   private head = -1;
+  private aheadOfChain = false;
+  private missingDocuments = 0;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
-  private waiters: { block: number; resolve(): void }[] = [];
+  private waiters: { block: number; resolve(): void; reject(error: unknown): void }[] = [];
   private stepping: Promise<void> | undefined;
   private blocksPerStep = 16;
 
@@ -42,6 +55,7 @@ export class EventIndexer {
 
   async start(): Promise<void> {
     this.cursor = (await this.store.get<number>(keys.index.cursor)) ?? this.client.deploymentBlock - 1;
+    this.missingDocuments = (await this.store.range<unknown>(keys.index.missingDocumentPrefix)).length;
     this.running = true;
     this.schedule(0);
   }
@@ -53,7 +67,27 @@ export class EventIndexer {
   }
 
   status(): IndexerStatus {
-    return { indexedBlock: this.cursor, headBlock: this.head };
+    return { indexedBlock: this.cursor, headBlock: this.head, aheadOfChain: this.aheadOfChain, missingDocuments: this.missingDocuments };
+  }
+
+  /**
+   * Refuses (INDEX_AHEAD_OF_CHAIN) an index built from blocks this chain does not have: its cursor above the
+   * chain's head, or the cursor's block hash not the chain's. Rebuilding on our own would be wrong both ways:
+   * pointed at the wrong chain it would erase a good index, and a chain that lost acknowledged blocks is an
+   * incident the operator must see (its invoice numbers would be issued again). `npm run api:reindex` is the
+   * operator's decision.
+   */
+  async verifyAgainstChain(): Promise<void> {
+    const cursor = await this.store.get<number>(keys.index.cursor);
+    if (cursor === undefined || cursor < this.client.deploymentBlock) return;
+    const head = await this.client.provider.getBlockNumber();
+    if (cursor > head) throw indexAheadOfChain({ indexedBlock: cursor, chainHead: head });
+    const indexedHash = await this.store.get<string>(keys.index.cursorHash);
+    if (indexedHash === undefined) return; // an index from before block hashes were kept: the height check is all there is
+    const block = await this.client.rpc<{ hash: string } | null>("eth_getBlockByNumber", [toQuantity(cursor), false]);
+    if (block === null || block.hash.toLowerCase() !== indexedHash.toLowerCase()) {
+      throw indexAheadOfChain({ indexedBlock: cursor, indexedHash, chainHash: block?.hash ?? null });
+    }
   }
 
   /**
@@ -74,6 +108,10 @@ export class EventIndexer {
           clearTimeout(timer);
           resolve();
         },
+        reject: (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       };
       this.waiters.push(entry);
       this.schedule(0);
@@ -85,6 +123,7 @@ export class EventIndexer {
     const started = Date.now();
     await this.store.clear(keys.index.prefix);
     this.cursor = this.client.deploymentBlock - 1;
+    this.missingDocuments = 0;
     let events = 0;
     const head = await this.client.provider.getBlockNumber();
     // The node reads the next range while this process writes the current one (two processes, two cores).
@@ -112,8 +151,18 @@ export class EventIndexer {
   private async poll(): Promise<void> {
     try {
       this.head = await this.client.provider.getBlockNumber();
+      if (this.head < this.cursor && !this.aheadOfChain) this.logger.error({ code: "INDEX_AHEAD_OF_CHAIN", indexedBlock: this.cursor, chainHead: this.head }, "indexer: the chain's head is below the indexed block; the chain lost blocks or is another chain");
+      this.aheadOfChain = this.head < this.cursor;
       if (this.cursor < this.head) await this.step(this.head);
     } catch (error) {
+      if (error instanceof StorageUnavailableError) {
+        // The index cannot be written (disk full): the writes waiting for it are durable on chain, and a retry finds them.
+        this.logger.warn({ code: error.code }, "indexer: the API's storage refuses writes; retrying");
+        const waiting = this.waiters;
+        this.waiters = [];
+        for (const waiter of waiting) waiter.reject(error);
+        return;
+      }
       this.logger.warn({ err: error }, "indexer: the ledger node is not answering; retrying");
     }
   }
@@ -124,7 +173,7 @@ export class EventIndexer {
   }
 
   /** Reads and decodes the events of the blocks from `from` on, as many blocks as a step takes, up to `head`. */
-  private async fetch(from: number, head: number): Promise<{ from: number; to: number; events: LedgerEvent[] }> {
+  private async fetch(from: number, head: number): Promise<{ from: number; to: number; toHash: string; events: LedgerEvent[] }> {
     // Keep each answer to a size that fits in memory comfortably, however dense the blocks are: the range grows
     // while answers are small and halves when one is large or refused (nodes cap the size of an answer).
     let to: number;
@@ -143,27 +192,50 @@ export class EventIndexer {
     if (logs.length > EVENTS_PER_STEP && this.blocksPerStep > 1) this.blocksPerStep = Math.max(1, this.blocksPerStep >> 1);
     else if (logs.length < EVENTS_PER_STEP / 4) this.blocksPerStep = Math.min(MAX_BLOCKS_PER_STEP, this.blocksPerStep * 2);
     const times = new Map<string, string>();
-    for (const blockNumber of new Set(logs.map((log) => log.blockNumber))) {
-      const block = await this.client.rpc<{ timestamp: string } | null>("eth_getBlockByNumber", [blockNumber, false]);
+    let toHash: string | undefined;
+    for (const blockNumber of new Set([...logs.map((log) => log.blockNumber), toQuantity(to)])) {
+      const block = await this.client.rpc<{ timestamp: string; hash: string } | null>("eth_getBlockByNumber", [blockNumber, false]);
       if (block === null) throw new Error(`block ${Number(blockNumber)} vanished while indexing`);
       times.set(blockNumber, new Date(Number(block.timestamp) * 1000).toISOString());
+      if (Number(blockNumber) === to) toHash = block.hash;
     }
     const events: LedgerEvent[] = [];
     for (const log of logs) {
       const event = decodeEvent(log, times.get(log.blockNumber)!);
       if (event !== undefined) events.push(event);
     }
-    return { from, to, events };
+    return { from, to, toHash: toHash!, events };
   }
 
   /** Writes one fetched range and the cursor in one atomic batch; the range must start right after the cursor. */
-  private async apply({ from, to, events }: { from: number; to: number; events: LedgerEvent[] }): Promise<number> {
+  private async apply({ from, to, toHash, events }: { from: number; to: number; toHash: string; events: LedgerEvent[] }): Promise<number> {
     if (from !== this.cursor + 1) throw new Error(`indexer: range ${from}-${to} does not follow the cursor ${this.cursor}`);
-    await this.store.batch([...(await this.operationsFor(events)), { type: "put", key: keys.index.cursor, value: to }], { sync: false });
+    const missing = await this.missingDocumentOperations(events);
+    await this.store.batch(
+      [...(await this.operationsFor(events)), ...missing, { type: "put", key: keys.index.cursor, value: to }, { type: "put", key: keys.index.cursorHash, value: toHash }],
+      { sync: false },
+    );
     this.cursor = to;
+    this.missingDocuments += missing.length;
     this.options.onEvents?.(events.length);
     this.waiters = this.waiters.filter((waiter) => (waiter.block <= to ? (waiter.resolve(), false) : true));
     return events.length;
+  }
+
+  /**
+   * The documents of the seals in `events` that the store does not hold. Documents are stored (synced) before
+   * their seal is sent, so a seal without its document means the store lost it (or it was restored from an
+   * older backup): the invoice can no longer be claimed or verified by document.
+   */
+  private async missingDocumentOperations(events: LedgerEvent[]): Promise<StoreOperation[]> {
+    const sealed = events.flatMap((event): { id: string; number: string; type: LedgerEvent["type"]; blockNumber: number }[] =>
+      event.type === "InvoiceIssued" ? [{ id: event.invoiceId, number: event.number, type: event.type, blockNumber: event.blockNumber }] : event.type === "ReversalRequested" ? [{ id: event.creditNoteId, number: event.number, type: event.type, blockNumber: event.blockNumber }] : [],
+    );
+    if (sealed.length === 0) return [];
+    const present = await this.store.hasMany(sealed.map((seal) => keys.document(seal.id)));
+    const missing = sealed.filter((_, i) => !present[i]);
+    for (const seal of missing) this.logger.error({ code: "DOCUMENT_MISSING", ...seal }, "indexer: a seal on chain whose document the API's store does not hold");
+    return missing.map((seal) => ({ type: "put", key: keys.index.missingDocument(seal.id), value: seal }));
   }
 
   private async operationsFor(events: LedgerEvent[]): Promise<StoreOperation[]> {

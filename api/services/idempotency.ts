@@ -1,3 +1,4 @@
+import type { Keystore, SealedSecret } from "../chain/keystore";
 import { unprocessable } from "../errors";
 import { fingerprint } from "../domain/fingerprint";
 import type { ApiStore } from "../store/api-store";
@@ -7,6 +8,12 @@ import { keys } from "../store/keys";
  * Idempotency-Key: the first answer to a key is stored (synced) with the fingerprint of its request; the
  * same key with the same request gets that answer again, with another request a 422. Concurrent requests
  * with one key share one execution.
+ *
+ * Secrets in an answer (an API key, a claim code, a private key: the fields named in SECRET_FIELDS, at any
+ * depth) are never stored in plaintext: each is sealed with the keystore's key (AES-256-GCM, bound to this
+ * record and the field's place in it) and opened only to answer a replay to the same party, same key and
+ * same request. A replay is exactly the case of a caller that lost the first answer, and for a registration
+ * that answer holds the new party's only key, which nobody else can issue: redacting it would strand the party.
  */
 export interface StoredAnswer {
   fingerprint: string;
@@ -14,15 +21,41 @@ export interface StoredAnswer {
   body: unknown;
 }
 
-export function createIdempotency(store: ApiStore) {
+export const SECRET_FIELDS: ReadonlySet<string> = new Set(["apiKey", "claimCode", "privateKey"]);
+
+interface SealedField {
+  $sealed: SealedSecret;
+}
+
+const isSealed = (value: unknown): value is SealedField => typeof value === "object" && value !== null && "$sealed" in value;
+
+/** Copies `value` with every secret field replaced by what `replace` makes of it. */
+function mapSecrets(value: unknown, path: string, replace: (secret: unknown, path: string) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((item, i) => mapSecrets(item, `${path}/${i}`, replace));
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([name, field]) => {
+      const at = `${path}/${name}`;
+      return [name, SECRET_FIELDS.has(name) && field !== null && field !== undefined ? replace(field, at) : mapSecrets(field, at, replace)];
+    }),
+  );
+}
+
+export function createIdempotency(store: ApiStore, keystore: Keystore) {
   const inFlight = new Map<string, { fingerprint: string; answer: Promise<StoredAnswer> }>();
+  const context = (storeKey: string, path: string) => Buffer.from(`${storeKey}#${path}`);
+  const seal = (storeKey: string, body: unknown) =>
+    mapSecrets(body, "", (secret, path): SealedField => ({ $sealed: keystore.sealSecret(Buffer.from(JSON.stringify(secret)), context(storeKey, path)) }));
+  const unseal = (storeKey: string, body: unknown) =>
+    mapSecrets(body, "", (field, path) => (isSealed(field) ? (JSON.parse(keystore.openSecret(field.$sealed, context(storeKey, path)).toString("utf8")) as unknown) : field));
+
   return {
     async run(account: string, key: string, request: unknown, execute: () => Promise<{ status: number; body: unknown }>): Promise<StoredAnswer & { replayed: boolean }> {
       const storeKey = keys.idempotency(account, key);
       const print = fingerprint(request);
       const reuse = (answer: StoredAnswer) => {
         if (answer.fingerprint !== print) throw unprocessable("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for a different request", { idempotencyKey: key });
-        return { ...answer, replayed: true };
+        return { ...answer, body: unseal(storeKey, answer.body), replayed: true };
       };
       const running = inFlight.get(storeKey);
       if (running !== undefined) {
@@ -33,9 +66,8 @@ export function createIdempotency(store: ApiStore) {
       if (stored !== undefined) return reuse(stored);
       const answer = (async () => {
         const result = await execute();
-        const record: StoredAnswer = { fingerprint: print, status: result.status, body: result.body };
-        await store.put(storeKey, record);
-        return record;
+        await store.put(storeKey, { fingerprint: print, status: result.status, body: seal(storeKey, result.body) } satisfies StoredAnswer);
+        return { fingerprint: print, status: result.status, body: result.body };
       })();
       inFlight.set(storeKey, { fingerprint: print, answer });
       try {

@@ -7,7 +7,9 @@
  *   keys:<account>:<keyId>          the keys of one party, for listing
  *   wallet:<account>                the party's chain key, encrypted with the keystore's master key
  *   doc:<id>                        an invoice's or credit note's document, salt and claim key
- *   idem:<account>:<key>            an Idempotency-Key and the first answer given to it
+ *   idem:<account>:<key>            an Idempotency-Key and the first answer given to it (secret fields sealed)
+ *   keystore:check                  the key-check value of the keystore's master key
+ *   meta:*                          the store's own records: format, write sequence (see api-store.ts)
  *   ix:*                            the event index, derived from the chain; `npm run api:reindex` rebuilds it
  */
 const BLOCK_WIDTH = 12;
@@ -30,12 +32,27 @@ export const keys = {
   partyKey: (account: string, keyId: string) => `keys:${lower(account)}:${keyId}`,
   partyKeysPrefix: (account: string) => `keys:${lower(account)}:`,
   wallet: (account: string) => `wallet:${lower(account)}`,
+  walletPrefix: "wallet:",
   document: (id: string) => `doc:${lower(id)}`,
   idempotency: (account: string, key: string) => `idem:${lower(account)}:${key}`,
+  keystoreCheck: "keystore:check",
+
+  meta: {
+    format: "meta:format",
+    /** The sequence number of the last synced write; the acknowledgement mark outside LevelDB must not exceed it. */
+    sequence: "meta:seq",
+    /** Written to prove the disk takes writes again after a storage fault. */
+    probe: "meta:probe",
+  },
 
   index: {
     prefix: "ix:",
     cursor: "ix:cursor",
+    /** The hash of the cursor's block: an index built from another chain, or from blocks the chain lost, is refused. */
+    cursorHash: "ix:cursor-hash",
+    /** A document seal on chain whose document this store does not hold (InvoiceIssued, ReversalRequested). */
+    missingDocument: (id: string) => `ix:missing:${lower(id)}`,
+    missingDocumentPrefix: "ix:missing:",
     /** An invoice's summary as the events left it. */
     invoice: (id: string) => `ix:inv:${lower(id)}`,
     /** Trace: the events of one invoice, in chain order (the decoded events themselves). */

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream } from "node:fs";
 import { createInterface } from "node:readline";
+
+import { createLineLog } from "./line-log";
 
 /**
  * Starts one of our processes (ledger node, API) the way `npm start` does and waits for the JSON line with
@@ -34,7 +35,12 @@ export function startReadyProcess<R>(name: string, args: string[], env: Record<s
   const logs: Record<string, unknown>[] = [];
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   child.stderr?.resume();
-  const log = options.logFile === undefined ? undefined : createWriteStream(options.logFile, { flags: "a" });
+  // A log file that fails (disk full, ...) is reported and skipped; the child is still read, so it never blocks on its output.
+  const log =
+    options.logFile === undefined
+      ? undefined
+      : createLineLog(options.logFile, { onError: (error) => void process.stderr.write(`${name}: cannot write its log ${options.logFile} (${(error as NodeJS.ErrnoException).code ?? error.message}); lines are dropped until it can\n`) });
+  void exited.then(() => log?.close());
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

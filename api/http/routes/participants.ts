@@ -115,6 +115,8 @@ export function participantRoutes(kit: RouteKit): void {
     summary: "Issue another API key for yourself",
     tag: "api keys",
     access: ["bureau", "merchant", "enterprise", "individual"],
+    // A client retrying after a lost answer gets the same key, not a second one (the secret is sealed in the stored answer).
+    idempotent: true,
     body: z.strictObject({ label: z.string().trim().min(1).max(64) }).meta({ id: "NewApiKey" }),
     responses: { 201: { description: "The key, shown once", schema: z.object({ apiKey: z.string(), info: apiKeyInfo }) } },
     async handle({ party, body }) {
