@@ -5,7 +5,7 @@ import { Command } from "commander";
 /**
  * The schema-aware API fuzz (test/api/api.fuzz.test.ts) at a size of your choosing:
  *   npm run test:fuzz -- --runs 200 --seed random
- * `--runs` is the number of requests per route and role (npm test runs 12); `--seed random` picks one and
+ * `--runs` is the number of requests per route and role (npm test runs 30); `--seed random` picks one and
  * prints it, so a failure can be replayed with `--seed <n>`. Exits non-zero when the property fails.
  */
 const program = new Command()

@@ -14,7 +14,7 @@ import { registerCast, startSystem, type TestSystem } from "./helpers/system";
  */
 describe("API fuzz (schema-aware)", function () {
   this.timeout(3_600_000);
-  const runs = Number(process.env.FUZZ_RUNS ?? 12);
+  const runs = Number(process.env.FUZZ_RUNS ?? 30);
   const seed = Number(process.env.FUZZ_SEED ?? 20261125);
   let system: TestSystem;
   let world: FuzzWorld;

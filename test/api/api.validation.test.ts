@@ -227,6 +227,23 @@ describe("API validation at the edge", function () {
       expect((await cast.merchant.client.get(`/v1/invoices?limit=500`)).body.invoices.map((i: { id: string }) => i.id)).to.be.an("array");
     });
 
+    it("answers odd Authorization and X-Api-Key headers 401 with a code", async () => {
+      const odd: Record<string, string>[] = [
+        { authorization: `Bearer ${"x".repeat(10_000)}` },
+        { authorization: "Bearer " },
+        { authorization: "Bearer \t" },
+        { authorization: "Basic dXNlcjpwYXNz" },
+        { authorization: `Bearer ${cast.merchant.client.apiKey!}\u00e9` },
+        { authorization: "Bearer eil_%E0%A4%A_x" },
+        { "x-api-key": "\u00e9\u00ff" },
+        { "x-api-key": "__proto__" },
+      ];
+      for (const headers of odd) {
+        const answer = await fetch(`${system.api.url}/v1/invoices`, { headers }).then(async (r) => ({ status: r.status, body: JSON.parse(await r.text()) as any, headers: r.headers }));
+        expectCoded(answer, 401, "UNAUTHENTICATED", JSON.stringify(headers).slice(0, 80));
+      }
+    });
+
     it("refuses a malformed Idempotency-Key with 400 naming the header", async () => {
       for (const key of ["", "x".repeat(129), "a b", "a/b?", "%E0%A4%A"]) {
         const answer = await raw("/v1/invoices", JSON.stringify(invoiceBody(ref(), buyer())), { "idempotency-key": key }, cast.merchant.client.apiKey);
