@@ -32,6 +32,13 @@ export interface IndexerStatus {
   missingDocuments: number;
 }
 
+/**
+ * The index's layout. The index is derived data: one written with another layout (an older API) is rebuilt
+ * from the chain at start, so that what a new layout adds (2: participants' statuses, which authentication
+ * follows) is there for every participant, not only those whose events came after the upgrade.
+ */
+export const INDEX_FORMAT = 2;
+
 const MAX_BLOCKS_PER_STEP = 2_000;
 const EVENTS_PER_STEP = 50_000;
 
@@ -54,6 +61,12 @@ export class EventIndexer {
   ) {}
 
   async start(): Promise<void> {
+    const format = await this.store.get<number>(keys.index.format);
+    if (format !== INDEX_FORMAT) {
+      this.logger.info({ format: format ?? null, expected: INDEX_FORMAT }, "indexer: the index was written in another layout; rebuilding it from the chain");
+      const rebuilt = await this.rebuild();
+      this.logger.info(rebuilt, "indexer: index rebuilt");
+    }
     this.cursor = (await this.store.get<number>(keys.index.cursor)) ?? this.client.deploymentBlock - 1;
     this.missingDocuments = (await this.store.range<unknown>(keys.index.missingDocumentPrefix)).length;
     this.running = true;
@@ -133,6 +146,7 @@ export class EventIndexer {
       next = range.to < head ? this.fetch(range.to + 1, head) : undefined;
       events += await this.apply(range);
     }
+    await this.store.put(keys.index.format, INDEX_FORMAT);
     return { events, blocks: head - this.client.deploymentBlock + 1, seconds: (Date.now() - started) / 1000 };
   }
 

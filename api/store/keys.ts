@@ -48,6 +48,8 @@ export const keys = {
   index: {
     prefix: "ix:",
     cursor: "ix:cursor",
+    /** The layout the index was written in (INDEX_FORMAT in event-indexer.ts). */
+    format: "ix:format",
     /** The hash of the cursor's block: an index built from another chain, or from blocks the chain lost, is refused. */
     cursorHash: "ix:cursor-hash",
     /** A document seal on chain whose document this store does not hold (InvoiceIssued, ReversalRequested). */

@@ -1,7 +1,14 @@
 import { expect } from "chai";
 
 import { invoiceBody } from "../../scripts/lib/demo-data";
-import type { ApiAnswer, ApiClient } from "../../scripts/lib/api-client";
+import { join } from "node:path";
+
+import pino from "pino";
+
+import { startApi } from "../../api/api-server";
+import { ApiStore } from "../../api/store/api-store";
+import { keys } from "../../api/store/keys";
+import { ApiClient, type ApiAnswer } from "../../scripts/lib/api-client";
 import { registerCast, startSystem, type Cast, type TestSystem } from "./helpers/system";
 
 /**
@@ -17,6 +24,9 @@ describe("API trust: references, registry status, uniform refusals", function ()
   const ref = () => `t-${Date.now().toString(36)}-${run++}`;
   const buyer = () => ({ type: "organisation" as const, name: cast.enterprise.name, taxpayerId: cast.enterprise.taxpayerId });
   const unknownId = `0x${"ab".repeat(32)}`;
+  /** The cast's clients, pointed at a restarted API. */
+  const rebind = (c: Cast, url: string): Cast =>
+    Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v === "object" && v !== null && "client" in v ? { ...v, client: new ApiClient(url, (v.client as ApiClient).apiKey) } : v])) as Cast;
 
   before(async () => {
     system = await startSystem({ groupCommitMs: 20 });
@@ -166,6 +176,26 @@ describe("API trust: references, registry status, uniform refusals", function ()
       const successor = await system.bureau.post("/v1/participants", { role: "enterprise", name: "深圳市并发注册有限公司", taxpayerId });
       expect(successor.status, JSON.stringify(successor.body)).to.equal(201);
       expect(successor.body.participant.predecessor).to.equal(winner);
+    });
+
+    it("an index written before it kept statuses is rebuilt at start, so a revoked party stays refused", async () => {
+      const merchant = await organisation("merchant");
+      expect((await system.bureau.post(`/v1/participants/${merchant.account}/revoke`)).status).to.equal(200);
+      expect((await merchant.client.get("/v1/invoices")).body.error.code).to.equal("PARTICIPANT_REVOKED");
+      // The API stopped; its index as an older API wrote it: no layout mark, no statuses.
+      const config = system.api.ctx.config;
+      await system.api.close();
+      const store = await ApiStore.open(join(config.dataDir, "db"));
+      const statuses = await store.range<unknown>("ix:st:");
+      expect(statuses.length).to.be.greaterThan(0);
+      await store.batch([{ type: "del", key: keys.index.format }, ...statuses.map((entry) => ({ type: "del" as const, key: entry.key }))]);
+      await store.close();
+      system.api = await startApi(config, pino({ level: "silent" }));
+      const refused = await new ApiClient(system.api.url, merchant.client.apiKey).get("/v1/invoices");
+      expect(refused.status).to.equal(403);
+      expect(refused.body.error.code).to.equal("PARTICIPANT_REVOKED");
+      cast = rebind(cast, system.api.url);
+      system.bureau = new ApiClient(system.api.url, system.bureau.apiKey);
     });
 
     it("a suspended employee keeps reading its invoices and cannot move them", async () => {
