@@ -55,7 +55,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger, storeOption
     const batcher = new IssueBatcher(client.ledger, senders, { windowMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, onBatch: (size) => metrics.batchSize.observe(size) });
     const parties = createParties({ store, keystore, senders, client, indexer });
     const apiKeys = createApiKeys({ store, parties });
-    const invoices = createInvoices({ store, client, senders, batcher, indexer, parties });
+    const invoices = createInvoices({ store, client, senders, batcher, indexer, parties, keystore });
     const ctx: ApiContext = {
       config,
       logger,

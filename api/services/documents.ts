@@ -2,6 +2,7 @@ import { ZeroAddress } from "ethers";
 
 import { checkCodeOf, commitmentOf, newClaimKey, newSalt, sealOf } from "../domain/commitment";
 import type { LedgerDocument } from "../domain/invoice-document";
+import type { Keystore, SealedSecret } from "../chain/keystore";
 import type { ApiStore, StoreOperation } from "../store/api-store";
 import { keys } from "../store/keys";
 
@@ -48,8 +49,30 @@ export function documentFile(stored: StoredDocument, number: bigint): DocumentFi
   return { id: stored.id, number: number.toString(), checkCode: checkCodeOf(stored.seal), document: stored.document, salt: stored.salt, claimKeyAddress: stored.claimKeyAddress };
 }
 
-export const documentStore = (store: ApiStore) => ({
-  get: (id: string) => store.get<StoredDocument>(keys.document(id)),
-  putAll: (documents: StoredDocument[]) =>
-    store.batch(documents.map((d): StoreOperation => ({ type: "put", key: keys.document(d.id), value: d })), { sync: true }),
-});
+/**
+ * A document as the store keeps it: the claim code (a private key, a secret like a party's key) sealed under
+ * the keystore key and bound to the document's id, never in plaintext. Records written before codes were
+ * sealed carry `claimCode` in plaintext; they are read as they are and sealed when written again.
+ */
+type PersistedDocument = Omit<StoredDocument, "claimCode"> & { sealedClaimCode?: SealedSecret | null; claimCode?: string | null };
+
+const claimCodeContext = (id: string) => Buffer.from(`claim-code:${id.toLowerCase()}`);
+
+export const documentStore = (store: ApiStore, keystore: Pick<Keystore, "sealSecret" | "openSecret">) => {
+  const persisted = ({ claimCode, ...rest }: StoredDocument): PersistedDocument => ({
+    ...rest,
+    sealedClaimCode: claimCode === null ? null : keystore.sealSecret(Buffer.from(claimCode.slice(2), "hex"), claimCodeContext(rest.id)),
+  });
+  const loaded = ({ sealedClaimCode, claimCode, ...rest }: PersistedDocument): StoredDocument => ({
+    ...rest,
+    claimCode: sealedClaimCode ? `0x${keystore.openSecret(sealedClaimCode, claimCodeContext(rest.id)).toString("hex")}` : (claimCode ?? null),
+  });
+  return {
+    get: async (id: string): Promise<StoredDocument | undefined> => {
+      const record = await store.get<PersistedDocument>(keys.document(id));
+      return record === undefined ? undefined : loaded(record);
+    },
+    putAll: (documents: StoredDocument[]) =>
+      store.batch(documents.map((d): StoreOperation => ({ type: "put", key: keys.document(d.id), value: persisted(d) })), { sync: true }),
+  };
+};

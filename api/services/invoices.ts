@@ -3,6 +3,7 @@ import { Wallet, encodeBytes32String, getAddress, hexlify, toUtf8Bytes, type Con
 import type { AccountSenders } from "../chain/account-sender";
 import { unknownOnRevert } from "../chain/contract-errors";
 import type { IssueBatcher } from "../chain/issue-batcher";
+import type { Keystore } from "../chain/keystore";
 import type { LedgerClient } from "../chain/ledger-client";
 import { checkCodeOf } from "../domain/commitment";
 import { fingerprint } from "../domain/fingerprint";
@@ -76,10 +77,12 @@ export interface InvoicesDeps {
   batcher: IssueBatcher;
   indexer: EventIndexer;
   parties: Parties;
+  /** Seals the claim codes kept with the documents. */
+  keystore: Pick<Keystore, "sealSecret" | "openSecret">;
 }
 
-export function createInvoices({ store, client, senders, batcher, indexer, parties }: InvoicesDeps) {
-  const documents = documentStore(store);
+export function createInvoices({ store, client, senders, batcher, indexer, parties, keystore }: InvoicesDeps) {
+  const documents = documentStore(store, keystore);
   /** One execution per merchant reference (invoice or credit-note id), however many requests carry it at once. */
   const references = new KeyedLock();
   let claimDomain: Promise<{ name: string; version: string; chainId: bigint; verifyingContract: string }> | undefined;
