@@ -72,8 +72,9 @@ export class BlockSealer {
    * resend is answered its hash, as the first send was (geth answers an "already known" error instead; the
    * hash is what a client retrying after a lost answer needs, and it is the same answer whichever copy
    * arrives first), and the pool's entry, whose bytes a block may be journaling, is never touched by it.
+   * A copy of a transaction that a block already took is answered its hash as well.
    */
-  async submit(raw: string, hash: string, from: string): Promise<string> {
+  async submit(raw: string, hash: string, from: string, executable = false): Promise<string> {
     const known = this.pool.get(hash);
     if (known !== undefined) {
       await known.accepted; // a copy still being accepted: the same answer as that copy gets
@@ -83,7 +84,9 @@ export class BlockSealer {
       throw new PoolFullError(`the pool holds ${this.limits.max} transactions; retry after the next block`, { limit: this.limits.max });
     }
     const mine = this.perSender.get(from) ?? 0;
-    if (mine >= this.limits.maxPerSender) {
+    // The sender's next nonce is always let in: it leaves with the next block, and it fills a gap that
+    // would otherwise hold the sender's waiting transactions forever.
+    if (mine >= this.limits.maxPerSender && !executable) {
       throw new PoolFullError(`${this.limits.maxPerSender} transactions of ${from} are waiting; retry after the next block`, { sender: from, limit: this.limits.maxPerSender });
     }
     // In the pool before the engine sees it, so that a block sealed meanwhile can always find its bytes.
@@ -96,6 +99,9 @@ export class BlockSealer {
     } catch (error) {
       // Only this send's own entry is removed: the engine refused these bytes, so no block holds them.
       if (this.pool.get(hash) === entry) this.remove(hash);
+      // A copy of a transaction a block already took (its nonce is used now) gets the hash too.
+      const mined = await this.engine.request<{ blockHash: string | null } | null>("eth_getTransactionByHash", [hash]).catch(() => null);
+      if (mined?.blockHash) return hash;
       throw error;
     }
     this.metrics.pending(this.pool.size);

@@ -83,7 +83,7 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
       if (typeof raw !== "string" || !/^0x[0-9a-fA-F]+$/.test(raw)) throw new RpcError(RPC.INVALID_PARAMS, "expected one hex-encoded signed transaction");
       try {
         const admitted = await ctx.admission.admit(raw);
-        return await ctx.sealer.submit(raw, admitted.hash, admitted.from);
+        return await ctx.sealer.submit(raw, admitted.hash, admitted.from, admitted.executable);
       } catch (error) {
         if (error instanceof LedgerNodeError) ctx.onRefused(error.code);
         throw error;

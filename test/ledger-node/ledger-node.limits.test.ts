@@ -40,30 +40,34 @@ describe("ledger-node: every request is bounded", function () {
   });
 
   it("answers a looping eth_call and eth_estimateGas with an error at the gas cap, and stays alive within its memory budget", async () => {
-    // A small cap keeps the test quick on a shared machine; the default cap is measured in README.md.
-    const { node } = await start({ LEDGER_RPC_GAS_CAP: "2000000" });
-    const fresh = Wallet.createRandom().address;
+    // A smaller cap than the default keeps the test quick on a shared machine (the node's own deployment
+    // needs ~6M); the default cap is measured in README.md.
+    const { node } = await start({ LEDGER_RPC_GAS_CAP: "7000000" });
     const asks = [
       ["eth_call", [{ data: LOOP }, "latest"]],
-      ["eth_call", [{ to: fresh, data: LOOP, gas: "0x3b9aca00" }, "latest"]],
+      ["eth_call", [{ from: Wallet.createRandom().address, data: LOOP, gas: "0x3b9aca00" }, "latest"]],
       ["eth_estimateGas", [{ data: LOOP }]],
     ] as const;
+    const afterRound: number[] = [];
     for (let round = 0; round < 3; round++) {
       for (const [method, params] of asks) {
         const answer = await rpc(node.url, method, [...params]);
         expect(answer.error, method).to.not.equal(undefined);
         expect(answer.result).to.equal(undefined);
       }
+      afterRound.push(rssMb(node));
     }
     expect(node.child.exitCode).to.equal(null);
     expect((await rpc(node.url, "eth_blockNumber")).result).to.match(/^0x/);
-    // Budget of the node (README.md): the cap's trace at most, released after each call.
-    expect(rssMb(node)).to.be.lessThan(1_500);
+    // The budget (README.md): ~350 MB of engine trace per million gas of the cap at worst, recorded once at a
+    // time and released after each call, so memory stays bounded by the cap and does not grow with requests.
+    expect(afterRound[2]!, JSON.stringify(afterRound)).to.be.lessThan(6_000);
+    expect(afterRound[2]!, JSON.stringify(afterRound)).to.be.lessThan(afterRound[0]! * 1.25);
   });
 
   it("does not let one executing call hold a client longer than the time limit, and refuses nothing it should answer", async () => {
-    const { node } = await start({ LEDGER_RPC_GAS_CAP: "3000000", LEDGER_RPC_EVM_TIMEOUT_MS: "300" });
-    const calls = Array.from({ length: 4 }, () => rpc(node.url, "eth_call", [{ data: LOOP }, "latest"]));
+    const { node } = await start({ LEDGER_RPC_GAS_CAP: "7000000", LEDGER_RPC_EVM_TIMEOUT_MS: "300" });
+    const calls = Array.from({ length: 3 }, () => rpc(node.url, "eth_call", [{ data: LOOP }, "latest"]));
     const answers = await Promise.all(calls);
     expect(answers.some((a) => a.error?.data?.code === "EXECUTION_TIMEOUT")).to.equal(true);
     expect((await rpc(node.url, "eth_chainId")).result).to.equal(`0x${node.ready.chainId.toString(16)}`);
@@ -80,7 +84,7 @@ describe("ledger-node: every request is bounded", function () {
     for (let i = 0; i < 20; i++) sequential.push(await rpc(node.url, "eth_sendRawTransaction", [raw]));
     const hashes = new Set([...concurrent, ...sequential].filter((a) => a.result !== undefined).map((a) => a.result));
     expect(hashes.size).to.equal(1);
-    expect(concurrent.every((a) => a.result !== undefined)).to.equal(true);
+    expect(concurrent.filter((a) => a.result === undefined).map((a) => a.error)).to.deep.equal([]);
     const hash = [...hashes][0] as string;
     const receipt = await c.provider.waitForTransaction(hash);
     expect(receipt!.status).to.equal(1);
@@ -107,23 +111,26 @@ describe("ledger-node: every request is bounded", function () {
     const far = await send({ nonce: nonce + 65 });
     expect([far.error?.code, far.error?.data?.code]).to.deep.equal([-32003, "NONCE_TOO_FAR"]);
     // Waiting transactions (a nonce gap keeps them in the pool) up to the per-sender limit, then POOL_FULL.
-    for (let i = 1; i <= 3; i++) expect((await send({ nonce: nonce + i })).result).to.match(/^0x/);
+    for (let i = 1; i <= 3; i++) {
+      const waiting = await send({ nonce: nonce + i });
+      expect(waiting.result, JSON.stringify(waiting.error)).to.match(/^0x/);
+    }
     const full = await send({ nonce: nonce + 4 });
     expect([full.error?.code, full.error?.data?.code]).to.deep.equal([-32003, "POOL_FULL"]);
     for (const reason of ["TRANSACTION_TOO_LARGE", "GAS_LIMIT_TOO_HIGH", "NONCE_TOO_FAR", "POOL_FULL"]) {
       expect(await refusalCount(node.url, reason), reason).to.equal(1);
     }
-    // The gap filled, everything is mined.
+    // The sender's next nonce is always taken (it leaves with the next block), so the gap can be filled.
     expect((await send({})).result).to.match(/^0x/);
     await waitFor(async () => (await c.provider.getTransactionCount(address)) === nonce + 4);
     c.provider.destroy();
   });
 
   it("bounds logs queries, fee history and installed filters", async () => {
-    const { node } = await start({ LEDGER_MAX_LOG_RANGE: "5", LEDGER_MAX_FILTERS: "3" });
+    const { node } = await start({ LEDGER_MAX_LOG_RANGE: "2", LEDGER_MAX_FILTERS: "3" });
     const wide = await rpc(node.url, "eth_getLogs", [{ fromBlock: "0x0", toBlock: "latest" }]);
     expect([wide.error?.code, wide.error?.data?.code]).to.deep.equal([-32005, "BLOCK_RANGE_TOO_LARGE"]);
-    expect((await rpc(node.url, "eth_getLogs", [{ fromBlock: "0x1", toBlock: "0x5" }])).result).to.be.an("array");
+    expect((await rpc(node.url, "eth_getLogs", [{ fromBlock: "0x1", toBlock: "0x2" }])).result).to.be.an("array");
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await rpc(node.url, "eth_newBlockFilter")).result);
     const fourth = await rpc(node.url, "eth_newBlockFilter");
