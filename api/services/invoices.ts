@@ -150,14 +150,19 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
   async function act(actor: Party, id: string, populate: () => Promise<ContractTransaction>): Promise<InvoiceView> {
     const invoice = await chainInvoice(id);
     if (invoice === undefined || !(await isPartyTo(actor, invoice))) throw notFound("invoice");
+    await sendIndexed(actor, "invoice", populate);
+    return view(actor, id, { justActed: true });
+  }
+
+  /** Sends `actor`'s transaction and waits until the index holds its block; the ledger's "not found" says no more than ours. */
+  async function sendIndexed(actor: Party, what: "invoice" | "credit note", populate: () => Promise<ContractTransaction>): Promise<void> {
     let sent;
     try {
       sent = await senders.send(await parties.walletOf(actor), await populate());
     } catch (error) {
-      throw hidden("invoice", error);
+      throw hidden(what, error);
     }
     await indexer.waitFor(sent.receipt.blockNumber);
-    return view(actor, id, { justActed: true });
   }
 
   function requireRole(party: Party, roles: Party["role"][], what: string): void {
@@ -341,13 +346,7 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
             await documents.putAll([stored]);
           }
           const request = { requestId, seal: stored.seal, total, tax, reason: REVERSAL_REASONS.indexOf(input.reason) };
-          let sent;
-          try {
-            sent = await senders.send(await parties.walletOf(merchant), await client.ledger.reverse.populateTransaction(id, request));
-          } catch (error) {
-            throw hidden("invoice", error);
-          }
-          await indexer.waitFor(sent.receipt.blockNumber);
+          await sendIndexed(merchant, "invoice", () => client.ledger.reverse.populateTransaction(id, request));
         }
         return { creditNote: await creditNoteView(merchant, creditNoteId), invoice: await view(merchant, id) };
       });
@@ -371,13 +370,7 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
     const note = await client.ledger.creditNote(creditNoteId).catch(unknownOnRevert);
     const invoice = note === undefined || Number(note.status) === 0 ? undefined : await chainInvoice(note.invoice);
     if (invoice === undefined || !(await isPartyTo(actor, invoice))) throw notFound("credit note");
-    let sent;
-    try {
-      sent = await senders.send(await parties.walletOf(actor), await populate());
-    } catch (error) {
-      throw hidden("credit note", error);
-    }
-    await indexer.waitFor(sent.receipt.blockNumber);
+    await sendIndexed(actor, "credit note", populate);
     return creditNoteView(actor, creditNoteId);
   }
 
