@@ -19,9 +19,10 @@ import { createIdempotency } from "./services/idempotency";
 import { createInvoices } from "./services/invoices";
 import { createParties } from "./services/parties";
 import { createReports } from "./services/reports";
+import { createSettlement } from "./services/settlement";
 import { createVerification } from "./services/verification";
 import { ApiStore, type StoreOpenOptions } from "./store/api-store";
-import { writeFileDurably } from "./store/durable-file";
+import { writeFileDurably } from "../lib/durable-file";
 
 /**
  * Assembles the API: its store, the chain connection, the keystore, the sender, the group-commit batcher,
@@ -55,7 +56,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger, storeOption
     const batcher = new IssueBatcher(client.ledger, senders, { windowMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, onBatch: (size) => metrics.batchSize.observe(size) });
     const parties = createParties({ store, keystore, senders, client, indexer });
     const apiKeys = createApiKeys({ store, parties });
-    const invoices = createInvoices({ store, client, senders, batcher, indexer, parties, keystore });
+    const invoices = createInvoices({ store, client, batcher, indexer, parties, keystore });
     const ctx: ApiContext = {
       config,
       logger,
@@ -63,7 +64,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger, storeOption
       client,
       indexer,
       storage: store,
-      services: { parties, apiKeys, invoices, verification: createVerification(client), reports: createReports({ store, invoices }), idempotency: createIdempotency(store, keystore) },
+      services: { parties, apiKeys, invoices, verification: createVerification(client), reports: createReports({ store, invoices }), settlement: createSettlement({ client, parties, invoices }), idempotency: createIdempotency(store, keystore) },
     };
     const bureauKeyFile = await bootstrapBureau(ctx, config);
     return { ctx, store, bureauKeyFile };

@@ -1,8 +1,7 @@
-import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 
+import { readOrCreateSecret } from "../lib/secret-file";
 import { ConfigurationError } from "./errors";
 
 /**
@@ -13,12 +12,7 @@ import { ConfigurationError } from "./errors";
 export async function loadAdminToken(dataDir: string, configured: string | undefined): Promise<string> {
   if (configured !== undefined) return checked(configured, "LEDGER_ADMIN_TOKEN");
   const file = adminTokenFile(dataDir);
-  if (existsSync(file)) return checked((await readFile(file, "utf8")).trim(), file);
-  const token = randomBytes(32).toString("hex");
-  await mkdir(dataDir, { recursive: true });
-  await writeFile(file, `${token}\n`, { mode: 0o600, flag: "wx" });
-  await chmod(file, 0o600);
-  return token;
+  return checked(await readOrCreateSecret(file, () => randomBytes(32).toString("hex")), file);
 }
 
 export function adminTokenFile(dataDir: string): string {

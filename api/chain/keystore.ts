@@ -1,13 +1,11 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { Wallet } from "ethers";
 
+import { readOrCreateSecret } from "../../lib/secret-file";
 import { keystoreKeyMismatch } from "../start-refusal";
 import type { ApiStore } from "../store/api-store";
-import { writeFileDurably } from "../store/durable-file";
 import { keys } from "../store/keys";
 
 /**
@@ -38,7 +36,7 @@ export class Keystore {
   ) {}
 
   static async open(store: ApiStore, dataDir: string, masterSecret: string | undefined): Promise<Keystore> {
-    const secret = masterSecret ?? (await loadOrCreateMasterFile(join(dataDir, "master.key")));
+    const secret = masterSecret ?? (await readOrCreateSecret(join(dataDir, "master.key"), () => randomBytes(32).toString("hex")));
     const key = scryptSync(secret, "e-invoice-ledger keystore v1", 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
     const keystore = new Keystore(store, key);
     await keystore.verifyKey(masterSecret === undefined ? "master.key" : "API_MASTER_KEY");
@@ -107,13 +105,4 @@ export class Keystore {
     this.cache.set(account.toLowerCase(), wallet);
     return wallet;
   }
-}
-
-async function loadOrCreateMasterFile(file: string): Promise<string> {
-  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
-  const secret = randomBytes(32).toString("hex");
-  await mkdir(join(file, ".."), { recursive: true });
-  // Durably, before any key is sealed under it: a master key lost to a crash would lose every party's key.
-  await writeFileDurably(file, `${secret}\n`, 0o600);
-  return secret;
 }

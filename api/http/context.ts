@@ -8,6 +8,7 @@ import type { Idempotency } from "../services/idempotency";
 import type { Invoices } from "../services/invoices";
 import type { Parties } from "../services/parties";
 import type { Reports } from "../services/reports";
+import type { Settlement } from "../services/settlement";
 import type { Verification } from "../services/verification";
 import type { StorageStatus } from "../store/api-store";
 import type { ApiMetrics } from "./metrics";
@@ -27,6 +28,7 @@ export interface ApiContext {
     invoices: Invoices;
     verification: Verification;
     reports: Reports;
+    settlement: Settlement;
     idempotency: Idempotency;
   };
 }

@@ -1,6 +1,5 @@
 import { Wallet, encodeBytes32String, getAddress, hexlify, toUtf8Bytes, type ContractTransaction } from "ethers";
 
-import type { AccountSenders } from "../chain/account-sender";
 import { unknownOnRevert } from "../chain/contract-errors";
 import type { IssueBatcher } from "../chain/issue-batcher";
 import type { Keystore } from "../chain/keystore";
@@ -73,7 +72,6 @@ function hidden(what: "invoice" | "credit note", error: unknown): unknown {
 export interface InvoicesDeps {
   store: ApiStore;
   client: LedgerClient;
-  senders: AccountSenders;
   batcher: IssueBatcher;
   indexer: EventIndexer;
   parties: Parties;
@@ -81,7 +79,7 @@ export interface InvoicesDeps {
   keystore: Pick<Keystore, "sealSecret" | "openSecret">;
 }
 
-export function createInvoices({ store, client, senders, batcher, indexer, parties, keystore }: InvoicesDeps) {
+export function createInvoices({ store, client, batcher, indexer, parties, keystore }: InvoicesDeps) {
   const documents = documentStore(store, keystore);
   /** One execution per merchant reference (invoice or credit-note id), however many requests carry it at once. */
   const references = new KeyedLock();
@@ -156,13 +154,7 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
 
   /** Sends `actor`'s transaction and waits until the index holds its block; the ledger's "not found" says no more than ours. */
   async function sendIndexed(actor: Party, what: "invoice" | "credit note", populate: () => Promise<ContractTransaction>): Promise<void> {
-    let sent;
-    try {
-      sent = await senders.send(await parties.walletOf(actor), await populate());
-    } catch (error) {
-      throw hidden(what, error);
-    }
-    await indexer.waitFor(sent.receipt.blockNumber);
+    await parties.sendAs(actor, await populate()).catch((error: unknown) => Promise.reject(hidden(what, error)));
   }
 
   function requireRole(party: Party, roles: Party["role"][], what: string): void {
@@ -263,13 +255,9 @@ export function createInvoices({ store, client, senders, batcher, indexer, parti
         { invoiceId: id, claimant: claimant.account },
       );
       // Whoever holds the code may try: the claimant is not yet a party, so `act`'s party check does not apply.
-      let sent;
-      try {
-        sent = await senders.send(await parties.walletOf(claimant), await client.ledger.claim.populateTransaction(id, stored.commitment, signature));
-      } catch (error) {
+      await parties.sendAs(claimant, await client.ledger.claim.populateTransaction(id, stored.commitment, signature)).catch((error: unknown) => {
         throw error instanceof ApiError && (error.status === 404 || error.code === "INVALID_CLAIM_CODE") ? noSuchClaim() : error;
-      }
-      await indexer.waitFor(sent.receipt.blockNumber);
+      });
       return view(claimant, id, { justActed: true });
     },
 

@@ -119,16 +119,17 @@ export function createParties({ store, keystore, senders, client, indexer }: Par
     return party;
   }
 
+  /** Sends a transaction from `actor`'s own account and answers once its block is indexed. */
+  async function sendAs(actor: Party, tx: ContractTransaction): Promise<SentTransaction> {
+    const sent = await senders.send(await walletOf(actor), tx);
+    await indexer.waitFor(sent.receipt.blockNumber);
+    return sent;
+  }
+
   return {
     get,
     walletOf,
-
-    /** Sends a transaction from `actor`'s own account and answers once its block is indexed. */
-    async sendAs(actor: Party, tx: ContractTransaction): Promise<SentTransaction> {
-      const sent = await senders.send(await walletOf(actor), tx);
-      await indexer.waitFor(sent.receipt.blockNumber);
-      return sent;
-    },
+    sendAs,
 
     /**
      * The bureau registers a merchant or an enterprise under its taxpayer ID; the API creates and keeps its key.
@@ -212,9 +213,7 @@ export function createParties({ store, keystore, senders, client, indexer }: Par
       const party = await get(account);
       const allowed = party !== undefined && (actor.role === "bureau" ? party.role !== "bureau" : party.employer === actor.account);
       if (!allowed) throw notFound("participant");
-      const tx = await client.registry[action].populateTransaction(party.account);
-      const sent = await senders.send(await walletOf(actor), tx);
-      await indexer.waitFor(sent.receipt.blockNumber);
+      const sent = await sendAs(actor, await client.registry[action].populateTransaction(party.account));
       return { transactionHash: sent.hash };
     },
   };

@@ -5,7 +5,8 @@ import { dirname } from "node:path";
 
 import { Level } from "level";
 
-import { AckMark, writeFileDurably } from "./durable-file";
+import { writeFileDurably } from "../../lib/durable-file";
+import { AckMark } from "./ack-mark";
 import { keys } from "./keys";
 import { isLevelCorruption, isStorageFault, StorageUnavailableError, StoreCorruptedError } from "./store-errors";
 

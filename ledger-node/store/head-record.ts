@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { open, readFile, rename } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 
+import { writeFileDurably } from "../../lib/durable-file";
 import { StoreCorruptedError } from "../errors";
 
 /** The newest block the node ever acknowledged: a block is visible to clients only once this names it (or a later one). */
@@ -19,8 +20,8 @@ const FORMAT = 1;
  * LevelDB recovers a damaged log by dropping its damaged tail without an error (classic-level does not pass
  * LevelDB's `paranoid_checks`), so a flipped byte in the newest `.log` made the node start at an earlier head
  * and issue acknowledged invoice numbers again. This file is written after each block is journaled and
- * before any client can see the block: the new content goes to a temporary file that is fsynced, renamed
- * over the record, and the directory fsynced, so the record is either the old or the new head, never half.
+ * before any client can see the block, durably and atomically (lib/durable-file.ts): the record is either
+ * the old or the new head, never half.
  * Its checksum catches a damaged record. At start a journal that ends below the record is refused.
  */
 export class HeadRecord {
@@ -51,22 +52,7 @@ export class HeadRecord {
 
   /** Replaces the record durably and atomically. */
   async write(head: AcknowledgedHead): Promise<void> {
-    const temporary = `${this.file}.tmp`;
-    const text = `${JSON.stringify({ format: FORMAT, number: head.number, hash: head.hash, checksum: checksumOf(head.number, head.hash) })}\n`;
-    const file = await open(temporary, "w", 0o600);
-    try {
-      await file.writeFile(text);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temporary, this.file);
-    const directory = await open(dirname(this.file), "r");
-    try {
-      await directory.sync();
-    } finally {
-      await directory.close();
-    }
+    await writeFileDurably(this.file, `${JSON.stringify({ format: FORMAT, number: head.number, hash: head.hash, checksum: checksumOf(head.number, head.hash) })}\n`);
   }
 }
 

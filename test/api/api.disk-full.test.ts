@@ -8,7 +8,7 @@ import { expect } from "chai";
 import pino from "pino";
 
 import { startApi, type RunningApi } from "../../api/api-server";
-import { resolveApiConfig } from "../../api/config";
+import { testApiConfig } from "./helpers/system";
 import { periodOf } from "../../api/domain/tax-period";
 import type { StoreOpenOptions } from "../../api/store/api-store";
 import { ApiClient, expectStatus } from "../../scripts/lib/api-client";
@@ -85,19 +85,7 @@ describe("disk full and other storage faults", function () {
   });
 
   async function startOn(apiDir: string, storeOptions: StoreOpenOptions = {}): Promise<{ api: RunningApi; bureau: ApiClient }> {
-    const config = resolveApiConfig(
-      {
-        dataDir: apiDir,
-        port: 0,
-        rpcUrl: node!.url,
-        deploymentFile: join(nodeDir, "deployment.json"),
-        bureauKeyFile: join(nodeDir, "authority.key"),
-        masterKey: "test master secret",
-        groupCommitMs: 2,
-        pollIntervalMs: 10,
-      },
-      {},
-    );
+    const config = testApiConfig(nodeDir, node!.url, { dataDir: apiDir });
     const api = await startApi(config, pino({ level: "silent" }), { recoveryIntervalMs: 200, ...storeOptions });
     return { api, bureau: new ApiClient(api.url, readFileSync(api.bureauKeyFile, "utf8").trim()) };
   }

@@ -5,11 +5,11 @@ import { expect } from "chai";
 import pino from "pino";
 
 import { startApi, type RunningApi } from "../../api/api-server";
-import { resolveApiConfig } from "../../api/config";
 import { ApiClient, expectStatus } from "../../scripts/lib/api-client";
 import { invoiceBody, randomTaxpayerId } from "../../scripts/lib/demo-data";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
 import { scanLevelDb } from "./helpers/privacy-scan";
+import { testApiConfig } from "./helpers/system";
 import { periodOf } from "../../api/domain/tax-period";
 import { rmSync } from "node:fs";
 
@@ -27,20 +27,7 @@ describe("secrets in stored answers, and failed authentications", function () {
   let bureau: ApiClient;
 
   const start = async () => {
-    const config = resolveApiConfig(
-      {
-        dataDir: join(dataDir, "api"),
-        port: 0,
-        rpcUrl: node.url,
-        deploymentFile: join(dataDir, "deployment.json"),
-        bureauKeyFile: join(dataDir, "authority.key"),
-        masterKey: "test master secret",
-        groupCommitMs: 2,
-        pollIntervalMs: 10,
-      },
-      {},
-    );
-    api = await startApi(config, pino({ level: "silent" }));
+    api = await startApi(testApiConfig(dataDir, node.url), pino({ level: "silent" }));
     bureau = new ApiClient(api.url, readFileSync(api.bureauKeyFile, "utf8").trim());
   };
 

@@ -1,15 +1,12 @@
 import { z } from "zod";
 
-import { createSettlement } from "../../services/settlement";
 import { address, creditNoteId, invoiceId } from "../schemas/common";
 import { creditNoteView, invoiceView } from "../schemas/views";
 import { defineRoute, type RouteKit } from "../route";
 
 /** The bureau's ways out for invoices stranded with a suspended or revoked party. */
 export function settlementRoutes(kit: RouteKit): void {
-  const { client } = kit.ctx;
-  const { parties, invoices } = kit.ctx.services;
-  const settlement = createSettlement({ client, parties, invoices });
+  const { settlement } = kit.ctx.services;
   const idParam = z.strictObject({ id: invoiceId });
   const refusals = {
     409: { description: "PARTY_ACTIVE (the party the bureau would step in for is active), INVALID_STATE" },

@@ -22,14 +22,13 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
-export async function startSystem(overrides: Partial<ApiConfig> = {}): Promise<TestSystem> {
-  const dataDir = freshDataDir();
-  const node = await startNodeProcess(dataDir, {}, 2);
-  const config = resolveApiConfig(
+/** The API's configuration for tests: the files of the node's data directory `dataDir`, any free port, short timers. */
+export function testApiConfig(dataDir: string, rpcUrl: string, overrides: Partial<ApiConfig> = {}): ApiConfig {
+  return resolveApiConfig(
     {
       dataDir: join(dataDir, "api"),
       port: 0,
-      rpcUrl: node.url,
+      rpcUrl,
       deploymentFile: join(dataDir, "deployment.json"),
       bureauKeyFile: join(dataDir, "authority.key"),
       masterKey: "test master secret",
@@ -39,6 +38,12 @@ export async function startSystem(overrides: Partial<ApiConfig> = {}): Promise<T
     },
     {},
   );
+}
+
+export async function startSystem(overrides: Partial<ApiConfig> = {}): Promise<TestSystem> {
+  const dataDir = freshDataDir();
+  const node = await startNodeProcess(dataDir, {}, 2);
+  const config = testApiConfig(dataDir, node.url, overrides);
   const api = await startApi(config, pino({ level: process.env.TEST_API_LOG ?? "silent" }));
   const bureau = new ApiClient(api.url, readFileSync(api.bureauKeyFile, "utf8").trim());
   return {
