@@ -17,6 +17,7 @@ import type { ApiStore } from "../store/api-store";
 import { keys, numberKeyPart } from "../store/keys";
 import { documentFile, documentStore, sealDocument, type DocumentFile, type StoredDocument } from "./documents";
 import { KeyedLock } from "./keyed-lock";
+import { CREDIT_NOTE_STATUSES } from "./verification";
 import type { Parties, Party } from "./parties";
 
 /**
@@ -375,7 +376,7 @@ export function createInvoices({ store, client, batcher, indexer, parties, keyst
       total: note.total.toString(),
       tax: note.tax.toString(),
       reason: REVERSAL_REASONS[Number(note.reason)] ?? "issue-error",
-      status: (["None", "Pending", "Effective", "Cancelled"] as const)[Number(note.status)] ?? "None",
+      status: CREDIT_NOTE_STATUSES[Number(note.status)] ?? "None", // a note that exists is never None
       checkCode: checkCodeOf(note.seal),
       ...(stored === undefined ? {} : { document: documentFile(stored, note.number) }),
     };

@@ -60,9 +60,9 @@ export function createVerification(client: LedgerClient) {
       // Until the seal matches, the caller has proved nothing: an unknown id reads exactly like a wrong document
       // (and costs the same one read).
       if (record === undefined || record.seal.toLowerCase() !== seal) return { ...NOT_AUTHENTIC, mismatch: "document" };
-      stateCode ??= (await client.ledger.invoice(noteInvoice)).state;
       if (record.number !== file.number) return { ...NOT_AUTHENTIC, mismatch: "number" };
       if (record.total !== BigInt(file.document.totals.total) || record.tax !== BigInt(file.document.totals.tax)) return { ...NOT_AUTHENTIC, mismatch: "amount" };
+      stateCode ??= (await client.ledger.invoice(noteInvoice)).state;
       const verdict: Verdict = { authentic: true, state: STATES[Number(stateCode)] ?? null, kind: noteStatus === undefined ? "invoice" : "credit-note" };
       const creditNoteStatus = noteStatus === undefined ? null : (CREDIT_NOTE_STATUSES[Number(noteStatus)] ?? null);
       if (creditNoteStatus !== null) verdict.creditNoteStatus = creditNoteStatus;
