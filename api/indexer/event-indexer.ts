@@ -242,12 +242,17 @@ export class EventIndexer {
    * older backup): the invoice can no longer be claimed or verified by document.
    */
   private async missingDocumentOperations(events: LedgerEvent[]): Promise<StoreOperation[]> {
-    const sealed = events.flatMap((event): { id: string; number: string; type: LedgerEvent["type"]; blockNumber: number }[] =>
-      event.type === "InvoiceIssued" ? [{ id: event.invoiceId, number: event.number, type: event.type, blockNumber: event.blockNumber }] : event.type === "ReversalRequested" ? [{ id: event.creditNoteId, number: event.number, type: event.type, blockNumber: event.blockNumber }] : [],
-    );
+    // A credit note's seal arrives with ReversalRequested (pending) or, when it takes effect at once, only with
+    // InvoiceReversed; a pending one confirmed later shows up twice, and is checked (and counted) once.
+    const byId = new Map<string, { id: string; number: string; type: LedgerEvent["type"]; blockNumber: number }>();
+    for (const event of events) {
+      const seal = event.type === "InvoiceIssued" ? { id: event.invoiceId, number: event.number } : event.type === "ReversalRequested" || event.type === "InvoiceReversed" ? { id: event.creditNoteId, number: event.number } : undefined;
+      if (seal !== undefined && !byId.has(seal.id)) byId.set(seal.id, { ...seal, type: event.type, blockNumber: event.blockNumber });
+    }
+    const sealed = [...byId.values()];
     if (sealed.length === 0) return [];
-    const present = await this.store.hasMany(sealed.map((seal) => keys.document(seal.id)));
-    const missing = sealed.filter((_, i) => !present[i]);
+    const [present, recorded] = await Promise.all([this.store.hasMany(sealed.map((seal) => keys.document(seal.id))), this.store.hasMany(sealed.map((seal) => keys.index.missingDocument(seal.id)))]);
+    const missing = sealed.filter((_, i) => !present[i] && !recorded[i]);
     for (const seal of missing) this.logger.error({ code: "DOCUMENT_MISSING", ...seal }, "indexer: a seal on chain whose document the API's store does not hold");
     return missing.map((seal) => ({ type: "put", key: keys.index.missingDocument(seal.id), value: seal }));
   }
