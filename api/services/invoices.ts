@@ -91,6 +91,7 @@ export function createInvoices({ store, client, batcher, indexer, parties, keyst
     if (invoice === undefined || Number(invoice.state) === 0) return undefined;
     return invoice;
   }
+  type ChainInvoice = NonNullable<Awaited<ReturnType<typeof chainInvoice>>>;
 
   /**
    * The accounts `viewer` acts for: its own and, for an organisation registered again after a revocation, the
@@ -147,15 +148,22 @@ export function createInvoices({ store, client, batcher, indexer, parties, keyst
    * party to the invoice (seller, holder, locking enterprise, the bureau) gets further than "not found".
    */
   async function act(actor: Party, id: string, populate: () => Promise<ContractTransaction>): Promise<InvoiceView> {
-    const invoice = await chainInvoice(id);
-    if (invoice === undefined || !(await isPartyTo(actor, invoice))) throw notFound("invoice");
-    await sendIndexed(actor, "invoice", populate);
+    await sendAsParty(actor, "invoice", () => chainInvoice(id), populate);
     return view(actor, id, { justActed: true });
   }
 
-  /** Sends `actor`'s transaction and waits until the index holds its block; the ledger's "not found" says no more than ours. */
-  async function sendIndexed(actor: Party, what: "invoice" | "credit note", populate: () => Promise<ContractTransaction>): Promise<void> {
-    await parties.sendAs(actor, await populate()).catch((error: unknown) => Promise.reject(hidden(what, error)));
+  /**
+   * Sends `actor`'s transaction and waits until the index holds its block. A refusal is explained only to a party
+   * to the invoice (`invoiceOf`); anyone else is told "not found", exactly as for an id that does not exist.
+   * Whether the actor is a party is read only when the ledger refused: what the ledger lets pass, it lets a party do.
+   */
+  async function sendAsParty(actor: Party, what: "invoice" | "credit note", invoiceOf: () => Promise<ChainInvoice | undefined>, populate: () => Promise<ContractTransaction>): Promise<void> {
+    try {
+      await parties.sendAs(actor, await populate());
+    } catch (error) {
+      const invoice = await invoiceOf();
+      throw invoice !== undefined && (await isPartyTo(actor, invoice)) ? hidden(what, error) : notFound(what);
+    }
   }
 
   function requireRole(party: Party, roles: Party["role"][], what: string): void {
@@ -335,7 +343,7 @@ export function createInvoices({ store, client, batcher, indexer, parties, keyst
             await documents.putAll([stored]);
           }
           const request = { requestId, seal: stored.seal, total, tax, reason: REVERSAL_REASONS.indexOf(input.reason) };
-          await sendIndexed(merchant, "invoice", () => client.ledger.reverse.populateTransaction(id, request));
+          await sendAsParty(merchant, "invoice", async () => invoice, () => client.ledger.reverse.populateTransaction(id, request));
         }
         return { creditNote: await creditNoteView(merchant, creditNoteId), invoice: await view(merchant, id) };
       });
@@ -356,10 +364,11 @@ export function createInvoices({ store, client, batcher, indexer, parties, keyst
 
   /** Like `act`, for a credit note: only a party to its invoice gets further than "not found". */
   async function actOnCreditNote(actor: Party, creditNoteId: string, populate: () => Promise<ContractTransaction>) {
-    const note = await client.ledger.creditNote(creditNoteId).catch(unknownOnRevert);
-    const invoice = note === undefined || Number(note.status) === 0 ? undefined : await chainInvoice(note.invoice);
-    if (invoice === undefined || !(await isPartyTo(actor, invoice))) throw notFound("credit note");
-    await sendIndexed(actor, "credit note", populate);
+    const invoiceOfNote = async () => {
+      const note = await client.ledger.creditNote(creditNoteId).catch(unknownOnRevert);
+      return note === undefined || Number(note.status) === 0 ? undefined : chainInvoice(note.invoice);
+    };
+    await sendAsParty(actor, "credit note", invoiceOfNote, populate);
     return creditNoteView(actor, creditNoteId);
   }
 
