@@ -5,7 +5,7 @@ import { startApi } from "./api-server";
 import { resolveApiConfig } from "./config";
 import { ApiError } from "./errors";
 import { exitCodeOf } from "./start-refusal";
-import { createLogger } from "../ledger-node/logger";
+import { createLogger } from "../lib/logger";
 
 /**
  * `node api/main.ts`: the HTTP API in front of any ledger endpoint. Prints one JSON line with event "ready"
@@ -21,6 +21,7 @@ const program = new Command()
   .option("--data-dir <dir>", "the API's data directory (API_DATA_DIR, default ./data/api)")
   .parse();
 const options = program.opts<{ port?: string; host?: string; rpcUrl?: string; dataDir?: string }>();
+const logger = createLogger("api");
 
 async function main(): Promise<void> {
   useNativeKeccak();
@@ -30,7 +31,6 @@ async function main(): Promise<void> {
     ...(options.rpcUrl === undefined ? {} : { rpcUrl: options.rpcUrl }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
   });
-  const logger = createLogger("api");
   const api = await startApi(config, logger);
   process.stdout.write(`${JSON.stringify({ event: "ready", url: api.url, docs: `${api.url}/docs`, rpcUrl: config.rpcUrl, bureauKeyFile: api.bureauKeyFile })}\n`);
   process.stderr.write(`API ready at ${api.url} (docs ${api.url}/docs), ledger ${config.rpcUrl}\nFirst tax-bureau API key: ${api.bureauKeyFile}\n`);
@@ -57,7 +57,7 @@ for (const stream of [process.stdout, process.stderr]) stream.on("error", () => 
 main().catch((error: unknown) => {
   const code = error instanceof ApiError ? error.code : "START_FAILED";
   const details = error instanceof ApiError ? error.details : {};
-  process.stdout.write(`${JSON.stringify({ level: 60, time: Date.now(), name: "api", event: "refused", code, exitCode: exitCodeOf(error), details, msg: error instanceof Error ? error.message : String(error) })}\n`);
+  logger.fatal({ event: "refused", code, exitCode: exitCodeOf(error), details, ...(error instanceof ApiError ? {} : { err: error }) }, error instanceof Error ? error.message : String(error));
   process.stderr.write(`API failed to start (${code}): ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(exitCodeOf(error));
 });

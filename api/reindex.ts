@@ -6,7 +6,7 @@ import { connectLedger } from "./chain/ledger-client";
 import { resolveApiConfig } from "./config";
 import { EventIndexer } from "./indexer/event-indexer";
 import { ApiStore } from "./store/api-store";
-import { createLogger } from "../ledger-node/logger";
+import { createLogger } from "../lib/logger";
 
 /**
  * `npm run api:reindex`: clears the API's event index and rebuilds it from the chain's events. Run it with

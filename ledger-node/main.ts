@@ -9,7 +9,7 @@ import { authorityKeyFile } from "./authority-key";
 import { resolveConfig } from "./config";
 import { LedgerNodeError } from "./errors";
 import { startLedgerNode } from "./ledger-node";
-import { createLogger } from "./logger";
+import { createLogger } from "../lib/logger";
 
 const program = new Command()
   .name("ledger-node")
