@@ -6,7 +6,7 @@ import type { ChainStore, StoredBlock } from "../store/chain-store";
 import type { HeadRecord } from "../store/head-record";
 import type { Admission } from "./admission";
 import { sealBlock } from "./block-seal";
-import type { EngineBlock, EvmEngine } from "./evm-engine";
+import { mineBlock, type EvmEngine } from "./evm-engine";
 import type { ReadWriteLock } from "./read-write-lock";
 
 /** How many transactions may wait for a block, in all and per sender. */
@@ -139,9 +139,7 @@ export class BlockSealer {
     await this.lock.write(async () => {
       const started = performance.now();
       const timestamp = Math.max(this.head.timestamp, Math.floor(Date.now() / 1000));
-      await this.engine.request("evm_setNextBlockTimestamp", [timestamp]);
-      await this.engine.request("evm_mine", []);
-      const mined = await this.engine.request<EngineBlock>("eth_getBlockByNumber", ["latest", false]);
+      const mined = await mineBlock(this.engine, timestamp);
       const number = Number(mined.number);
       const transactions = mined.transactions.map((hash) => {
         const entry = this.pool.get(hash);

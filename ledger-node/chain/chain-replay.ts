@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { StoreCorruptedError } from "../errors";
 import type { ChainMeta, ChainStore, StoredBlock } from "../store/chain-store";
 import { sealSigner } from "./block-seal";
-import type { EngineBlock, EvmEngine } from "./evm-engine";
+import { mineBlock, type EngineBlock, type EvmEngine } from "./evm-engine";
 
 const PROGRESS_EVERY_MS = 10_000;
 
@@ -57,9 +57,7 @@ export async function replayChain(
         throw new StoreCorruptedError(`${where} holds a transaction the EVM refuses on replay`, { block: expected }, { cause: error });
       }
     }
-    await engine.request("evm_setNextBlockTimestamp", [block.timestamp]);
-    await engine.request("evm_mine", []);
-    const rebuilt = await engine.request<EngineBlock>("eth_getBlockByNumber", ["latest", false]);
+    const rebuilt = await mineBlock(engine, block.timestamp);
     if (rebuilt.hash !== block.hash) {
       throw new StoreCorruptedError(`${where} does not rebuild: the store says ${block.hash}, re-executing it gives ${rebuilt.hash}`, { block: expected });
     }

@@ -21,6 +21,20 @@ export interface EngineBlock {
 }
 
 /**
+ * Mines the next block with the pool's transactions at `timestamp` and returns it. The base fee is set to zero
+ * for every block: gas is metered, not charged, and clients send at a price of zero; left to EIP-1559, a block
+ * more than half full would raise the next base fee to 1 wei, which integer arithmetic never lowers again, and
+ * every zero-price transaction would wait forever. The sealer and the replay both mine through here, so a
+ * journaled block re-executes to the same hash.
+ */
+export async function mineBlock(engine: EvmEngine, timestamp: number): Promise<EngineBlock> {
+  await engine.request("hardhat_setNextBlockBaseFeePerGas", ["0x0"]);
+  await engine.request("evm_setNextBlockTimestamp", [timestamp]);
+  await engine.request("evm_mine", []);
+  return engine.request<EngineBlock>("eth_getBlockByNumber", ["latest", false]);
+}
+
+/**
  * The EVM: Hardhat's EDR (Rust), in process, with Cancun rules, automatic mining off (the node seals),
  * a zero base fee (gas is metered, not charged: only registered accounts can send), and a fixed genesis
  * time, so that re-executing the journal rebuilds bit-identical blocks. EDR and Hardhat are pinned in

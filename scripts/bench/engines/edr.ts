@@ -12,7 +12,7 @@ import pino from "pino";
 
 import { sealBlock } from "../../../ledger-node/chain/block-seal";
 import { replayChain } from "../../../ledger-node/chain/chain-replay";
-import { createEvmEngine, type EngineBlock, type EvmEngine } from "../../../ledger-node/chain/evm-engine";
+import { createEvmEngine, mineBlock, type EngineBlock, type EvmEngine } from "../../../ledger-node/chain/evm-engine";
 import { ChainStore, type ChainMeta } from "../../../ledger-node/store/chain-store";
 import { installedVersion } from "../lib/results";
 import type { CandidateEngine, RestartFigures } from "./candidate";
@@ -35,9 +35,7 @@ export async function startEdr(): Promise<CandidateEngine> {
     persistence: "none of its own: the node journals each block's transactions (synced LevelDB batch) and re-executes the journal at start",
     async block(rawTransactions, timestamp) {
       for (const raw of rawTransactions) await engine.request("eth_sendRawTransaction", [raw]);
-      await engine.request("evm_setNextBlockTimestamp", [timestamp]);
-      await engine.request("evm_mine", []);
-      const mined = await engine.request<EngineBlock>("eth_getBlockByNumber", ["latest", false]);
+      const mined = await mineBlock(engine, timestamp);
       const number = Number(mined.number);
       await store.append({ number, hash: mined.hash, parentHash: mined.parentHash, timestamp, transactions: rawTransactions, seal: sealBlock(authority, CHAIN_ID, number, mined.hash, mined.parentHash) });
     },

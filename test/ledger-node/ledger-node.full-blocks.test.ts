@@ -1,0 +1,65 @@
+import { rmSync } from "node:fs";
+
+import { expect } from "chai";
+import { Wallet } from "ethers";
+
+import { withCheckCharacter } from "../../api/domain/taxpayer-id";
+import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
+import { prepareInvoice } from "../contracts/helpers/documents";
+import { connect, registerMerchant } from "./helpers/clients";
+
+/**
+ * Blocks that fill up. Gas is metered, not charged: clients send at a gas price of zero, as the API does.
+ * Under EIP-1559 a block more than half full raises the next block's base fee from 0 to 1 wei, and from 1
+ * it never falls back (integer arithmetic): every zero-price transaction would then wait forever. The
+ * ledger keeps the base fee at zero for every block, and transactions left over by a full block go into
+ * the next ones.
+ */
+describe("ledger-node: full blocks", function () {
+  this.timeout(300_000);
+  let node: NodeProcess;
+  let dir: string;
+
+  before(async () => {
+    dir = freshDataDir();
+    // Room for about two 100-invoice batches per block.
+    node = await startNodeProcess(dir, { LEDGER_BLOCK_GAS_LIMIT: "12000000" }, 20);
+  });
+  after(async () => {
+    if (node?.child.exitCode === null) await node.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("includes every zero-price transaction, however full the blocks were, and keeps the base fee at zero", async () => {
+    const clients = connect(node, dir);
+    const merchants = [];
+    for (let i = 0; i < 4; i++) merchants.push(await registerMerchant(clients, Wallet.createRandom().privateKey, withCheckCharacter(`91440300MA5FTE${i}X1`)));
+    const from = await clients.provider.getBlockNumber();
+    // Two 100-invoice batches per merchant at once, gas price 0 (type 0), as the API signs them.
+    const sent = await Promise.all(
+      merchants.flatMap(({ ledger }) =>
+        [0, 1].map(() => ledger.issueBatch(Array.from({ length: 100 }, () => prepareInvoice().request), { gasPrice: 0, type: 0, gasLimit: 6_500_000 })),
+      ),
+    );
+    const receipts = await Promise.all(sent.map((tx) => clients.provider.waitForTransaction(tx.hash, 1, 60_000)));
+    for (const receipt of receipts) expect(receipt?.status).to.equal(1);
+    const to = await clients.provider.getBlockNumber();
+    let fullest = 0n;
+    for (let n = from + 1; n <= to; n++) {
+      const block = (await clients.provider.getBlock(n))!;
+      expect(block.baseFeePerGas, `block ${n}`).to.equal(0n);
+      if (block.gasUsed > fullest) fullest = block.gasUsed;
+    }
+    // The load did fill blocks beyond half their gas: the case that used to raise the base fee.
+    expect(fullest > 6_000_000n, `fullest block used ${fullest} gas`).to.equal(true);
+
+    // The journal re-executes to the same blocks: the replay mines with the same zero base fee.
+    const head = (await clients.provider.getBlock("latest"))!;
+    clients.provider.destroy();
+    await node.stop();
+    node = await startNodeProcess(dir, { LEDGER_BLOCK_GAS_LIMIT: "12000000" }, 20);
+    const again = connect(node, dir);
+    expect((await again.provider.getBlock(head.number))?.hash).to.equal(head.hash);
+    again.provider.destroy();
+  });
+});
