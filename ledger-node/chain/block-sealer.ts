@@ -19,7 +19,8 @@ export interface PoolLimits {
 interface PoolEntry {
   raw: string;
   from: string;
-  accepted: Promise<void>;
+  /** The answer to this transaction's sends, the first and every copy alike: its hash, or the engine's refusal. */
+  answer: Promise<string>;
 }
 
 export interface SealerMetrics {
@@ -76,10 +77,7 @@ export class BlockSealer {
    */
   async submit(raw: string, hash: string, from: string, executable = false): Promise<string> {
     const known = this.pool.get(hash);
-    if (known !== undefined) {
-      await known.accepted; // a copy still being accepted: the same answer as that copy gets
-      return hash;
-    }
+    if (known !== undefined) return known.answer; // a copy: the same answer as the first send gets
     if (this.pool.size >= this.limits.max) {
       throw new PoolFullError(`the pool holds ${this.limits.max} transactions; retry after the next block`, { limit: this.limits.max });
     }
@@ -90,14 +88,19 @@ export class BlockSealer {
       throw new PoolFullError(`${this.limits.maxPerSender} transactions of ${from} are waiting; retry after the next block`, { sender: from, limit: this.limits.maxPerSender });
     }
     // In the pool before the engine sees it, so that a block sealed meanwhile can always find its bytes.
-    const accepted = this.engine.request("eth_sendRawTransaction", [raw]).then(() => undefined);
-    const entry: PoolEntry = { raw, from, accepted };
+    const entry: PoolEntry = { raw, from, answer: Promise.resolve(hash) };
     this.pool.set(hash, entry);
     this.perSender.set(from, mine + 1);
+    entry.answer = this.accept(entry, hash);
+    return entry.answer;
+  }
+
+  /** Hands a pool entry to the engine; the answer every send of these bytes gets. */
+  private async accept(entry: PoolEntry, hash: string): Promise<string> {
     try {
-      await accepted;
+      await this.engine.request("eth_sendRawTransaction", [entry.raw]);
     } catch (error) {
-      // Only this send's own entry is removed: the engine refused these bytes, so no block holds them.
+      // Only this entry is removed: the engine refused these bytes, so no block holds them.
       if (this.pool.get(hash) === entry) this.remove(hash);
       // A copy of a transaction a block already took (its nonce is used now) gets the hash too.
       const mined = await this.engine.request<{ blockHash: string | null } | null>("eth_getTransactionByHash", [hash]).catch(() => null);

@@ -55,6 +55,7 @@ describe("ledger-node: every request is bounded", function () {
         expect(answer.error, method).to.not.equal(undefined);
         expect(answer.result).to.equal(undefined);
       }
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the release runs at most every 20 ms
       afterRound.push(rssMb(node));
     }
     expect(node.child.exitCode).to.equal(null);
@@ -62,7 +63,10 @@ describe("ledger-node: every request is bounded", function () {
     // The budget (README.md): ~350 MB of engine trace per million gas of the cap at worst, recorded once at a
     // time and released after each call, so memory stays bounded by the cap and does not grow with requests.
     expect(afterRound[2]!, JSON.stringify(afterRound)).to.be.lessThan(6_000);
-    expect(afterRound[2]!, JSON.stringify(afterRound)).to.be.lessThan(afterRound[0]! * 1.25);
+    // Not growing with requests: six more looping calls add less than one call's trace (~3.8 GB at this cap,
+    // measured), where without the release each one would add its own. The allocator keeps some of what was
+    // freed, so the figure moves by a few hundred MB from round to round; a ratio of 1.25 failed now and then.
+    expect(afterRound[2]! - afterRound[0]!, JSON.stringify(afterRound)).to.be.lessThan(1_500);
   });
 
   it("does not let one executing call hold a client longer than the time limit, and refuses nothing it should answer", async () => {
