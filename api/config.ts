@@ -9,6 +9,13 @@ export interface ApiConfig {
   /** Any standard Ethereum JSON-RPC endpoint: the embedded ledger node, or a Besu/QBFT consortium node. */
   rpcUrl: string;
   rpcToken: string | undefined;
+  /**
+   * The embedded ledger node's admin token, sent instead of `rpcToken` when present: that node then gives the
+   * API's simulations the gas its largest batch needs (its cap for anonymous callers is far smaller).
+   * `LEDGER_ADMIN_TOKEN`, or read from `adminTokenFile` (the node's `<data dir>/admin.token`) when that exists.
+   */
+  adminToken: string | undefined;
+  adminTokenFile: string;
   /** Contract addresses, as `npm run deploy` or the ledger node's first start recorded them. */
   deploymentFile: string;
   /** The first bureau officer's key, imported at the first start (the embedded node's authority key). */
@@ -37,6 +44,8 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
     port: Number(env.API_PORT ?? 3000),
     rpcUrl: env.LEDGER_RPC_URL ?? "http://127.0.0.1:8545",
     rpcToken: env.LEDGER_RPC_TOKEN,
+    adminToken: env.LEDGER_ADMIN_TOKEN,
+    adminTokenFile: env.API_LEDGER_ADMIN_TOKEN_FILE ?? join(root, "admin.token"),
     deploymentFile: env.API_DEPLOYMENT_FILE ?? join(root, "deployment.json"),
     bureauKeyFile: env.API_BUREAU_KEY_FILE ?? join(root, "authority.key"),
     bureauKey: env.API_BUREAU_KEY,
@@ -54,6 +63,7 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
   config.dataDir = absolute(config.dataDir);
   config.deploymentFile = absolute(config.deploymentFile);
   config.bureauKeyFile = absolute(config.bureauKeyFile);
+  config.adminTokenFile = absolute(config.adminTokenFile);
   for (const [name, value] of Object.entries({ port: config.port, groupCommitMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, pollIntervalMs: config.pollIntervalMs })) {
     if (!Number.isInteger(value) || value < 0) throw new Error(`API configuration: ${name} must be a non-negative integer, not ${value}`);
   }

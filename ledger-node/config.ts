@@ -26,8 +26,17 @@ export interface LedgerNodeConfig {
   maxLogBlockRange: number;
   /** Admin routes (`/admin/*`) need `Authorization: Bearer <adminToken>`; read from, or generated into, `<dataDir>/admin.token` when absent. */
   adminToken: string | undefined;
-  /** Gas given to one eth_call or eth_estimateGas at most, whatever it asks for (geth's RPCGasCap). */
+  /**
+   * Gas given to one eth_call or eth_estimateGas at most, whatever it asks for (geth's RPCGasCap). The engine
+   * records every executed step and no step costs less than 1 gas, so this cap is what bounds the memory one
+   * anonymous simulation of any code can take (README.md, memory budget).
+   */
   rpcGasCap: number;
+  /**
+   * The same cap for a caller that presents the admin token (the API of this ledger): large enough for the
+   * API's largest batch. Such callers run only the ledger's own contracts with inputs they validated.
+   */
+  trustedRpcGasCap: number;
   /** How long a client waits for one eth_call or eth_estimateGas, queueing included, before it is answered an error. */
   rpcEvmTimeoutMs: number;
   /** Largest signed transaction admitted, in bytes. */
@@ -50,9 +59,10 @@ export const DEFAULTS: LedgerNodeConfig = {
   port: 8545,
   chainId: 20_180_810,
   blockWindowMs: 10,
-  // For chains created from now on; an existing chain keeps the limit stored in its meta (1e9 before).
-  // 60M gas is ~1,100 invoices in batch transactions, two transactions at the per-transaction cap.
-  blockGasLimit: 60_000_000,
+  // For chains created from now on; an existing chain keeps the limit stored in its meta (1e9, then 60M before).
+  // The engine keeps the trace of a whole block until it is sealed: the limit bounds that memory (README.md).
+  // 24M gas is ~450 invoices in batch transactions, one transaction at the per-transaction cap.
+  blockGasLimit: 24_000_000,
   genesisTime: Date.UTC(2026, 0, 1) / 1000,
   rpcToken: undefined,
   authorityKey: undefined,
@@ -60,12 +70,15 @@ export const DEFAULTS: LedgerNodeConfig = {
   maxLogsPerAnswer: 100_000,
   maxLogBlockRange: 10_000,
   adminToken: undefined,
-  // The API's largest batch (200 invoices, ~10.6M gas) must fit; see the memory budget in README.md.
-  rpcGasCap: 12_000_000,
+  // Any view of the ledger's contracts takes under 100k gas; see the memory budget in README.md.
+  rpcGasCap: 500_000,
+  // The API's largest batch (200 invoices, ~10.6M gas) must fit.
+  trustedRpcGasCap: 12_000_000,
   rpcEvmTimeoutMs: 5_000,
   // An issueBatch of 200 invoices (the API's largest) is ~64 KB.
   maxTransactionBytes: 128 * 1024,
-  transactionGasCap: 30_000_000,
+  // The API's largest batch asks for ~12.7M (its estimate and a fifth more).
+  transactionGasCap: 16_000_000,
   maxNonceGap: 64,
   maxPoolTransactions: 4_096,
   maxPoolTransactionsPerSender: 128,
@@ -78,6 +91,7 @@ const INTEGER_VARIABLES = {
   LEDGER_MAX_LOGS: "maxLogsPerAnswer",
   LEDGER_MAX_LOG_RANGE: "maxLogBlockRange",
   LEDGER_RPC_GAS_CAP: "rpcGasCap",
+  LEDGER_RPC_TRUSTED_GAS_CAP: "trustedRpcGasCap",
   LEDGER_RPC_EVM_TIMEOUT_MS: "rpcEvmTimeoutMs",
   LEDGER_MAX_TX_BYTES: "maxTransactionBytes",
   LEDGER_TX_GAS_CAP: "transactionGasCap",

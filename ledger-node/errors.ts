@@ -65,6 +65,12 @@ export class PoolFullError extends LedgerNodeError {
   readonly retryable = true;
 }
 
+/** Only the authority deploys contracts: whatever else runs on this ledger is the ledger's own code. */
+export class ContractCreationRefusedError extends LedgerNodeError {
+  readonly code = "CONTRACT_CREATION_REFUSED";
+  readonly retryable = false;
+}
+
 /** A simulation (eth_call, eth_estimateGas) did not finish in time, queueing included. */
 export class ExecutionTimeoutError extends LedgerNodeError {
   readonly code = "EXECUTION_TIMEOUT";

@@ -113,7 +113,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     let deployment = await store.deployment();
     if (deployment !== undefined) admission.useRegistry(deployment.registry);
     const filters = new FilterTable(engine, config.maxFilters, config.filterIdleMs);
-    const simulations = new SimulationGate(Math.min(config.rpcGasCap, chainMeta.blockGasLimit), config.rpcEvmTimeoutMs);
+    const simulations = new SimulationGate(Math.min(config.rpcGasCap, chainMeta.blockGasLimit), Math.min(config.trustedRpcGasCap, chainMeta.blockGasLimit), config.rpcEvmTimeoutMs);
 
     const server = createHttpServer({
       rpc: {
@@ -158,7 +158,8 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     try {
       if (deployment === undefined) {
         const request = new FetchRequest(url);
-        if (config.rpcToken !== undefined) request.setHeader("authorization", `Bearer ${config.rpcToken}`);
+        // The deployment's estimates need the trusted gas cap.
+        request.setHeader("authorization", `Bearer ${adminToken}`);
         const provider = new JsonRpcProvider(request, chainMeta.chainId, { staticNetwork: true });
         try {
           deployment = await deployLedger(authorityWallet(authority).connect(provider), { adminDelay: config.adminDelay });

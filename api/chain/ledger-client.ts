@@ -29,7 +29,8 @@ interface DeploymentFile {
   blockNumber: number;
 }
 
-export async function connectLedger(config: Pick<ApiConfig, "rpcUrl" | "rpcToken" | "deploymentFile" | "pollIntervalMs">): Promise<LedgerClient> {
+export async function connectLedger(given: Pick<ApiConfig, "rpcUrl" | "rpcToken" | "adminToken" | "adminTokenFile" | "deploymentFile" | "pollIntervalMs">): Promise<LedgerClient> {
+  const config = { ...given, bearer: await ledgerBearer(given) };
   let deployment: DeploymentFile;
   try {
     deployment = JSON.parse(await readFile(config.deploymentFile, "utf8")) as DeploymentFile;
@@ -37,7 +38,7 @@ export async function connectLedger(config: Pick<ApiConfig, "rpcUrl" | "rpcToken
     throw new Error(`cannot read the contract deployment ${config.deploymentFile}: start the ledger node first, or run npm run deploy`, { cause: error });
   }
   const request = new FetchRequest(config.rpcUrl);
-  if (config.rpcToken !== undefined) request.setHeader("authorization", `Bearer ${config.rpcToken}`);
+  if (config.bearer !== undefined) request.setHeader("authorization", `Bearer ${config.bearer}`);
   // batchMaxCount 1: no 10 ms batching delay; cacheTimeout -1: no stale answers (nonces, receipts).
   const provider = new JsonRpcProvider(request, deployment.chainId, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: config.pollIntervalMs });
   const network = await provider.send("eth_chainId", []);
@@ -57,10 +58,21 @@ export async function connectLedger(config: Pick<ApiConfig, "rpcUrl" | "rpcToken
 
 let rpcId = 0;
 
-async function plainRpc<T>(config: Pick<ApiConfig, "rpcUrl" | "rpcToken">, method: string, params: unknown[]): Promise<T> {
+/** The token sent with every request: the node's admin token when the API has it (see ApiConfig.adminToken), else the read token. */
+async function ledgerBearer(config: Pick<ApiConfig, "rpcToken" | "adminToken" | "adminTokenFile">): Promise<string | undefined> {
+  if (config.adminToken !== undefined) return config.adminToken;
+  try {
+    return (await readFile(config.adminTokenFile, "utf8")).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return config.rpcToken;
+    throw new Error(`cannot read the ledger node's admin token ${config.adminTokenFile}`, { cause: error });
+  }
+}
+
+async function plainRpc<T>(config: { rpcUrl: string; bearer: string | undefined }, method: string, params: unknown[]): Promise<T> {
   const response = await fetch(config.rpcUrl, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(config.rpcToken === undefined ? {} : { authorization: `Bearer ${config.rpcToken}` }) },
+    headers: { "content-type": "application/json", ...(config.bearer === undefined ? {} : { authorization: `Bearer ${config.bearer}` }) },
     body: JSON.stringify({ jsonrpc: "2.0", id: ++rpcId, method, params }),
   });
   const text = await response.text();

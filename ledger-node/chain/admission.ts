@@ -1,6 +1,6 @@
 import { Interface, getAddress } from "ethers";
 
-import { GasLimitTooHighError, InvalidRequestError, NonceTooFarError, SenderNotRegisteredError, TransactionTooLargeError } from "../errors";
+import { ContractCreationRefusedError, GasLimitTooHighError, InvalidRequestError, NonceTooFarError, SenderNotRegisteredError, TransactionTooLargeError } from "../errors";
 import type { EvmEngine } from "./evm-engine";
 import { decodeSignedTransaction } from "./raw-transaction";
 
@@ -47,12 +47,17 @@ export class Admission {
     if (bytes > this.limits.maxBytes) {
       throw new TransactionTooLargeError(`the transaction is ${bytes} bytes, more than the ${this.limits.maxBytes} this ledger admits`, { bytes, limit: this.limits.maxBytes });
     }
-    const { from, hash, chainId, nonce, gasLimit } = decodeSignedTransaction(raw);
+    const { from, hash, chainId, nonce, gasLimit, to } = decodeSignedTransaction(raw);
     if (chainId !== BigInt(this.chainId)) {
       throw new InvalidRequestError(`the transaction is for chain ${chainId}, this ledger is chain ${this.chainId}`, { chainId: chainId.toString() });
     }
     if (from !== this.authority && !(await this.isRegistered(from))) {
       throw new SenderNotRegisteredError(`sender ${from} is not a registered participant of this ledger`, { sender: from });
+    }
+    // The engine records every step it executes: only the ledger's own contracts, whose work is bounded by
+    // their input (and so by the transaction size), may run in a block. A participant's own contract could loop.
+    if (to === null && from !== this.authority) {
+      throw new ContractCreationRefusedError(`only the ledger's authority deploys contracts; ${from} may call them`, { sender: from });
     }
     if (gasLimit > BigInt(this.limits.maxGas)) {
       throw new GasLimitTooHighError(`the transaction asks for ${gasLimit} gas, more than the ${this.limits.maxGas} one transaction may use`, { gasLimit: gasLimit.toString(), limit: this.limits.maxGas });

@@ -12,6 +12,8 @@ export interface SignedTransaction {
   chainId: bigint;
   nonce: bigint;
   gasLimit: bigint;
+  /** The recipient (lowercase hex), or null for a contract creation. */
+  to: string | null;
 }
 
 /** Field counts of the envelopes a Cancun chain takes: legacy, EIP-2930 (type 1), EIP-1559 (type 2). */
@@ -78,12 +80,15 @@ export function decodeSignedTransaction(raw: string): SignedTransaction {
   // type 2 [chainId, nonce, maxPriorityFee, maxFee, gasLimit, ...].
   const nonce = toBigInt(fields[type === 0 ? 0 : 1]!);
   const gasLimit = toBigInt(fields[type === 0 ? 2 : type === 1 ? 3 : 4]!);
+  const recipient = fields[type === 0 ? 3 : type === 1 ? 4 : 5]!;
+  if (recipient.length !== 0 && recipient.length !== 20) throw refused("the recipient is neither empty (a creation) nor an address");
   return {
     hash: `0x${keccak(bytes).toString("hex")}`,
     from: addressOfPublicKey(publicKey),
     chainId,
     nonce,
     gasLimit,
+    to: recipient.length === 0 ? null : `0x${Buffer.from(recipient).toString("hex")}`,
   };
 }
 

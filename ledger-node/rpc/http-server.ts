@@ -6,16 +6,19 @@ import type { Registry } from "prom-client";
 
 import { LedgerNodeError } from "../errors";
 import { RPC, toRpcError, type RpcErrorObject } from "./rpc-error";
-import { dispatch, type RpcContext } from "./rpc-methods";
+import { dispatch, type Caller, type RpcContext } from "./rpc-methods";
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const MAX_BATCH = 1_000;
 
 export interface HttpServerOptions {
   rpc: RpcContext;
-  /** When set, every request must carry `Authorization: Bearer <token>`. */
+  /** When set, every request must carry `Authorization: Bearer <token>` (or the admin token). */
   token: string | undefined;
-  /** Every admin request must carry `Authorization: Bearer <adminToken>` (instead of the read token). */
+  /**
+   * Every admin request must carry `Authorization: Bearer <adminToken>` (instead of the read token). A JSON-RPC
+   * request that carries it is trusted: its simulations get the larger gas cap (the ledger's own API).
+   */
   adminToken: string;
   health(): unknown;
   metrics: Registry;
@@ -59,7 +62,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
       send(res, 404, { error: "not found", code: "NOT_FOUND" });
       return;
     }
-    if (!authorised(req)) {
+    const trusted = bearerIs(req, options.adminToken);
+    if (!trusted && !authorised(req)) {
       send(res, 401, { jsonrpc: "2.0", id: null, error: { code: RPC.UNAUTHORIZED, message: "a valid bearer token is required" } });
       return;
     }
@@ -84,13 +88,13 @@ export function createHttpServer(options: HttpServerOptions): Server {
         send(res, 200, { jsonrpc: "2.0", id: null, error: { code: RPC.INVALID_REQUEST, message: `a batch holds 1 to ${MAX_BATCH} requests` } });
         return;
       }
-      send(res, 200, await Promise.all(parsed.map((entry) => answer(entry as RpcRequest))));
+      send(res, 200, await Promise.all(parsed.map((entry) => answer(entry as RpcRequest, { trusted }))));
       return;
     }
-    send(res, 200, await answer(parsed as RpcRequest));
+    send(res, 200, await answer(parsed as RpcRequest, { trusted }));
   }
 
-  async function answer(request: RpcRequest): Promise<{ jsonrpc: "2.0"; id: unknown; result?: unknown; error?: RpcErrorObject }> {
+  async function answer(request: RpcRequest, caller: Caller): Promise<{ jsonrpc: "2.0"; id: unknown; result?: unknown; error?: RpcErrorObject }> {
     const id = typeof request?.id === "string" || typeof request?.id === "number" ? request.id : null;
     if (typeof request !== "object" || request === null || request.jsonrpc !== "2.0" || typeof request.method !== "string") {
       return { jsonrpc: "2.0", id, error: { code: RPC.INVALID_REQUEST, message: "not a JSON-RPC 2.0 request" } };
@@ -98,7 +102,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     const params = request.params === undefined ? [] : request.params;
     if (!Array.isArray(params)) return { jsonrpc: "2.0", id, error: { code: RPC.INVALID_PARAMS, message: "params must be an array" } };
     try {
-      return { jsonrpc: "2.0", id, result: (await dispatch(options.rpc, request.method, params)) ?? null };
+      return { jsonrpc: "2.0", id, result: (await dispatch(options.rpc, request.method, params, caller)) ?? null };
     } catch (error) {
       return { jsonrpc: "2.0", id, error: toRpcError(error) };
     }

@@ -34,16 +34,29 @@ export interface RpcContext {
   onRefused(reason: string): void;
 }
 
+/** Who asks: a trusted caller presented the admin token. */
+export interface Caller {
+  trusted: boolean;
+}
+
 /**
  * The node's JSON-RPC surface: the standard Ethereum methods that ethers, viem, Hardhat and wallets use.
  * Nothing node-specific is needed by any client; test and development methods (`hardhat_*`, `evm_*`,
  * `debug_*`) are not exposed, and there are no unlocked accounts.
  */
-export async function dispatch(ctx: RpcContext, method: string, params: unknown[]): Promise<unknown> {
+export async function dispatch(ctx: RpcContext, method: string, params: unknown[], caller: Caller = { trusted: false }): Promise<unknown> {
   if (method === "eth_call" || method === "eth_estimateGas") {
-    const capped = [ctx.simulations.capGas(params[0]), ...params.slice(1)];
+    const call = ctx.simulations.capGas(params[0], caller.trusted);
     // Outside the read lock while waiting its turn, so that queued calls never hold the sealer back.
-    return ctx.simulations.run(() => ctx.lock.read(() => ctx.engine.request(method, capped)));
+    try {
+      return await ctx.simulations.run(() => ctx.lock.read(() => ctx.engine.request(method, [call, ...params.slice(1)])));
+    } catch (error) {
+      // The engine reports a halt for want of gas with empty revert data, which would read as a revert (geth: "out of gas").
+      if (/ran out of gas/i.test((error as { message?: unknown }).message as string)) {
+        throw new RpcError(RPC.SERVER_ERROR, `out of gas: the call ran out of its ${BigInt(call.gas as string)} gas (this node gives one call at most ${caller.trusted ? ctx.simulations.trustedGasCap : ctx.simulations.gasCap})`, { code: "OUT_OF_GAS" });
+      }
+      throw error;
+    }
   }
   if (method === "eth_newFilter" || method === "eth_newBlockFilter") {
     if (method === "eth_newFilter") checkBlockRange(ctx, params[0]);

@@ -6,7 +6,9 @@ import { RPC, RpcError } from "./rpc-error";
  *
  * - Gas: the call's `gas` is clamped to `gasCap` and set to it when absent (geth's RPCGasCap), instead of
  *   the block gas limit the engine would use. Gas bounds both the engine's time and the trace memory it
- *   records per executed step (trace-release.ts): this cap is what bounds a simulation.
+ *   records per executed step (trace-release.ts; ~0.9 KB a step, and no step costs less than 1 gas): this
+ *   cap is what bounds a simulation of any code. A trusted caller (one that presents the admin token: the
+ *   ledger's API) gets `trustedGasCap`, large enough for its largest batch of the ledger's own contracts.
  * - One at a time: the engine executes requests one after another anyway; admitting them one at a time
  *   means a simulation's trace is released before the next one records its own, so concurrent simulations
  *   never add up in memory. At most `maxQueued` wait; beyond that the node answers "busy" (retryable).
@@ -21,15 +23,16 @@ export class SimulationGate {
 
   constructor(
     readonly gasCap: number,
+    readonly trustedGasCap: number,
     private readonly timeoutMs: number,
     private readonly maxQueued = 1_024,
   ) {}
 
   /** The call object with its gas capped; refuses what is not a call object. */
-  capGas(call: unknown): Record<string, unknown> {
+  capGas(call: unknown, trusted: boolean): Record<string, unknown> {
     if (typeof call !== "object" || call === null || Array.isArray(call)) throw new RpcError(RPC.INVALID_PARAMS, "expected a call object as the first parameter");
     const given = (call as { gas?: unknown }).gas;
-    let gas = BigInt(this.gasCap);
+    let gas = BigInt(trusted ? this.trustedGasCap : this.gasCap);
     if (given !== undefined && given !== null) {
       if (typeof given !== "string" || !/^0x[0-9a-fA-F]{1,64}$/.test(given)) throw new RpcError(RPC.INVALID_PARAMS, "gas must be a hex quantity");
       if (BigInt(given) < gas) gas = BigInt(given);

@@ -63,12 +63,12 @@ function reencoded(raw: string, change: (fields: Uint8Array[]) => Uint8Array[]):
 describe("ledger-node: reading a raw signed transaction for admission", () => {
   const wallet = Wallet.createRandom();
 
-  it("reads the same hash, sender, chain id, nonce and gas limit as ethers for any legacy, EIP-2930 or EIP-1559 transaction", async () => {
+  it("reads the same hash, sender, chain id, nonce, gas limit and recipient as ethers for any legacy, EIP-2930 or EIP-1559 transaction", async () => {
     await fc.assert(
       fc.asyncProperty(transaction, async (tx) => {
         const raw = await signed(new Wallet(wallet.privateKey), tx);
         const reference = Transaction.from(raw);
-        expect(decodeSignedTransaction(raw)).to.deep.equal({ hash: reference.hash, from: reference.from, chainId: reference.chainId, nonce: BigInt(reference.nonce), gasLimit: reference.gasLimit });
+        expect(decodeSignedTransaction(raw)).to.deep.equal({ hash: reference.hash, from: reference.from, chainId: reference.chainId, nonce: BigInt(reference.nonce), gasLimit: reference.gasLimit, to: reference.to?.toLowerCase() ?? null });
       }),
       { numRuns: 300 },
     );

@@ -43,7 +43,8 @@ export async function issueSome(ledger: ReturnType<typeof InvoiceLedger__factory
 export { ethers };
 
 /** One raw JSON-RPC call, for asserting on the node's own answers and error objects. */
-export async function rpc(url: string, method: string, params: unknown[] = []): Promise<{ result?: unknown; error?: { code: number; message: string; data?: { code?: string } } }> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+export async function rpc(url: string, method: string, params: unknown[] = [], bearer?: string): Promise<{ result?: unknown; error?: { code: number; message: string; data?: { code?: string } } }> {
+  const headers = { "content-type": "application/json", ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }) };
+  const response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
   return (await response.json()) as { result?: unknown; error?: { code: number; message: string; data?: { code?: string } } };
 }
