@@ -83,6 +83,12 @@ export function toApiError(error: unknown): ApiError {
       return new ApiError(entry.status, entry.code, entry.message, details, { cause: error });
     }
   }
+  // The ledger node's gas cap for simulations is below what this request needs: the node gives its larger cap
+  // only to callers with its admin token. An operator's mistake, not the client's, and retrying will not help.
+  const nodeError = (error as { info?: { error?: { data?: { code?: unknown } } } }).info?.error;
+  if (nodeError?.data?.code === "OUT_OF_GAS") {
+    return new ApiError(502, "LEDGER_GAS_CAP", "the ledger node gives this API too little gas per call for the request; the operator must give the API the node's admin token (LEDGER_ADMIN_TOKEN)", {}, { cause: error });
+  }
   if (isError(error, "NETWORK_ERROR") || isError(error, "TIMEOUT") || isError(error, "SERVER_ERROR") || isConnectionLost(error)) {
     return chainUnavailable("the ledger node cannot be reached; retry later", error);
   }

@@ -266,3 +266,26 @@ describe("API trust: references, registry status, uniform refusals", function ()
     });
   });
 });
+
+describe("API trust: an API without the ledger node's admin token", function () {
+  this.timeout(300_000);
+  let system: TestSystem;
+  let cast: Cast;
+  before(async () => {
+    // As if the operator had not given the API the token: the node treats it as any anonymous caller.
+    system = await startSystem({ adminTokenFile: "/nonexistent/admin.token" });
+    cast = await registerCast(system.bureau);
+  });
+  after(async () => system?.close());
+
+  it("says so to the operator (502 LEDGER_GAS_CAP, not retryable) when a batch needs more gas than the node's anonymous cap, and stores nothing", async () => {
+    const buyer = { type: "organisation" as const, name: cast.enterprise.name, taxpayerId: cast.enterprise.taxpayerId };
+    const small = await cast.merchant.client.post("/v1/invoices", invoiceBody("cap-1", buyer));
+    expect(small.status, JSON.stringify(small.body)).to.equal(201);
+    const bodies = Array.from({ length: 20 }, (_, i) => invoiceBody(`cap-batch-${i}`, buyer));
+    const answer = await cast.merchant.client.post("/v1/invoices/batch", { invoices: bodies });
+    expect([answer.status, answer.body.error?.code, answer.headers.get("retry-after")], JSON.stringify(answer.body)).to.deep.equal([502, "LEDGER_GAS_CAP", null]);
+    const listed = await cast.merchant.client.get("/v1/invoices?limit=100");
+    expect(listed.body.invoices.map((i: { id: string }) => i.id)).to.deep.equal([small.body.invoice.id]);
+  });
+});
