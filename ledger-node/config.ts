@@ -59,10 +59,9 @@ export const DEFAULTS: LedgerNodeConfig = {
   port: 8545,
   chainId: 20_180_810,
   blockWindowMs: 10,
-  // For chains created from now on; an existing chain keeps the limit stored in its meta (1e9, then 60M before).
-  // The engine keeps the trace of a whole block until it is sealed: the limit bounds that memory (README.md).
-  // 24M gas is ~450 invoices in batch transactions, one transaction at the per-transaction cap.
-  blockGasLimit: 24_000_000,
+  // For chains created from now on; an existing chain keeps the limit stored in its meta (1e9 before).
+  // 60M gas is ~1,100 invoices in batch transactions, two transactions at the per-transaction cap.
+  blockGasLimit: 60_000_000,
   genesisTime: Date.UTC(2026, 0, 1) / 1000,
   rpcToken: undefined,
   authorityKey: undefined,
@@ -77,8 +76,7 @@ export const DEFAULTS: LedgerNodeConfig = {
   rpcEvmTimeoutMs: 5_000,
   // An issueBatch of 200 invoices (the API's largest) is ~64 KB.
   maxTransactionBytes: 128 * 1024,
-  // The API's largest batch asks for ~12.7M (its estimate and a fifth more).
-  transactionGasCap: 16_000_000,
+  transactionGasCap: 30_000_000,
   maxNonceGap: 64,
   maxPoolTransactions: 4_096,
   maxPoolTransactionsPerSender: 128,

@@ -134,7 +134,7 @@ describe("ledger-node: every request is bounded", function () {
 
     const large = await send({ data: `0x${"00".repeat(200 * 1024)}`, gasLimit: 29_000_000 });
     expect([large.error?.code, large.error?.data?.code]).to.deep.equal([-32003, "TRANSACTION_TOO_LARGE"]);
-    const greedy = await send({ gasLimit: 16_000_001 });
+    const greedy = await send({ gasLimit: 30_000_001 });
     expect([greedy.error?.code, greedy.error?.data?.code]).to.deep.equal([-32003, "GAS_LIMIT_TOO_HIGH"]);
     const far = await send({ nonce: nonce + 65 });
     expect([far.error?.code, far.error?.data?.code]).to.deep.equal([-32003, "NONCE_TOO_FAR"]);
