@@ -1,0 +1,132 @@
+import type { ColumnType, Generated } from "kysely";
+
+/**
+ * The tables of migrations/, as the query layer sees them. BIGINT columns (fen, invoice numbers, blocks) are
+ * written as bigint or digit strings and read back as digit strings (node-postgres's default for int8), never
+ * as JavaScript numbers. Timestamps are written as ISO strings or Dates and read back as Dates.
+ */
+type Int8 = ColumnType<string, string | bigint, string | bigint>;
+type Timestamp = ColumnType<Date, string | Date, string | Date>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ParticipantsTable {
+  account: string;
+  role: string;
+  name: string;
+  taxpayer_id: string | null;
+  employer: string | null;
+  employee_number: string | null;
+  registered_by: string | null;
+  predecessor: string | null;
+  created_at: Timestamp;
+}
+
+export interface TaxpayerAccountsTable {
+  taxpayer_id: string;
+  account: string;
+}
+
+export interface ApiKeysTable {
+  key_hash: string;
+  key_id: string;
+  account: string;
+  label: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface WalletsTable {
+  account: string;
+  sealed: Json<unknown>;
+}
+
+export interface DocumentsTable {
+  id: string;
+  kind: string;
+  seller: string;
+  request_id: string;
+  record: Json<unknown>;
+}
+
+export interface IdempotencyAnswersTable {
+  account: string;
+  key: string;
+  fingerprint: string;
+  status: number;
+  body: Json<unknown>;
+  created_at: Generated<Date>;
+}
+
+export interface SettingsTable {
+  name: string;
+  value: Json<unknown>;
+}
+
+export interface InvoicesTable {
+  id: string;
+  number: Int8;
+  seller: string;
+  buyer_tax_id: string | null;
+  total: Int8;
+  tax: Int8;
+  state: string;
+  frozen_from: string | null;
+  holder: string | null;
+  enterprise: string | null;
+  filed_period: number | null;
+  reversed_total: Int8;
+  reversed_tax: Int8;
+  pending_credit_note: string | null;
+  issued_at: Timestamp;
+  issued_period: number;
+  updated_at: Timestamp;
+}
+
+export interface InvoicePartiesTable {
+  account: string;
+  number: Int8;
+  invoice_id: string;
+}
+
+export interface InvoiceEventsTable {
+  invoice_id: string;
+  block_number: Int8;
+  transaction_index: number;
+  log_index: number;
+  event: Json<unknown>;
+}
+
+export interface ParticipantStatusTable {
+  account: string;
+  status: string;
+}
+
+export interface PeriodTotalsTable {
+  merchant: string;
+  period: number;
+  invoices: Int8;
+  total: Int8;
+  tax: Int8;
+  reversed_total: Int8;
+  reversed_tax: Int8;
+}
+
+export interface MissingDocumentsTable {
+  id: string;
+}
+
+export interface Schema {
+  participants: ParticipantsTable;
+  taxpayer_accounts: TaxpayerAccountsTable;
+  api_keys: ApiKeysTable;
+  wallets: WalletsTable;
+  documents: DocumentsTable;
+  idempotency_answers: IdempotencyAnswersTable;
+  settings: SettingsTable;
+  invoices: InvoicesTable;
+  invoice_parties: InvoicePartiesTable;
+  invoice_events: InvoiceEventsTable;
+  participant_status: ParticipantStatusTable;
+  period_totals: PeriodTotalsTable;
+  missing_documents: MissingDocumentsTable;
+}
