@@ -21,13 +21,15 @@ import { createParties } from "./services/parties";
 import { createReports } from "./services/reports";
 import { createSettlement } from "./services/settlement";
 import { createVerification } from "./services/verification";
-import { ApiStore, type StoreOpenOptions } from "./store/api-store";
+import { databaseUnavailable } from "./start-refusal";
+import { openDatabase, type Database } from "./db/database";
+import { DatabaseStatus } from "./db/database-status";
 import { writeFileDurably } from "../lib/durable-file";
 
 /**
- * Assembles the API: its store, the chain connection, the keystore, the sender, the group-commit batcher,
+ * Assembles the API: its database, the chain connection, the keystore, the sender, the group-commit batcher,
  * the event indexer and the services; bootstraps the first bureau officer; and listens. `close()` stops
- * taking requests, lets the ones in flight finish, then stops the indexer and closes the store.
+ * taking requests, lets the ones in flight finish, then stops the indexer and closes the database (and stops the embedded server).
  */
 export interface RunningApi {
   url: string;
@@ -39,38 +41,46 @@ export interface RunningApi {
 
 /**
  * The checks before anything is written, each a refusal to start with its own code and exit code
- * (start-refusal.ts): the store against its acknowledgement mark and LevelDB's recovery report
- * (STORE_CORRUPTED), the index against the chain (INDEX_AHEAD_OF_CHAIN), the master key against the
- * keystore's key-check value (KEYSTORE_KEY_MISMATCH).
+ * (start-refusal.ts): the database reachable and migrated (DATABASE_UNAVAILABLE), the index against the chain
+ * (INDEX_AHEAD_OF_CHAIN), the master key against the keystore's key-check value (KEYSTORE_KEY_MISMATCH).
  */
-export async function assembleApi(config: ApiConfig, logger: Logger, storeOptions: StoreOpenOptions = {}): Promise<{ ctx: ApiContext; store: ApiStore; bureauKeyFile: string }> {
+export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ ctx: ApiContext; database: Database; bureauKeyFile: string }> {
   await mkdir(config.dataDir, { recursive: true });
   const client = await connectLedger(config);
-  const store = await ApiStore.open(join(config.dataDir, "db"), storeOptions);
+  const database = await openDatabaseOrRefuse(config, logger);
+  const { db } = database;
   try {
     const metrics = createApiMetrics();
-    const indexer = new EventIndexer(client, store, logger, { pollIntervalMs: config.pollIntervalMs, onEvents: (count) => metrics.indexedEvents.inc(count) });
+    const indexer = new EventIndexer(client, db, logger, { pollIntervalMs: config.pollIntervalMs, onEvents: (count) => metrics.indexedEvents.inc(count) });
     await indexer.verifyAgainstChain();
-    const keystore = await Keystore.open(store, config.dataDir, config.masterKey);
+    const keystore = await Keystore.open(db, config.dataDir, config.masterKey);
     const senders = new AccountSenders(client.provider, client.chainId, config.pollIntervalMs);
     const batcher = new IssueBatcher(client.ledger, senders, { windowMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, onBatch: (size) => metrics.batchSize.observe(size) });
-    const parties = createParties({ store, keystore, senders, client, indexer });
-    const apiKeys = createApiKeys({ store, parties });
-    const invoices = createInvoices({ store, client, batcher, indexer, parties, keystore });
+    const parties = createParties({ db, keystore, senders, client, indexer });
+    const apiKeys = createApiKeys({ db, parties });
+    const invoices = createInvoices({ db, client, batcher, indexer, parties, keystore });
     const ctx: ApiContext = {
       config,
       logger,
       metrics,
       client,
       indexer,
-      storage: store,
-      services: { parties, apiKeys, invoices, verification: createVerification(client), reports: createReports({ store, invoices }), settlement: createSettlement({ client, parties, invoices }), idempotency: createIdempotency(store, keystore) },
+      storage: new DatabaseStatus(db, database.location),
+      services: { parties, apiKeys, invoices, verification: createVerification(client), reports: createReports({ db, invoices }), settlement: createSettlement({ client, parties, invoices }), idempotency: createIdempotency(db, keystore) },
     };
     const bureauKeyFile = await bootstrapBureau(ctx, config);
-    return { ctx, store, bureauKeyFile };
+    return { ctx, database, bureauKeyFile };
   } catch (error) {
-    await store.close();
+    await database.close();
     throw error;
+  }
+}
+
+async function openDatabaseOrRefuse(config: ApiConfig, logger: Logger): Promise<Database> {
+  try {
+    return await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: config.databaseDir }, logger);
+  } catch (error) {
+    throw databaseUnavailable(config, error);
   }
 }
 
@@ -90,8 +100,8 @@ async function bootstrapBureau(ctx: ApiContext, config: ApiConfig): Promise<stri
   return file;
 }
 
-export async function startApi(config: ApiConfig, logger: Logger, storeOptions: StoreOpenOptions = {}): Promise<RunningApi> {
-  const { ctx, store, bureauKeyFile } = await assembleApi(config, logger, storeOptions);
+export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
+  const { ctx, database, bureauKeyFile } = await assembleApi(config, logger);
   await ctx.indexer.start();
   const app = createApp(ctx);
   const server: Server = await new Promise((resolve, reject) => {
@@ -110,7 +120,7 @@ export async function startApi(config: ApiConfig, logger: Logger, storeOptions: 
         server.closeIdleConnections();
       });
       await ctx.indexer.stop();
-      await store.close();
+      await database.close();
     },
   };
 }

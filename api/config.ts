@@ -2,8 +2,12 @@ import { isAbsolute, join, resolve } from "node:path";
 
 /** Everything the API can be told, with the embedded defaults that `npm start` uses. */
 export interface ApiConfig {
-  /** The API's own LevelDB and keystore master key live here. */
+  /** The keystore's master key and the first bureau API key live here. */
   dataDir: string;
+  /** The API's PostgreSQL (DATABASE_URL): any PostgreSQL 15+ server; when absent, the embedded server in `databaseDir`. */
+  databaseUrl: string | undefined;
+  /** Where the embedded PostgreSQL server keeps its cluster (API_DATABASE_DIR, default `<data>/postgres`). */
+  databaseDir: string;
   host: string;
   port: number;
   /** Any standard Ethereum JSON-RPC endpoint: the embedded ledger node, or a Besu/QBFT consortium node. */
@@ -40,6 +44,8 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
   const root = env.LEDGER_DATA_DIR ?? "./data";
   const config: ApiConfig = {
     dataDir: env.API_DATA_DIR ?? join(root, "api"),
+    databaseUrl: env.DATABASE_URL === undefined || env.DATABASE_URL === "" ? undefined : env.DATABASE_URL,
+    databaseDir: env.API_DATABASE_DIR ?? join(root, "postgres"),
     host: env.API_HOST ?? "127.0.0.1",
     port: Number(env.API_PORT ?? 3000),
     rpcUrl: env.LEDGER_RPC_URL ?? "http://127.0.0.1:8545",
@@ -61,6 +67,7 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
   };
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(path));
   config.dataDir = absolute(config.dataDir);
+  config.databaseDir = absolute(config.databaseDir);
   config.deploymentFile = absolute(config.deploymentFile);
   config.bureauKeyFile = absolute(config.bureauKeyFile);
   config.adminTokenFile = absolute(config.adminTokenFile);

@@ -19,8 +19,9 @@ const program = new Command()
   .option("--host <host>", "address to listen on (API_HOST, default 127.0.0.1)")
   .option("--rpc-url <url>", "ledger JSON-RPC endpoint (LEDGER_RPC_URL)")
   .option("--data-dir <dir>", "the API's data directory (API_DATA_DIR, default ./data/api)")
+  .option("--database-url <url>", "a PostgreSQL 15+ server (DATABASE_URL); without it the embedded server under ./data/postgres runs")
   .parse();
-const options = program.opts<{ port?: string; host?: string; rpcUrl?: string; dataDir?: string }>();
+const options = program.opts<{ port?: string; host?: string; rpcUrl?: string; dataDir?: string; databaseUrl?: string }>();
 const logger = createLogger("api");
 
 async function main(): Promise<void> {
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.rpcUrl === undefined ? {} : { rpcUrl: options.rpcUrl }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
   });
   const api = await startApi(config, logger);
   process.stdout.write(`${JSON.stringify({ event: "ready", url: api.url, docs: `${api.url}/docs`, rpcUrl: config.rpcUrl, bureauKeyFile: api.bureauKeyFile })}\n`);

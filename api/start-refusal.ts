@@ -1,3 +1,4 @@
+import type { ApiConfig } from "./config";
 import { ApiError } from "./errors";
 
 /**
@@ -6,8 +7,10 @@ import { ApiError } from "./errors";
  * the message knows what to do. Anything else that stops a start exits with 1.
  */
 export const EXIT_CODES: Readonly<Record<string, number>> = {
-  /** The API's store lost acknowledged writes or holds a damaged value: restore it from a backup. */
+  /** The API's database holds a damaged page: restore it from a backup. */
   STORE_CORRUPTED: 3,
+  /** The API's database cannot be reached, started or migrated. */
+  DATABASE_UNAVAILABLE: 6,
   /** The keystore's master key is not the one its party keys were sealed with. */
   KEYSTORE_KEY_MISMATCH: 4,
   /** The event index names blocks the chain does not have: another chain, or a chain that lost blocks. */
@@ -33,4 +36,15 @@ export const indexAheadOfChain = (details: Record<string, unknown>) =>
     "INDEX_AHEAD_OF_CHAIN",
     "the API's event index names blocks the ledger does not have (another chain, or a chain that lost blocks). Check LEDGER_RPC_URL and the deployment file; if this chain is the right one, stop the API and run `npm run api:reindex`",
     details,
+  );
+
+export const databaseUnavailable = (config: Pick<ApiConfig, "databaseUrl" | "databaseDir">, cause: unknown) =>
+  new ApiError(
+    500,
+    "DATABASE_UNAVAILABLE",
+    config.databaseUrl === undefined
+      ? `the embedded PostgreSQL server in ${config.databaseDir} could not be started or prepared (${cause instanceof Error ? cause.message : String(cause)}); its log is ${config.databaseDir}/server.log`
+      : `the database at DATABASE_URL could not be reached or prepared (${cause instanceof Error ? cause.message : String(cause)}); check that the server runs and the URL names it`,
+    {},
+    { cause },
   );

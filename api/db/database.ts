@@ -1,5 +1,3 @@
-import { join } from "node:path";
-
 import { Kysely, Migrator, PostgresDialect } from "kysely";
 import { Client, Pool } from "pg";
 import type { Logger } from "pino";
@@ -20,9 +18,9 @@ export interface Database {
 }
 
 export interface DatabaseOptions {
-  /** Any PostgreSQL 15+ server; when absent the embedded server under `<dataRoot>/postgres` is used. */
+  /** Any PostgreSQL 15+ server; when absent the embedded server in `embeddedDir` is used. */
   databaseUrl: string | undefined;
-  dataRoot: string;
+  embeddedDir: string;
   /** Connections this process keeps at most. */
   poolSize?: number;
 }
@@ -36,7 +34,7 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
   let embedded: EmbeddedServer | undefined;
   let url = options.databaseUrl;
   if (url === undefined) {
-    embedded = await startEmbeddedServer(join(options.dataRoot, "postgres"), logger);
+    embedded = await startEmbeddedServer(options.embeddedDir, logger);
     url = embedded.url;
     await ensureDatabase(maintenanceUrl(url), EMBEDDED_DATABASE);
   }

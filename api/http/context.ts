@@ -10,7 +10,7 @@ import type { Parties } from "../services/parties";
 import type { Reports } from "../services/reports";
 import type { Settlement } from "../services/settlement";
 import type { Verification } from "../services/verification";
-import type { StorageStatus } from "../store/api-store";
+import type { DatabaseStatus } from "../db/database-status";
 import type { ApiMetrics } from "./metrics";
 
 /** Everything the HTTP layer needs, passed in once (no module-level state). */
@@ -20,8 +20,8 @@ export interface ApiContext {
   metrics: ApiMetrics;
   client: LedgerClient;
   indexer: EventIndexer;
-  /** Whether the API's store takes writes (disk full, I/O errors) or found itself damaged. */
-  storage: { status(): StorageStatus };
+  /** Whether the API's database takes requests (down, disk full, I/O errors) or found a damaged page. */
+  storage: Pick<DatabaseStatus, "probe" | "observed">;
   services: {
     parties: Parties;
     apiKeys: ApiKeys;

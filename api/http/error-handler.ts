@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 
 import { ApiError } from "../errors";
 import { toApiError } from "../chain/contract-errors";
+import { databaseFault } from "../db/database-errors";
 
 /**
  * The one place where errors become answers: `{ error: { code, message, details } }`. Failures to read the
@@ -35,12 +36,15 @@ function readFailure(error: unknown, contentEncoding: string | undefined): ApiEr
   return new ApiError(failure.status, "BAD_REQUEST", "the request could not be read");
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, onDatabaseFault: (error: unknown) => void = () => undefined): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     void _next;
     let answer: ApiError;
     const unreadable = readFailure(error, req.get("content-encoding"));
+    const fault = databaseFault(error);
+    if (fault !== undefined) onDatabaseFault(error);
     if (unreadable !== undefined) answer = unreadable;
+    else if (fault !== undefined) answer = fault;
     else if (error instanceof ApiError || isEthersError(error)) answer = toApiError(error);
     else answer = new ApiError(500, "INTERNAL", "something went wrong on our side; it has been logged");
     if (answer.status >= 500) logger.error({ err: error, code: answer.code, method: req.method, url: req.originalUrl }, "request failed");

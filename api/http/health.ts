@@ -1,13 +1,13 @@
 import type { ApiContext } from "./context";
 
 /**
- * What /health says: 200 "ok" only when the ledger answers, the store takes writes and holds what the
+ * What /health says: 200 "ok" only when the ledger answers, the database takes requests and holds what the
  * chain refers to, and the index follows the chain; otherwise 503 with the first reason, in order of
  * severity, and every part's own status so an operator sees all of them at once.
  */
 export async function healthOf(ctx: ApiContext): Promise<{ httpStatus: number; body: Record<string, unknown> }> {
   const index = ctx.indexer.status();
-  const storage = ctx.storage.status();
+  const storage = await ctx.storage.probe();
   let chain: { ok: boolean; block?: number } = { ok: false };
   try {
     chain = { ok: true, block: await ctx.client.provider.getBlockNumber() };

@@ -31,6 +31,7 @@ export function testApiConfig(dataDir: string, rpcUrl: string, overrides: Partia
       rpcUrl,
       deploymentFile: join(dataDir, "deployment.json"),
       bureauKeyFile: join(dataDir, "authority.key"),
+      databaseDir: join(dataDir, "postgres"),
       adminTokenFile: join(dataDir, "admin.token"),
       masterKey: "test master secret",
       groupCommitMs: 2,
