@@ -24,6 +24,7 @@ import { createVerification } from "./services/verification";
 import { databaseUnavailable } from "./start-refusal";
 import { openDatabase, type Database } from "./db/database";
 import { DatabaseStatus } from "./db/database-status";
+import { watchEmbeddedServer } from "./db/embedded-watch";
 import { writeFileDurably } from "../lib/durable-file";
 
 /**
@@ -102,6 +103,7 @@ async function bootstrapBureau(ctx: ApiContext, config: ApiConfig): Promise<stri
 
 export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
   const { ctx, database, bureauKeyFile } = await assembleApi(config, logger);
+  const stopWatching = watchEmbeddedServer(database, ctx.storage, logger);
   await ctx.indexer.start();
   const app = createApp(ctx);
   const server: Server = await new Promise((resolve, reject) => {
@@ -119,6 +121,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      stopWatching();
       await ctx.indexer.stop();
       await database.close();
     },

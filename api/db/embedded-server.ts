@@ -20,6 +20,8 @@ export interface EmbeddedServer {
   url: string;
   /** Whether this process started it (a server left running by a killed process is adopted, not started). */
   started: boolean;
+  /** Starts the server again if it stopped (a crash it could not recover from by itself, e.g. on a full disk). */
+  ensureRunning(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -58,10 +60,15 @@ export async function startEmbeddedServer(dir: string, logger: Logger): Promise<
     await rename(staging, cluster);
     logger.info({ cluster }, "created the embedded PostgreSQL cluster (data checksums on)");
   }
+  if (owner !== undefined && (await stat(cluster)).uid !== owner.uid) {
+    // A cluster copied in by root (a restored backup): the server's user must own every file of it.
+    await run("chown", ["-R", `${owner.uid}:${owner.gid}`, dir]);
+  }
   const options = `-c listen_addresses='' -c unix_socket_directories='${dir}' -c unix_socket_permissions=0700`;
+  const start = () => as(owner, bin.pgCtl, ["start", "-D", cluster, "-w", "-t", "120", "-s", "-l", join(dir, "server.log"), "-o", options]);
   let started = false;
   if (!(await isRunning(owner, bin.pgCtl, cluster))) {
-    await as(owner, bin.pgCtl, ["start", "-D", cluster, "-w", "-t", "120", "-s", "-l", join(dir, "server.log"), "-o", options]);
+    await start();
     started = true;
   } else {
     logger.warn({ cluster }, "the embedded PostgreSQL server was still running (the previous API process did not stop it): using it");
@@ -70,6 +77,12 @@ export async function startEmbeddedServer(dir: string, logger: Logger): Promise<
   return {
     url,
     started,
+    async ensureRunning() {
+      if (await isRunning(owner, bin.pgCtl, cluster)) return false;
+      await start();
+      logger.warn({ cluster }, "the embedded PostgreSQL server had stopped: started it again");
+      return true;
+    },
     async stop() {
       if (await isRunning(owner, bin.pgCtl, cluster)) await as(owner, bin.pgCtl, ["stop", "-D", cluster, "-m", "fast", "-w", "-s"]);
     },

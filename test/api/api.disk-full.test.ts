@@ -10,18 +10,19 @@ import pino from "pino";
 import { startApi, type RunningApi } from "../../api/api-server";
 import { testApiConfig } from "./helpers/system";
 import { periodOf } from "../../api/domain/tax-period";
-import type { StoreOpenOptions } from "../../api/store/api-store";
+import { startEmbeddedServer } from "../../api/db/embedded-server";
 import { ApiClient, expectStatus } from "../../scripts/lib/api-client";
 import { invoiceBody, randomTaxpayerId } from "../../scripts/lib/demo-data";
 import { createLineLog } from "../../scripts/lib/line-log";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
 
 /**
- * A full disk under the API: a write it cannot make is a retryable 503 STORAGE_UNAVAILABLE with Retry-After
- * (never a 500), /health says so (503, storage "unavailable") until a write succeeds again, reads go on, and
- * nothing acknowledged is lost (the store opens cleanly after a restart). On a real small tmpfs when this
- * machine lets us mount one (root), and always with an ENOSPC injected at the store layer. Also: `npm start`'s
- * piping of child output into data/logs survives its log file failing.
+ * A full disk under the API's database, and the database server gone: a request it cannot serve is a
+ * retryable 503 STORAGE_UNAVAILABLE with Retry-After (never a 500), /health says so (503, storage
+ * "unavailable") until the database answers again, and nothing acknowledged is lost (everything is there
+ * after a restart). The full disk is a real small tmpfs under the embedded server's cluster when this machine
+ * lets us mount one (root); the server gone is always tested (and the API starts it again by itself). Also:
+ * `npm start`'s piping of child output into data/logs survives its log file failing.
  */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -84,15 +85,15 @@ describe("disk full and other storage faults", function () {
     rmSync(nodeDir, { recursive: true, force: true });
   });
 
-  async function startOn(apiDir: string, storeOptions: StoreOpenOptions = {}): Promise<{ api: RunningApi; bureau: ApiClient }> {
-    const config = testApiConfig(nodeDir, node!.url, { dataDir: apiDir });
-    const api = await startApi(config, pino({ level: "silent" }), { recoveryIntervalMs: 200, ...storeOptions });
+  async function startOn(root: string): Promise<{ api: RunningApi; bureau: ApiClient }> {
+    const config = testApiConfig(nodeDir, node!.url, { dataDir: join(root, "api"), databaseDir: join(root, "postgres") });
+    const api = await startApi(config, pino({ level: "silent" }));
     return { api, bureau: new ApiClient(api.url, readFileSync(api.bureauKeyFile, "utf8").trim()) };
   }
 
   /** The same story under either fault: acknowledged work, the fault, 503s and /health, the fault gone, all there. */
-  async function story(apiDir: string, fault: { on(): void; off(): void }, storeOptions: StoreOpenOptions = {}): Promise<void> {
-    let { api, bureau } = await startOn(apiDir, storeOptions);
+  async function story(root: string, fault: { on(): Promise<void>; off(): Promise<void>; readsGoOn: boolean }): Promise<void> {
+    let { api, bureau } = await startOn(root);
     try {
       const registered = expectStatus(await bureau.post("/v1/participants", { role: "merchant", name: "深圳市测试餐饮有限公司", taxpayerId: randomTaxpayerId() }), 201, "register");
       const merchant = bureau.as(registered.apiKey);
@@ -102,36 +103,41 @@ describe("disk full and other storage faults", function () {
       const anyone = new ApiClient(api.url);
       expect((await anyone.get("/health")).status).to.equal(200);
 
-      fault.on();
-      const body = invoiceBody(`full-b-${Date.now()}`, buyer);
-      const refused = await merchant.post("/v1/invoices", body, { "idempotency-key": "full-b" });
+      await fault.on();
+      // A batch of 50 documents (~100 KB): more than the free room left in the table's pages, so the database
+      // must take new blocks from the full disk (PostgreSQL fills its pages and write-ahead log segments in place).
+      const body = { invoices: Array.from({ length: 50 }, (_, i) => invoiceBody(`full-b-${Date.now()}-${i}`, buyer)) };
+      const refused = await merchant.post("/v1/invoices/batch", body, { "idempotency-key": "full-b" });
       expect(refused.status, JSON.stringify(refused.body)).to.equal(503);
       expect(refused.body.error.code).to.equal("STORAGE_UNAVAILABLE");
       expect(Number(refused.headers.get("retry-after"))).to.be.greaterThan(0);
-      expect((await merchant.post("/v1/api-keys", { label: "x" })).body.error.code).to.equal("STORAGE_UNAVAILABLE");
-      const health = await anyone.get("/health");
-      expect(health.status).to.equal(503);
-      expect(health.body.status).to.equal("storage unavailable");
-      expect(health.body.storage).to.include({ status: "unavailable", code: "STORAGE_UNAVAILABLE" });
-      // Reads go on meanwhile.
-      expect((await merchant.get(`/v1/invoices/${before.invoice.id}`)).status).to.equal(200);
+      if (!fault.readsGoOn) {
+        expect((await merchant.post("/v1/api-keys", { label: "x" })).body.error.code).to.equal("STORAGE_UNAVAILABLE");
+        const health = await anyone.get("/health");
+        expect(health.status).to.equal(503);
+        expect(health.body.status).to.equal("storage unavailable");
+        expect(health.body.storage).to.include({ status: "unavailable", code: "STORAGE_UNAVAILABLE" });
+      } else {
+        // A full disk refuses writes; what is already stored is still read.
+        expect((await merchant.get(`/v1/invoices/${before.invoice.id}`)).status).to.equal(200);
+      }
 
-      fault.off();
+      await fault.off();
       let healthy = await anyone.get("/health");
-      for (let i = 0; i < 200 && healthy.status !== 200; i++) {
+      for (let i = 0; i < 400 && healthy.status !== 200; i++) {
         await sleep(50);
         healthy = await anyone.get("/health");
       }
       expect(healthy.status, JSON.stringify(healthy.body)).to.equal(200);
-      const retried = await merchant.post("/v1/invoices", body, { "idempotency-key": "full-b" });
+      const retried = await merchant.post("/v1/invoices/batch", body, { "idempotency-key": "full-b" });
       expect(retried.status, JSON.stringify(retried.body)).to.be.oneOf([200, 201]);
-      expect(retried.body.invoice.document).to.be.an("object");
+      expect(retried.body.results).to.have.length(50);
 
-      // Nothing acknowledged was lost: the store opens cleanly after a restart and holds both documents.
+      // Nothing acknowledged was lost: after a restart both documents are there.
       await api.close();
-      ({ api, bureau } = await startOn(apiDir));
+      ({ api, bureau } = await startOn(root));
       const again = bureau.as(registered.apiKey);
-      for (const id of [before.invoice.id, retried.body.invoice.id]) {
+      for (const id of [before.invoice.id, ...(retried.body.results as { invoice: { id: string } }[]).map((r) => r.invoice.id)]) {
         const read = await again.get(`/v1/invoices/${id}`);
         expect(read.status).to.equal(200);
         expect(read.body.document).to.be.an("object");
@@ -141,16 +147,17 @@ describe("disk full and other storage faults", function () {
     }
   }
 
-  it("on a real full tmpfs: 503 STORAGE_UNAVAILABLE with Retry-After, /health 503, back once there is room, nothing lost", async function () {
-    const mount = tryMountTmpfs(24);
-    if (mount === undefined) this.skip(); // not root: the injected fault below covers the same behaviour
+  it("on a real full tmpfs under the database: 503 STORAGE_UNAVAILABLE with Retry-After, back once there is room, nothing lost", async function () {
+    const mount = tryMountTmpfs(160);
+    if (mount === undefined) this.skip(); // not root: the server-gone story below covers the same answers
     let filler: string | undefined;
     try {
-      await story(join(mount, "api"), {
-        on: () => {
+      await story(mount, {
+        readsGoOn: true,
+        on: async () => {
           filler = fill(mount);
         },
-        off: () => {
+        off: async () => {
           rmSync(filler!, { force: true });
           rmSync(join(mount, "filler-small"), { force: true });
         },
@@ -160,13 +167,21 @@ describe("disk full and other storage faults", function () {
     }
   });
 
-  it("with ENOSPC injected at the store layer: the same", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "api-enospc-"));
-    let full = false;
+  it("with the database server gone: the same, and the API starts its embedded server again by itself", async () => {
+    const root = mkdtempSync(join(tmpdir(), "api-db-gone-"));
     try {
-      await story(dir, { on: () => void (full = true), off: () => void (full = false) }, { writeFault: () => (full ? Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", errno: -28 }) : undefined) });
+      await story(root, {
+        readsGoOn: false,
+        on: async () => {
+          // Stopped as an operator or a crash would: the API did not ask for it.
+          const server = await startEmbeddedServer(join(root, "postgres"), pino({ level: "silent" }));
+          await server.stop();
+        },
+        // Nothing to do: the API's watch starts it again.
+        off: async () => undefined,
+      });
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
     }
   });
 

@@ -6,7 +6,7 @@ import { expect } from "chai";
 
 import { ApiClient } from "../../scripts/lib/api-client";
 import { invoiceBody } from "../../scripts/lib/demo-data";
-import { scanChain, scanLevelDb } from "./helpers/privacy-scan";
+import { scanChain, scanDatabase, scanLevelDb } from "./helpers/privacy-scan";
 import { RealProcesses } from "./helpers/processes";
 import { registerCast } from "./helpers/system";
 
@@ -99,8 +99,8 @@ describe("end to end: the story over HTTP, then kill -9 and restart", function (
     const chainStore = await scanLevelDb(join(system.dataDir, "chain"), personalData);
     expect(chainStore.entries).to.be.greaterThan(20);
     expect(chainStore.hits).to.deep.equal([]);
-    // The scan can see personal data where it is meant to be: in the API's private store.
-    const apiStore = await scanLevelDb(join(system.dataDir, "api", "db"), personalData);
+    // The scan can see personal data where it is meant to be: in the API's private database.
+    const apiStore = await scanDatabase(join(system.dataDir, "postgres"), personalData);
     expect(new Set(apiStore.hits.map((h) => h.needle))).to.deep.equal(new Set(personalData));
     await system.restartNode();
     // The index is derived: rebuild it from the chain with the one command, then start the API on it.

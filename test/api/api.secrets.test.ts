@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { expect } from "chai";
@@ -8,7 +8,7 @@ import { startApi, type RunningApi } from "../../api/api-server";
 import { ApiClient, expectStatus } from "../../scripts/lib/api-client";
 import { invoiceBody, randomTaxpayerId } from "../../scripts/lib/demo-data";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
-import { scanLevelDb } from "./helpers/privacy-scan";
+import { scanDatabase, scanFiles } from "./helpers/privacy-scan";
 import { testApiConfig } from "./helpers/system";
 import { periodOf } from "../../api/domain/tax-period";
 import { rmSync } from "node:fs";
@@ -66,16 +66,15 @@ describe("secrets in stored answers, and failed authentications", function () {
     const secrets = [registered.apiKey, enterprise.apiKey, employee.apiKey, newKey.apiKey];
     await api.close();
     try {
-      const path = join(dataDir, "api", "db");
-      // Every value as LevelDB returns it (decompressed), and the raw bytes of every file.
-      expect((await scanLevelDb(path, secrets)).hits).to.deep.equal([]);
-      for (const file of readdirSync(path)) {
-        const bytes = readFileSync(join(path, file)).toString("latin1");
-        for (const secret of secrets) expect(bytes.includes(secret), `${secret.slice(0, 16)}… in ${file}`).to.equal(false);
-      }
+      const databaseDir = join(dataDir, "postgres");
+      // Every row as the database returns it, and the raw bytes of every file of its cluster (tables, WAL).
+      expect((await scanDatabase(databaseDir, secrets)).hits).to.deep.equal([]);
+      expect(scanFiles(databaseDir, secrets)).to.deep.equal([]);
       // The claim code is sealed wherever it is kept: in its idempotency record like the keys, and in the
       // invoice's document record (the code is a private key: whoever reads it can claim the invoice).
-      expect((await scanLevelDb(path, [issued.invoice.claimCode.slice(2)])).hits).to.deep.equal([]);
+      const claimCode = issued.invoice.claimCode.slice(2);
+      expect((await scanDatabase(databaseDir, [claimCode])).hits).to.deep.equal([]);
+      expect(scanFiles(databaseDir, [claimCode, Buffer.from(claimCode, "hex").toString("latin1")])).to.deep.equal([]);
     } finally {
       await start();
     }

@@ -1,5 +1,12 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+
 import { JsonRpcProvider, toUtf8Bytes, hexlify } from "ethers";
 import { Level } from "level";
+import { Client } from "pg";
+import pino from "pino";
+
+import { startEmbeddedServer } from "../../../api/db/embedded-server";
 
 /**
  * Looks for personal data where the public (or every consortium member) can read it: in every transaction's
@@ -59,4 +66,49 @@ export async function scanLevelDb(location: string, needles: string[]): Promise<
     await db.close();
   }
   return { hits, entries };
+}
+
+/**
+ * Every row of every table of the API's embedded database in `databaseDir` (as JSON text), read through SQL;
+ * the server is started for the scan when no process runs it, and stopped again.
+ */
+export async function scanDatabase(databaseDir: string, needles: string[]): Promise<{ hits: PrivacyHit[]; rows: number }> {
+  const server = await startEmbeddedServer(databaseDir, pino({ level: "silent" }));
+  const client = new Client({ connectionString: server.url });
+  const wanted = forms(needles);
+  const hits: PrivacyHit[] = [];
+  let rows = 0;
+  try {
+    await client.connect();
+    const tables = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
+    for (const { tablename } of tables.rows) {
+      const result = await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${tablename}" t`);
+      for (const { row } of result.rows) {
+        search(row, `table ${tablename}: ${row.slice(0, 60)}`, wanted, hits);
+        rows++;
+      }
+    }
+  } finally {
+    await client.end();
+    if (server.started) await server.stop();
+  }
+  return { hits, rows };
+}
+
+/** The raw bytes of every file under `directory` (a database cluster: tables, indexes, WAL), as Latin-1 text. */
+export function scanFiles(directory: string, needles: string[]): PrivacyHit[] {
+  const hits: PrivacyHit[] = [];
+  const walk = (path: string) => {
+    for (const name of readdirSync(path)) {
+      const file = join(path, name);
+      const stat = statSync(file);
+      if (stat.isDirectory()) walk(file);
+      else if (stat.isFile()) {
+        const bytes = readFileSync(file).toString("latin1");
+        for (const needle of needles) if (bytes.includes(needle)) hits.push({ where: file, needle });
+      }
+    }
+  };
+  walk(directory);
+  return hits;
 }

@@ -1,0 +1,187 @@
+import { createHash } from "node:crypto";
+import { cpSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+import { expect } from "chai";
+import { Client } from "pg";
+import pino from "pino";
+
+import { startEmbeddedServer } from "../../api/db/embedded-server";
+import { periodOf } from "../../api/domain/tax-period";
+import { ApiClient, expectStatus } from "../../scripts/lib/api-client";
+import { bureauClient, startApiProcess, type ApiProcess } from "../../scripts/lib/api-process";
+import { invoiceBody, randomTaxpayerId } from "../../scripts/lib/demo-data";
+import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
+import { apiDataRoot, flipByteAt, startRefused } from "./helpers/api-data";
+
+/** Runs `work` with a client of the embedded database under `root` (started for it when no API runs it). */
+async function withDatabase<T>(root: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const server = await startEmbeddedServer(join(root, "postgres"), pino({ level: "silent" }));
+  const client = new Client({ connectionString: server.url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+    if (server.started) await server.stop();
+  }
+}
+
+/** A digest of every row of every table: equal digests, nothing written. */
+const digestOf = (root: string) =>
+  withDatabase(root, async (client) => {
+    const hash = createHash("sha256");
+    const tables = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
+    for (const { tablename } of tables.rows) {
+      const rows = await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${tablename}" t ORDER BY 1`);
+      for (const { row } of rows.rows) hash.update(`${tablename}\\0${row}\\0`);
+    }
+    return hash.digest("hex");
+  });
+
+/**
+ * The API's database as the real API process meets it: unreachable, an index from blocks the chain does not
+ * have, a wrong keystore master key (each a refusal to start with its exit code and log code, never a start
+ * with less), a seal on chain whose document the database lacks (reported, /health not ok), and a page the
+ * server finds damaged (data checksums: never served).
+ */
+describe("the API's database: unreachable, an index ahead of the chain, a wrong master key, missing documents, damaged pages", function () {
+  this.timeout(600_000);
+  let nodeDir: string;
+  let node: NodeProcess;
+  const roots: string[] = [];
+
+  before(async () => {
+    nodeDir = freshDataDir();
+    node = await startNodeProcess(nodeDir, {}, 2);
+  });
+  after(async () => {
+    await node?.stop();
+    for (const dir of [nodeDir, ...roots]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A merchant with quota and a few invoices, through the real API; returns the merchant's client. */
+  async function populate(api: ApiProcess, invoices = 3): Promise<{ merchant: ApiClient; ids: string[] }> {
+    const bureau = bureauClient(api);
+    const registered = expectStatus(await bureau.post("/v1/participants", { role: "merchant", name: "深圳市测试餐饮有限公司", taxpayerId: randomTaxpayerId() }), 201, "register");
+    const merchant = bureau.as(registered.apiKey);
+    expectStatus(await bureau.put(`/v1/merchants/${registered.participant.account}/quotas/${periodOf(new Date())}`, { granted: "1000000000" }), 200, "quota");
+    const ids: string[] = [];
+    for (let i = 0; i < invoices; i++) {
+      const issued = expectStatus(await merchant.post("/v1/invoices", invoiceBody(`s-${Date.now()}-${i}`, { type: "individual", name: "陈小明" })), 201, "issue");
+      ids.push(issued.invoice.id);
+    }
+    return { merchant, ids };
+  }
+
+  async function freshApi(env: Record<string, string> = {}, on: { dir: string; url: string } = { dir: nodeDir, url: node.url }): Promise<{ root: string; api: ApiProcess }> {
+    const root = apiDataRoot(on.dir);
+    roots.push(root);
+    return { root, api: await startApiProcess(root, on.url, env) };
+  }
+
+  it("refuses to start (exit 6, DATABASE_UNAVAILABLE) when DATABASE_URL names no server", async () => {
+    const root = apiDataRoot(nodeDir);
+    roots.push(root);
+    expect(await startRefused(root, node.url, { DATABASE_URL: "postgresql://ledger@127.0.0.1:1/ledger_api" })).to.deep.equal({ exitCode: 6, code: "DATABASE_UNAVAILABLE" });
+  });
+
+  it("refuses to start (exit 5, INDEX_AHEAD_OF_CHAIN) with an index built from a longer chain", async () => {
+    const { root, api } = await freshApi();
+    await populate(api, 5);
+    expect(await api.stop()).to.equal(0);
+    // A fresh chain: fewer blocks than the index has seen, and other hashes.
+    const otherDir = freshDataDir();
+    roots.push(otherDir);
+    const other = await startNodeProcess(otherDir, {}, 2);
+    try {
+      const mixed = apiDataRoot(otherDir);
+      roots.push(mixed);
+      for (const part of ["api", "postgres"]) cpSync(join(root, part), join(mixed, part), { recursive: true });
+      expect(await startRefused(mixed, other.url)).to.deep.equal({ exitCode: 5, code: "INDEX_AHEAD_OF_CHAIN" });
+    } finally {
+      await other.stop();
+    }
+    // Against its own chain the same database starts.
+    const again = await startApiProcess(root, node.url);
+    await again.stop();
+  });
+
+  it("refuses to start (exit 4, KEYSTORE_KEY_MISMATCH) with a wrong master key, writing nothing; the right key works again", async () => {
+    const { root, api } = await freshApi({ API_MASTER_KEY: "the right master secret" });
+    const { merchant } = await populate(api, 1);
+    expect(await api.stop()).to.equal(0);
+    const before = await digestOf(root);
+    expect(await startRefused(root, node.url, { API_MASTER_KEY: "a wrong master secret" })).to.deep.equal({ exitCode: 4, code: "KEYSTORE_KEY_MISMATCH" });
+    expect(await digestOf(root), "a row changed: something was written").to.equal(before);
+    const right = await startApiProcess(root, node.url, { API_MASTER_KEY: "the right master secret" });
+    try {
+      const client = new ApiClient(right.url, merchant.apiKey);
+      expect((await client.post("/v1/invoices", invoiceBody(`after-${Date.now()}`, { type: "individual", name: "陈小明" }))).status).to.equal(201);
+    } finally {
+      await right.stop();
+    }
+  });
+
+  it("reports a seal on chain whose document the database lacks (an older copy restored): /health 503 'documents missing'", async () => {
+    // A chain of its own: on the shared one, the other tests' databases issued invoices this one has no document of.
+    const ownDir = freshDataDir();
+    roots.push(ownDir);
+    const own = await startNodeProcess(ownDir, {}, 2);
+    const { root, api } = await freshApi({}, { dir: ownDir, url: own.url });
+    const { merchant } = await populate(api, 1);
+    expect(await api.stop()).to.equal(0);
+    const backup = join(root, "postgres-backup");
+    cpSync(join(root, "postgres"), backup, { recursive: true });
+    let restarted = await startApiProcess(root, own.url);
+    const lost = expectStatus(await new ApiClient(restarted.url, merchant.apiKey).post("/v1/invoices", invoiceBody(`lost-${Date.now()}`, { type: "individual", name: "陈小明" })), 201, "issue");
+    // Reversed at once (it is unclaimed): the credit note's seal arrives only with InvoiceReversed.
+    expectStatus(await new ApiClient(restarted.url, merchant.apiKey).post(`/v1/invoices/${lost.invoice.id}/reversals`, { reference: `lost-note-${Date.now()}`, reason: "issue-error" }), 201, "reverse");
+    expect(await restarted.stop()).to.equal(0);
+    rmSync(join(root, "postgres"), { recursive: true });
+    cpSync(backup, join(root, "postgres"), { recursive: true });
+    restarted = await startApiProcess(root, own.url);
+    try {
+      const anyone = new ApiClient(restarted.url);
+      let health = await anyone.get("/health");
+      // Until the index has caught up with the chain, which holds both seals.
+      for (let i = 0; i < 100 && !(health.body.index.indexedBlock >= 0 && health.body.index.indexedBlock >= health.body.chain.block); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        health = await anyone.get("/health");
+      }
+      expect(health.status).to.equal(503);
+      expect(health.body.status).to.equal("documents missing");
+      // The invoice and its credit note, each once.
+      expect(health.body.index.missingDocuments).to.equal(2);
+    } finally {
+      await restarted.stop();
+      await own.stop();
+    }
+  });
+
+  it("never serves a document from a page the server finds damaged: 500 STORE_CORRUPTED, /health 503 'store corrupted'", async () => {
+    const { root, api } = await freshApi();
+    const { merchant, ids } = await populate(api, 3);
+    // Every page on disk (a checkpoint), and where the documents table lives.
+    const file = await withDatabase(root, async (client) => {
+      await client.query("CHECKPOINT");
+      return (await client.query<{ path: string }>("SELECT pg_relation_filepath('documents') AS path")).rows[0]!.path;
+    });
+    expect(await api.stop()).to.equal(0);
+    const path = join(root, "postgres", "cluster", file);
+    expect(statSync(path).size).to.be.greaterThan(8000);
+    // Inside the first page's tuples (they fill the page from its end), not in its header.
+    flipByteAt(path, 8000);
+    const restarted = await startApiProcess(root, node.url);
+    try {
+      const client = new ApiClient(restarted.url, merchant.apiKey);
+      const read = await client.get(`/v1/invoices/${ids[0]}`);
+      expect([read.status, read.body.error?.code], JSON.stringify(read.body)).to.deep.equal([500, "STORE_CORRUPTED"]);
+      expect(JSON.stringify(read.body)).to.not.include("陈小明");
+      const health = await new ApiClient(restarted.url).get("/health");
+      expect([health.status, health.body.status]).to.deep.equal([503, "store corrupted"]);
+    } finally {
+      await restarted.stop();
+    }
+  });
+});
