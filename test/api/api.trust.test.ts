@@ -1,13 +1,12 @@
 import { expect } from "chai";
 
 import { invoiceBody } from "../../scripts/lib/demo-data";
-import { join } from "node:path";
 
+import { Client } from "pg";
 import pino from "pino";
 
 import { startApi } from "../../api/api-server";
-import { ApiStore } from "../../api/store/api-store";
-import { keys } from "../../api/store/keys";
+import { startEmbeddedServer } from "../../api/db/embedded-server";
 import { ApiClient, type ApiAnswer } from "../../scripts/lib/api-client";
 import { registerCast, startSystem, type Cast, type TestSystem } from "./helpers/system";
 
@@ -185,11 +184,16 @@ describe("API trust: references, registry status, uniform refusals", function ()
       // The API stopped; its index as an older API wrote it: no layout mark, no statuses.
       const config = system.api.ctx.config;
       await system.api.close();
-      const store = await ApiStore.open(join(config.dataDir, "db"));
-      const statuses = await store.range<unknown>("ix:st:");
-      expect(statuses.length).to.be.greaterThan(0);
-      await store.batch([{ type: "del", key: keys.index.format }, ...statuses.map((entry) => ({ type: "del" as const, key: entry.key }))]);
-      await store.close();
+      const server = await startEmbeddedServer(config.databaseDir, pino({ level: "silent" }));
+      const client = new Client({ connectionString: server.url });
+      await client.connect();
+      try {
+        expect((await client.query("DELETE FROM participant_status")).rowCount).to.be.greaterThan(0);
+        expect((await client.query("DELETE FROM settings WHERE name = 'index.format'")).rowCount).to.equal(1);
+      } finally {
+        await client.end();
+        await server.stop();
+      }
       system.api = await startApi(config, pino({ level: "silent" }));
       const refused = await new ApiClient(system.api.url, merchant.client.apiKey).get("/v1/invoices");
       expect(refused.status).to.equal(403);
