@@ -2,11 +2,13 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes, scryptSync, 
 import { join } from "node:path";
 
 import { Wallet } from "ethers";
+import type { Kysely } from "kysely";
 
 import { readOrCreateSecret } from "../../lib/secret-file";
 import { keystoreKeyMismatch } from "../start-refusal";
-import type { ApiStore } from "../store/api-store";
-import { keys } from "../store/keys";
+import type { Schema } from "../db/schema";
+import { getSetting, putSettingIfAbsent } from "../db/settings";
+import { anyWallet, findWallet, putWallet } from "../db/wallets";
 
 /**
  * Hosted chain keys of the parties that let the API sign for them. Each private key is stored encrypted
@@ -16,8 +18,9 @@ import { keys } from "../store/keys";
  *
  * A key-check value (an HMAC of a fixed label under the derived key) is stored at the first start and checked
  * at every start: a wrong master key refuses to start (KEYSTORE_KEY_MISMATCH) before anything is written, so
- * no party is registered with a key sealed under the wrong secret. A store from before the check is checked
- * by opening one of its sealed keys instead.
+ * no party is registered with a key sealed under the wrong secret. A database holding sealed keys but no
+ * key-check value is checked by opening one of its sealed keys instead. The value is written only where none
+ * is (the primary key decides between API instances starting together), then read back and compared.
  */
 export interface SealedSecret {
   iv: string;
@@ -26,40 +29,48 @@ export interface SealedSecret {
 }
 
 const CHECK_LABEL = "e-invoice-ledger keystore key check v1";
+/** The `settings` row that holds the key-check value (hex). */
+const CHECK_SETTING = "keystore-check";
 
 export class Keystore {
   private readonly cache = new Map<string, Wallet>();
 
   private constructor(
-    private readonly store: ApiStore,
+    private readonly db: Kysely<Schema>,
     private readonly key: Buffer,
   ) {}
 
-  static async open(store: ApiStore, dataDir: string, masterSecret: string | undefined): Promise<Keystore> {
+  static async open(db: Kysely<Schema>, dataDir: string, masterSecret: string | undefined): Promise<Keystore> {
     const secret = masterSecret ?? (await readOrCreateSecret(join(dataDir, "master.key"), () => randomBytes(32).toString("hex")));
     const key = scryptSync(secret, "e-invoice-ledger keystore v1", 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
-    const keystore = new Keystore(store, key);
+    const keystore = new Keystore(db, key);
     await keystore.verifyKey(masterSecret === undefined ? "master.key" : "API_MASTER_KEY");
     return keystore;
   }
 
   private async verifyKey(source: string): Promise<void> {
     const check = createHmac("sha256", this.key).update(CHECK_LABEL).digest();
-    const stored = await this.store.get<string>(keys.keystoreCheck);
-    if (stored !== undefined) {
+    const matches = (stored: string) => {
       const expected = Buffer.from(stored, "hex");
-      if (expected.length !== check.length || !timingSafeEqual(expected, check)) throw keystoreKeyMismatch({ source });
+      return expected.length === check.length && timingSafeEqual(expected, check);
+    };
+    const stored = await getSetting<string>(this.db, CHECK_SETTING);
+    if (stored !== undefined) {
+      if (!matches(stored)) throw keystoreKeyMismatch({ source });
       return;
     }
-    const [first] = await this.store.range<SealedSecret>(keys.walletPrefix, { limit: 1 });
+    const first = await anyWallet(this.db);
     if (first !== undefined) {
       try {
-        this.openSecret(first.value, Buffer.from(first.key.slice(keys.walletPrefix.length)));
+        this.openSecret(first.sealed, Buffer.from(first.account));
       } catch {
-        throw keystoreKeyMismatch({ source, account: first.key.slice(keys.walletPrefix.length) });
+        throw keystoreKeyMismatch({ source, account: first.account });
       }
     }
-    await this.store.put(keys.keystoreCheck, check.toString("hex"));
+    if (await putSettingIfAbsent(this.db, CHECK_SETTING, check.toString("hex"))) return;
+    // Another instance wrote its value first: this one starts only with the same key.
+    const written = await getSetting<string>(this.db, CHECK_SETTING);
+    if (written === undefined || !matches(written)) throw keystoreKeyMismatch({ source });
   }
 
   /** Seals a secret under the keystore key; `context` (associated data) binds it to where it is stored. */
@@ -79,7 +90,7 @@ export class Keystore {
     return Buffer.concat([decipher.update(Buffer.from(sealed.data, "base64")), decipher.final()]);
   }
 
-  /** Creates a new account for a party and stores its key; the store write is synced before this returns. */
+  /** Creates a new account for a party and stores its key; the write is committed before this returns. */
   async create(): Promise<Wallet> {
     const wallet = new Wallet(Wallet.createRandom().privateKey);
     await this.import(wallet.privateKey);
@@ -89,7 +100,7 @@ export class Keystore {
   async import(privateKey: string): Promise<Wallet> {
     const wallet = new Wallet(privateKey);
     const sealed = this.sealSecret(Buffer.from(wallet.privateKey.slice(2), "hex"), Buffer.from(wallet.address.toLowerCase()));
-    await this.store.put(keys.wallet(wallet.address), sealed);
+    await putWallet(this.db, wallet.address, sealed);
     this.cache.set(wallet.address.toLowerCase(), wallet);
     return wallet;
   }
@@ -98,9 +109,9 @@ export class Keystore {
   async wallet(account: string): Promise<Wallet | undefined> {
     const cached = this.cache.get(account.toLowerCase());
     if (cached) return cached;
-    const sealed = await this.store.get<SealedSecret>(keys.wallet(account));
-    if (sealed === undefined) return undefined;
-    const privateKey = this.openSecret(sealed, Buffer.from(account.toLowerCase()));
+    const row = await findWallet(this.db, account);
+    if (row === undefined) return undefined;
+    const privateKey = this.openSecret(row.sealed, Buffer.from(account.toLowerCase()));
     const wallet = new Wallet(`0x${privateKey.toString("hex")}`);
     this.cache.set(account.toLowerCase(), wallet);
     return wallet;

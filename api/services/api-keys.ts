@@ -1,22 +1,16 @@
 import { createHash, randomBytes } from "node:crypto";
 
+import type { Kysely } from "kysely";
+
+import { findKeyHolder, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from "../db/api-keys";
+import type { Schema } from "../db/schema";
 import { ApiError, notFound, unauthenticated } from "../errors";
-import type { ApiStore } from "../store/api-store";
-import { keys } from "../store/keys";
-import type { Parties, Party } from "./parties";
+import { partyOf, type Parties, type Party } from "./parties";
 
 /**
  * API keys: shown once when issued, stored only as a SHA-256 hash, bound to one party (and so one role).
  * The key id (its first characters) lets a party list and revoke its keys without the secret.
  */
-interface StoredKey {
-  keyId: string;
-  account: string;
-  label: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
 export interface ApiKeyInfo {
   keyId: string;
   label: string;
@@ -26,18 +20,28 @@ export interface ApiKeyInfo {
 
 const hashOf = (secret: string) => createHash("sha256").update(secret).digest("hex");
 
-export function createApiKeys({ store, parties }: { store: ApiStore; parties: Parties }) {
+const infoOf = (row: ApiKeyRow): ApiKeyInfo => ({
+  keyId: row.key_id,
+  label: row.label,
+  createdAt: row.created_at.toISOString(),
+  revokedAt: row.revoked_at === null ? null : row.revoked_at.toISOString(),
+});
+
+/** Draws of a key id before giving up: the ids are 48 random bits and unique across parties (a constraint). */
+const KEY_ID_DRAWS = 3;
+
+export function createApiKeys({ db }: { db: Kysely<Schema>; parties: Parties }) {
   return {
     async issue(account: string, label: string): Promise<{ apiKey: string; info: ApiKeyInfo }> {
-      const keyId = randomBytes(6).toString("hex");
-      const apiKey = `eil_${keyId}_${randomBytes(24).toString("base64url")}`;
-      const record: StoredKey = { keyId, account, label, createdAt: new Date().toISOString(), revokedAt: null };
-      const hash = hashOf(apiKey);
-      await store.batch([
-        { type: "put", key: keys.apiKey(hash), value: record },
-        { type: "put", key: keys.partyKey(account, keyId), value: hash },
-      ]);
-      return { apiKey, info: { keyId, label, createdAt: record.createdAt, revokedAt: null } };
+      const createdAt = new Date().toISOString();
+      for (let draw = 1; ; draw++) {
+        const keyId = randomBytes(6).toString("hex");
+        const apiKey = `eil_${keyId}_${randomBytes(24).toString("base64url")}`;
+        if (await insertApiKey(db, { key_hash: hashOf(apiKey), key_id: keyId, account, label, created_at: createdAt, revoked_at: null })) {
+          return { apiKey, info: { keyId, label, createdAt, revokedAt: null } };
+        }
+        if (draw >= KEY_ID_DRAWS) throw new Error(`no free API key id after ${KEY_ID_DRAWS} draws`);
+      }
     },
 
     /**
@@ -46,30 +50,24 @@ export function createApiKeys({ store, parties }: { store: ApiStore; parties: Pa
      * The status comes from the event index, which follows the registry's events.
      */
     async authenticate(apiKey: string, use: { writes: boolean }): Promise<Party> {
-      const record = await store.get<StoredKey>(keys.apiKey(hashOf(apiKey)));
-      if (record === undefined || record.revokedAt !== null) throw unauthenticated("the API key is unknown or revoked");
-      const [party, status] = await store.getMany<unknown>([keys.party(record.account), keys.index.participantStatus(record.account)]);
-      if (party === undefined) throw unauthenticated("the API key's party no longer exists");
-      if (status === "Revoked") throw new ApiError(403, "PARTICIPANT_REVOKED", "this participant has been revoked on the ledger; its keys no longer give any access");
-      if (status === "Suspended" && use.writes) {
+      const holder = await findKeyHolder(db, hashOf(apiKey));
+      if (holder === undefined || holder.revokedAt !== null) throw unauthenticated("the API key is unknown or revoked");
+      if (holder.party === undefined) throw unauthenticated("the API key's party no longer exists");
+      if (holder.status === "Revoked") throw new ApiError(403, "PARTICIPANT_REVOKED", "this participant has been revoked on the ledger; its keys no longer give any access");
+      if (holder.status === "Suspended" && use.writes) {
         throw new ApiError(403, "PARTICIPANT_SUSPENDED", "this participant is suspended on the ledger: it may read, but not act, until it is reinstated");
       }
-      return party as Party;
+      return partyOf(holder.party);
     },
 
     async list(account: string): Promise<ApiKeyInfo[]> {
-      const hashes = await store.range<string>(keys.partyKeysPrefix(account));
-      const records = await store.getMany<StoredKey>(hashes.map((entry) => keys.apiKey(entry.value)));
-      return records.filter((r): r is StoredKey => r !== undefined).map(({ keyId, label, createdAt, revokedAt }) => ({ keyId, label, createdAt, revokedAt }));
+      return (await listApiKeys(db, account)).map(infoOf);
     },
 
     async revoke(account: string, keyId: string): Promise<ApiKeyInfo> {
-      const hash = await store.get<string>(keys.partyKey(account, keyId));
-      const record = hash === undefined ? undefined : await store.get<StoredKey>(keys.apiKey(hash));
-      if (hash === undefined || record === undefined) throw notFound("API key");
-      const revoked = { ...record, revokedAt: record.revokedAt ?? new Date().toISOString() };
-      await store.put(keys.apiKey(hash), revoked);
-      return { keyId, label: revoked.label, createdAt: revoked.createdAt, revokedAt: revoked.revokedAt };
+      const revoked = await revokeApiKey(db, account, keyId, new Date());
+      if (revoked === undefined) throw notFound("API key");
+      return infoOf(revoked);
     },
   };
 }

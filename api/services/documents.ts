@@ -1,15 +1,17 @@
-import { ZeroAddress } from "ethers";
+import { ZeroAddress, getAddress } from "ethers";
+import type { Kysely } from "kysely";
 
 import { checkCodeOf, commitmentOf, newClaimKey, newSalt, sealOf } from "../domain/commitment";
 import type { LedgerDocument } from "../domain/invoice-document";
 import type { Keystore, SealedSecret } from "../chain/keystore";
-import type { ApiStore, StoreOperation } from "../store/api-store";
-import { keys } from "../store/keys";
+import { findDocument, insertDocuments, type DocumentRow } from "../db/documents";
+import type { Schema } from "../db/schema";
+import { ApiError, conflict } from "../errors";
 
 /**
  * Documents of invoices and credit notes as the API keeps them: the document, its salt, and for an invoice
- * the claim key (its private key is the claim code printed on the invoice). Written, synced, before the
- * transaction that puts the seal on chain, so a seal on chain always has its document here.
+ * the claim key (its private key is the claim code printed on the invoice). Committed before the transaction
+ * that puts the seal on chain, so a seal on chain always has its document here; written once, never over.
  */
 export interface StoredDocument {
   id: string;
@@ -50,29 +52,55 @@ export function documentFile(stored: StoredDocument, number: bigint): DocumentFi
 }
 
 /**
- * A document as the store keeps it: the claim code (a private key, a secret like a party's key) sealed under
- * the keystore key and bound to the document's id, never in plaintext. Records written before codes were
- * sealed carry `claimCode` in plaintext; they are read as they are and sealed when written again.
+ * A document's `record` as the database keeps it (id, kind, seller and request id are columns of their own):
+ * the claim code (a private key, a secret like a party's key) sealed under the keystore key and bound to the
+ * document's id, never in plaintext.
  */
-type PersistedDocument = Omit<StoredDocument, "claimCode"> & { sealedClaimCode?: SealedSecret | null; claimCode?: string | null };
+type DocumentRecord = Omit<StoredDocument, "id" | "kind" | "seller" | "requestId" | "claimCode"> & { sealedClaimCode: SealedSecret | null };
 
 const claimCodeContext = (id: string) => Buffer.from(`claim-code:${id.toLowerCase()}`);
 
-export const documentStore = (store: ApiStore, keystore: Pick<Keystore, "sealSecret" | "openSecret">) => {
-  const persisted = ({ claimCode, ...rest }: StoredDocument): PersistedDocument => ({
-    ...rest,
-    sealedClaimCode: claimCode === null ? null : keystore.sealSecret(Buffer.from(claimCode.slice(2), "hex"), claimCodeContext(rest.id)),
-  });
-  const loaded = ({ sealedClaimCode, claimCode, ...rest }: PersistedDocument): StoredDocument => ({
-    ...rest,
-    claimCode: sealedClaimCode ? `0x${keystore.openSecret(sealedClaimCode, claimCodeContext(rest.id)).toString("hex")}` : (claimCode ?? null),
-  });
+export const documentStore = (db: Kysely<Schema>, keystore: Pick<Keystore, "sealSecret" | "openSecret">) => {
+  const persisted = ({ id, kind, seller, requestId, claimCode, ...rest }: StoredDocument) => {
+    const record: DocumentRecord = {
+      ...rest,
+      sealedClaimCode: claimCode === null ? null : keystore.sealSecret(Buffer.from(claimCode.slice(2), "hex"), claimCodeContext(id)),
+    };
+    return { id, kind, seller, request_id: requestId, record: JSON.stringify(record) };
+  };
+  const loaded = (row: DocumentRow): StoredDocument => {
+    const { sealedClaimCode, ...rest } = row.record as DocumentRecord;
+    return {
+      id: row.id,
+      kind: row.kind as StoredDocument["kind"],
+      seller: getAddress(row.seller),
+      requestId: row.request_id,
+      ...rest,
+      claimCode: sealedClaimCode === null ? null : `0x${keystore.openSecret(sealedClaimCode, claimCodeContext(row.id)).toString("hex")}`,
+    };
+  };
   return {
     get: async (id: string): Promise<StoredDocument | undefined> => {
-      const record = await store.get<PersistedDocument>(keys.document(id));
-      return record === undefined ? undefined : loaded(record);
+      const row = await findDocument(db, id);
+      return row === undefined ? undefined : loaded(row);
     },
-    putAll: (documents: StoredDocument[]) =>
-      store.batch(documents.map((d): StoreOperation => ({ type: "put", key: keys.document(d.id), value: persisted(d) })), { sync: true }),
+    /**
+     * Stores new documents, all or none. An id that has a document already means another API instance is
+     * handling the same reference at this moment (one instance serialises its own requests per reference):
+     * with another request that is DUPLICATE_REFERENCE, as it would be once that one is done; with the same
+     * one, a retryable REFERENCE_IN_PROGRESS, whose retry finds the stored document and answers with it.
+     */
+    putAll: async (documents: StoredDocument[]): Promise<void> => {
+      if ((await insertDocuments(db, documents.map(persisted))) === "inserted") return;
+      for (const document of documents) {
+        const stored = await findDocument(db, document.id);
+        if (stored === undefined) continue;
+        if ((stored.record as DocumentRecord).requestFingerprint !== document.requestFingerprint) {
+          throw conflict("DUPLICATE_REFERENCE", "this reference was already used for another document", { id: document.id });
+        }
+        throw new ApiError(409, "REFERENCE_IN_PROGRESS", "a request with this reference is being handled; retry", { id: document.id }, { retryable: true });
+      }
+      throw new ApiError(409, "REFERENCE_IN_PROGRESS", "a request with this reference is being handled; retry", {}, { retryable: true });
+    },
   };
 };

@@ -1,13 +1,16 @@
+import type { Kysely } from "kysely";
+
 import type { Keystore, SealedSecret } from "../chain/keystore";
+import { findAnswer, insertAnswer, type IdempotencyAnswerRow } from "../db/idempotency";
+import type { Schema } from "../db/schema";
 import { unprocessable } from "../errors";
 import { fingerprint } from "../domain/fingerprint";
-import type { ApiStore } from "../store/api-store";
-import { keys } from "../store/keys";
 
 /**
- * Idempotency-Key: the first answer to a key is stored (synced) with the fingerprint of its request; the
+ * Idempotency-Key: the first answer to a key is stored (committed) with the fingerprint of its request; the
  * same key with the same request gets that answer again, with another request a 422. Concurrent requests
- * with one key share one execution.
+ * with one key share one execution in one API instance; two instances racing on one key each execute, the
+ * primary key keeps the first answer stored, and the other instance answers with it as a replay would.
  *
  * Secrets in an answer (an API key, a claim code, a private key: the fields named in SECRET_FIELDS, at any
  * depth) are never stored in plaintext: each is sealed with the keystore's key (AES-256-GCM, bound to this
@@ -41,7 +44,12 @@ function mapSecrets(value: unknown, path: string, replace: (secret: unknown, pat
   );
 }
 
-export function createIdempotency(store: ApiStore, keystore: Keystore) {
+/** What seals an answer's secrets are bound to (with the field's place): the account and the key. */
+const answerContext = (account: string, key: string) => `idem:${account.toLowerCase()}:${key}`;
+
+const storedAnswer = (row: IdempotencyAnswerRow): StoredAnswer => ({ fingerprint: row.fingerprint, status: row.status, body: row.body });
+
+export function createIdempotency(db: Kysely<Schema>, keystore: Keystore) {
   const inFlight = new Map<string, { fingerprint: string; answer: Promise<StoredAnswer> }>();
   const context = (storeKey: string, path: string) => Buffer.from(`${storeKey}#${path}`);
   const seal = (storeKey: string, body: unknown) =>
@@ -51,7 +59,7 @@ export function createIdempotency(store: ApiStore, keystore: Keystore) {
 
   return {
     async run(account: string, key: string, request: unknown, execute: () => Promise<{ status: number; body: unknown }>): Promise<StoredAnswer & { replayed: boolean }> {
-      const storeKey = keys.idempotency(account, key);
+      const storeKey = answerContext(account, key);
       const print = fingerprint(request);
       const reuse = (answer: StoredAnswer) => {
         if (answer.fingerprint !== print) throw unprocessable("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for a different request", { idempotencyKey: key });
@@ -62,16 +70,22 @@ export function createIdempotency(store: ApiStore, keystore: Keystore) {
         if (running.fingerprint !== print) return reuse({ fingerprint: running.fingerprint, status: 0, body: null });
         return { ...(await running.answer), replayed: true };
       }
-      const stored = await store.get<StoredAnswer>(storeKey);
-      if (stored !== undefined) return reuse(stored);
-      const answer = (async () => {
+      // In flight from here on, before the first read: a request arriving while this one reads shares it.
+      const answer = (async (): Promise<StoredAnswer & { replayed: boolean }> => {
+        const stored = await findAnswer(db, account, key);
+        if (stored !== undefined) return reuse(storedAnswer(stored));
         const result = await execute();
-        await store.put(storeKey, { fingerprint: print, status: result.status, body: seal(storeKey, result.body) } satisfies StoredAnswer);
-        return { fingerprint: print, status: result.status, body: result.body };
+        if (await insertAnswer(db, { account, key, fingerprint: print, status: result.status, body: JSON.stringify(seal(storeKey, result.body)) })) {
+          return { fingerprint: print, status: result.status, body: result.body, replayed: false };
+        }
+        // Another API instance stored its answer to this key first: that one stands.
+        const first = await findAnswer(db, account, key);
+        if (first === undefined) throw new Error(`the stored answer to Idempotency-Key ${key} vanished`);
+        return reuse(storedAnswer(first));
       })();
       inFlight.set(storeKey, { fingerprint: print, answer });
       try {
-        return { ...(await answer), replayed: false };
+        return await answer;
       } finally {
         inFlight.delete(storeKey);
       }

@@ -1,13 +1,14 @@
-import type { ContractTransaction, Wallet } from "ethers";
+import { getAddress, type ContractTransaction, type Wallet } from "ethers";
+import type { Kysely } from "kysely";
 
 import type { AccountSenders, SentTransaction } from "../chain/account-sender";
 import type { Keystore } from "../chain/keystore";
 import type { LedgerClient } from "../chain/ledger-client";
 import type { EventIndexer } from "../indexer/event-indexer";
+import { findParticipant, forgetParticipant, listParticipants, saveParticipant, taxpayerAccount, type ParticipantRow, type SaveOutcome, type TaxpayerClaim } from "../db/parties";
+import type { Schema } from "../db/schema";
 import { ApiError, conflict, forbidden, notFound } from "../errors";
-import type { ApiStore } from "../store/api-store";
 import { KeyedLock } from "./keyed-lock";
-import { keys } from "../store/keys";
 
 /**
  * Participants: their off-chain profiles (names stay here, never on chain) and their on-chain registration,
@@ -36,8 +37,27 @@ export type PartyWithStatus = Party & { status: "Active" | "Suspended" | "Revoke
 
 const REGISTRY_STATUSES = [null, "Active", "Suspended", "Revoked"] as const;
 
+/** A profile as the database has it (accounts lowercase), as the API shows it (accounts checksummed). */
+export function partyOf(row: ParticipantRow): Party {
+  return {
+    account: getAddress(row.account),
+    role: row.role as Role,
+    name: row.name,
+    ...(row.taxpayer_id === null ? {} : { taxpayerId: row.taxpayer_id }),
+    ...(row.employer === null ? {} : { employer: getAddress(row.employer) }),
+    ...(row.employee_number === null ? {} : { employeeNumber: row.employee_number }),
+    registeredBy: row.registered_by === null ? null : getAddress(row.registered_by),
+    createdAt: row.created_at.toISOString(),
+    ...(row.predecessor === null ? {} : { predecessor: getAddress(row.predecessor) }),
+  };
+}
+
+const claimOf = (party: Party): TaxpayerClaim | undefined => (party.taxpayerId === undefined ? undefined : { taxpayerId: party.taxpayerId, from: party.predecessor });
+
+const taxpayerIdTaken = (taxpayerId: string) => conflict("TAXPAYER_ID_TAKEN", "an organisation with this taxpayer ID is already registered", { taxpayerId });
+
 export interface PartiesDeps {
-  store: ApiStore;
+  db: Kysely<Schema>;
   keystore: Keystore;
   senders: AccountSenders;
   client: LedgerClient;
@@ -45,11 +65,12 @@ export interface PartiesDeps {
   indexer: Pick<EventIndexer, "waitFor">;
 }
 
-export function createParties({ store, keystore, senders, client, indexer }: PartiesDeps) {
+export function createParties({ db, keystore, senders, client, indexer }: PartiesDeps) {
   const taxpayerIds = new KeyedLock();
 
   async function get(account: string): Promise<Party | undefined> {
-    return store.get<Party>(keys.party(account));
+    const row = await findParticipant(db, account);
+    return row === undefined ? undefined : partyOf(row);
   }
 
   async function walletOf(party: Party): Promise<Wallet> {
@@ -58,29 +79,51 @@ export function createParties({ store, keystore, senders, client, indexer }: Par
     return wallet;
   }
 
-  async function save(party: Party): Promise<void> {
-    await store.batch([
-      { type: "put", key: keys.party(party.account), value: party },
-      ...(party.taxpayerId === undefined ? [] : [{ type: "put" as const, key: keys.taxpayer(party.taxpayerId), value: party.account }]),
-    ]);
+  /**
+   * Saves a new profile with, for an organisation, its taxpayer ID (taken when free, handed over from the
+   * revoked predecessor otherwise), in one transaction; the constraints refuse a second holder of either.
+   */
+  async function save(party: Party): Promise<SaveOutcome> {
+    return saveParticipant(
+      db,
+      {
+        account: party.account,
+        role: party.role,
+        name: party.name,
+        taxpayer_id: party.taxpayerId ?? null,
+        employer: party.employer ?? null,
+        employee_number: party.employeeNumber ?? null,
+        registered_by: party.registeredBy,
+        predecessor: party.predecessor ?? null,
+        created_at: party.createdAt,
+      },
+      claimOf(party),
+    );
   }
 
   /** The registry status, as the index has it (it follows the registry's events), else from the chain. */
-  async function withStatus(party: Party): Promise<PartyWithStatus> {
-    const indexed = await store.get<PartyWithStatus["status"]>(keys.index.participantStatus(party.account));
-    const status = indexed ?? REGISTRY_STATUSES[Number((await client.registry.participant(party.account)).status)] ?? null;
+  async function withStatus(party: Party, indexed: string | null): Promise<PartyWithStatus> {
+    const status = (indexed as PartyWithStatus["status"]) ?? REGISTRY_STATUSES[Number((await client.registry.participant(party.account)).status)] ?? null;
     return { ...party, status };
   }
 
   /** Undoes `save` of a registration the ledger refused; a successor's taxpayer ID goes back to its predecessor. */
   async function forget(party: Party): Promise<void> {
-    const taxpayer = party.taxpayerId === undefined ? [] : [party.predecessor === undefined ? { type: "del" as const, key: keys.taxpayer(party.taxpayerId) } : { type: "put" as const, key: keys.taxpayer(party.taxpayerId), value: party.predecessor }];
-    await store.batch([{ type: "del", key: keys.party(party.account) }, ...taxpayer]);
+    await forgetParticipant(db, party.account, claimOf(party));
+  }
+
+  /**
+   * After the ledger refused a registration: whether the account is registered all the same. A record left
+   * half-way (reused below) looks just like one whose registration another API instance has in flight; when
+   * that one went through, the record is its, not ours to forget.
+   */
+  async function registeredMeanwhile(party: Party): Promise<boolean> {
+    return (await client.registry.participant(party.account)).status !== 0n;
   }
 
   async function registerOrganisationHeld(bureau: Party, input: { role: "merchant" | "enterprise"; name: string; taxpayerId: string }): Promise<Party> {
     const taxpayerBytes = `0x${Buffer.from(input.taxpayerId, "utf8").toString("hex")}`;
-    const known = await store.get<string>(keys.taxpayer(input.taxpayerId));
+    const known = await taxpayerAccount(db, input.taxpayerId);
     let party = known === undefined ? undefined : await get(known);
     let predecessor: string | undefined;
     if (party !== undefined) {
@@ -90,7 +133,7 @@ export function createParties({ store, keystore, senders, client, indexer }: Par
         predecessor = party.account;
         party = undefined;
       } else if (onChain.status !== 0n || party.role !== input.role) {
-        throw conflict("TAXPAYER_ID_TAKEN", "an organisation with this taxpayer ID is already registered", { taxpayerId: input.taxpayerId });
+        throw taxpayerIdTaken(input.taxpayerId);
       }
     }
     if (party === undefined) {
@@ -104,7 +147,8 @@ export function createParties({ store, keystore, senders, client, indexer }: Par
         createdAt: new Date().toISOString(),
         ...(predecessor === undefined ? {} : { predecessor }),
       };
-      await save(party); // before the transaction: a crash after it must not leave an account we hold no record of
+      // Before the transaction: a crash after it must not leave an account we hold no record of.
+      if ((await save(party)) !== "saved") throw taxpayerIdTaken(input.taxpayerId);
     }
     const tx =
       input.role === "merchant"
@@ -113,7 +157,10 @@ export function createParties({ store, keystore, senders, client, indexer }: Par
     try {
       await senders.send(await walletOf(bureau), tx);
     } catch (error) {
-      if (error instanceof ApiError && error.status < 500) await forget(party);
+      if (error instanceof ApiError && error.status < 500) {
+        if (await registeredMeanwhile(party)) throw taxpayerIdTaken(input.taxpayerId);
+        await forget(party);
+      }
       throw error;
     }
     return party;
@@ -137,8 +184,9 @@ export function createParties({ store, keystore, senders, client, indexer }: Par
      * account, which succeeds the revoked one (see IInvoiceLedger); the revoked account's record stays readable.
      */
     async registerOrganisation(bureau: Party, input: { role: "merchant" | "enterprise"; name: string; taxpayerId: string }): Promise<Party> {
-      // One registration per taxpayer ID at a time: two concurrent ones would each create an account, and the
-      // loser's clean-up would drop the winner's taxpayer-ID record.
+      // One registration per taxpayer ID at a time in this instance: the constraints already let only one of
+      // two concurrent ones keep the taxpayer ID, but the loser would create an account (and send a transaction,
+      // for a record left half-way) for nothing. Across instances, the constraints and `registeredMeanwhile` decide.
       return taxpayerIds.run([input.taxpayerId], () => registerOrganisationHeld(bureau, input));
     },
 
@@ -154,7 +202,8 @@ export function createParties({ store, keystore, senders, client, indexer }: Par
         registeredBy: enterprise.account,
         createdAt: new Date().toISOString(),
       };
-      await save(party);
+      const saved = await save(party);
+      if (saved !== "saved") throw new Error(`a new account ${party.account} has a profile already (${saved})`);
       try {
         await senders.send(await walletOf(enterprise), await client.registry.registerIndividual.populateTransaction(account.address));
       } catch (error) {
@@ -171,26 +220,30 @@ export function createParties({ store, keystore, senders, client, indexer }: Par
       if (existing !== undefined) return existing;
       if (!(await client.registry.isBureau(wallet.address))) throw new Error(`${wallet.address} is not a bureau officer of the registry ${client.addresses.registry}`);
       const party: Party = { account: wallet.address, role: "bureau", name: "Tax bureau", registeredBy: null, createdAt: new Date().toISOString() };
-      await save(party);
-      return party;
+      if ((await save(party)) === "saved") return party;
+      // Another API instance bootstrapped it at the same moment.
+      const saved = await get(wallet.address);
+      if (saved === undefined) throw new Error(`the bureau officer ${wallet.address} could not be saved`);
+      return saved;
     },
 
     /** Who may see a participant: the bureau, the party itself, and an employer its employees. */
     async visibleTo(viewer: Party, account: string): Promise<PartyWithStatus> {
-      const party = await get(account);
-      if (party === undefined) throw notFound("participant");
-      if (viewer.role === "bureau" || viewer.account === party.account || party.employer === viewer.account) return withStatus(party);
+      const row = await findParticipant(db, account);
+      if (row === undefined) throw notFound("participant");
+      const party = partyOf(row);
+      if (viewer.role === "bureau" || viewer.account === party.account || party.employer === viewer.account) return withStatus(party, row.status);
       throw notFound("participant");
     },
 
     async list(viewer: Party, options: { role?: Role | undefined; limit: number; after?: string | undefined }): Promise<PartyWithStatus[]> {
-      const entries = await store.range<Party>(keys.partyPrefix, options.after === undefined ? {} : { after: keys.party(options.after) });
-      const visible = entries
-        .map((entry) => entry.value)
-        .filter((party) => (viewer.role === "bureau" ? true : party.employer === viewer.account))
-        .filter((party) => options.role === undefined || party.role === options.role)
-        .slice(0, options.limit);
-      return Promise.all(visible.map(withStatus));
+      const rows = await listParticipants(db, {
+        after: options.after,
+        employer: viewer.role === "bureau" ? undefined : viewer.account,
+        role: options.role,
+        limit: options.limit,
+      });
+      return Promise.all(rows.map((row) => withStatus(partyOf(row), row.status)));
     },
 
     /** The bureau sets a merchant's issuance quota (total incl. tax, fen) for a tax period. */

@@ -49,7 +49,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("kind", "text", (c) => c.notNull())
     .addColumn("seller", "text", (c) => c.notNull())
     .addColumn("request_id", "text", (c) => c.notNull())
-    .addColumn("record", "jsonb", (c) => c.notNull())
+    // JSON, not JSONB: the document reads back with its fields in the order they were written (the file a holder downloads).
+    .addColumn("record", "json", (c) => c.notNull())
     .execute();
   // First answers to Idempotency-Keys, secret fields sealed.
   await db.schema
@@ -58,7 +59,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("key", "text", (c) => c.notNull())
     .addColumn("fingerprint", "text", (c) => c.notNull())
     .addColumn("status", "integer", (c) => c.notNull())
-    .addColumn("body", "jsonb", (c) => c.notNull())
+    // JSON, not JSONB: a replay is the first answer as it was written, its fields in their order.
+    .addColumn("body", "json", (c) => c.notNull())
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint("idempotency_answers_pk", ["account", "key"])
     .execute();
