@@ -1,40 +1,45 @@
-import { join } from "node:path";
-
 import { Command } from "commander";
 
 import { connectLedger } from "./chain/ledger-client";
 import { resolveApiConfig } from "./config";
+import { openDatabase } from "./db/database";
 import { EventIndexer } from "./indexer/event-indexer";
-import { ApiStore } from "./store/api-store";
 import { createLogger } from "../lib/logger";
 
 /**
  * `npm run api:reindex`: clears the API's event index and rebuilds it from the chain's events. Run it with
- * the API stopped (it opens the API's LevelDB, which one process at a time may hold). Documents, keys and
- * idempotency records are not touched: only what is derived from the chain. `--accept-store` also accepts the
- * store as it now is (after a deliberate restore from a backup: clears a recorded damage and resets the
- * acknowledgement mark); the rebuilt index then reports every seal whose document the store lacks.
+ * the API stopped: a running API's indexer writes the same tables (the rebuild stops when it sees another
+ * writer), and the embedded server is stopped again when the rebuild ends. Documents, keys and idempotency
+ * records are not touched: only what is derived from the chain. The rebuilt index reports every seal whose
+ * document the database lacks (after a restore from an older backup, say).
  */
 const options = new Command()
   .name("api:reindex")
   .option("--rpc-url <url>", "ledger JSON-RPC endpoint (LEDGER_RPC_URL)")
   .option("--data-dir <dir>", "the API's data directory (API_DATA_DIR, default ./data/api)")
-  .option("--accept-store", "accept the store as it is after a deliberate restore (clears a recorded damage)")
+  .option("--database-url <url>", "a PostgreSQL 15+ server (DATABASE_URL); without it the embedded server under ./data/postgres")
   .parse()
-  .opts<{ rpcUrl?: string; dataDir?: string; acceptStore?: boolean }>();
+  .opts<{ rpcUrl?: string; dataDir?: string; databaseUrl?: string }>();
 
 async function main(): Promise<void> {
-  const config = resolveApiConfig({ ...(options.rpcUrl === undefined ? {} : { rpcUrl: options.rpcUrl }), ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
+  const config = resolveApiConfig({
+    ...(options.rpcUrl === undefined ? {} : { rpcUrl: options.rpcUrl }),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+  });
   const logger = createLogger("api-reindex");
   const client = await connectLedger(config);
-  const store = await ApiStore.open(join(config.dataDir, "db"), { acceptCurrentState: options.acceptStore === true });
   try {
-    const indexer = new EventIndexer(client, store, logger, { pollIntervalMs: config.pollIntervalMs });
-    const result = await indexer.rebuild();
-    const { missingDocuments } = indexer.status();
-    process.stdout.write(`${JSON.stringify({ event: "reindexed", ...result, missingDocuments, eventsPerSecond: Math.round(result.events / Math.max(result.seconds, 0.001)) })}\n`);
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: config.databaseDir }, logger);
+    try {
+      const indexer = new EventIndexer(client, database.db, logger, { pollIntervalMs: config.pollIntervalMs });
+      const result = await indexer.rebuild();
+      const { missingDocuments } = indexer.status();
+      process.stdout.write(`${JSON.stringify({ event: "reindexed", ...result, missingDocuments, eventsPerSecond: Math.round(result.events / Math.max(result.seconds, 0.001)) })}\n`);
+    } finally {
+      await database.close();
+    }
   } finally {
-    await store.close();
     client.provider.destroy();
   }
 }

@@ -3,32 +3,38 @@ import type { Logger } from "pino";
 
 import { isConnectionLost } from "../chain/contract-errors";
 import type { LedgerClient } from "../chain/ledger-client";
+import type { Db } from "../db/database";
+import { databaseFault } from "../db/database-errors";
+import { clearIndex, countMissingDocuments, indexMarks, setIndexFormat, writeIndexRange, type IndexChanges, type IndexReader } from "../db/event-index";
+import type { InvoicePartyChange } from "../db/invoices";
 import { chainUnavailable } from "../errors";
 import { indexAheadOfChain } from "../start-refusal";
-import type { ApiStore, StoreOperation } from "../store/api-store";
-import { keys } from "../store/keys";
-import { StorageUnavailableError } from "../store/store-errors";
 import { periodOf } from "../domain/tax-period";
 import { decodeEvent, invoiceOf, type LedgerEvent, type RawLog } from "./events";
 import { applyToSummary, applyToTotals, emptyTotals, newSummary, type InvoiceSummary, type PeriodTotals } from "./invoice-summary";
 
 /**
- * Follows the chain and keeps the event index in the API's LevelDB: every decoded event in chain order, each
- * invoice's trace and summary, the relation of each account to its invoices, and per-merchant totals per tax
- * period. A range of blocks is applied as one atomic batch together with the cursor, so after a crash the
- * indexer resumes exactly where the last batch ended. `rebuild()` clears it and reads the chain again.
+ * Follows the chain and keeps the event index in the API's database (api/db/event-index.ts, invoices.ts): each
+ * invoice's trace and summary, the relation of each account to its invoices, participants' statuses and
+ * per-merchant totals per tax period. A range of blocks is applied in one transaction together with the cursor,
+ * so after a crash the indexer resumes exactly where the last transaction ended. `rebuild()` clears it and reads
+ * the chain again.
  *
- * It also holds the store to the chain: the cursor's block hash is kept with the cursor, and `verifyAgainstChain()`
- * (at start) refuses an index that names a block above the chain's head or a block the chain does not have;
- * every document seal the chain holds (InvoiceIssued, ReversalRequested) is checked against the store, and one
- * without its document is recorded (`ix:missing:<id>`), logged with code DOCUMENT_MISSING and reported by /health.
+ * It also holds the database to the chain: the cursor's block hash is kept with the cursor, and
+ * `verifyAgainstChain()` (at start) refuses an index that names a block above the chain's head or a block the
+ * chain does not have; every document seal the chain holds (InvoiceIssued, ReversalRequested) is checked against
+ * the documents, and one without its document is recorded (`missing_documents`), logged with code
+ * DOCUMENT_MISSING and reported by /health.
+ *
+ * API processes sharing one database each run an indexer: a range is written only if the cursor is still where
+ * this indexer left it; otherwise another process wrote it, and this one takes up the cursor it finds.
  */
 export interface IndexerStatus {
   indexedBlock: number;
   headBlock: number;
   /** The chain's head is below what was indexed: the chain lost blocks, or this is another chain. */
   aheadOfChain: boolean;
-  /** Seals on chain whose document the store does not hold. */
+  /** Seals on chain whose document the database does not hold. */
   missingDocuments: number;
 }
 
@@ -55,20 +61,20 @@ export class EventIndexer {
 
   constructor(
     private readonly client: LedgerClient,
-    private readonly store: ApiStore,
+    private readonly db: Db,
     private readonly logger: Logger,
     private readonly options: { pollIntervalMs: number; onEvents?: (count: number) => void },
   ) {}
 
   async start(): Promise<void> {
-    const format = await this.store.get<number>(keys.index.format);
+    const { format } = await indexMarks(this.db);
     if (format !== INDEX_FORMAT) {
       this.logger.info({ format: format ?? null, expected: INDEX_FORMAT }, "indexer: the index was written in another layout; rebuilding it from the chain");
       const rebuilt = await this.rebuild();
       this.logger.info(rebuilt, "indexer: index rebuilt");
     }
-    this.cursor = (await this.store.get<number>(keys.index.cursor)) ?? this.client.deploymentBlock - 1;
-    this.missingDocuments = (await this.store.range<unknown>(keys.index.missingDocumentPrefix)).length;
+    this.cursor = (await indexMarks(this.db)).cursor ?? this.client.deploymentBlock - 1;
+    this.missingDocuments = await countMissingDocuments(this.db);
     this.running = true;
     this.schedule(0);
   }
@@ -91,12 +97,11 @@ export class EventIndexer {
    * operator's decision.
    */
   async verifyAgainstChain(): Promise<void> {
-    const cursor = await this.store.get<number>(keys.index.cursor);
+    const { cursor, cursorHash: indexedHash } = await indexMarks(this.db);
     if (cursor === undefined || cursor < this.client.deploymentBlock) return;
     const head = await this.client.provider.getBlockNumber();
     if (cursor > head) throw indexAheadOfChain({ indexedBlock: cursor, chainHead: head });
-    const indexedHash = await this.store.get<string>(keys.index.cursorHash);
-    if (indexedHash === undefined) return; // an index from before block hashes were kept: the height check is all there is
+    if (indexedHash === undefined) return; // the cursor is always written with its hash: this is only for safety
     const block = await this.client.rpc<{ hash: string } | null>("eth_getBlockByNumber", [toQuantity(cursor), false]);
     if (block === null || block.hash.toLowerCase() !== indexedHash.toLowerCase()) {
       throw indexAheadOfChain({ indexedBlock: cursor, indexedHash, chainHash: block?.hash ?? null });
@@ -134,19 +139,26 @@ export class EventIndexer {
   /** Clears the index and indexes the whole chain again; resolves with what it read. */
   async rebuild(): Promise<{ events: number; blocks: number; seconds: number }> {
     const started = Date.now();
-    await this.store.clear(keys.index.prefix);
+    await clearIndex(this.db);
     this.cursor = this.client.deploymentBlock - 1;
     this.missingDocuments = 0;
     let events = 0;
     const head = await this.client.provider.getBlockNumber();
     // The node reads the next range while this process writes the current one (two processes, two cores).
     let next = this.cursor < head ? this.fetch(this.cursor + 1, head) : undefined;
-    while (next !== undefined) {
-      const range = await next;
-      next = range.to < head ? this.fetch(range.to + 1, head) : undefined;
-      events += await this.apply(range);
+    try {
+      while (next !== undefined) {
+        const range = await next;
+        next = range.to < head ? this.fetch(range.to + 1, head) : undefined;
+        const applied = await this.apply(range);
+        // Another process wrote the index meanwhile: two writers would each rebuild half of it.
+        if (applied === undefined) throw new Error("indexer: another process writes the event index; stop the API before rebuilding it");
+        events += applied;
+      }
+    } finally {
+      next?.catch(() => undefined); // a read ahead that nobody will wait for any more
     }
-    await this.store.put(keys.index.format, INDEX_FORMAT);
+    await setIndexFormat(this.db, INDEX_FORMAT);
     return { events, blocks: head - this.client.deploymentBlock + 1, seconds: (Date.now() - started) / 1000 };
   }
 
@@ -169,12 +181,13 @@ export class EventIndexer {
       this.aheadOfChain = this.head < this.cursor;
       if (this.cursor < this.head) await this.step(this.head);
     } catch (error) {
-      if (error instanceof StorageUnavailableError) {
-        // The index cannot be written (disk full): the writes waiting for it are durable on chain, and a retry finds them.
-        this.logger.warn({ code: error.code }, "indexer: the API's storage refuses writes; retrying");
+      const fault = databaseFault(error);
+      if (fault !== undefined) {
+        // The index cannot be written (database down, disk full): the writes waiting for it are durable on chain, and a retry finds them.
+        this.logger.warn({ code: fault.code }, "indexer: the API's database refuses the index's writes; retrying");
         const waiting = this.waiters;
         this.waiters = [];
-        for (const waiter of waiting) waiter.reject(error);
+        for (const waiter of waiting) waiter.reject(fault);
         return;
       }
       this.logger.warn({ err: error }, "indexer: the ledger node is not answering; retrying");
@@ -183,7 +196,7 @@ export class EventIndexer {
 
   /** Indexes the next range of blocks up to `head`; returns the number of events indexed. */
   private async step(head: number): Promise<number> {
-    return this.apply(await this.fetch(this.cursor + 1, head));
+    return (await this.apply(await this.fetch(this.cursor + 1, head))) ?? 0;
   }
 
   /** Reads and decodes the events of the blocks from `from` on, as many blocks as a step takes, up to `head`. */
@@ -221,27 +234,39 @@ export class EventIndexer {
     return { from, to, toHash: toHash!, events };
   }
 
-  /** Writes one fetched range and the cursor in one atomic batch; the range must start right after the cursor. */
-  private async apply({ from, to, toHash, events }: { from: number; to: number; toHash: string; events: LedgerEvent[] }): Promise<number> {
+  /**
+   * Writes one fetched range and the cursor in one transaction; the range must start right after the cursor.
+   * Returns the number of events indexed, or undefined when another process had moved the cursor (nothing was
+   * written; this indexer then follows the cursor it found).
+   */
+  private async apply({ from, to, toHash, events }: { from: number; to: number; toHash: string; events: LedgerEvent[] }): Promise<number | undefined> {
     if (from !== this.cursor + 1) throw new Error(`indexer: range ${from}-${to} does not follow the cursor ${this.cursor}`);
-    const missing = await this.missingDocumentOperations(events);
-    await this.store.batch(
-      [...(await this.operationsFor(events)), ...missing, { type: "put", key: keys.index.cursor, value: to }, { type: "put", key: keys.index.cursorHash, value: toHash }],
-      { sync: false },
-    );
+    const after = this.cursor < this.client.deploymentBlock ? undefined : this.cursor;
+    const outcome = await writeIndexRange(this.db, { after, to, toHash }, (index) => this.changesFor(events, index));
+    if (!outcome.written) {
+      this.logger.info({ expected: this.cursor, found: outcome.cursor ?? null }, "indexer: another process moved the index's cursor; following it");
+      this.cursor = outcome.cursor ?? this.client.deploymentBlock - 1;
+      this.missingDocuments = await countMissingDocuments(this.db);
+      this.resolveWaiters();
+      return undefined;
+    }
     this.cursor = to;
-    this.missingDocuments += missing.length;
+    this.missingDocuments += outcome.missingDocumentsAdded;
     this.options.onEvents?.(events.length);
-    this.waiters = this.waiters.filter((waiter) => (waiter.block <= to ? (waiter.resolve(), false) : true));
+    this.resolveWaiters();
     return events.length;
   }
 
+  private resolveWaiters(): void {
+    this.waiters = this.waiters.filter((waiter) => (waiter.block <= this.cursor ? (waiter.resolve(), false) : true));
+  }
+
   /**
-   * The documents of the seals in `events` that the store does not hold. Documents are stored (synced) before
-   * their seal is sent, so a seal without its document means the store lost it (or it was restored from an
-   * older backup): the invoice can no longer be claimed or verified by document.
+   * The documents of the seals in `events` that the database does not hold. Documents are stored (committed)
+   * before their seal is sent, so a seal without its document means the database lost it (or it was restored
+   * from an older backup): the invoice can no longer be claimed or verified by document.
    */
-  private async missingDocumentOperations(events: LedgerEvent[]): Promise<StoreOperation[]> {
+  private async missingDocumentsOf(events: LedgerEvent[], index: IndexReader): Promise<string[]> {
     // A credit note's seal arrives with ReversalRequested (pending) or, when it takes effect at once, only with
     // InvoiceReversed; a pending one confirmed later shows up twice, and is checked (and counted) once.
     const byId = new Map<string, { id: string; number: string; type: LedgerEvent["type"]; blockNumber: number }>();
@@ -249,55 +274,65 @@ export class EventIndexer {
       const seal = event.type === "InvoiceIssued" ? { id: event.invoiceId, number: event.number } : event.type === "ReversalRequested" || event.type === "InvoiceReversed" ? { id: event.creditNoteId, number: event.number } : undefined;
       if (seal !== undefined && !byId.has(seal.id)) byId.set(seal.id, { ...seal, type: event.type, blockNumber: event.blockNumber });
     }
-    const sealed = [...byId.values()];
-    if (sealed.length === 0) return [];
-    const [present, recorded] = await Promise.all([this.store.hasMany(sealed.map((seal) => keys.document(seal.id))), this.store.hasMany(sealed.map((seal) => keys.index.missingDocument(seal.id)))]);
-    const missing = sealed.filter((_, i) => !present[i] && !recorded[i]);
-    for (const seal of missing) this.logger.error({ code: "DOCUMENT_MISSING", ...seal }, "indexer: a seal on chain whose document the API's store does not hold");
-    return missing.map((seal) => ({ type: "put", key: keys.index.missingDocument(seal.id), value: seal }));
+    if (byId.size === 0) return [];
+    const missing = await index.unrecordedMissingDocuments([...byId.keys()]);
+    for (const id of missing) this.logger.error({ code: "DOCUMENT_MISSING", ...byId.get(id) }, "indexer: a seal on chain whose document the API's database does not hold");
+    return missing;
   }
 
-  private async operationsFor(events: LedgerEvent[]): Promise<StoreOperation[]> {
-    const ops: StoreOperation[] = [];
-    const summaries = new Map<string, InvoiceSummary>();
+  /** What `events` change in the index, from what the index holds (read through `index`, in the range's transaction). */
+  private async changesFor(events: LedgerEvent[], index: IndexReader): Promise<IndexChanges> {
+    const missingDocuments = await this.missingDocumentsOf(events, index);
+    // The summaries the range starts from, read at once: those of invoices issued before it.
+    const issuedHere = new Set(events.flatMap((event) => (event.type === "InvoiceIssued" ? [event.invoiceId] : [])));
+    const earlier = new Set<string>();
+    for (const event of events) {
+      const id = invoiceOf(event);
+      if (id !== undefined && !issuedHere.has(id)) earlier.add(id);
+    }
+    const summaries = new Map<string, InvoiceSummary>((await index.summaries([...earlier])).map((summary) => [summary.id, summary]));
+    const changed = new Set<string>();
+    const traced: IndexChanges["events"] = [];
+    // The last change of each (account, number) wins: a holder can change and change back within one range.
+    const parties = new Map<string, InvoicePartyChange>();
+    const relate = (account: string, number: string, invoiceId: string | null) => parties.set(`${account.toLowerCase()}:${number}`, { account, number, invoiceId });
+    const statuses = new Map<string, { account: string; status: string }>();
     const totals = new Map<string, PeriodTotals>();
-    const summaryOf = async (id: string) => summaries.get(id) ?? (await this.store.get<InvoiceSummary>(keys.index.invoice(id)));
-    const totalsOf = async (merchant: string, period: number) => {
-      const key = keys.index.totals(merchant, period);
-      return totals.get(key) ?? (await this.store.get<PeriodTotals>(key)) ?? emptyTotals(merchant, period);
-    };
     for (const event of events) {
       // Participants' statuses, which authentication follows (suspended: read-only, revoked: nothing).
-      if (event.type === "ParticipantRegistered") ops.push({ type: "put", key: keys.index.participantStatus(event.account), value: "Active" });
-      if (event.type === "ParticipantStatusChanged") ops.push({ type: "put", key: keys.index.participantStatus(event.account), value: event.to });
+      if (event.type === "ParticipantRegistered") statuses.set(event.account.toLowerCase(), { account: event.account, status: "Active" });
+      if (event.type === "ParticipantStatusChanged") statuses.set(event.account.toLowerCase(), { account: event.account, status: event.to });
       const id = invoiceOf(event);
       if (id === undefined) continue; // quotas: the ledger answers for them
-      ops.push({ type: "put", key: keys.index.trace(id, event), value: event });
-      const before = event.type === "InvoiceIssued" ? newSummary(event) : await summaryOf(id);
+      traced.push({ invoiceId: id, event });
+      const before = event.type === "InvoiceIssued" ? newSummary(event) : summaries.get(id);
       if (before === undefined) {
         this.logger.error({ event }, "indexer: an event of an invoice that was never issued");
         continue;
       }
       const after = applyToSummary(before, event);
       summaries.set(id, after);
-      const number = BigInt(after.number);
-      if (event.type === "InvoiceIssued") {
-        ops.push({ type: "put", key: keys.index.byNumber(number), value: id });
-        ops.push({ type: "put", key: keys.index.relation(after.seller, number), value: id });
-      }
-      if (after.holder !== before.holder && after.holder !== null) ops.push({ type: "put", key: keys.index.relation(after.holder, number), value: id });
-      if (before.holder !== null && after.holder !== before.holder && before.holder !== after.enterprise) ops.push({ type: "del", key: keys.index.relation(before.holder, number) });
-      if (after.enterprise !== null && after.enterprise !== before.enterprise) ops.push({ type: "put", key: keys.index.relation(after.enterprise, number), value: id });
-      if (before.enterprise !== null && after.enterprise !== before.enterprise && before.enterprise !== after.holder) ops.push({ type: "del", key: keys.index.relation(before.enterprise, number) });
+      changed.add(id);
+      const number = after.number;
+      if (event.type === "InvoiceIssued") relate(after.seller, number, id);
+      if (after.holder !== before.holder && after.holder !== null) relate(after.holder, number, id);
+      if (before.holder !== null && after.holder !== before.holder && before.holder !== after.enterprise) relate(before.holder, number, null);
+      if (after.enterprise !== null && after.enterprise !== before.enterprise) relate(after.enterprise, number, id);
+      if (before.enterprise !== null && after.enterprise !== before.enterprise && before.enterprise !== after.holder) relate(before.enterprise, number, null);
       if (event.type === "InvoiceIssued" || event.type === "InvoiceReversed") {
+        // What the range adds to the merchant's totals in the period (the database adds it to what it holds).
         const period = periodOf(new Date(event.time));
-        const updated = applyToTotals(await totalsOf(after.seller, period), event);
-        totals.set(keys.index.totals(after.seller, period), updated);
+        const key = `${after.seller.toLowerCase()}:${period}`;
+        totals.set(key, applyToTotals(totals.get(key) ?? emptyTotals(after.seller, period), event));
       }
     }
-    for (const [id, summary] of summaries) ops.push({ type: "put", key: keys.index.invoice(id), value: summary });
-    for (const [key, value] of totals) ops.push({ type: "put", key, value });
-    return ops;
+    return {
+      summaries: [...changed].map((id) => summaries.get(id)!),
+      events: traced,
+      parties: [...parties.values()],
+      statuses: [...statuses.values()],
+      totals: [...totals.values()],
+      missingDocuments,
+    };
   }
 }
-

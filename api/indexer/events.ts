@@ -95,17 +95,19 @@ function decodeArgs(decoder: Decoder, log: RawLog): Record<string, unknown> {
   return args;
 }
 
-const checksummed = new Map<string, string>();
-function account(value: unknown): string {
+const checksums = new Map<string, string>();
+/** An account as events and answers carry it (checksummed), from any spelling; cached, since it costs a keccak. */
+export function checksummedAccount(value: unknown): string {
   const raw = String(value).toLowerCase();
-  let address = checksummed.get(raw);
+  let address = checksums.get(raw);
   if (address === undefined) {
     address = getAddress(raw);
-    if (checksummed.size > 100_000) checksummed.clear();
-    checksummed.set(raw, address);
+    if (checksums.size > 100_000) checksums.clear();
+    checksums.set(raw, address);
   }
   return address;
 }
+const account = checksummedAccount;
 
 const text = (value: unknown) => String(value);
 const lower = (value: unknown) => String(value).toLowerCase();

@@ -13,8 +13,8 @@ import type { IssueInvoiceBody } from "../http/schemas/invoice-document";
 import { STATES, type InvoiceState } from "../indexer/events";
 import type { EventIndexer } from "../indexer/event-indexer";
 import type { InvoiceSummary } from "../indexer/invoice-summary";
-import type { ApiStore } from "../store/api-store";
-import { keys, numberKeyPart } from "../store/keys";
+import type { Db } from "../db/database";
+import { listInvoices } from "../db/invoices";
 import { documentFile, documentStore, sealDocument, type DocumentFile, type StoredDocument } from "./documents";
 import { KeyedLock } from "./keyed-lock";
 import { CREDIT_NOTE_STATUSES } from "./verification";
@@ -71,7 +71,7 @@ function hidden(what: "invoice" | "credit note", error: unknown): unknown {
 
 
 export interface InvoicesDeps {
-  store: ApiStore;
+  db: Db;
   client: LedgerClient;
   batcher: IssueBatcher;
   indexer: EventIndexer;
@@ -80,8 +80,8 @@ export interface InvoicesDeps {
   keystore: Pick<Keystore, "sealSecret" | "openSecret">;
 }
 
-export function createInvoices({ store, client, batcher, indexer, parties, keystore }: InvoicesDeps) {
-  const documents = documentStore(store, keystore);
+export function createInvoices({ db, client, batcher, indexer, parties, keystore }: InvoicesDeps) {
+  const documents = documentStore(db, keystore);
   /** One execution per merchant reference (invoice or credit-note id), however many requests carry it at once. */
   const references = new KeyedLock();
   let claimDomain: Promise<{ name: string; version: string; chainId: bigint; verifyingContract: string }> | undefined;
@@ -228,20 +228,9 @@ export function createInvoices({ store, client, batcher, indexer, parties, keyst
 
     issueBatch: issueAll,
 
+    /** The bureau's list is every invoice; anyone else's, the invoices its own account is party to. By number. */
     async list(viewer: Party, options: { state?: InvoiceState | undefined; limit: number; after?: string | undefined }): Promise<InvoiceSummary[]> {
-      const prefix = viewer.role === "bureau" ? keys.index.byNumberPrefix : keys.index.relationPrefix(viewer.account);
-      const result: InvoiceSummary[] = [];
-      let after = options.after === undefined ? undefined : `${prefix}${numberKeyPart(BigInt(options.after))}`;
-      // Filtering by state can skip entries: read pages until the answer is full or the index is exhausted.
-      for (;;) {
-        const page = await store.range<string>(prefix, { ...(after === undefined ? {} : { after }), limit: options.limit * 2 });
-        if (page.length === 0) break;
-        const summaries = await store.getMany<InvoiceSummary>(page.map((entry) => keys.index.invoice(entry.value)));
-        for (const summary of summaries) if (summary !== undefined && (options.state === undefined || summary.state === options.state)) result.push(summary);
-        if (result.length >= options.limit) break;
-        after = page[page.length - 1]!.key;
-      }
-      return result.slice(0, options.limit);
+      return listInvoices(db, { account: viewer.role === "bureau" ? undefined : viewer.account, state: options.state, after: options.after, limit: options.limit });
     },
 
     async claim(claimant: Party, id: string, claimCode: string): Promise<InvoiceView> {

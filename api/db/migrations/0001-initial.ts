@@ -103,14 +103,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("invoice_id", "text", (c) => c.notNull())
     .addPrimaryKeyConstraint("invoice_parties_pk", ["account", "number"])
     .execute();
-  // Each invoice's events in chain order: its trace.
+  // Each invoice's events in chain order: its trace. The event is json, not jsonb: it is only ever served whole,
+  // exactly as written (jsonb would reorder its keys), and json costs no conversion when a rebuild writes it.
   await db.schema
     .createTable("invoice_events")
     .addColumn("invoice_id", "text", (c) => c.notNull())
     .addColumn("block_number", "bigint", (c) => c.notNull())
     .addColumn("transaction_index", "integer", (c) => c.notNull())
     .addColumn("log_index", "integer", (c) => c.notNull())
-    .addColumn("event", "jsonb", (c) => c.notNull())
+    .addColumn("event", "json", (c) => c.notNull())
     .addPrimaryKeyConstraint("invoice_events_pk", ["invoice_id", "block_number", "transaction_index", "log_index"])
     .execute();
   // Participants' registry status as the registry's events left it.

@@ -1,0 +1,211 @@
+import { sql } from "kysely";
+
+import { checksummedAccount, type LedgerEvent } from "../indexer/events";
+import type { InvoiceSummary, PeriodTotals } from "../indexer/invoice-summary";
+import type { Db } from "./database";
+import { anyOf, insertRows } from "./bulk";
+import { changeInvoiceParties, invoiceSummaries, putInvoiceSummaries, type InvoicePartyChange } from "./invoices";
+import { deleteSetting, getSetting, putSetting } from "./settings";
+
+/**
+ * The event index's own records and the tables derived from the chain besides the invoices (invoices.ts):
+ * each invoice's events in chain order (`invoice_events`), participants' registry statuses
+ * (`participant_status`), merchants' totals per tax period (`period_totals`), seals without their document
+ * (`missing_documents`), and the cursor, its block's hash and the layout mark (`settings`). A range of blocks
+ * is written in one transaction with the cursor (`writeIndexRange`).
+ */
+const SETTING = {
+  cursor: "index.cursor",
+  /** The hash of the cursor's block: an index built from another chain, or from blocks the chain lost, is refused. */
+  cursorHash: "index.cursor-hash",
+  /** The layout the index was written in (INDEX_FORMAT in event-indexer.ts). */
+  format: "index.format",
+} as const;
+
+/**
+ * Held (for its transaction) by whoever writes the index: processes sharing the database write one range at
+ * a time, each after checking that the cursor is where it expects it. (Any constant no other lock uses.)
+ */
+const INDEX_WRITER_LOCK = 0x45_49_58_49;
+
+/** The index's tables, emptied by `clearIndex` (the settings rows go separately). */
+const INDEX_TABLES = ["invoices", "invoice_parties", "invoice_events", "participant_status", "period_totals", "missing_documents"] as const;
+
+export interface IndexMarks {
+  /** The last block indexed; undefined for an index never written. */
+  cursor: number | undefined;
+  cursorHash: string | undefined;
+  format: number | undefined;
+}
+
+export async function indexMarks(db: Db): Promise<IndexMarks> {
+  return {
+    cursor: await getSetting<number>(db, SETTING.cursor),
+    cursorHash: await getSetting<string>(db, SETTING.cursorHash),
+    format: await getSetting<number>(db, SETTING.format),
+  };
+}
+
+export async function setIndexFormat(db: Db, format: number): Promise<void> {
+  await putSetting(db, SETTING.format, format);
+}
+
+/** Empties the index, its cursor and its layout mark, at once. */
+export async function clearIndex(db: Db): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(${INDEX_WRITER_LOCK})`.execute(trx);
+    await sql`TRUNCATE ${sql.join(INDEX_TABLES.map((table) => sql.table(table)))}`.execute(trx);
+    for (const name of Object.values(SETTING)) await deleteSetting(trx, name);
+  });
+}
+
+export async function countMissingDocuments(db: Db): Promise<number> {
+  const { count } = await db.selectFrom("missing_documents").select((eb) => eb.fn.countAll<string>().as("count")).executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+/** What the index reads while a range is being written, inside the range's transaction. */
+export interface IndexReader {
+  summaries(ids: readonly string[]): Promise<InvoiceSummary[]>;
+  /** Of these document ids, those neither in `documents` nor already recorded as missing. */
+  unrecordedMissingDocuments(ids: readonly string[]): Promise<string[]>;
+}
+
+/** Everything one range of blocks changes in the index. */
+export interface IndexChanges {
+  /** Written whole. */
+  summaries: InvoiceSummary[];
+  /** Each invoice's events, for its trace. */
+  events: { invoiceId: string; event: LedgerEvent }[];
+  /** Each (account, number) at most once. */
+  parties: InvoicePartyChange[];
+  /** Each account at most once. */
+  statuses: { account: string; status: string }[];
+  /** Added to what the index holds for each (merchant, period), each at most once. */
+  totals: PeriodTotals[];
+  /** Seals whose document the database does not hold. */
+  missingDocuments: string[];
+}
+
+export type RangeOutcome =
+  | { written: true; missingDocumentsAdded: number }
+  /** The cursor was not where the writer expected it (another process writes the index): nothing was written. */
+  | { written: false; cursor: number | undefined };
+
+/**
+ * Writes the changes of the blocks after `after` up to `to` and moves the cursor to `to`, in one transaction,
+ * if the cursor is still at `after` (undefined: an index never written). `changesOf` reads through the
+ * transaction, so what it reads is what the changes apply to.
+ */
+export async function writeIndexRange(
+  db: Db,
+  range: { after: number | undefined; to: number; toHash: string },
+  changesOf: (reader: IndexReader) => Promise<IndexChanges>,
+): Promise<RangeOutcome> {
+  return db.transaction().execute(async (trx): Promise<RangeOutcome> => {
+    // Derived data: committed without waiting for the disk (visible at once all the same). A crash loses at most the
+    // last ranges, each whole, never part of one, and the indexer reads them again from the cursor that survived.
+    await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+    await sql`SELECT pg_advisory_xact_lock(${INDEX_WRITER_LOCK})`.execute(trx);
+    const cursor = await getSetting<number>(trx, SETTING.cursor);
+    if (cursor !== range.after) return { written: false, cursor };
+    const changes = await changesOf({
+      summaries: (ids) => invoiceSummaries(trx, ids),
+      unrecordedMissingDocuments: async (ids) => {
+        if (ids.length === 0) return [];
+        const lower = ids.map((id) => id.toLowerCase());
+        const [present, recorded] = await Promise.all([
+          trx.selectFrom("documents").select("id").where("id", "=", anyOf(lower)).execute(),
+          trx.selectFrom("missing_documents").select("id").where("id", "=", anyOf(lower)).execute(),
+        ]);
+        const known = new Set([...present, ...recorded].map((row) => row.id));
+        return lower.filter((id) => !known.has(id));
+      },
+    });
+    await putInvoiceSummaries(trx, changes.summaries);
+    await changeInvoiceParties(trx, changes.parties);
+    await addEvents(trx, changes.events);
+    await putStatuses(trx, changes.statuses);
+    await addTotals(trx, changes.totals);
+    const added = await addMissingDocuments(trx, changes.missingDocuments);
+    await putSetting(trx, SETTING.cursor, range.to);
+    await putSetting(trx, SETTING.cursorHash, range.toHash);
+    return { written: true, missingDocumentsAdded: added };
+  });
+}
+
+/** An invoice's events in chain order. */
+export async function invoiceTrace(db: Db, invoiceId: string): Promise<LedgerEvent[]> {
+  const rows = await db
+    .selectFrom("invoice_events")
+    .select("event")
+    .where("invoice_id", "=", invoiceId.toLowerCase())
+    .orderBy("block_number")
+    .orderBy("transaction_index")
+    .orderBy("log_index")
+    .execute();
+  return rows.map((row) => row.event as LedgerEvent);
+}
+
+/** Totals per merchant and tax period, by merchant then period. */
+export async function periodTotals(db: Db, filter: { merchant?: string | undefined; period?: number | undefined }): Promise<PeriodTotals[]> {
+  const { merchant, period } = filter;
+  const rows = await db
+    .selectFrom("period_totals")
+    .selectAll()
+    .$if(merchant !== undefined, (q) => q.where("merchant", "=", merchant!.toLowerCase()))
+    .$if(period !== undefined, (q) => q.where("period", "=", period!))
+    .orderBy("merchant")
+    .orderBy("period")
+    .execute();
+  return rows.map((row) => ({
+    merchant: checksummedAccount(row.merchant),
+    period: row.period,
+    invoices: Number(row.invoices),
+    total: row.total,
+    tax: row.tax,
+    reversedTotal: row.reversed_total,
+    reversedTax: row.reversed_tax,
+  }));
+}
+
+async function addEvents(db: Db, events: IndexChanges["events"]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map(({ invoiceId, event }) => ({ invoice_id: invoiceId.toLowerCase(), block_number: event.blockNumber, transaction_index: event.transactionIndex, log_index: event.logIndex, event }));
+  await insertRows(db, "invoice_events", rows)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+async function putStatuses(db: Db, statuses: IndexChanges["statuses"]): Promise<void> {
+  if (statuses.length === 0) return;
+  await insertRows(db, "participant_status", statuses.map(({ account, status }) => ({ account: account.toLowerCase(), status })))
+    .onConflict((oc) => oc.column("account").doUpdateSet((eb) => ({ status: eb.ref("excluded.status") })))
+    .execute();
+}
+
+async function addTotals(db: Db, totals: IndexChanges["totals"]): Promise<void> {
+  if (totals.length === 0) return;
+  const rows = totals.map((t) => ({ merchant: t.merchant.toLowerCase(), period: t.period, invoices: t.invoices, total: t.total, tax: t.tax, reversed_total: t.reversedTotal, reversed_tax: t.reversedTax }));
+  await insertRows(db, "period_totals", rows)
+    .onConflict((oc) =>
+      oc.columns(["merchant", "period"]).doUpdateSet({
+        invoices: sql`period_totals.invoices + excluded.invoices`,
+        total: sql`period_totals.total + excluded.total`,
+        tax: sql`period_totals.tax + excluded.tax`,
+        reversed_total: sql`period_totals.reversed_total + excluded.reversed_total`,
+        reversed_tax: sql`period_totals.reversed_tax + excluded.reversed_tax`,
+      }),
+    )
+    .execute();
+}
+
+/** Records these seals as missing their document; returns how many were not recorded before. */
+async function addMissingDocuments(db: Db, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const added = await insertRows(db, "missing_documents", ids.map((id) => ({ id: id.toLowerCase() })))
+    .onConflict((oc) => oc.doNothing())
+    .returning("id")
+    .execute();
+  return added.length;
+}
