@@ -25,6 +25,7 @@ import { databaseUnavailable } from "./start-refusal";
 import { openDatabase, type Database } from "./db/database";
 import { DatabaseStatus } from "./db/database-status";
 import { watchEmbeddedServer } from "./db/embedded-watch";
+import { hasLegacyStore, legacyStoreFound } from "./legacy/leveldb-store";
 import { writeFileDurably } from "../lib/durable-file";
 
 /**
@@ -47,6 +48,7 @@ export interface RunningApi {
  */
 export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ ctx: ApiContext; database: Database; bureauKeyFile: string }> {
   await mkdir(config.dataDir, { recursive: true });
+  if (hasLegacyStore(config.dataDir)) throw legacyStoreFound(config.dataDir);
   const client = await connectLedger(config);
   const database = await openDatabaseOrRefuse(config, logger);
   const { db } = database;

@@ -11,6 +11,8 @@ export const EXIT_CODES: Readonly<Record<string, number>> = {
   STORE_CORRUPTED: 3,
   /** The API's database cannot be reached, started or migrated. */
   DATABASE_UNAVAILABLE: 6,
+  /** The data directory holds a LevelDB-era store: `npm run api:import-leveldb` moves it into the database. */
+  LEGACY_STORE: 7,
   /** The keystore's master key is not the one its party keys were sealed with. */
   KEYSTORE_KEY_MISMATCH: 4,
   /** The event index names blocks the chain does not have: another chain, or a chain that lost blocks. */

@@ -112,7 +112,15 @@ const account = checksummedAccount;
 const text = (value: unknown) => String(value);
 const lower = (value: unknown) => String(value).toLowerCase();
 const bytesText = (value: unknown) => Buffer.from(String(value).slice(2), "hex").toString("utf8").replace(/\0+$/, "");
-const taxId = (value: unknown) => (/^0x0+$/.test(String(value)) ? null : bytesText(value));
+/**
+ * A taxpayer ID as the chain holds it (bytes18). One sent around the API need not be text at all (a NUL in the
+ * middle, which a database text column cannot hold): anything but 18 digits and capitals is kept as its hex.
+ */
+const taxId = (value: unknown) => {
+  if (/^0x0+$/.test(String(value))) return null;
+  const text = bytesText(value);
+  return /^[0-9A-Z]{18}$/.test(text) ? text : String(value).toLowerCase();
+};
 const state = (value: unknown) => STATES[Number(value)] ?? "None";
 const reason = (value: unknown) => REASONS[Number(value)] ?? "issue-error";
 

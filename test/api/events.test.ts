@@ -51,4 +51,19 @@ describe("event decoding", () => {
       { numRuns: 200, seed: 42 },
     );
   });
+
+  it("keeps a taxpayer ID that is not 18 digits and capitals (one sent around the API: a NUL inside) as its hex, never as broken text", () => {
+    const iface = interfaces[0]!;
+    const fragment = iface.getEvent("InvoiceIssued")!;
+    const odd = `0x${Buffer.from("9144030\u0000MA5FTE7X1", "utf8").toString("hex").padEnd(36, "0")}`;
+    const good = `0x${Buffer.from("91440300MA5FTE7X1Q", "utf8").toString("hex")}`;
+    const issued = (buyerTaxId: string) => {
+      const args = fragment.inputs.map((input) => (input.name === "buyerTaxId" ? buyerTaxId : input.type === "address" ? getAddress(hexlify(randomBytes(20))) : input.type.startsWith("bytes") ? hexlify(randomBytes(Number(input.type.slice(5)))) : 1n));
+      const encoded = iface.encodeEventLog(fragment, args);
+      const log: RawLog = { address: getAddress(hexlify(randomBytes(20))), ...encoded, blockNumber: "0x1", transactionIndex: "0x0", logIndex: "0x0", transactionHash: hexlify(randomBytes(32)) };
+      return decodeEvent(log, new Date(0).toISOString()) as { buyerTaxId: string | null };
+    };
+    expect(issued(odd).buyerTaxId).to.equal(odd.toLowerCase());
+    expect(issued(good).buyerTaxId).to.equal("91440300MA5FTE7X1Q");
+  });
 });
