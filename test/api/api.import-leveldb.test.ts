@@ -15,7 +15,7 @@ const FIXTURE = join(__dirname, "..", "fixtures", "leveldb-era");
 const fixture = (file: string) => JSON.parse(readFileSync(join(FIXTURE, file), "utf8"));
 
 /**
- * A data directory written by the last LevelDB-era version (`test/fixtures/leveldb-era`: its `npm start
+ * A data directory written by the last LevelDB-era version (`test/fixtures/leveldb-era/data-dir`: its `npm start
  * -- --seed`, then a merchant registered and an invoice issued with Idempotency-Keys, their answers kept):
  * the API refuses to start on it and says what to run; the import moves everything into PostgreSQL, after
  * which every key, party key, document, claim code and idempotent answer works as before.
@@ -27,7 +27,7 @@ describe("a LevelDB-era data directory", function () {
 
   before(async () => {
     dir = freshDataDir();
-    cpSync(join(FIXTURE, "data"), dir, { recursive: true });
+    cpSync(join(FIXTURE, "data-dir"), dir, { recursive: true });
     node = await startNodeProcess(dir, {}, 2);
   });
   after(async () => {
