@@ -23,6 +23,7 @@ import { createSettlement } from "./services/settlement";
 import { createVerification } from "./services/verification";
 import { databaseUnavailable } from "./start-refusal";
 import { openDatabase, type Database } from "./db/database";
+import { databaseFault } from "./db/database-errors";
 import { DatabaseStatus } from "./db/database-status";
 import { watchEmbeddedServer } from "./db/embedded-watch";
 import { hasLegacyStore, legacyStoreFound } from "./legacy/leveldb-store";
@@ -75,7 +76,8 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
     return { ctx, database, bureauKeyFile };
   } catch (error) {
     await database.close();
-    throw error;
+    // A damaged page met while starting is STORE_CORRUPTED (exit 3), not an unexplained failure.
+    throw databaseFault(error) ?? error;
   }
 }
 

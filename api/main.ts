@@ -10,8 +10,8 @@ import { createLogger } from "../lib/logger";
 /**
  * `node api/main.ts`: the HTTP API in front of any ledger endpoint. Prints one JSON line with event "ready"
  * on stdout (for scripts) and a plain summary on stderr (for people); SIGTERM/SIGINT stop it gracefully.
- * A refusal to start exits with its own code (start-refusal.ts: 3 damaged store, 4 wrong master key, 5 index
- * ahead of the chain; 1 anything else) after one JSON log line with that `code` and a sentence on stderr.
+ * A refusal to start exits with its own code (start-refusal.ts: 3 damaged database page, 4 wrong master key,
+ * 5 index ahead of the chain, 6 database unavailable, 7 a LevelDB-era store to import; 1 anything else) after one JSON log line with that `code` and a sentence on stderr.
  */
 const program = new Command()
   .name("api")

@@ -24,6 +24,16 @@ export class StorageUnavailableError extends ApiError {
   }
 }
 
+const FROM_DATABASE = Symbol.for("e-invoice-ledger.database-error");
+
+/** Marks an error as the database's (the pool does this for every failure of a connection or a query). */
+export function markDatabaseError(error: unknown): unknown {
+  if (typeof error === "object" && error !== null) (error as Record<symbol, boolean>)[FROM_DATABASE] = true;
+  return error;
+}
+
+const isFromDatabase = (error: unknown) => typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[FROM_DATABASE] === true;
+
 /** Socket-level failures reaching the server (its socket gone, refused, reset). */
 const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOENT", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTCONN"]);
 
@@ -38,6 +48,7 @@ const sqlState = (error: unknown): string | undefined => {
  * 25006 a read-only transaction (a standby, or a server put in read-only mode).
  */
 export function isStorageFault(error: unknown): boolean {
+  if (!isFromDatabase(error)) return false;
   const state = sqlState(error);
   if (state !== undefined) return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || state.startsWith("58") || state === "25006";
   const code = (error as { code?: unknown } | null)?.code;
@@ -47,6 +58,7 @@ export function isStorageFault(error: unknown): boolean {
 
 /** XX001 data_corrupted, XX002 index_corrupted: the server found a damaged page (data checksums are on). */
 export function isCorruption(error: unknown): boolean {
+  if (!isFromDatabase(error)) return false;
   const state = sqlState(error);
   return state === "XX001" || state === "XX002";
 }

@@ -1,8 +1,9 @@
 import { Kysely, Migrator, PostgresDialect } from "kysely";
-import { Client, Pool } from "pg";
+import { Client, Pool, type PoolClient } from "pg";
 import type { Logger } from "pino";
 
 import { EMBEDDED_DATABASE, maintenanceUrl, startEmbeddedServer, type EmbeddedServer } from "./embedded-server";
+import { markDatabaseError } from "./database-errors";
 import { migrations } from "./migrations";
 import type { Schema } from "./schema";
 
@@ -38,7 +39,7 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
     url = embedded.url;
     await ensureDatabase(maintenanceUrl(url), EMBEDDED_DATABASE);
   }
-  const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const pool = new TaggingPool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle connection that the server drops (restart, network) is an error event on the pool, not a crash.
   pool.on("error", (error) => logger.warn({ err: error }, "a database connection was lost"));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
@@ -60,6 +61,34 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
       await embedded?.stop();
     },
   };
+}
+
+/**
+ * A pool whose failures say they are the database's: a refused connection or a reset socket looks the same
+ * from the ledger's JSON-RPC client, and only the database's are STORAGE_UNAVAILABLE (database-errors.ts).
+ */
+class TaggingPool extends Pool {
+  private readonly wrapped = new WeakSet<object>();
+
+  override connect(): Promise<PoolClient>;
+  override connect(callback: (err: Error | undefined, client: PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(callback?: (err: Error | undefined, client: PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<PoolClient> | void {
+    if (callback !== undefined) return super.connect(callback);
+    return super.connect().then(
+      (client) => {
+        if (!this.wrapped.has(client)) {
+          this.wrapped.add(client);
+          const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+          (client as { query: unknown }).query = (...args: unknown[]) => {
+            const result = query(...args);
+            return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(markDatabaseError(error))) : result;
+          };
+        }
+        return client;
+      },
+      (error: unknown) => Promise.reject(markDatabaseError(error)),
+    );
+  }
 }
 
 async function ensureDatabase(url: string, name: string): Promise<void> {
