@@ -1,7 +1,7 @@
 import type { Insertable, Kysely, Selectable } from "kysely";
 
 import type { ApiKeysTable, Schema } from "./schema";
-import type { ParticipantRow } from "./parties";
+import { PARTICIPANT_COLUMNS, type ParticipantRow } from "./parties";
 import { isUniqueViolation } from "./unique-violation";
 
 /** API keys: only the SHA-256 of each secret is stored, with the key id that names it to its party. */
@@ -33,19 +33,7 @@ export async function findKeyHolder(db: Kysely<Schema>, keyHash: string): Promis
     .selectFrom("api_keys")
     .leftJoin("participants", "participants.account", "api_keys.account")
     .leftJoin("participant_status", "participant_status.account", "api_keys.account")
-    .select([
-      "api_keys.revoked_at as key_revoked_at",
-      "participants.account",
-      "participants.role",
-      "participants.name",
-      "participants.taxpayer_id",
-      "participants.employer",
-      "participants.employee_number",
-      "participants.registered_by",
-      "participants.predecessor",
-      "participants.created_at",
-      "participant_status.status",
-    ])
+    .select(["api_keys.revoked_at as key_revoked_at", ...PARTICIPANT_COLUMNS, "participant_status.status"])
     .where("api_keys.key_hash", "=", keyHash)
     .executeTakeFirst();
   if (row === undefined) return undefined;

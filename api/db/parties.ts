@@ -21,7 +21,7 @@ export type SaveOutcome = "saved" | "account-taken" | "taxpayer-id-taken";
 const lower = (account: string) => account.toLowerCase();
 
 /** Every participant column, for queries that join other tables. */
-const PARTICIPANT_COLUMNS = [
+export const PARTICIPANT_COLUMNS = [
   "participants.account",
   "participants.role",
   "participants.name",
