@@ -23,6 +23,7 @@ import { createSettlement } from "./services/settlement";
 import { createVerification } from "./services/verification";
 import { databaseUnavailable } from "./start-refusal";
 import { openDatabase, type Database } from "./db/database";
+import { databaseAccountLock } from "./db/account-locks";
 import { databaseFault } from "./db/database-errors";
 import { DatabaseStatus } from "./db/database-status";
 import { watchEmbeddedServer } from "./db/embedded-watch";
@@ -58,7 +59,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
     const indexer = new EventIndexer(client, db, logger, { pollIntervalMs: config.pollIntervalMs, onEvents: (count) => metrics.indexedEvents.inc(count) });
     await indexer.verifyAgainstChain();
     const keystore = await Keystore.open(db, config.dataDir, config.masterKey);
-    const senders = new AccountSenders(client.provider, client.chainId, config.pollIntervalMs);
+    const senders = new AccountSenders(client.provider, client.chainId, config.pollIntervalMs, databaseAccountLock(db));
     const batcher = new IssueBatcher(client.ledger, senders, { windowMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, onBatch: (size) => metrics.batchSize.observe(size) });
     const parties = createParties({ db, keystore, senders, client, indexer });
     const apiKeys = createApiKeys({ db, parties });

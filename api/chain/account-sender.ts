@@ -5,67 +5,71 @@ import { toApiError } from "./contract-errors";
 
 /**
  * Sends one party's transactions from its own account, so the chain records the party as the actor.
- * Per account, sends are serialised (nonces counted here: ethers' provider cannot be trusted for a nonce
- * read right after a send) but not receipts: the next transaction of the same account is signed while the
- * previous one waits for its block. Each transaction is simulated first (eth_estimateGas), so a refusal is
- * answered with the contract's decoded error and costs no nonce.
+ * Per account, sends are serialised, in this process by a queue and across API instances sharing the
+ * database by `AccountLock` (each instance signs with the same hosted key, so two must never pick the same
+ * nonce): under the lock the nonce is read from the ledger's pending count, the transaction simulated
+ * (eth_estimateGas, so that a refusal is answered with the contract's decoded error and costs no nonce),
+ * signed and sent; receipts are awaited outside it, so the next transaction of the same account is signed
+ * while the previous one waits for its block.
  */
 export interface SentTransaction {
   hash: string;
   receipt: TransactionReceipt;
 }
 
+/** Holds an account for one sender at a time, across every API instance (api/db/account-locks.ts). */
+export interface AccountLock {
+  hold<T>(account: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** For one process alone (tests of the sender): the queue is the only sender. */
+export const processAccountLock: AccountLock = { hold: (_account, work) => work() };
+
 export class AccountSenders {
-  private readonly accounts = new Map<string, { nonce: number | undefined; queue: Promise<unknown> }>();
+  private readonly accounts = new Map<string, { queue: Promise<unknown> }>();
 
   constructor(
     private readonly provider: JsonRpcProvider,
     private readonly chainId: bigint,
     private readonly pollIntervalMs: number,
+    private readonly lock: AccountLock = processAccountLock,
     private readonly receiptTimeoutMs = 30_000,
   ) {}
 
   /** Simulates, signs and sends `tx` from `wallet`, and resolves with the receipt once it is in a block. */
   async send(wallet: Wallet, tx: ContractTransaction): Promise<SentTransaction> {
-    const hash = await this.serialised(wallet.address, async (account) => {
-      let gas: bigint;
-      try {
-        gas = await this.provider.estimateGas({ ...tx, from: wallet.address });
-      } catch (error) {
-        throw toApiError(error);
-      }
-      try {
-        account.nonce ??= await this.provider.getTransactionCount(wallet.address, "pending");
-        const signed = await wallet.signTransaction({ ...tx, from: wallet.address, nonce: account.nonce, gasLimit: gas + gas / 5n + 10_000n, gasPrice: 0n, chainId: this.chainId, type: 0 });
-        const response = await this.provider.send("eth_sendRawTransaction", [signed]);
-        account.nonce += 1;
-        return response as string;
-      } catch (error) {
-        account.nonce = undefined; // read it again: the transaction may or may not have arrived
-        throw toApiError(error);
-      }
-    });
-    let receipt: TransactionReceipt;
-    try {
-      receipt = await this.waitForReceipt(hash);
-    } catch (error) {
-      const state = this.accounts.get(wallet.address.toLowerCase());
-      if (state) state.nonce = undefined;
-      throw error;
-    }
+    const hash = await this.serialised(wallet.address, () =>
+      this.lock.hold(wallet.address, async () => {
+        let gas: bigint;
+        try {
+          gas = await this.provider.estimateGas({ ...tx, from: wallet.address });
+        } catch (error) {
+          throw toApiError(error);
+        }
+        try {
+          // Read under the lock every time: another API instance may have sent from this account since.
+          const nonce = await this.provider.getTransactionCount(wallet.address, "pending");
+          const signed = await wallet.signTransaction({ ...tx, from: wallet.address, nonce, gasLimit: gas + gas / 5n + 10_000n, gasPrice: 0n, chainId: this.chainId, type: 0 });
+          return (await this.provider.send("eth_sendRawTransaction", [signed])) as string;
+        } catch (error) {
+          throw toApiError(error);
+        }
+      }),
+    );
+    const receipt = await this.waitForReceipt(hash);
     if (receipt.status !== 1) throw await this.explainFailure(wallet.address, tx, hash);
     return { hash, receipt };
   }
 
-  private async serialised<T>(address: string, work: (account: { nonce: number | undefined }) => Promise<T>): Promise<T> {
+  private async serialised<T>(address: string, work: () => Promise<T>): Promise<T> {
     const key = address.toLowerCase();
     let account = this.accounts.get(key);
     if (account === undefined) {
-      account = { nonce: undefined, queue: Promise.resolve() };
+      account = { queue: Promise.resolve() };
       this.accounts.set(key, account);
     }
     const state = account;
-    const result = state.queue.then(() => work(state));
+    const result = state.queue.then(() => work());
     state.queue = result.catch(() => undefined);
     return result;
   }

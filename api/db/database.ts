@@ -39,7 +39,7 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
     url = embedded.url;
     await ensureDatabase(maintenanceUrl(url), EMBEDDED_DATABASE);
   }
-  const pool = new TaggingPool({ connectionString: url, max: options.poolSize ?? 10 });
+  const pool = new TaggingPool({ connectionString: url, max: options.poolSize ?? 20 });
   // An idle connection that the server drops (restart, network) is an error event on the pool, not a crash.
   pool.on("error", (error) => logger.warn({ err: error }, "a database connection was lost"));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });

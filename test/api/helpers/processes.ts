@@ -1,4 +1,9 @@
 import { rmSync } from "node:fs";
+import { join } from "node:path";
+
+import pino from "pino";
+
+import { startEmbeddedServer } from "../../../api/db/embedded-server";
 
 import type { ApiClient } from "../../../scripts/lib/api-client";
 import { bureauClient, startApiProcess, type ApiProcess } from "../../../scripts/lib/api-process";
@@ -34,9 +39,16 @@ export class RealProcesses {
     this.api = await startApiProcess(this.dataDir, this.node.url, this.apiEnv, { port: Number(new URL(this.api.url).port) });
   }
 
+  /** The embedded database's URL, for another API instance on the same database. */
+  databaseUrl(): string {
+    return `postgresql://ledger@localhost/ledger_api?host=${encodeURIComponent(join(this.dataDir, "postgres"))}`;
+  }
+
   async close(): Promise<void> {
     await this.api.kill();
     await this.node.kill();
+    // A killed API leaves its embedded server running (the next start adopts it): stopped here.
+    await (await startEmbeddedServer(join(this.dataDir, "postgres"), pino({ level: "silent" }))).stop();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
