@@ -15,6 +15,7 @@ import type { ApiContext } from "./http/context";
 import { createApiMetrics } from "./http/metrics";
 import { EventIndexer } from "./indexer/event-indexer";
 import { createApiKeys } from "./services/api-keys";
+import { createAudit } from "./services/audit";
 import { createIdempotency } from "./services/idempotency";
 import { createInvoices } from "./services/invoices";
 import { createParties } from "./services/parties";
@@ -71,7 +72,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
       client,
       indexer,
       storage: new DatabaseStatus(db, database.location),
-      services: { parties, apiKeys, invoices, verification: createVerification(client), reports: createReports({ db, invoices }), settlement: createSettlement({ client, parties, invoices }), idempotency: createIdempotency(db, keystore) },
+      services: { parties, apiKeys, invoices, verification: createVerification(client), reports: createReports({ db, invoices, client }), settlement: createSettlement({ client, parties, invoices }), idempotency: createIdempotency(db, keystore), audit: createAudit({ db, client, logger }) },
     };
     const bureauKeyFile = await bootstrapBureau(ctx, config);
     return { ctx, database, bureauKeyFile };
@@ -84,7 +85,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
 
 async function openDatabaseOrRefuse(config: ApiConfig, logger: Logger): Promise<Database> {
   try {
-    return await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: config.databaseDir }, logger);
+    return await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: config.databaseDir, ownsServer: true }, logger);
   } catch (error) {
     throw databaseUnavailable(config, error);
   }

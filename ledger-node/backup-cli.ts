@@ -9,15 +9,13 @@
  * like any other at the next start (seals, links, re-execution); restoring also records the backup's head as
  * the acknowledged head (store/head-record.ts), since going back to it is what a restore means.
  */
-import { existsSync, readFileSync, renameSync, cpSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
 
 import { Command } from "commander";
 
 import { adminTokenFile } from "./admin-token";
-import { chainDir, resolveConfig } from "./config";
-import { ChainStore } from "./store/chain-store";
-import { HeadRecord } from "./store/head-record";
+import { resolveConfig } from "./config";
+import { restoreChainStore } from "./store/restore-chain";
 
 const program = new Command().name("ledger-node backup");
 
@@ -42,23 +40,7 @@ program
   .option("--data-dir <dir>", "the node's data directory")
   .action(async (options: { from: string; dataDir?: string }) => {
     const config = resolveConfig(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
-    const source = resolve(options.from);
-    if (!existsSync(source)) throw new Error(`no backup at ${source}`);
-    // Refuse anything that is not a chain store before touching the current one.
-    const backup = await ChainStore.open(source);
-    const meta = await backup.meta();
-    const head = await backup.head();
-    await backup.close();
-    if (meta === undefined) throw new Error(`${source} is not a ledger chain store`);
-    const target = chainDir(config);
-    if (existsSync(target)) {
-      const aside = `${target}.before-restore-${Date.now()}`;
-      renameSync(target, aside);
-      console.log(JSON.stringify({ movedAside: aside }));
-    }
-    cpSync(source, target, { recursive: true });
-    await HeadRecord.at(config.dataDir).write(head ?? { number: 0, hash: meta.genesisHash });
-    console.log(JSON.stringify({ restored: target, chainId: meta.chainId, head: head?.number ?? 0 }));
+    console.log(JSON.stringify(await restoreChainStore(config, options.from)));
   });
 
 program.parseAsync().catch((error: unknown) => {

@@ -131,7 +131,7 @@ export function resolveConfig(partial: Partial<LedgerNodeConfig>, env: NodeJS.Pr
   return config;
 }
 
-export function chainDir(config: LedgerNodeConfig): string {
+export function chainDir(config: Pick<LedgerNodeConfig, "dataDir">): string {
   return join(config.dataDir, "chain");
 }
 

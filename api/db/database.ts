@@ -13,6 +13,8 @@ export interface Database {
   db: Db;
   /** Where it is, without credentials (for logs and /health). */
   location: string;
+  /** The connection string itself, for the few tools that need a client of their own (COPY in logical-backup.ts). */
+  url: string;
   /** The embedded server this process runs, when no DATABASE_URL was given. */
   embedded: EmbeddedServer | undefined;
   close(): Promise<void>;
@@ -24,6 +26,12 @@ export interface DatabaseOptions {
   embeddedDir: string;
   /** Connections this process keeps at most. */
   poolSize?: number;
+  /**
+   * Whether `close()` stops the embedded server even when this process found it running: the API does (it owns
+   * the server, adopting one a killed API left); a tool (reindex, backup, import) stops only a server it started,
+   * never one a running API uses.
+   */
+  ownsServer?: boolean;
 }
 
 /**
@@ -49,16 +57,17 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
     if (error !== undefined) throw error;
   } catch (error) {
     await db.destroy();
-    await embedded?.stop();
+    if (embedded?.started === true) await embedded.stop();
     throw error;
   }
   return {
     db,
     location: redacted(url),
+    url,
     embedded,
     async close() {
       await db.destroy();
-      await embedded?.stop();
+      if (embedded !== undefined && (embedded.started || options.ownsServer === true)) await embedded.stop();
     },
   };
 }

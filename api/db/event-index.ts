@@ -29,7 +29,7 @@ const SETTING = {
 const INDEX_WRITER_LOCK = 0x45_49_58_49;
 
 /** The index's tables, emptied by `clearIndex` (the settings rows go separately). */
-const INDEX_TABLES = ["invoices", "invoice_parties", "invoice_events", "participant_status", "period_totals", "missing_documents"] as const;
+export const INDEX_TABLES = ["invoices", "invoice_parties", "invoice_events", "participant_status", "period_totals", "missing_documents"] as const;
 
 export interface IndexMarks {
   /** The last block indexed; undefined for an index never written. */
