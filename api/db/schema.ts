@@ -115,6 +115,20 @@ export interface MissingDocumentsTable {
   id: string;
 }
 
+export interface RefusedAttemptsTable {
+  /** Generated always (an identity): never written. */
+  id: ColumnType<string, never, never>;
+  at: ColumnType<Date, string | Date | undefined, never>;
+  account: string;
+  role: string;
+  action: string;
+  invoice_id: string | null;
+  invoice_number: Int8 | null;
+  credit_note_id: string | null;
+  status: number;
+  code: string;
+}
+
 export interface Schema {
   participants: ParticipantsTable;
   taxpayer_accounts: TaxpayerAccountsTable;
@@ -129,4 +143,5 @@ export interface Schema {
   participant_status: ParticipantStatusTable;
   period_totals: PeriodTotalsTable;
   missing_documents: MissingDocumentsTable;
+  refused_attempts: RefusedAttemptsTable;
 }

@@ -81,6 +81,6 @@ export function createApp(ctx: ApiContext): express.Express {
   app.use((req) => {
     throw new ApiError(404, "NO_SUCH_ROUTE", `no route ${req.method} ${req.path}`);
   });
-  app.use(errorHandler(ctx.logger, (error) => ctx.storage.observed(error)));
+  app.use(errorHandler(ctx.logger, (error) => ctx.storage.observed(error), (refusal) => ctx.services.audit.record(refusal)));
   return app;
 }

@@ -4,6 +4,7 @@ import type { LedgerClient } from "../chain/ledger-client";
 import type { ApiConfig } from "../config";
 import type { EventIndexer } from "../indexer/event-indexer";
 import type { ApiKeys } from "../services/api-keys";
+import type { Audit } from "../services/audit";
 import type { Idempotency } from "../services/idempotency";
 import type { Invoices } from "../services/invoices";
 import type { Parties } from "../services/parties";
@@ -30,5 +31,7 @@ export interface ApiContext {
     reports: Reports;
     settlement: Settlement;
     idempotency: Idempotency;
+    /** The bureau's audit of refused lifecycle attempts. */
+    audit: Audit;
   };
 }

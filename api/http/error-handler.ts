@@ -4,6 +4,8 @@ import type { Logger } from "pino";
 import { ApiError } from "../errors";
 import { toApiError } from "../chain/contract-errors";
 import { databaseFault } from "../db/database-errors";
+import type { Refusal } from "../services/audit";
+import type { AuditedAttempt } from "./audited-actions";
 
 /**
  * The one place where errors become answers: `{ error: { code, message, details } }`. Failures to read the
@@ -36,7 +38,17 @@ function readFailure(error: unknown, contentEncoding: string | undefined): ApiEr
   return new ApiError(failure.status, "BAD_REQUEST", "the request could not be read");
 }
 
-export function errorHandler(logger: Logger, onDatabaseFault: (error: unknown) => void = () => undefined): ErrorRequestHandler {
+/**
+ * Whether an answer refuses the attempt itself, for the audit: a 4xx, except 401 (nobody is known) and 429 (the
+ * request was shed unread; recording each one would give a flood a write per request). A 5xx is our failure.
+ */
+const refuses = (answer: ApiError) => answer.status >= 400 && answer.status < 500 && answer.status !== 401 && answer.status !== 429;
+
+/**
+ * `onRefusal` records a refused lifecycle attempt (the route helper notes it in `res.locals.attempt`); it never
+ * rejects, and the answer goes out once it resolved, whatever became of the record: the same answer as without it.
+ */
+export function errorHandler(logger: Logger, onDatabaseFault: (error: unknown) => void = () => undefined, onRefusal?: (refusal: Refusal) => Promise<void>): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     void _next;
     let answer: ApiError;
@@ -48,8 +60,15 @@ export function errorHandler(logger: Logger, onDatabaseFault: (error: unknown) =
     else if (error instanceof ApiError || isEthersError(error)) answer = toApiError(error);
     else answer = new ApiError(500, "INTERNAL", "something went wrong on our side; it has been logged");
     if (answer.status >= 500) logger.error({ err: error, code: answer.code, method: req.method, url: req.originalUrl }, "request failed");
-    if (res.headersSent) return;
-    if (answer.retryable) res.set("retry-after", String(answer.retryAfterSeconds));
-    res.status(answer.status).json({ error: { code: answer.code, message: answer.message, ...(Object.keys(answer.details).length > 0 ? { details: answer.details } : {}) } });
+    const send = () => {
+      if (res.headersSent) return;
+      if (answer.retryable) res.set("retry-after", String(answer.retryAfterSeconds));
+      res.status(answer.status).json({ error: { code: answer.code, message: answer.message, ...(Object.keys(answer.details).length > 0 ? { details: answer.details } : {}) } });
+    };
+    const attempt = res.locals.attempt as AuditedAttempt | undefined;
+    if (attempt === undefined || onRefusal === undefined || !refuses(answer)) return send();
+    onRefusal({ ...attempt, status: answer.status, code: answer.code })
+      .then(send, send)
+      .catch((failure: unknown) => logger.error({ err: failure }, "answering a refusal failed"));
   };
 }

@@ -1,9 +1,11 @@
 import type { OpenAPIRegistry, RouteConfig } from "@asteasolutions/zod-to-openapi";
-import type { Request, RequestHandler, Router } from "express";
+import type { Request, RequestHandler, Response, Router } from "express";
 import { z } from "zod";
 
 import { ApiError, forbidden, unauthenticated } from "../errors";
+import { ParticipantBarred } from "../services/api-keys";
 import type { Party, Role } from "../services/parties";
+import { auditedAction, auditedId, type AuditedAttempt } from "./audited-actions";
 import type { AuthFailureLimiter } from "./auth-failure-limiter";
 import type { ApiContext } from "./context";
 import { parse } from "./validate";
@@ -12,7 +14,8 @@ import { parse } from "./validate";
  * One definition per route, from which both the Express handler and the OpenAPI operation are made, so the
  * documentation cannot drift from what is enforced. The handler runs after, in this order: authentication
  * (401), the role check (403), the rate limit (429), strict validation of params, query and body (400), and
- * for writes the Idempotency-Key. Handlers throw; the error handler answers.
+ * for writes the Idempotency-Key. Handlers throw; the error handler answers (and, for a lifecycle action the
+ * caller was refused, records the refusal in the bureau's audit: see audited-actions.ts).
  */
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
 
@@ -84,6 +87,16 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
   };
   registry.registerPath(config);
 
+  // A lifecycle action: from the moment its caller is known, the error handler can record a refusal in the
+  // bureau's audit (who, which action, the path's id; never the body).
+  const audited = auditedAction(spec.method, spec.path);
+  const noteAttempt = (req: Request, res: Response, party: Party) => {
+    if (audited === undefined) return;
+    const id = audited.subject === undefined ? undefined : auditedId(req.params.id);
+    const attempt: AuditedAttempt = { party: { account: party.account, role: party.role }, action: audited.action, subject: audited.subject === undefined || id === undefined ? undefined : { kind: audited.subject, id } };
+    res.locals.attempt = attempt;
+  };
+
   const authenticate: RequestHandler = async (req, res, next) => {
     if (isPublic) return next();
     const header = req.get("authorization");
@@ -95,9 +108,11 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
     limiters.authFailures.check(client, key);
     const party = await ctx.services.apiKeys.authenticate(key, { writes: spec.method !== "get" && spec.method !== "delete" }).catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 401) limiters.authFailures.failed(client);
+      if (error instanceof ParticipantBarred) noteAttempt(req, res, error.party);
       throw error;
     });
     limiters.authFailures.succeeded(client, key);
+    noteAttempt(req, res, party);
     if (!(spec.access as Role[]).includes(party.role)) throw forbidden(`this route is for ${(spec.access as Role[]).join(", ")} accounts`, { role: party.role });
     res.locals.party = party;
     next();

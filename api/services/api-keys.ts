@@ -18,6 +18,20 @@ export interface ApiKeyInfo {
   revokedAt: string | null;
 }
 
+/**
+ * A key that works, of a participant the registry has suspended (for writes) or revoked: 403. It names the
+ * party for the bureau's audit of refused attempts; the answer carries nothing of it.
+ */
+export class ParticipantBarred extends ApiError {
+  constructor(
+    readonly party: Party,
+    code: "PARTICIPANT_REVOKED" | "PARTICIPANT_SUSPENDED",
+    message: string,
+  ) {
+    super(403, code, message);
+  }
+}
+
 const hashOf = (secret: string) => createHash("sha256").update(secret).digest("hex");
 
 const infoOf = (row: ApiKeyRow): ApiKeyInfo => ({
@@ -53,11 +67,12 @@ export function createApiKeys({ db }: { db: Kysely<Schema>; parties: Parties }) 
       const holder = await findKeyHolder(db, hashOf(apiKey));
       if (holder === undefined || holder.revokedAt !== null) throw unauthenticated("the API key is unknown or revoked");
       if (holder.party === undefined) throw unauthenticated("the API key's party no longer exists");
-      if (holder.status === "Revoked") throw new ApiError(403, "PARTICIPANT_REVOKED", "this participant has been revoked on the ledger; its keys no longer give any access");
+      const party = partyOf(holder.party);
+      if (holder.status === "Revoked") throw new ParticipantBarred(party, "PARTICIPANT_REVOKED", "this participant has been revoked on the ledger; its keys no longer give any access");
       if (holder.status === "Suspended" && use.writes) {
-        throw new ApiError(403, "PARTICIPANT_SUSPENDED", "this participant is suspended on the ledger: it may read, but not act, until it is reinstated");
+        throw new ParticipantBarred(party, "PARTICIPANT_SUSPENDED", "this participant is suspended on the ledger: it may read, but not act, until it is reinstated");
       }
-      return partyOf(holder.party);
+      return party;
     },
 
     async list(account: string): Promise<ApiKeyInfo[]> {

@@ -1,13 +1,123 @@
-import { notFound } from "../errors";
+import type { LedgerClient } from "../chain/ledger-client";
+import { periodOf } from "../domain/tax-period";
+import { forbidden, notFound } from "../errors";
 import type { LedgerEvent } from "../indexer/events";
+import { checksummedAccount } from "../indexer/events";
 import type { PeriodTotals } from "../indexer/invoice-summary";
+import { quotaRefusals, repeatedReimbursementAttempts } from "../db/audit";
 import type { Db } from "../db/database";
 import { invoiceTrace, periodTotals } from "../db/event-index";
+import { dailySeries, groupedTotals, highReversalRatios, invoicesLockedSince, merchantsIssuingIn, type DayTotals, type GroupedTotals, type TotalsDimension } from "../db/reports";
 import type { Invoices } from "./invoices";
 import type { Party } from "./parties";
 
-/** Trace of one invoice and the bureau's totals, served from the event index. */
-export function createReports({ db, invoices }: { db: Db; invoices: Invoices }) {
+/**
+ * Trace of one invoice, the totals (per merchant and tax period, or grouped as a chart asks), a series by day,
+ * and the bureau's anomalies, served from the event index, the audit of refused attempts and, for quotas, the
+ * ledger. Money is fen in digit strings throughout.
+ */
+export interface ReportsDeps {
+  db: Db;
+  invoices: Invoices;
+  client: Pick<LedgerClient, "ledger">;
+  /** The time reports are made at (tests give their own). */
+  now?: () => Date;
+}
+
+export interface TotalsQuery {
+  merchant?: string | undefined;
+  period?: number | undefined;
+  /** Absent: per merchant and tax period, as `period_totals` keeps them (the original answer). */
+  groupBy?: TotalsDimension[] | undefined;
+  buyerTaxId?: string | undefined;
+  state?: string | undefined;
+  limit?: number | undefined;
+}
+
+export interface AnomalyQuery {
+  /** Locked for at least this many days. */
+  lockedDays: number;
+  /** Reversed / issued totals at or above this many ten-thousandths. */
+  reversalBasisPoints: number;
+  /** Only merchants that issued at least this many invoices. */
+  minIssued: number;
+  /** Quota used / granted at or above this many ten-thousandths. */
+  quotaBasisPoints: number;
+  /** Period of the quotas (default: the current one). */
+  period?: number | undefined;
+  /** Refused submissions or reimbursements of one invoice at least this many times. */
+  minAttempts: number;
+  /** Items per kind. */
+  limit: number;
+}
+
+const DAY_MS = 86_400_000;
+/** Reads of quotas on the ledger at a time: one eth_call per merchant that issued in the period. */
+const QUOTA_READS_AT_ONCE = 8;
+/** The audited actions (api/http/audited-actions.ts) that move an invoice towards reimbursement. */
+const REIMBURSEMENT_ACTIONS = ["submit", "reimburse"] as const;
+/** Reversed invoices named per merchant with a high reversal ratio. */
+const REVERSED_SAMPLE = 20;
+
+/** n / d (d > 0) as a decimal with 4 places, rounded down: exact, whatever the size of the amounts. */
+function ratioText(n: bigint, d: bigint): string {
+  const scaled = (n * 10_000n) / d;
+  return `${scaled / 10_000n}.${(scaled % 10_000n).toString().padStart(4, "0")}`;
+}
+
+/** The instants a tax period (a month in China Standard Time) begins and ends at. */
+function periodBounds(period: number): { from: Date; to: Date } {
+  const year = Math.floor(period / 100);
+  const month = period % 100;
+  const at = (y: number, m: number) => new Date(Date.UTC(y, m - 1, 1) - 8 * 3_600_000);
+  return { from: at(year, month), to: month === 12 ? at(year + 1, 1) : at(year, month + 1) };
+}
+
+export function createReports({ db, invoices, client, now = () => new Date() }: ReportsDeps) {
+  /** The merchant a report is about: any (or all) for the bureau; a merchant only itself, and others read as unknown. */
+  function scopedMerchant(viewer: Party, merchant: string | undefined): string | undefined {
+    if (viewer.role === "bureau") return merchant;
+    if (viewer.role !== "merchant") throw forbidden("reports are for the tax bureau and merchants", { role: viewer.role });
+    if (merchant !== undefined && merchant.toLowerCase() !== viewer.account.toLowerCase()) throw notFound("merchant");
+    return viewer.account;
+  }
+
+  function requireBureau(viewer: Party): void {
+    if (viewer.role !== "bureau") throw forbidden("only the tax bureau sees anomalies", { role: viewer.role });
+  }
+
+  /** Merchants whose quota for `period` is used at or above the threshold, or who were refused for it in the period. */
+  async function quotasNearlyUsed(period: number, basisPoints: number, limit: number) {
+    const bounds = periodBounds(period);
+    const refusals = await quotaRefusals(db, { ...bounds, code: "QUOTA_EXCEEDED" });
+    const candidates = [...new Set([...(await merchantsIssuingIn(db, period)), ...refusals.keys()])].sort();
+    const quotas: { merchant: string; granted: bigint; used: bigint }[] = [];
+    for (let i = 0; i < candidates.length; i += QUOTA_READS_AT_ONCE) {
+      const slice = candidates.slice(i, i + QUOTA_READS_AT_ONCE);
+      const read = await Promise.all(slice.map(async (merchant) => ({ merchant, quota: await client.ledger.quotaOf(merchant, period) })));
+      for (const { merchant, quota } of read) quotas.push({ merchant, granted: quota[0], used: quota[1] });
+    }
+    const shareOf = ({ granted, used }: { granted: bigint; used: bigint }) => (granted > 0n ? (used * 10_000n) / granted : undefined);
+    return quotas
+      // A merchant refused for its quota in the period is listed whatever its share: its quota did not cover an invoice.
+      .filter((quota) => (refusals.get(quota.merchant) ?? 0) > 0 || (shareOf(quota) ?? -1n) >= BigInt(basisPoints))
+      // Fullest first; a merchant refused with no quota at all is the fullest there is.
+      .sort((a, b) => {
+        const [x, y] = [shareOf(a), shareOf(b)];
+        if (x !== y) return x === undefined ? -1 : y === undefined ? 1 : x > y ? -1 : 1;
+        return a.merchant.localeCompare(b.merchant);
+      })
+      .map(({ merchant, granted, used }) => ({
+        merchant: checksummedAccount(merchant),
+        period,
+        granted: granted.toString(),
+        used: used.toString(),
+        ratio: granted > 0n ? ratioText(used, granted) : null,
+        refusals: refusals.get(merchant) ?? 0,
+      }))
+      .slice(0, limit);
+  }
+
   return {
     /** Every event of the invoice in chain order, with actor, transaction, block and time. 404 unless party to it. */
     async trace(viewer: Party, id: string): Promise<{ invoice: Awaited<ReturnType<Invoices["view"]>>; events: LedgerEvent[] }> {
@@ -15,14 +125,62 @@ export function createReports({ db, invoices }: { db: Db; invoices: Invoices }) 
       return { invoice, events: await invoiceTrace(db, id) };
     },
 
-    /** Issued and reversed totals per merchant and tax period: any merchant for the bureau, its own for a merchant. */
-    async totals(viewer: Party, filter: { merchant?: string | undefined; period?: number | undefined }): Promise<PeriodTotals[]> {
-      let merchant = filter.merchant;
-      if (viewer.role === "merchant") {
-        if (merchant !== undefined && merchant.toLowerCase() !== viewer.account.toLowerCase()) throw notFound("merchant");
-        merchant = viewer.account;
-      }
-      return periodTotals(db, { merchant, period: filter.period });
+    /**
+     * Issued and reversed totals: per merchant and tax period (no `groupBy`: the original answer, reversals in
+     * the period they were made), or grouped by `groupBy`. Any merchant for the bureau, its own for a merchant.
+     */
+    async totals(viewer: Party, query: TotalsQuery): Promise<{ totals: PeriodTotals[] } | { groupBy: TotalsDimension[]; totals: GroupedTotals[]; truncated: boolean }> {
+      const merchant = scopedMerchant(viewer, query.merchant);
+      if (query.groupBy === undefined) return { totals: await periodTotals(db, { merchant, period: query.period }) };
+      const limit = query.limit ?? 1_000;
+      const groups = await groupedTotals(db, query.groupBy, { merchant, period: query.period, buyerTaxId: query.buyerTaxId, state: query.state }, limit + 1);
+      return { groupBy: query.groupBy, totals: groups.slice(0, limit), truncated: groups.length > limit };
+    },
+
+    /** Invoices issued and their totals per day (China Standard Time), every day from `from` to `to`. */
+    async series(viewer: Party, query: { from: string; to: string; merchant?: string | undefined }): Promise<{ from: string; to: string; merchant: string | null; days: DayTotals[] }> {
+      const merchant = scopedMerchant(viewer, query.merchant);
+      const days = await dailySeries(db, { from: query.from, to: query.to, merchant });
+      return { from: query.from, to: query.to, merchant: merchant === undefined ? null : checksummedAccount(merchant), days };
+    },
+
+    /**
+     * What the bureau should look at: invoices whose submission or reimbursement was refused again and again
+     * (above all by several enterprises: one invoice reimbursed twice), invoices locked too long, merchants
+     * reversing much of what they issue, and quotas nearly used up in a period.
+     */
+    async anomalies(viewer: Party, query: AnomalyQuery) {
+      requireBureau(viewer);
+      const at = now();
+      const period = query.period ?? periodOf(at);
+      const [attempts, locked, reversals, quotas] = await Promise.all([
+        repeatedReimbursementAttempts(db, { actions: REIMBURSEMENT_ACTIONS, minAttempts: query.minAttempts, limit: query.limit }),
+        invoicesLockedSince(db, { lockedBefore: new Date(at.getTime() - query.lockedDays * DAY_MS), limit: query.limit }),
+        highReversalRatios(db, { basisPoints: query.reversalBasisPoints, minInvoices: query.minIssued, limit: query.limit, sampleSize: REVERSED_SAMPLE }),
+        quotasNearlyUsed(period, query.quotaBasisPoints, query.limit),
+      ]);
+      const account = (value: string | null) => (value === null ? null : checksummedAccount(value));
+      return {
+        generatedAt: at.toISOString(),
+        repeatedAttempts: attempts.map((item) => ({
+          invoiceId: item.invoiceId,
+          number: item.number,
+          state: item.state,
+          seller: account(item.seller),
+          holder: account(item.holder),
+          enterprise: account(item.enterprise),
+          attempts: item.attempts,
+          crossEnterprise: item.enterprises.length > 1,
+          enterprises: item.enterprises.map(checksummedAccount),
+          accounts: item.accounts.map(checksummedAccount),
+          codes: item.codes,
+          firstAt: item.firstAt,
+          lastAt: item.lastAt,
+        })),
+        lockedTooLong: locked.map((item) => ({ ...item, days: Math.floor((at.getTime() - Date.parse(item.lockedSince)) / DAY_MS) })),
+        highReversalRatio: reversals,
+        quotasNearlyUsed: quotas,
+      };
     },
   };
 }

@@ -1,21 +1,94 @@
 import { z } from "zod";
 
-import { address, period } from "../schemas/common";
+import { anomaliesQuery, anomaliesView, groupedTotalsView, refusalsQuery, refusedAttemptView, seriesQuery, seriesView, totalsQuery } from "../schemas/reports";
 import { totalsView } from "../schemas/views";
 import { defineRoute, type RouteKit } from "../route";
 
-/** The bureau's totals per merchant and tax period (a merchant sees its own). */
+/** The bureau's reports: totals (a merchant sees its own), a series by day, anomalies and the audit of refused attempts. */
 export function reportRoutes(kit: RouteKit): void {
+  const { reports, audit } = kit.ctx.services;
+
   defineRoute(kit, {
     method: "get",
     path: "/v1/reports/totals",
-    summary: "Issued and reversed totals per merchant and tax period",
+    summary: "Issued and reversed totals per merchant and tax period, or grouped by merchant, buyer, period, state and tax rate",
     tag: "reports",
     access: ["bureau", "merchant"],
-    query: z.strictObject({ merchant: address.optional(), period: period.optional() }),
-    responses: { 200: { description: "Totals (fen)", schema: z.object({ totals: z.array(totalsView) }) } },
+    query: totalsQuery,
+    responses: {
+      200: {
+        description:
+          "Without groupBy: `{ totals: PeriodTotals[] }` per merchant and tax period (reversals in the period they were made), as always. With groupBy: `{ groupBy, totals: GroupedTotals[], truncated }`, each invoice in its period of issue and its state now, with its reversals; by tax rate each invoice is split into its line items. Money is fen as digit strings.",
+        schema: z.object({
+          groupBy: z.array(z.string()).optional().meta({ description: "The dimensions, as asked (only with groupBy)" }),
+          totals: z.array(z.union([totalsView, groupedTotalsView])),
+          truncated: z.boolean().optional().meta({ description: "More groups than `limit` (only with groupBy)" }),
+        }),
+      },
+    },
     async handle({ party, query }) {
-      return { status: 200, body: { totals: await kit.ctx.services.reports.totals(party!, query) } };
+      return { status: 200, body: await reports.totals(party!, query) };
+    },
+  });
+
+  defineRoute(kit, {
+    method: "get",
+    path: "/v1/reports/series",
+    summary: "Invoices issued and their totals per day (China Standard Time), for charts",
+    tag: "reports",
+    access: ["bureau", "merchant"],
+    query: seriesQuery,
+    responses: { 200: { description: "Every day from `from` to `to` (at most 367), days without invoices as zeros; money in fen as digit strings", schema: seriesView } },
+    async handle({ party, query }) {
+      return { status: 200, body: await reports.series(party!, query) };
+    },
+  });
+
+  defineRoute(kit, {
+    method: "get",
+    path: "/v1/reports/anomalies",
+    summary: "What the bureau should look at: repeated reimbursement attempts, invoices locked too long, high reversal ratios, quotas nearly used up (bureau)",
+    tag: "reports",
+    access: ["bureau"],
+    query: anomaliesQuery,
+    responses: {
+      200: {
+        description:
+          "Each kind of anomaly with the invoices and accounts involved: `repeatedAttempts` (refused submissions and reimbursements of one invoice, from the audit; several enterprises first), `lockedTooLong`, `highReversalRatio` (all periods), `quotasNearlyUsed` (read from the ledger for each merchant that issued in the period or was refused for its quota)",
+        schema: anomaliesView,
+      },
+    },
+    async handle({ party, query }) {
+      return {
+        status: 200,
+        body: await reports.anomalies(party!, {
+          lockedDays: query.lockedDays,
+          reversalBasisPoints: query.reversalRatio,
+          minIssued: query.minIssued,
+          quotaBasisPoints: query.quotaRatio,
+          period: query.period,
+          minAttempts: query.minAttempts,
+          limit: query.limit,
+        }),
+      };
+    },
+  });
+
+  defineRoute(kit, {
+    method: "get",
+    path: "/v1/reports/refusals",
+    summary: "The audit of refused lifecycle attempts: who tried which action on which invoice, when, and the code (bureau)",
+    tag: "reports",
+    access: ["bureau"],
+    query: refusalsQuery,
+    responses: {
+      200: {
+        description: "Refused attempts, oldest first: every 4xx of a lifecycle route (issue, claim, transfer, submit, reject, reimburse, file, reverse, confirm/cancel/settle a credit note, freeze, unfreeze, release, reassign) to an authenticated party, except 429. Never the request's body.",
+        schema: z.object({ refusals: z.array(refusedAttemptView) }),
+      },
+    },
+    async handle({ party, query }) {
+      return { status: 200, body: { refusals: await audit.list(party!, { invoiceId: query.invoice, account: query.account, action: query.action, code: query.code, after: query.after, limit: query.limit }) } };
     },
   });
 }

@@ -118,6 +118,15 @@ function overridesFor(world: FuzzWorld, route: CataloguedRoute): Overrides {
   // Status changes and quotas only on participants that exist to be changed, so the cast keeps working.
   if (/\/participants\/\{account\}\/(suspend|reinstate|revoke)$/.test(route.path)) byField.account = fc.oneof(fc.constantFrom(...world.sacrificial.byBureau, ...world.sacrificial.byEnterprise), randomAddress);
   if (route.path.startsWith("/v1/merchants/") && route.method === "put") byField.account = fc.oneof(fc.constantFrom(...world.sacrificial.merchants), randomAddress);
+  // A series spans at most a year: days around today, so that a pair is often a valid range, and the calendar's ends.
+  if (route.path === "/v1/reports/series") {
+    const aDay = fc.oneof(
+      { arbitrary: fc.integer({ min: -400, max: 400 }).map((offset) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10)), weight: 8 },
+      fc.constantFrom("1970-01-01", "2024-02-29", "9999-12-31"),
+    );
+    byField.from = aDay;
+    byField.to = aDay;
+  }
   return { bySchema, byField };
 }
 
