@@ -175,6 +175,20 @@ describe("API validation at the edge", function () {
     });
   });
 
+  describe("text no database column can hold", () => {
+    it("refuses a NUL character in any string or field name with 400 naming it, and stores nothing", async () => {
+      const label = await cast.merchant.client.post("/v1/api-keys", { label: "till\u00002" });
+      expectFieldRefused(label, "body", "label", "api key label");
+      const remarks = await cast.merchant.client.post("/v1/invoices", { ...invoiceBody(ref(), buyer()), remarks: "a\u0000b" });
+      expectFieldRefused(remarks, "body", "remarks", "invoice remarks");
+      const name = await cast.enterprise.client.post("/v1/employees", { name: "张\u0000三" });
+      expectFieldRefused(name, "body", "name", "employee name");
+      const query = await cast.merchant.client.get(`/v1/invoices?state=${encodeURIComponent("Issued\u0000")}`);
+      expectFieldRefused(query, "query", "state", "query value");
+      expect((await cast.merchant.client.get("/v1/api-keys")).body.keys.map((k: { label: string }) => k.label)).to.not.include("till\u00002");
+    });
+  });
+
   describe("bodies, paths and headers that cannot be read", () => {
     const raw = (path: string, body: Uint8Array | string, headers: Record<string, string>, apiKey?: string) =>
       fetch(`${system.api.url}${path}`, { method: "POST", body, headers: { "content-type": "application/json", ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }), ...headers } }).then(async (r) => ({ status: r.status, body: JSON.parse(await r.text()) as any, headers: r.headers }));

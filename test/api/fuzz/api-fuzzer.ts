@@ -12,7 +12,7 @@ import { lineAmount, lineTax, TAX_RATES, type TaxRate } from "../../../api/domai
 import { address, creditNoteId, invoiceId, period, reference, taxpayerId } from "../../../api/http/schemas/common";
 import { lineItem } from "../../../api/http/schemas/invoice-document";
 import { documentFileUpload } from "../../../api/http/schemas/verification";
-import { tooDeep } from "../../../api/http/validate";
+import { unacceptable } from "../../../api/http/validate";
 import { randomTaxpayerId } from "../../../scripts/lib/demo-data";
 import type { CataloguedRoute } from "./route-catalogue";
 import { ABSENT, mutatedArbitrary, strip, validArbitrary, type Overrides, type Sample, type Value } from "./zod-arbitrary";
@@ -207,7 +207,7 @@ function encodeSegment(text: string): string {
   }
 }
 
-const validates = (schema: z.ZodType | undefined, value: Value): boolean => tooDeep(value) === undefined && (schema ?? (undefined as never)).safeParse(value).success;
+const validates = (schema: z.ZodType | undefined, value: Value): boolean => unacceptable(value) === undefined && (schema ?? (undefined as never)).safeParse(value).success;
 
 /** Runs the fuzz over every route and role, asserting the property of each answer; returns what was seen. */
 export async function fuzzApi(world: FuzzWorld, routes: CataloguedRoute[], options: FuzzOptions): Promise<FuzzReport> {
