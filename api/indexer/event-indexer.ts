@@ -41,9 +41,10 @@ export interface IndexerStatus {
 /**
  * The index's layout. The index is derived data: one written with another layout (an older API) is rebuilt
  * from the chain at start, so that what a new layout adds (2: participants' statuses, which authentication
- * follows) is there for every participant, not only those whose events came after the upgrade.
+ * follows; 3: a full reversal of a locked invoice clears its enterprise, as the ledger does, so that the
+ * enterprise no longer lists it) is there for every participant, not only those whose events came after the upgrade.
  */
-export const INDEX_FORMAT = 2;
+export const INDEX_FORMAT = 3;
 
 const MAX_BLOCKS_PER_STEP = 2_000;
 const EVENTS_PER_STEP = 50_000;

@@ -90,7 +90,8 @@ export function applyToSummary(summary: InvoiceSummary, event: LedgerEvent): Inv
       next.reversedTax = add(next.reversedTax, event.tax);
       next.pendingCreditNote = null;
       next.state = event.state;
-      if (event.state === "Issued") next.enterprise = null;
+      // A pending lock is cancelled (InvoiceLedger._applyReversal), whether the invoice is then Issued or Reversed.
+      if (summary.state === "Locked") next.enterprise = null;
       break;
     case "ReversalCancelled":
       next.pendingCreditNote = null;
