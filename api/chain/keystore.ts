@@ -90,6 +90,14 @@ export class Keystore {
     return Buffer.concat([decipher.update(Buffer.from(sealed.data, "base64")), decipher.final()]);
   }
 
+  /**
+   * A key for another use (e.g. tagging search cursors), derived from the keystore key with HMAC-SHA256 under a
+   * label of that use: the same for every API instance with the same master key, and never the key itself.
+   */
+  deriveKey(label: string): Buffer {
+    return createHmac("sha256", this.key).update(`e-invoice-ledger derived key v1: ${label}`).digest();
+  }
+
   /** Creates a new account for a party and stores its key; the write is committed before this returns. */
   async create(): Promise<Wallet> {
     const wallet = new Wallet(Wallet.createRandom().privateKey);

@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable } from "kysely";
 
 import type { DocumentsTable, Schema } from "./schema";
+import { anyOf } from "./bulk";
 import { isUniqueViolation } from "./unique-violation";
 
 /**
@@ -16,6 +17,12 @@ const lower = (value: string) => value.toLowerCase();
 
 export async function findDocument(db: Kysely<Schema>, id: string): Promise<DocumentRow | undefined> {
   return db.selectFrom("documents").selectAll().where("id", "=", lower(id)).executeTakeFirst();
+}
+
+/** The documents of these ids that the database holds, in no particular order. */
+export async function findDocuments(db: Kysely<Schema>, ids: readonly string[]): Promise<DocumentRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom("documents").selectAll().where("id", "=", anyOf(ids.map(lower))).execute();
 }
 
 /** Inserts all of them in one statement (all or none); "id-taken" when one of the ids has a document already. */

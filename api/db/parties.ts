@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable } from "kysely";
 
 import type { ParticipantsTable, Schema } from "./schema";
+import { anyOf } from "./bulk";
 import { isUniqueViolation } from "./unique-violation";
 
 /**
@@ -42,6 +43,12 @@ function withStatus(db: Kysely<Schema>) {
 
 export async function findParticipant(db: Kysely<Schema>, account: string): Promise<ParticipantWithStatusRow | undefined> {
   return withStatus(db).where("participants.account", "=", lower(account)).executeTakeFirst();
+}
+
+/** The profiles of these accounts that exist, in no particular order. */
+export async function findParticipants(db: Kysely<Schema>, accounts: readonly string[]): Promise<ParticipantRow[]> {
+  if (accounts.length === 0) return [];
+  return db.selectFrom("participants").select(PARTICIPANT_COLUMNS).where("participants.account", "=", anyOf(accounts.map(lower))).execute();
 }
 
 /** Participants in account order, strictly after `after`; `employer` keeps only that enterprise's employees. */

@@ -4,7 +4,7 @@ import type { Kysely } from "kysely";
 import { checkCodeOf, commitmentOf, newClaimKey, newSalt, sealOf } from "../domain/commitment";
 import type { LedgerDocument } from "../domain/invoice-document";
 import type { Keystore, SealedSecret } from "../chain/keystore";
-import { findDocument, insertDocuments, type DocumentRow } from "../db/documents";
+import { findDocument, findDocuments, insertDocuments, type DocumentRow } from "../db/documents";
 import type { Schema } from "../db/schema";
 import { ApiError, conflict } from "../errors";
 
@@ -83,6 +83,16 @@ export const documentStore = (db: Kysely<Schema>, keystore: Pick<Keystore, "seal
     get: async (id: string): Promise<StoredDocument | undefined> => {
       const row = await findDocument(db, id);
       return row === undefined ? undefined : loaded(row);
+    },
+    /** The files of these documents (by lowercase id) that the database holds, in one query; claim codes stay sealed. */
+    files: async (invoices: readonly { id: string; number: string }[]): Promise<Map<string, DocumentFile>> => {
+      const numbers = new Map(invoices.map((invoice) => [invoice.id.toLowerCase(), BigInt(invoice.number)]));
+      const files = new Map<string, DocumentFile>();
+      for (const row of await findDocuments(db, [...numbers.keys()])) {
+        const { sealedClaimCode: _sealed, ...rest } = row.record as DocumentRecord;
+        files.set(row.id, documentFile({ ...rest, id: row.id, kind: row.kind as StoredDocument["kind"], seller: getAddress(row.seller), requestId: row.request_id, claimCode: null }, numbers.get(row.id)!));
+      }
+      return files;
     },
     /**
      * Stores new documents, all or none. An id that has a document already means another API instance is

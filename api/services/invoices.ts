@@ -12,10 +12,9 @@ import { ApiError, conflict, forbidden, notFound } from "../errors";
 import type { IssueInvoiceBody } from "../http/schemas/invoice-document";
 import { STATES, type InvoiceState } from "../indexer/events";
 import type { EventIndexer } from "../indexer/event-indexer";
-import type { InvoiceSummary } from "../indexer/invoice-summary";
 import type { Db } from "../db/database";
-import { listInvoices } from "../db/invoices";
 import { documentFile, documentStore, sealDocument, type DocumentFile, type StoredDocument } from "./documents";
+import { createInvoiceSearch } from "./invoice-search";
 import { KeyedLock } from "./keyed-lock";
 import { CREDIT_NOTE_STATUSES } from "./verification";
 import type { Parties, Party } from "./parties";
@@ -76,8 +75,8 @@ export interface InvoicesDeps {
   batcher: IssueBatcher;
   indexer: EventIndexer;
   parties: Parties;
-  /** Seals the claim codes kept with the documents. */
-  keystore: Pick<Keystore, "sealSecret" | "openSecret">;
+  /** Seals the claim codes kept with the documents; derives the key that tags search cursors. */
+  keystore: Pick<Keystore, "sealSecret" | "openSecret" | "deriveKey">;
 }
 
 export function createInvoices({ db, client, batcher, indexer, parties, keystore }: InvoicesDeps) {
@@ -85,6 +84,7 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
   /** One execution per merchant reference (invoice or credit-note id), however many requests carry it at once. */
   const references = new KeyedLock();
   let claimDomain: Promise<{ name: string; version: string; chainId: bigint; verifyingContract: string }> | undefined;
+  const searchService = createInvoiceSearch({ db, accountsOf: (viewer) => accountsOf(viewer), documentFiles: documents.files, cursorKey: keystore.deriveKey("search-cursor") });
 
   async function chainInvoice(id: string) {
     const invoice = await client.ledger.invoice(id).catch(unknownOnRevert);
@@ -228,10 +228,8 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
 
     issueBatch: issueAll,
 
-    /** The bureau's list is every invoice; anyone else's, the invoices its own account is party to. By number. */
-    async list(viewer: Party, options: { state?: InvoiceState | undefined; limit: number; after?: string | undefined }): Promise<InvoiceSummary[]> {
-      return listInvoices(db, { account: viewer.role === "bureau" ? undefined : viewer.account, state: options.state, after: options.after, limit: options.limit });
-    },
+    /** Search (GET /v1/invoices): the bureau every invoice; anyone else its own, and an enterprise its invoice pool (invoice-search.ts). */
+    search: searchService.search,
 
     async claim(claimant: Party, id: string, claimCode: string): Promise<InvoiceView> {
       requireRole(claimant, ["individual", "enterprise"], "claim invoices");

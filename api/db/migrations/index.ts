@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from "kysely";
 
 import * as initial from "./0001-initial";
+import * as search from "./0002-search";
 import * as audit from "./0003-audit";
 
 /** Every migration, in order: a new one is a new numbered file added here, never an edit of an old one. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001-initial": initial,
+  "0002-search": search,
   "0003-audit": audit,
 };
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
 
-import { STATES } from "../../indexer/events";
-import { address, creditNoteId, invoiceId, pageQuery, period, reasonCode } from "../schemas/common";
+import { address, creditNoteId, invoiceId, period, reasonCode } from "../schemas/common";
 import { reversalBody } from "../schemas/credit-note";
 import { issueBatchBody, issueInvoiceBody } from "../schemas/invoice-document";
-import { creditNoteView, eventView, invoiceView, issueResult, summaryView } from "../schemas/views";
-import { defineRoute, type RouteKit } from "../route";
+import { invoiceSearchQuery } from "../schemas/invoice-search";
+import { creditNoteView, eventView, invoiceSearchResult, invoiceView, issueResult } from "../schemas/views";
+import { defineRoute, errorBody, type RouteKit } from "../route";
 
 /** Invoices: issue (single, batch), read, list, and every step of the lifecycle; credit notes; trace. */
 export function invoiceRoutes(kit: RouteKit): void {
@@ -51,13 +51,16 @@ export function invoiceRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "get",
     path: "/v1/invoices",
-    summary: "List your invoices (issued, held, locked by you; the bureau: all), by number",
+    summary: "Search your invoices (issued, held, locked, reimbursed, filed by you; an enterprise also every invoice titled to its taxpayer ID; the bureau all): filters, order, cursor pages",
     tag: "invoices",
     access: [...everyone],
-    query: z.strictObject({ state: z.enum(STATES.slice(1) as [string, ...string[]]).optional(), ...pageQuery }),
-    responses: { 200: { description: "Invoices, from the event index", schema: z.object({ invoices: z.array(summaryView) }) } },
+    query: invoiceSearchQuery,
+    responses: {
+      200: { description: "One page, from the event index; `nextCursor` continues it", schema: invoiceSearchResult },
+      400: { description: "VALIDATION_FAILED (a parameter, named in details.issues), INVALID_CURSOR (malformed, altered, or from another search)", schema: errorBody },
+    },
     async handle({ party, query }) {
-      return { status: 200, body: { invoices: await invoices.list(party!, query as Parameters<typeof invoices.list>[1]) } };
+      return { status: 200, body: await invoices.search(party!, query) };
     },
   });
 

@@ -55,6 +55,31 @@ export const summaryView = z
   .loose()
   .meta({ id: "InvoiceSummary" });
 
+const namedAccount = z.object({ account: z.string(), name: z.string().nullable().meta({ description: "null where you may not read this participant" }) });
+
+/** One invoice of a search: its summary, and what `expand` asked for. */
+export const invoiceListItem = summaryView
+  .extend({
+    parties: z
+      .object({
+        seller: namedAccount.extend({ taxpayerId: z.string().nullable() }),
+        holder: namedAccount.nullable(),
+        enterprise: namedAccount.nullable(),
+      })
+      .optional()
+      .meta({ description: "expand=parties" }),
+    document: documentFileView.optional().meta({ description: "expand=document: for parties to the invoice and the bureau" }),
+  })
+  .meta({ id: "InvoiceListItem" });
+
+export const invoiceSearchResult = z
+  .object({
+    invoices: z.array(invoiceListItem),
+    hasMore: z.boolean(),
+    nextCursor: z.string().nullable().meta({ description: "Send as `cursor` (with the same filters and sort) for the next page; null at the end" }),
+  })
+  .meta({ id: "InvoiceSearchResult" });
+
 export const creditNoteView = z
   .object({ id: z.string(), invoiceId: z.string(), number: z.string(), total: z.string(), tax: z.string(), reason: z.string(), status: z.enum(["Pending", "Effective", "Cancelled"]), checkCode: z.string(), document: documentFileView.optional() })
   .meta({ id: "CreditNote" });

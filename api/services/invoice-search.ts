@@ -1,0 +1,155 @@
+import type { Db } from "../db/database";
+import { searchInvoices, type InvoiceSearchQuery, type InvoiceSortKey } from "../db/invoices";
+import { findParticipants, type ParticipantRow } from "../db/parties";
+import { requestIdOf } from "../domain/ids";
+import type { InvoiceSearchParams, InvoiceSort } from "../http/schemas/invoice-search";
+import type { InvoiceSummary } from "../indexer/invoice-summary";
+import type { DocumentFile } from "./documents";
+import type { Party } from "./parties";
+import { createCursorCodec } from "./search-cursor";
+
+/**
+ * Searching invoices (GET /v1/invoices) from the event index. What a party may find is what it could list
+ * before: the bureau every invoice; anyone else the invoices it is party to (issued, held, locked, reimbursed,
+ * filed by it: `invoice_parties`) and, for an enterprise, every invoice titled to its taxpayer ID (its invoice
+ * pool, before anyone submits one to it). Filters only narrow that. `expand` never shows more than the
+ * single-invoice read does: the document to parties to the invoice and the bureau (as `view`), and a
+ * participant's name where the viewer may read that participant.
+ */
+export interface InvoiceListItem extends InvoiceSummary {
+  parties?: {
+    seller: { account: string; name: string | null; taxpayerId: string | null };
+    holder: { account: string; name: string | null } | null;
+    enterprise: { account: string; name: string | null } | null;
+  };
+  document?: DocumentFile;
+}
+
+export interface InvoiceSearchResult {
+  invoices: InvoiceListItem[];
+  hasMore: boolean;
+  /** Where the next page starts; null at the end. */
+  nextCursor: string | null;
+}
+
+export interface InvoiceSearchDeps {
+  db: Db;
+  /** The accounts a party acts for (its own and the revoked ones it succeeds), as the single-invoice read counts them. */
+  accountsOf(viewer: Party): Promise<Set<string>>;
+  /** The document files of these invoices, by lowercase id. */
+  documentFiles(invoices: readonly { id: string; number: string }[]): Promise<Map<string, DocumentFile>>;
+  /** The key that tags cursors (Keystore.deriveKey). */
+  cursorKey: Buffer;
+}
+
+/**
+ * Whose invoices a viewer may list, as columns of the index: the bureau every invoice; a party those it is
+ * seller, holder or enterprise of (what `invoice_parties` relates it to), in the columns its role can be in (the
+ * ledger lets only merchants issue, individuals and enterprises hold, enterprises lock); an enterprise also every
+ * invoice titled to its taxpayer ID.
+ */
+function visibleTo(viewer: Party): InvoiceSearchQuery["visibleTo"] {
+  const account = viewer.account;
+  switch (viewer.role) {
+    case "bureau":
+      return undefined;
+    case "merchant":
+      return [{ column: "seller", value: account }];
+    case "individual":
+      return [{ column: "holder", value: account }];
+    case "enterprise":
+      return [
+        { column: "holder", value: account },
+        { column: "enterprise", value: account },
+        ...(viewer.taxpayerId === undefined ? [] : [{ column: "buyer_tax_id" as const, value: viewer.taxpayerId }]),
+      ];
+  }
+}
+
+const ORDERS: Record<InvoiceSort, { key: InvoiceSortKey; descending: boolean }> = {
+  number: { key: "number", descending: false },
+  "-number": { key: "number", descending: true },
+  issuedAt: { key: "issued_at", descending: false },
+  "-issuedAt": { key: "issued_at", descending: true },
+  total: { key: "total", descending: false },
+  "-total": { key: "total", descending: true },
+};
+
+export function createInvoiceSearch({ db, accountsOf, documentFiles, cursorKey }: InvoiceSearchDeps) {
+  const cursors = createCursorCodec(cursorKey);
+
+  /** Who may read a participant's profile (GET /v1/participants/{account}): the bureau, the party itself, its employer. */
+  const mayRead = (viewer: Party, row: ParticipantRow | undefined) => {
+    const me = viewer.account.toLowerCase();
+    return row !== undefined && (viewer.role === "bureau" || row.account === me || row.employer === me);
+  };
+
+  async function withParties(viewer: Party, summaries: readonly InvoiceSummary[]): Promise<NonNullable<InvoiceListItem["parties"]>[]> {
+    const accounts = new Set(summaries.flatMap((s) => [s.seller, s.holder, s.enterprise]).filter((a): a is string => a !== null).map((a) => a.toLowerCase()));
+    const rows = new Map((await findParticipants(db, [...accounts])).map((row) => [row.account, row]));
+    const named = (account: string | null) => {
+      if (account === null) return null;
+      const row = rows.get(account.toLowerCase());
+      return { account, name: mayRead(viewer, row) ? row!.name : null };
+    };
+    return summaries.map((s) => {
+      // The seller's name and taxpayer ID are on every invoice a viewer may see (as the single-invoice read shows them).
+      const seller = rows.get(s.seller.toLowerCase());
+      return { seller: { account: s.seller, name: seller?.name ?? null, taxpayerId: seller?.taxpayer_id ?? null }, holder: named(s.holder), enterprise: named(s.enterprise) };
+    });
+  }
+
+  async function withDocuments(viewer: Party, summaries: readonly InvoiceSummary[]): Promise<(DocumentFile | undefined)[]> {
+    const mine = viewer.role === "bureau" ? undefined : await accountsOf(viewer);
+    const isParty = (s: InvoiceSummary) => mine === undefined || [s.seller, s.holder, s.enterprise].some((a) => a !== null && mine.has(a.toLowerCase()));
+    const files = await documentFiles(summaries.filter(isParty));
+    return summaries.map((s) => (isParty(s) ? files.get(s.id.toLowerCase()) : undefined));
+  }
+
+  return {
+    async search(viewer: Party, params: InvoiceSearchParams): Promise<InvoiceSearchResult> {
+      const { limit, cursor, after, expand, sort, ...filters } = params;
+      const order = ORDERS[sort];
+      // What a cursor is for: this party, this order, these filters (canonical after parsing: digits, checksummed accounts, ISO times).
+      const scope = JSON.stringify([viewer.account.toLowerCase(), sort, filters], (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+      const position = cursor !== undefined ? cursors.decode(cursor, order.key, scope) : after !== undefined ? { key: after, number: after } : undefined;
+      const query: InvoiceSearchQuery = {
+        visibleTo: visibleTo(viewer),
+        numbers: filters.number,
+        requestId: filters.reference === undefined ? undefined : requestIdOf(filters.reference),
+        seller: filters.merchant,
+        buyerTaxId: filters.buyerTaxId,
+        holder: filters.holder,
+        enterprise: filters.enterprise,
+        states: filters.state,
+        issuedFrom: filters.issuedFrom,
+        issuedTo: filters.issuedTo,
+        periodFrom: filters.periodFrom,
+        periodTo: filters.periodTo,
+        totalMin: filters.totalMin?.toString(),
+        totalMax: filters.totalMax?.toString(),
+        sort: order,
+        after: position,
+        // One more than the page: whether there is a next page, without counting.
+        limit: limit + 1,
+      };
+      const rows = await searchInvoices(db, query);
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      const hasMore = rows.length > limit;
+      const summaries = page.map((row) => row.summary);
+      const [parties, documents] = await Promise.all([
+        expand?.includes("parties") ? withParties(viewer, summaries) : undefined,
+        expand?.includes("document") ? withDocuments(viewer, summaries) : undefined,
+      ]);
+      const invoices = summaries.map((summary, i): InvoiceListItem => {
+        const item: InvoiceListItem = { ...summary };
+        if (parties !== undefined) item.parties = parties[i]!;
+        const document = documents?.[i];
+        if (document !== undefined) item.document = document;
+        return item;
+      });
+      return { invoices, hasMore, nextCursor: hasMore && last !== undefined ? cursors.encode(last.position, order.key, scope) : null };
+    },
+  };
+}
