@@ -4,7 +4,7 @@ import { checksummedAccount, type LedgerEvent } from "../indexer/events";
 import type { InvoiceSummary, PeriodTotals } from "../indexer/invoice-summary";
 import type { Db } from "./database";
 import { anyOf, insertRows } from "./bulk";
-import { changeInvoiceParties, invoiceSummaries, putInvoiceSummaries, type InvoicePartyChange } from "./invoices";
+import { invoiceSummaries, putInvoiceSummaries } from "./invoices";
 import { deleteSetting, getSetting, putSetting } from "./settings";
 
 /**
@@ -29,7 +29,7 @@ const SETTING = {
 const INDEX_WRITER_LOCK = 0x45_49_58_49;
 
 /** The index's tables, emptied by `clearIndex` (the settings rows go separately). */
-export const INDEX_TABLES = ["invoices", "invoice_parties", "invoice_events", "participant_status", "period_totals", "missing_documents"] as const;
+export const INDEX_TABLES = ["invoices", "invoice_events", "participant_status", "period_totals", "missing_documents"] as const;
 
 export interface IndexMarks {
   /** The last block indexed; undefined for an index never written. */
@@ -77,8 +77,6 @@ export interface IndexChanges {
   summaries: InvoiceSummary[];
   /** Each invoice's events, for its trace. */
   events: { invoiceId: string; event: LedgerEvent }[];
-  /** Each (account, number) at most once. */
-  parties: InvoicePartyChange[];
   /** Each account at most once. */
   statuses: { account: string; status: string }[];
   /** Added to what the index holds for each (merchant, period), each at most once. */
@@ -123,7 +121,6 @@ export async function writeIndexRange(
       },
     });
     await putInvoiceSummaries(trx, changes.summaries);
-    await changeInvoiceParties(trx, changes.parties);
     await addEvents(trx, changes.events);
     await putStatuses(trx, changes.statuses);
     await addTotals(trx, changes.totals);

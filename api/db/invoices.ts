@@ -8,11 +8,10 @@ import type { Db } from "./database";
 import type { InvoicesTable } from "./schema";
 
 /**
- * The invoices of the event index: each invoice's summary as its events left it (`invoices`), and the
- * invoices each account is party to (`invoice_parties`), both by invoice number. Accounts are kept in
- * lowercase and answered checksummed, as the events carry them. Searches read whose an invoice is from the
- * summary's own columns (seller, holder, enterprise: the relation `invoice_parties` holds), which their indexes
- * serve in every order a search offers.
+ * The invoices of the event index: each invoice's summary as its events left it (`invoices`), by invoice
+ * number. Accounts are kept in lowercase and answered checksummed, as the events carry them. Searches read
+ * whose an invoice is from the summary's own columns (seller, holder, enterprise), which their indexes serve
+ * in every order a search offers.
  */
 
 const lowerOrNull = (account: string | null) => (account === null ? null : account.toLowerCase());
@@ -265,27 +264,3 @@ export async function putInvoiceSummaries(db: Db, summaries: readonly InvoiceSum
     .execute();
 }
 
-/** An account's relation to an invoice: `invoiceId` null removes it. */
-export interface InvoicePartyChange {
-  account: string;
-  number: string;
-  invoiceId: string | null;
-}
-
-/** Applies these relations; each (account, number) at most once. */
-export async function changeInvoiceParties(db: Db, changes: readonly InvoicePartyChange[]): Promise<void> {
-  const rowOf = (change: InvoicePartyChange) => ({ account: change.account.toLowerCase(), number: change.number, invoice_id: change.invoiceId?.toLowerCase() ?? null });
-  const added = changes.filter((change) => change.invoiceId !== null).map(rowOf);
-  const removed = changes.filter((change) => change.invoiceId === null).map(rowOf);
-  if (removed.length > 0) {
-    await db
-      .deleteFrom("invoice_parties")
-      .where(sql<boolean>`(account, number) IN (SELECT account, number FROM ${jsonRecords("invoice_parties", removed)})`)
-      .execute();
-  }
-  if (added.length > 0) {
-    await insertRows(db, "invoice_parties", added)
-      .onConflict((oc) => oc.columns(["account", "number"]).doUpdateSet((eb) => ({ invoice_id: eb.ref("excluded.invoice_id") })))
-      .execute();
-  }
-}

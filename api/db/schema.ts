@@ -82,12 +82,6 @@ export interface InvoicesTable {
   updated_at: Timestamp;
 }
 
-export interface InvoicePartiesTable {
-  account: string;
-  number: Int8;
-  invoice_id: string;
-}
-
 export interface InvoiceEventsTable {
   invoice_id: string;
   block_number: Int8;
@@ -138,7 +132,6 @@ export interface Schema {
   idempotency_answers: IdempotencyAnswersTable;
   settings: SettingsTable;
   invoices: InvoicesTable;
-  invoice_parties: InvoicePartiesTable;
   invoice_events: InvoiceEventsTable;
   participant_status: ParticipantStatusTable;
   period_totals: PeriodTotalsTable;

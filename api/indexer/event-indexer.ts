@@ -6,7 +6,6 @@ import type { LedgerClient } from "../chain/ledger-client";
 import type { Db } from "../db/database";
 import { databaseFault } from "../db/database-errors";
 import { clearIndex, countMissingDocuments, indexMarks, setIndexFormat, writeIndexRange, type IndexChanges, type IndexReader } from "../db/event-index";
-import type { InvoicePartyChange } from "../db/invoices";
 import { chainUnavailable } from "../errors";
 import { indexAheadOfChain } from "../start-refusal";
 import { periodOf } from "../domain/tax-period";
@@ -294,9 +293,6 @@ export class EventIndexer {
     const summaries = new Map<string, InvoiceSummary>((await index.summaries([...earlier])).map((summary) => [summary.id, summary]));
     const changed = new Set<string>();
     const traced: IndexChanges["events"] = [];
-    // The last change of each (account, number) wins: a holder can change and change back within one range.
-    const parties = new Map<string, InvoicePartyChange>();
-    const relate = (account: string, number: string, invoiceId: string | null) => parties.set(`${account.toLowerCase()}:${number}`, { account, number, invoiceId });
     const statuses = new Map<string, { account: string; status: string }>();
     const totals = new Map<string, PeriodTotals>();
     for (const event of events) {
@@ -314,12 +310,6 @@ export class EventIndexer {
       const after = applyToSummary(before, event);
       summaries.set(id, after);
       changed.add(id);
-      const number = after.number;
-      if (event.type === "InvoiceIssued") relate(after.seller, number, id);
-      if (after.holder !== before.holder && after.holder !== null) relate(after.holder, number, id);
-      if (before.holder !== null && after.holder !== before.holder && before.holder !== after.enterprise) relate(before.holder, number, null);
-      if (after.enterprise !== null && after.enterprise !== before.enterprise) relate(after.enterprise, number, id);
-      if (before.enterprise !== null && after.enterprise !== before.enterprise && before.enterprise !== after.holder) relate(before.enterprise, number, null);
       if (event.type === "InvoiceIssued" || event.type === "InvoiceReversed") {
         // What the range adds to the merchant's totals in the period (the database adds it to what it holds).
         const period = periodOf(new Date(event.time));
@@ -330,7 +320,6 @@ export class EventIndexer {
     return {
       summaries: [...changed].map((id) => summaries.get(id)!),
       events: traced,
-      parties: [...parties.values()],
       statuses: [...statuses.values()],
       totals: [...totals.values()],
       missingDocuments,

@@ -11,7 +11,7 @@ import { createCursorCodec } from "./search-cursor";
 /**
  * Searching invoices (GET /v1/invoices) from the event index. What a party may find is what it could list
  * before: the bureau every invoice; anyone else the invoices it is party to (issued, held, locked, reimbursed,
- * filed by it: `invoice_parties`) and, for an enterprise, every invoice titled to its taxpayer ID (its invoice
+ * filed by it: its seller, holder or enterprise) and, for an enterprise, every invoice titled to its taxpayer ID (its invoice
  * pool, before anyone submits one to it). Filters only narrow that. `expand` never shows more than the
  * single-invoice read does: the document to parties to the invoice and the bureau (as `view`), and a
  * participant's name where the viewer may read that participant.
@@ -44,7 +44,7 @@ export interface InvoiceSearchDeps {
 
 /**
  * Whose invoices a viewer may list, as columns of the index: the bureau every invoice; a party those it is
- * seller, holder or enterprise of (what `invoice_parties` relates it to), in the columns its role can be in (the
+ * seller, holder or enterprise of, in the columns its role can be in (the
  * ledger lets only merchants issue, individuals and enterprises hold, enterprises lock); an enterprise also every
  * invoice titled to its taxpayer ID.
  */

@@ -3,36 +3,24 @@ import { cpSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { Client } from "pg";
-import pino from "pino";
+import type { Client } from "pg";
 
-import { startEmbeddedServer } from "../../api/db/embedded-server";
 import { periodOf } from "../../api/domain/tax-period";
 import { ApiClient, expectStatus } from "../../scripts/lib/api-client";
 import { bureauClient, startApiProcess, type ApiProcess } from "../../scripts/lib/api-process";
 import { invoiceBody, randomTaxpayerId } from "../../scripts/lib/demo-data";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
 import { apiDataRoot, flipByteAt, startRefused } from "./helpers/api-data";
+import { publicTables, withEmbeddedDatabase } from "./helpers/embedded-database";
 
-/** Runs `work` with a client of the embedded database under `root` (started for it when no API runs it). */
-async function withDatabase<T>(root: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const server = await startEmbeddedServer(join(root, "postgres"), pino({ level: "silent" }));
-  const client = new Client({ connectionString: server.url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-    if (server.started) await server.stop();
-  }
-}
+/** Runs `work` with a client of the embedded database under the data root `root`. */
+const withDatabase = <T>(root: string, work: (client: Client) => Promise<T>) => withEmbeddedDatabase(join(root, "postgres"), work);
 
 /** A digest of every row of every table: equal digests, nothing written. */
 const digestOf = (root: string) =>
   withDatabase(root, async (client) => {
     const hash = createHash("sha256");
-    const tables = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
-    for (const { tablename } of tables.rows) {
+    for (const tablename of await publicTables(client)) {
       const rows = await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${tablename}" t ORDER BY 1`);
       for (const { row } of rows.rows) hash.update(`${tablename}\\0${row}\\0`);
     }

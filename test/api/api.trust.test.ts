@@ -2,12 +2,11 @@ import { expect } from "chai";
 
 import { invoiceBody } from "../../scripts/lib/demo-data";
 
-import { Client } from "pg";
 import pino from "pino";
 
 import { startApi } from "../../api/api-server";
-import { startEmbeddedServer } from "../../api/db/embedded-server";
 import { ApiClient, type ApiAnswer } from "../../scripts/lib/api-client";
+import { withEmbeddedDatabase } from "./helpers/embedded-database";
 import { registerCast, startSystem, type Cast, type TestSystem } from "./helpers/system";
 
 /**
@@ -184,16 +183,10 @@ describe("API trust: references, registry status, uniform refusals", function ()
       // The API stopped; its index as an older API wrote it: no layout mark, no statuses.
       const config = system.api.ctx.config;
       await system.api.close();
-      const server = await startEmbeddedServer(config.databaseDir, pino({ level: "silent" }));
-      const client = new Client({ connectionString: server.url });
-      await client.connect();
-      try {
+      await withEmbeddedDatabase(config.databaseDir, async (client) => {
         expect((await client.query("DELETE FROM participant_status")).rowCount).to.be.greaterThan(0);
         expect((await client.query("DELETE FROM settings WHERE name = 'index.format'")).rowCount).to.equal(1);
-      } finally {
-        await client.end();
-        await server.stop();
-      }
+      });
       system.api = await startApi(config, pino({ level: "silent" }));
       const refused = await new ApiClient(system.api.url, merchant.client.apiKey).get("/v1/invoices");
       expect(refused.status).to.equal(403);

@@ -95,14 +95,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   for (const column of ["seller", "holder", "enterprise", "buyer_tax_id", "state"]) {
     await db.schema.createIndex(`invoices_${column}`).on("invoices").columns([column, "number"]).execute();
   }
-  // The invoices one account is party to (issued, held, locked, reimbursed, filed by it), by number.
-  await db.schema
-    .createTable("invoice_parties")
-    .addColumn("account", "text", (c) => c.notNull())
-    .addColumn("number", "bigint", (c) => c.notNull())
-    .addColumn("invoice_id", "text", (c) => c.notNull())
-    .addPrimaryKeyConstraint("invoice_parties_pk", ["account", "number"])
-    .execute();
   // Each invoice's events in chain order: its trace. The event is json, not jsonb: it is only ever served whole,
   // exactly as written (jsonb would reorder its keys), and json costs no conversion when a rebuild writes it.
   await db.schema
@@ -140,7 +132,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ["missing_documents", "period_totals", "participant_status", "invoice_events", "invoice_parties", "invoices", "settings", "idempotency_answers", "documents", "wallets", "api_keys", "taxpayer_accounts", "participants"]) {
+  for (const table of ["missing_documents", "period_totals", "participant_status", "invoice_events", "invoices", "settings", "idempotency_answers", "documents", "wallets", "api_keys", "taxpayer_accounts", "participants"]) {
     await db.schema.dropTable(table).execute();
   }
 }

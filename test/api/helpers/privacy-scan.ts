@@ -3,10 +3,7 @@ import { join } from "node:path";
 
 import { JsonRpcProvider, toUtf8Bytes, hexlify } from "ethers";
 import { Level } from "level";
-import { Client } from "pg";
-import pino from "pino";
-
-import { startEmbeddedServer } from "../../../api/db/embedded-server";
+import { publicTables, withEmbeddedDatabase } from "./embedded-database";
 
 /**
  * Looks for personal data where the public (or every consortium member) can read it: in every transaction's
@@ -73,25 +70,18 @@ export async function scanLevelDb(location: string, needles: string[]): Promise<
  * the server is started for the scan when no process runs it, and stopped again.
  */
 export async function scanDatabase(databaseDir: string, needles: string[]): Promise<{ hits: PrivacyHit[]; rows: number }> {
-  const server = await startEmbeddedServer(databaseDir, pino({ level: "silent" }));
-  const client = new Client({ connectionString: server.url });
   const wanted = forms(needles);
   const hits: PrivacyHit[] = [];
   let rows = 0;
-  try {
-    await client.connect();
-    const tables = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
-    for (const { tablename } of tables.rows) {
-      const result = await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${tablename}" t`);
+  await withEmbeddedDatabase(databaseDir, async (client) => {
+    for (const table of await publicTables(client)) {
+      const result = await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${table}" t`);
       for (const { row } of result.rows) {
-        search(row, `table ${tablename}: ${row.slice(0, 60)}`, wanted, hits);
+        search(row, `table ${table}: ${row.slice(0, 60)}`, wanted, hits);
         rows++;
       }
     }
-  } finally {
-    await client.end();
-    if (server.started) await server.stop();
-  }
+  });
   return { hits, rows };
 }
 
