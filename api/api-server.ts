@@ -57,7 +57,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
   const { db } = database;
   try {
     const metrics = createApiMetrics();
-    const indexer = new EventIndexer(client, db, logger, { pollIntervalMs: config.pollIntervalMs, onEvents: (count) => metrics.indexedEvents.inc(count) });
+    const indexer = new EventIndexer(client, database, logger, { pollIntervalMs: config.pollIntervalMs, onEvents: (count) => metrics.indexedEvents.inc(count) });
     await indexer.verifyAgainstChain();
     const keystore = await Keystore.open(db, config.dataDir, config.masterKey);
     const senders = new AccountSenders(client.provider, client.chainId, config.pollIntervalMs, databaseAccountLock(db));

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   try {
     const database = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: config.databaseDir }, logger);
     try {
-      const indexer = new EventIndexer(client, database.db, logger, { pollIntervalMs: config.pollIntervalMs });
+      const indexer = new EventIndexer(client, database, logger, { pollIntervalMs: config.pollIntervalMs });
       const result = await indexer.rebuild();
       const { missingDocuments } = indexer.status();
       process.stdout.write(`${JSON.stringify({ event: "reindexed", ...result, missingDocuments, eventsPerSecond: Math.round(result.events / Math.max(result.seconds, 0.001)) })}\n`);

@@ -2,6 +2,7 @@ import { Kysely, Migrator, PostgresDialect } from "kysely";
 import { Client, Pool, type PoolClient } from "pg";
 import type { Logger } from "pino";
 
+import { copyRowsOn, type CopyRows } from "./copy-rows";
 import { EMBEDDED_DATABASE, maintenanceUrl, startEmbeddedServer, type EmbeddedServer } from "./embedded-server";
 import { markDatabaseError } from "./database-errors";
 import { migrations } from "./migrations";
@@ -17,6 +18,11 @@ export interface Database {
   url: string;
   /** The embedded server this process runs, when no DATABASE_URL was given. */
   embedded: EmbeddedServer | undefined;
+  /**
+   * Runs `work` on one connection of the pool: `db` uses only it (a transaction opened on it too), and
+   * `copyRows` writes rows by COPY on it, so inside that transaction (copy-rows.ts).
+   */
+  pinned<T>(work: (db: Db, copyRows: CopyRows) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -65,6 +71,21 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
     location: redacted(url),
     url,
     embedded,
+    async pinned(work) {
+      const client = await pool.connect();
+      let failure: unknown;
+      try {
+        // A pool of this one connection: Kysely acquires and releases it around each statement and transaction.
+        const single = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: { connect: async () => ({ query: client.query.bind(client), release: () => undefined }), end: async () => undefined } as never }) });
+        return await work(single, copyRowsOn(client));
+      } catch (error) {
+        failure = error;
+        throw error;
+      } finally {
+        // A connection that failed mid-way (its transaction may be half-aborted, its socket gone) is not reused.
+        client.release(failure instanceof Error ? failure : undefined);
+      }
+    },
     async close() {
       await db.destroy();
       if (embedded !== undefined && (embedded.started || options.ownsServer === true)) await embedded.stop();

@@ -2,9 +2,10 @@ import { sql } from "kysely";
 
 import { checksummedAccount, type LedgerEvent } from "../indexer/events";
 import type { InvoiceSummary, PeriodTotals } from "../indexer/invoice-summary";
-import type { Db } from "./database";
+import type { CopyRows } from "./copy-rows";
+import type { Database, Db } from "./database";
 import { anyOf, insertRows } from "./bulk";
-import { invoiceSummaries, putInvoiceSummaries } from "./invoices";
+import { addInvoiceSummaries, invoiceSummaries, putInvoiceSummaries } from "./invoices";
 import { deleteSetting, getSetting, putSetting } from "./settings";
 
 /**
@@ -73,8 +74,10 @@ export interface IndexReader {
 
 /** Everything one range of blocks changes in the index. */
 export interface IndexChanges {
-  /** Written whole. */
-  summaries: InvoiceSummary[];
+  /** Invoices issued in the range: new rows. */
+  issued: InvoiceSummary[];
+  /** Invoices issued before the range that it changed: written whole over what the index holds. */
+  updated: InvoiceSummary[];
   /** Each invoice's events, for its trace. */
   events: { invoiceId: string; event: LedgerEvent }[];
   /** Each account at most once. */
@@ -93,14 +96,15 @@ export type RangeOutcome =
 /**
  * Writes the changes of the blocks after `after` up to `to` and moves the cursor to `to`, in one transaction,
  * if the cursor is still at `after` (undefined: an index never written). `changesOf` reads through the
- * transaction, so what it reads is what the changes apply to.
+ * transaction, so what it reads is what the changes apply to. New rows (invoices issued in the range, every
+ * event) go in by COPY, on the transaction's own connection.
  */
 export async function writeIndexRange(
-  db: Db,
+  database: Pick<Database, "pinned">,
   range: { after: number | undefined; to: number; toHash: string },
   changesOf: (reader: IndexReader) => Promise<IndexChanges>,
 ): Promise<RangeOutcome> {
-  return db.transaction().execute(async (trx): Promise<RangeOutcome> => {
+  return database.pinned((db, copyRows) => db.transaction().execute(async (trx): Promise<RangeOutcome> => {
     // Derived data: committed without waiting for the disk (visible at once all the same). A crash loses at most the
     // last ranges, each whole, never part of one, and the indexer reads them again from the cursor that survived.
     await sql`SET LOCAL synchronous_commit = off`.execute(trx);
@@ -120,15 +124,16 @@ export async function writeIndexRange(
         return lower.filter((id) => !known.has(id));
       },
     });
-    await putInvoiceSummaries(trx, changes.summaries);
-    await addEvents(trx, changes.events);
+    await addInvoiceSummaries(copyRows, changes.issued);
+    await putInvoiceSummaries(trx, changes.updated);
+    await addEvents(copyRows, changes.events);
     await putStatuses(trx, changes.statuses);
     await addTotals(trx, changes.totals);
     const added = await addMissingDocuments(trx, changes.missingDocuments);
     await putSetting(trx, SETTING.cursor, range.to);
     await putSetting(trx, SETTING.cursorHash, range.toHash);
     return { written: true, missingDocumentsAdded: added };
-  });
+  }));
 }
 
 /** An invoice's events in chain order. */
@@ -166,12 +171,12 @@ export async function periodTotals(db: Db, filter: { merchant?: string | undefin
   }));
 }
 
-async function addEvents(db: Db, events: IndexChanges["events"]): Promise<void> {
-  if (events.length === 0) return;
-  const rows = events.map(({ invoiceId, event }) => ({ invoice_id: invoiceId.toLowerCase(), block_number: event.blockNumber, transaction_index: event.transactionIndex, log_index: event.logIndex, event }));
-  await insertRows(db, "invoice_events", rows)
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+/** New rows: the range's events are not in the index (the cursor says so), and a second copy of one is refused by the primary key. */
+async function addEvents(copyRows: CopyRows, events: IndexChanges["events"]): Promise<void> {
+  await copyRows(
+    "invoice_events",
+    events.map(({ invoiceId, event }) => ({ invoice_id: invoiceId.toLowerCase(), block_number: event.blockNumber, transaction_index: event.transactionIndex, log_index: event.logIndex, event })),
+  );
 }
 
 async function putStatuses(db: Db, statuses: IndexChanges["statuses"]): Promise<void> {

@@ -4,6 +4,7 @@ import { periodEnd, periodStart } from "../domain/tax-period";
 import { checksummedAccount, type InvoiceState } from "../indexer/events";
 import type { InvoiceSummary } from "../indexer/invoice-summary";
 import { anyOf, insertRows, jsonRecords, type JsonRow } from "./bulk";
+import type { CopyRows } from "./copy-rows";
 import type { Db } from "./database";
 import type { InvoicesTable } from "./schema";
 
@@ -235,6 +236,11 @@ function rowOf(summary: InvoiceSummary): JsonRow<"invoices"> {
     issued_period: summary.issuedPeriod,
     updated_at: summary.updatedAt,
   };
+}
+
+/** Adds these invoices, none of which the index holds (the primary key refuses one it does). */
+export async function addInvoiceSummaries(copyRows: CopyRows, summaries: readonly InvoiceSummary[]): Promise<void> {
+  await copyRows("invoices", summaries.map(rowOf));
 }
 
 /** Writes these summaries whole: new invoices are added, known ones replaced. */

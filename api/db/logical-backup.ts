@@ -8,6 +8,7 @@ import { Client } from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 
 import { INDEX_TABLES } from "./event-index";
+import { quoted } from "./copy-rows";
 
 /**
  * A logical backup of the API's database: every table that cannot be rebuilt from the chain, each as the
@@ -24,7 +25,6 @@ export interface DatabaseManifest {
 }
 
 const NOT_BACKED_UP = new Set<string>([...INDEX_TABLES, "kysely_migration", "kysely_migration_lock"]);
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export async function dumpDatabase(url: string, dir: string): Promise<DatabaseManifest> {
   await mkdir(dir, { recursive: true });

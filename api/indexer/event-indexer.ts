@@ -3,9 +3,10 @@ import type { Logger } from "pino";
 
 import { isConnectionLost } from "../chain/contract-errors";
 import type { LedgerClient } from "../chain/ledger-client";
-import type { Db } from "../db/database";
+import type { Database, Db } from "../db/database";
 import { databaseFault } from "../db/database-errors";
-import { clearIndex, countMissingDocuments, indexMarks, setIndexFormat, writeIndexRange, type IndexChanges, type IndexReader } from "../db/event-index";
+import { deferIndexes, restoreIndexes } from "../db/deferred-indexes";
+import { clearIndex, countMissingDocuments, INDEX_TABLES, indexMarks, setIndexFormat, writeIndexRange, type IndexChanges, type IndexReader } from "../db/event-index";
 import { chainUnavailable } from "../errors";
 import { indexAheadOfChain } from "../start-refusal";
 import { periodOf } from "../domain/tax-period";
@@ -47,6 +48,8 @@ export const INDEX_FORMAT = 3;
 
 const MAX_BLOCKS_PER_STEP = 2_000;
 const EVENTS_PER_STEP = 50_000;
+/** Seals without their document named in the log line of a range (all are counted, and recorded in the database). */
+const MISSING_NAMED_PER_RANGE = 10;
 
 export class EventIndexer {
   private cursor = -1;
@@ -58,13 +61,16 @@ export class EventIndexer {
   private waiters: { block: number; resolve(): void; reject(error: unknown): void }[] = [];
   private stepping: Promise<void> | undefined;
   private blocksPerStep = 16;
+  private readonly db: Db;
 
   constructor(
     private readonly client: LedgerClient,
-    private readonly db: Db,
+    private readonly database: Pick<Database, "db" | "pinned">,
     private readonly logger: Logger,
     private readonly options: { pollIntervalMs: number; onEvents?: (count: number) => void },
-  ) {}
+  ) {
+    this.db = database.db;
+  }
 
   async start(): Promise<void> {
     const { format } = await indexMarks(this.db);
@@ -136,10 +142,15 @@ export class EventIndexer {
     });
   }
 
-  /** Clears the index and indexes the whole chain again; resolves with what it read. */
+  /**
+   * Clears the index and indexes the whole chain again; resolves with what it read. The index tables'
+   * secondary indexes are set aside meanwhile and built once at the end (api/db/deferred-indexes.ts); the
+   * layout mark is written last, so a rebuild that did not finish is done again at the next start.
+   */
   async rebuild(): Promise<{ events: number; blocks: number; seconds: number }> {
     const started = Date.now();
     await clearIndex(this.db);
+    await deferIndexes(this.db, INDEX_TABLES);
     this.cursor = this.client.deploymentBlock - 1;
     this.missingDocuments = 0;
     let events = 0;
@@ -158,6 +169,7 @@ export class EventIndexer {
     } finally {
       next?.catch(() => undefined); // a read ahead that nobody will wait for any more
     }
+    await restoreIndexes(this.db);
     await setIndexFormat(this.db, INDEX_FORMAT);
     return { events, blocks: head - this.client.deploymentBlock + 1, seconds: (Date.now() - started) / 1000 };
   }
@@ -242,7 +254,7 @@ export class EventIndexer {
   private async apply({ from, to, toHash, events }: { from: number; to: number; toHash: string; events: LedgerEvent[] }): Promise<number | undefined> {
     if (from !== this.cursor + 1) throw new Error(`indexer: range ${from}-${to} does not follow the cursor ${this.cursor}`);
     const after = this.cursor < this.client.deploymentBlock ? undefined : this.cursor;
-    const outcome = await writeIndexRange(this.db, { after, to, toHash }, (index) => this.changesFor(events, index));
+    const outcome = await writeIndexRange(this.database, { after, to, toHash }, (index) => this.changesFor(events, index));
     if (!outcome.written) {
       this.logger.info({ expected: this.cursor, found: outcome.cursor ?? null }, "indexer: another process moved the index's cursor; following it");
       this.cursor = outcome.cursor ?? this.client.deploymentBlock - 1;
@@ -276,7 +288,13 @@ export class EventIndexer {
     }
     if (byId.size === 0) return [];
     const missing = await index.unrecordedMissingDocuments([...byId.keys()]);
-    for (const id of missing) this.logger.error({ code: "DOCUMENT_MISSING", ...byId.get(id) }, "indexer: a seal on chain whose document the API's database does not hold");
+    // One line per range, naming the first few: a restore from an old backup can leave thousands.
+    if (missing.length > 0) {
+      this.logger.error(
+        { code: "DOCUMENT_MISSING", count: missing.length, first: missing.slice(0, MISSING_NAMED_PER_RANGE).map((id) => byId.get(id)) },
+        "indexer: seals on chain whose document the API's database does not hold",
+      );
+    }
     return missing;
   }
 
@@ -318,7 +336,8 @@ export class EventIndexer {
       }
     }
     return {
-      summaries: [...changed].map((id) => summaries.get(id)!),
+      issued: [...changed].filter((id) => issuedHere.has(id)).map((id) => summaries.get(id)!),
+      updated: [...changed].filter((id) => !issuedHere.has(id)).map((id) => summaries.get(id)!),
       events: traced,
       statuses: [...statuses.values()],
       totals: [...totals.values()],

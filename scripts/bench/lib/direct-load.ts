@@ -49,10 +49,14 @@ export function connectAsBureau(node: NodeProcess, dataDir: string): DirectLedge
   };
 }
 
-/** One `issueBatch` transaction, signed with an explicit nonce and a gas limit that fits the batch. */
+/** The most gas one transaction may ask of the ledger node (its `transactionGasCap`). */
+const TRANSACTION_GAS_CAP = 30_000_000n;
+
+/** One `issueBatch` transaction, signed with an explicit nonce and a gas limit that fits the batch (and the node's cap: 500 invoices take ~26.5M). */
 export function signIssueBatch(merchant: Wallet, ledger: string, requests: IInvoiceLedger.IssueRequestStruct[], nonce: number, chainId: number): Promise<string> {
   const data = ledgerInterface.encodeFunctionData("issueBatch", [requests]);
-  return merchant.signTransaction({ to: ledger, data, nonce, gasLimit: BigInt(requests.length) * 60_000n + 200_000n, gasPrice: 0n, chainId, type: 0 });
+  const fits = BigInt(requests.length) * 60_000n + 200_000n;
+  return merchant.signTransaction({ to: ledger, data, nonce, gasLimit: fits < TRANSACTION_GAS_CAP ? fits : TRANSACTION_GAS_CAP, gasPrice: 0n, chainId, type: 0 });
 }
 
 /**

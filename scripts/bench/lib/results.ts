@@ -10,6 +10,14 @@ import type { ScaleResult } from "../scenarios/scale";
  * bench/results.json holds the latest run of each scenario (a scenario run alone replaces only its own entry),
  * each with its settings and date; BENCHMARKS.md is rendered from it, next to the targets of DESIGN.md §5.
  */
+/** What each kind of search of the scale scenario asks, for the page. */
+const SEARCH_KIND_NAMES: Record<string, string> = {
+  merchantLatest: "one merchant's latest (`merchant`, `sort=-issuedAt`)",
+  merchantNextPage: "its next page (`cursor`)",
+  buyerByTotal: "one buyer's above an amount, largest first (`buyerTaxId`, `totalMin`, `state`, `sort=-total`)",
+  byNumber: "one invoice by `number`",
+};
+
 export interface ScenarioEntry<R> {
   ranAt: string;
   settings: Record<string, unknown>;
@@ -69,6 +77,8 @@ export function record<K extends keyof Results["scenarios"]>(name: K, settings: 
 }
 
 const n = (value: number | undefined) => (value === undefined ? "—" : value.toLocaleString("en-US"));
+/** A verdict on a figure of the scale scenario, only if it ran at the size the target is about. */
+const atSize = (scale: ScenarioEntry<ScaleResult> | undefined, ok: (result: ScaleResult) => boolean) => (scale && scale.result.invoices >= 1_000_000 ? ok(scale.result) : undefined);
 const met = (ok: boolean | undefined) => (ok === undefined ? "not at size" : ok ? "met" : "**not met**");
 
 export function renderMarkdown(results: Results): string {
@@ -84,17 +94,19 @@ export function renderMarkdown(results: Results): string {
     "Re-run everything with `npm run bench`, or one scenario with `npm run bench -- --only issue|scale|gas|node|engines` and its size flags",
     "(`npm run bench -- --help`).",
     "",
-    "## Against the targets (DESIGN.md §5)",
+    "## Against the targets",
+    "",
+    "The team's targets for this machine (2 cores: load client, API, database and node together).",
     "",
     "| what | target | measured | |",
     "|---|---|---|---|",
-    `| invoices issued through the API, durable before the reply, sustained | ≥ 2,000/s | ${n(ours?.full.invoicesPerSecond)}/s single requests, ${n(ours?.batch.invoicesPerSecond)}/s batch requests | ${met(ours && Math.max(ours.full.invoicesPerSecond, ours.batch.invoicesPerSecond) >= 2000)} |`,
-    `| issue latency p99 at half load | ≤ 500 ms | ${n(ours?.half.latencyMs.p99)} ms at ${n(ours?.half.offeredPerSecond)} invoices/s offered | ${met(ours && ours.half.latencyMs.p99 <= 500)} |`,
-    `| verify p99 with ${n(scale?.result.invoices)} invoices stored | ≤ 10 ms | ${n(scale?.result.verifyMs.p99)} ms | ${met(scale && scale.result.invoices >= 1_000_000 ? scale.result.verifyMs.p99 <= 10 : undefined)} |`,
-    `| trace p99 with ${n(scale?.result.invoices)} invoices stored | ≤ 25 ms | ${n(scale?.result.traceMs.p99)} ms | ${met(scale && scale.result.invoices >= 1_000_000 ? scale.result.traceMs.p99 <= 25 : undefined)} |`,
+    `| invoices issued through the API, durable before the reply, sustained | ≥ 2,000/s batch requests, ≥ 1,000/s single requests | ${n(ours?.batch.invoicesPerSecond)}/s batch requests, ${n(ours?.full.invoicesPerSecond)}/s single requests | ${met(ours && ours.batch.invoicesPerSecond >= 2000 && ours.full.invoicesPerSecond >= 1000)} |`,
+    `| issue latency p99 at half load | ≤ 300 ms | ${n(ours?.half.latencyMs.p99)} ms at ${n(ours?.half.offeredPerSecond)} invoices/s offered | ${met(ours && ours.half.latencyMs.p99 <= 300)} |`,
+    `| verify p99 with ${n(scale?.result.invoices)} invoices stored | ≤ 3 ms | ${n(scale?.result.verifyMs.p99)} ms | ${met(atSize(scale, (s) => s.verifyMs.p99 <= 3))} |`,
+    `| trace p99 with ${n(scale?.result.invoices)} invoices stored | ≤ 10 ms | ${n(scale?.result.traceMs.p99)} ms | ${met(atSize(scale, (s) => s.traceMs.p99 <= 10))} |`,
     `| gas per invoice in a batch of 100 | ≤ 60,000 | ${n(gas100)} | ${met(gas100 === undefined ? undefined : gas100 <= 60_000)} |`,
-    `| event indexing (full rebuild) | ≥ 15,000 events/s | ${n(scale?.result.indexRebuild.eventsPerSecond)} events/s | ${met(scale && scale.result.indexRebuild.eventsPerSecond >= 15_000)} |`,
-    `| restart with ${n(scale?.result.invoices)} invoices stored, nothing lost | ≤ 30 s | ${n(scale?.result.restart.secondsToReady)} s, all present: ${scale?.result.restart.allPresent ?? "—"} | ${met(scale && scale.result.invoices >= 1_000_000 ? scale.result.restart.secondsToReady <= 30 && scale.result.restart.allPresent : undefined)} |`,
+    `| index rebuild (\`npm run api:reindex\`) with ${n(scale?.result.invoices)} invoices stored | ≥ 50,000 events/s | ${n(scale?.result.indexRebuild.eventsPerSecond)} events/s | ${met(atSize(scale, (s) => s.indexRebuild.eventsPerSecond >= 50_000))} |`,
+    `| restart with ${n(scale?.result.invoices)} invoices stored, nothing lost | ≤ 30 s | ${n(scale?.result.restart.secondsToReady)} s, all present: ${scale?.result.restart.allPresent ?? "—"} | ${met(atSize(scale, (s) => s.restart.secondsToReady <= 30 && s.restart.allPresent))} |`,
     "",
     "`not at size`: the last run of that scenario stored fewer than the 1 million invoices the target is about.",
     "",
@@ -127,6 +139,13 @@ export function renderMarkdown(results: Results): string {
       `- Full index rebuild (\`npm run api:reindex\`): ${n(s.indexRebuild.events)} events in ${s.indexRebuild.seconds} s = ${n(s.indexRebuild.eventsPerSecond)} events/s.`,
       `- Verify by number + check code + total (public, HTTP round trip): p50 / p95 / p99 / max ${s.verifyMs.p50} / ${s.verifyMs.p95} / ${s.verifyMs.p99} / ${s.verifyMs.max} ms over ${n(s.verifyMs.samples)} random invoices, all authentic: ${s.verifyMs.allAuthentic}.`,
       `- Trace (bureau, HTTP round trip): p50 / p95 / p99 / max ${s.traceMs.p50} / ${s.traceMs.p95} / ${s.traceMs.p99} / ${s.traceMs.max} ms over ${n(s.traceMs.samples)} random invoices.`,
+      ...(s.searchMs === undefined
+        ? []
+        : [
+            `- Search (bureau, GET /v1/invoices, 50 per page, HTTP round trip): p50 / p95 / p99 / max ${s.searchMs.p50} / ${s.searchMs.p95} / ${s.searchMs.p99} / ${s.searchMs.max} ms over ${n(s.searchMs.samples)} searches, in turn: ${Object.entries(s.searchMs.byKind)
+              .map(([kind, k]) => `${SEARCH_KIND_NAMES[kind] ?? kind} p99 ${k.p99} ms`)
+              .join("; ")}.`,
+          ]),
       `- Restart after kill -9: ready in ${s.restart.secondsToReady} s; ${n(s.restart.invoicesAfter)} invoices after restart, ${n(s.restart.samplesVerified)} sampled invoices verified; nothing lost: ${s.restart.allPresent}.`,
       "",
     );

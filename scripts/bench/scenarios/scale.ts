@@ -39,15 +39,27 @@ export interface ScaleResult {
   indexRebuild: { events: number; seconds: number; eventsPerSecond: number };
   verifyMs: LatencySummary & { samples: number; allAuthentic: boolean };
   traceMs: LatencySummary & { samples: number };
+  /** The bureau's searches (GET /v1/invoices), each kind in turn; by kind and all together. */
+  searchMs: LatencySummary & { samples: number; byKind: Record<SearchKind, LatencySummary> };
   restart: { secondsToReady: number; invoicesAfter: number; allPresent: boolean; samplesVerified: number };
 }
 
 interface Sample {
   id: string;
+  merchant: string;
   number: bigint;
   checkCode: string;
   total: bigint;
 }
+
+/**
+ * The searches a tax official makes at the audit desk, on a ledger where every invoice has the same buyer and
+ * total (so each filter alone matches hundreds of thousands of invoices): one merchant's latest invoices;
+ * the next page of that (through the cursor); everything titled to one buyer above an amount, largest first;
+ * one invoice by its number.
+ */
+const SEARCH_KINDS = ["merchantLatest", "merchantNextPage", "buyerByTotal", "byNumber"] as const;
+type SearchKind = (typeof SEARCH_KINDS)[number];
 
 const TOTAL = 11_300n;
 const TAX = 1_300n;
@@ -87,6 +99,18 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       traceLatencies.push(performance.now() - t0);
       if (trace.status !== 200 || trace.body.events.length !== 1) throw new Error(`trace of ${sample.id}: ${trace.status} ${JSON.stringify(trace.body).slice(0, 200)}`);
     }
+    const searchLatencies: number[] = [];
+    const byKind = Object.fromEntries(SEARCH_KINDS.map((kind) => [kind, [] as number[]])) as Record<SearchKind, number[]>;
+    for (const [i, sample] of picks.entries()) {
+      const kind = SEARCH_KINDS[i % SEARCH_KINDS.length]!;
+      const query = await searchQuery(bureau, kind, sample);
+      const t0 = performance.now();
+      const found = await bureau.get(`/v1/invoices?${query}`);
+      const ms = performance.now() - t0;
+      if (found.status !== 200 || found.body.invoices.length === 0) throw new Error(`search ${query}: ${found.status} ${JSON.stringify(found.body).slice(0, 200)}`);
+      searchLatencies.push(ms);
+      byKind[kind].push(ms);
+    }
     await api.stop();
 
     // Restart: kill -9 (no orderly shutdown to lean on), start, time to the ready line, then count.
@@ -110,11 +134,29 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       indexRebuild: { events: reindexed.events, seconds: reindexed.seconds, eventsPerSecond: reindexed.eventsPerSecond },
       verifyMs: { ...summarise(verifyLatencies), samples: verifyLatencies.length, allAuthentic },
       traceMs: { ...summarise(traceLatencies), samples: traceLatencies.length },
+      searchMs: { ...summarise(searchLatencies), samples: searchLatencies.length, byKind: Object.fromEntries(SEARCH_KINDS.map((kind) => [kind, summarise(byKind[kind])])) as Record<SearchKind, LatencySummary> },
       restart: { secondsToReady: Number(secondsToReady.toFixed(2)), invoicesAfter, allPresent: invoicesAfter === target && samplesVerified === seeded.samples.length, samplesVerified },
     };
   } finally {
     await node?.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The query string of one search of this kind around this sample (the next page's cursor is fetched first, untimed). */
+async function searchQuery(bureau: ApiClient, kind: SearchKind, sample: Sample): Promise<string> {
+  const buyerTaxId = withCheckCharacter("91440300BENCHBUYE");
+  switch (kind) {
+    case "merchantLatest":
+      return `merchant=${sample.merchant}&sort=-issuedAt&limit=50`;
+    case "merchantNextPage": {
+      const first = await bureau.get(`/v1/invoices?merchant=${sample.merchant}&sort=-issuedAt&limit=50`);
+      return `merchant=${sample.merchant}&sort=-issuedAt&limit=50&cursor=${encodeURIComponent(first.body.nextCursor as string)}`;
+    }
+    case "buyerByTotal":
+      return `buyerTaxId=${buyerTaxId}&totalMin=10000&state=Issued&sort=-total&limit=50`;
+    case "byNumber":
+      return `number=${sample.number}`;
   }
 }
 
@@ -144,7 +186,7 @@ export async function seed(node: NodeProcess, dir: string, options: ScaleOptions
     merchants.map((wallet, m) =>
       sendInFlight(provider, signedBy(wallet, m), { inFlight: options.inFlight }, (receipt, firstSeal) => {
         const log = receipt.logs.map((l) => ledger.interface.parseLog(l)).find((parsed) => parsed?.name === "InvoiceIssued");
-        if (log) samples.push({ id: log.args.id as string, number: log.args.number as bigint, checkCode: checkCodeOf(firstSeal), total: TOTAL });
+        if (log) samples.push({ id: log.args.id as string, merchant: wallet.address, number: log.args.number as bigint, checkCode: checkCodeOf(firstSeal), total: TOTAL });
         issued += options.batch;
         transactions++;
       }),
