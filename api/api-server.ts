@@ -25,7 +25,7 @@ import { createVerification } from "./services/verification";
 import { databaseUnavailable } from "./start-refusal";
 import { openDatabase, type Database } from "./db/database";
 import { databaseAccountLock } from "./db/account-locks";
-import { databaseFault } from "./db/database-errors";
+import { databaseFault, StoreCorruptedError } from "./db/database-errors";
 import { DatabaseStatus } from "./db/database-status";
 import { watchEmbeddedServer } from "./db/embedded-watch";
 import { hasLegacyStore, legacyStoreFound } from "./legacy/leveldb-store";
@@ -87,6 +87,8 @@ async function openDatabaseOrRefuse(config: ApiConfig, logger: Logger): Promise<
   try {
     return await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: config.databaseDir, ownsServer: true }, logger);
   } catch (error) {
+    // A damaged cluster (its log lost its end) is STORE_CORRUPTED, not unavailable: a restart will not help.
+    if (error instanceof StoreCorruptedError) throw error;
     throw databaseUnavailable(config, error);
   }
 }

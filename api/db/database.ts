@@ -7,6 +7,7 @@ import { EMBEDDED_DATABASE, maintenanceUrl, startEmbeddedServer, type EmbeddedSe
 import { markDatabaseError } from "./database-errors";
 import { migrations } from "./migrations";
 import type { Schema } from "./schema";
+import { checkWalMark, recordWalMark, walMarkFile } from "./wal-mark";
 
 export type Db = Kysely<Schema>;
 
@@ -44,6 +45,8 @@ export interface DatabaseOptions {
  * Opens the API's database: the given server, or the embedded one (started, or adopted when a killed process
  * left it running), creates the database on the embedded server the first time, and brings the schema up to
  * date with the migrations (Kysely's migrator takes a lock, so API instances starting together migrate once).
+ * An embedded cluster whose write-ahead log ends before the mark recorded last time is refused
+ * (STORE_CORRUPTED, wal-mark.ts); closing records the mark.
  */
 export async function openDatabase(options: DatabaseOptions, logger: Logger): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
@@ -58,6 +61,8 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
   pool.on("error", (error) => logger.warn({ err: error }, "a database connection was lost"));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   try {
+    // A log that lost its end is refused before anything is written (wal-mark.ts).
+    if (embedded?.started === true) await checkWalMark(db, walMarkFile(embedded.dir));
     const { error, results } = await new Migrator({ db, provider: migrations }).migrateToLatest();
     for (const result of results ?? []) logger.info({ migration: result.migrationName, status: result.status }, "database migration");
     if (error !== undefined) throw error;
@@ -87,6 +92,7 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
       }
     },
     async close() {
+      if (embedded !== undefined) await recordWalMark(db, walMarkFile(embedded.dir)).catch((error: unknown) => logger.warn({ err: error }, "could not record the embedded database's log mark"));
       await db.destroy();
       if (embedded !== undefined && (embedded.started || options.ownsServer === true)) await embedded.stop();
     },

@@ -18,6 +18,8 @@ const MAX_SOCKET_DIR = 90;
 export interface EmbeddedServer {
   /** A `DATABASE_URL` for this server: its Unix socket, no TCP port. */
   url: string;
+  /** Its directory (the cluster, its socket and log, the log mark of wal-mark.ts). */
+  dir: string;
   /** Whether this process started it (a server left running by a killed process is adopted, not started). */
   started: boolean;
   /** Starts the server again if it stopped (a crash it could not recover from by itself, e.g. on a full disk). */
@@ -76,6 +78,7 @@ export async function startEmbeddedServer(dir: string, logger: Logger): Promise<
   const url = `postgresql://${EMBEDDED_USER}@localhost/${EMBEDDED_DATABASE}?host=${encodeURIComponent(dir)}`;
   return {
     url,
+    dir,
     started,
     async ensureRunning() {
       if (await isRunning(owner, bin.pgCtl, cluster)) return false;

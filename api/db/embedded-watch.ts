@@ -2,16 +2,22 @@ import type { Logger } from "pino";
 
 import type { Database } from "./database";
 import type { DatabaseStatus } from "./database-status";
+import { recordWalMark, walMarkFile, type WalMark } from "./wal-mark";
 
 /**
  * Keeps the embedded server running: PostgreSQL restarts its own backends after a crash, but when it cannot
  * recover (a write-ahead log it could not write on a full disk) the server stops for good. While the database
  * does not answer, this starts it again every `intervalMs`; requests meanwhile get 503 STORAGE_UNAVAILABLE.
  * Nothing to do for a server given by DATABASE_URL: its operator runs it.
+ *
+ * While it answers, each tick records how far its write-ahead log has been flushed (wal-mark.ts), which the
+ * next start holds the log to.
  */
-export function watchEmbeddedServer(database: Database, status: Pick<DatabaseStatus, "probe">, logger: Logger, intervalMs = 2_000): () => void {
+export function watchEmbeddedServer(database: Database, status: Pick<DatabaseStatus, "probe">, logger: Logger, intervalMs = 1_000): () => void {
   const embedded = database.embedded;
   if (embedded === undefined) return () => undefined;
+  const markFile = walMarkFile(embedded.dir);
+  let mark: WalMark | undefined;
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;
@@ -20,6 +26,7 @@ export function watchEmbeddedServer(database: Database, status: Pick<DatabaseSta
       .probe()
       .then(async (state) => {
         if (state.status === "unavailable") await embedded.ensureRunning();
+        else if (state.status === "ok") mark = await recordWalMark(database.db, markFile, mark);
       })
       .catch((error: unknown) => logger.warn({ err: error }, "the embedded PostgreSQL server could not be started again; retrying"))
       .finally(() => {

@@ -51,6 +51,15 @@ export async function setIndexFormat(db: Db, format: number): Promise<void> {
   await putSetting(db, SETTING.format, format);
 }
 
+/**
+ * Refreshes the planner's statistics of the index tables. After a rebuild they describe empty tables until
+ * autovacuum comes round, and a search then picks the wrong index (one buyer's invoices by total, at a million
+ * invoices: 1.2 s instead of milliseconds).
+ */
+export async function analyseIndex(db: Db): Promise<void> {
+  await sql`ANALYZE ${sql.join(INDEX_TABLES.map((table) => sql.table(table)))}`.execute(db);
+}
+
 /** Empties the index, its cursor and its layout mark, at once. */
 export async function clearIndex(db: Db): Promise<void> {
   await db.transaction().execute(async (trx) => {

@@ -6,7 +6,7 @@ import type { LedgerClient } from "../chain/ledger-client";
 import type { Database, Db } from "../db/database";
 import { databaseFault } from "../db/database-errors";
 import { deferIndexes, restoreIndexes } from "../db/deferred-indexes";
-import { clearIndex, countMissingDocuments, INDEX_TABLES, indexMarks, setIndexFormat, writeIndexRange, type IndexChanges, type IndexReader } from "../db/event-index";
+import { analyseIndex, clearIndex, countMissingDocuments, INDEX_TABLES, indexMarks, setIndexFormat, writeIndexRange, type IndexChanges, type IndexReader } from "../db/event-index";
 import { chainUnavailable } from "../errors";
 import { indexAheadOfChain } from "../start-refusal";
 import { periodOf } from "../domain/tax-period";
@@ -150,7 +150,9 @@ export class EventIndexer {
   async rebuild(): Promise<{ events: number; blocks: number; seconds: number }> {
     const started = Date.now();
     await clearIndex(this.db);
-    await deferIndexes(this.db, INDEX_TABLES);
+    // Every secondary index, and the primary key of the events (random keys, never looked up while rebuilding);
+    // not the invoices' (a range updates earlier invoices by id) nor the missing documents' (looked up by id).
+    await deferIndexes(this.db, { indexesOf: INDEX_TABLES, constraintsOf: ["invoice_events"] });
     this.cursor = this.client.deploymentBlock - 1;
     this.missingDocuments = 0;
     let events = 0;
@@ -170,6 +172,7 @@ export class EventIndexer {
       next?.catch(() => undefined); // a read ahead that nobody will wait for any more
     }
     await restoreIndexes(this.db);
+    await analyseIndex(this.db);
     await setIndexFormat(this.db, INDEX_FORMAT);
     return { events, blocks: head - this.client.deploymentBlock + 1, seconds: (Date.now() - started) / 1000 };
   }

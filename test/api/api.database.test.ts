@@ -1,10 +1,12 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, rmSync, statSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { expect } from "chai";
 import type { Client } from "pg";
 
+import { readWalMark, walMarkFile, type WalMark } from "../../api/db/wal-mark";
 import { periodOf } from "../../api/domain/tax-period";
 import { ApiClient, expectStatus } from "../../scripts/lib/api-client";
 import { bureauClient, startApiProcess, type ApiProcess } from "../../scripts/lib/api-process";
@@ -15,6 +17,15 @@ import { publicTables, withEmbeddedDatabase } from "./helpers/embedded-database"
 
 /** Runs `work` with a client of the embedded database under the data root `root`. */
 const withDatabase = <T>(root: string, work: (client: Client) => Promise<T>) => withEmbeddedDatabase(join(root, "postgres"), work);
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** A digest of every row of every table: equal digests, nothing written. */
 const digestOf = (root: string) =>
@@ -145,6 +156,48 @@ describe("the API's database: unreachable, an index ahead of the chain, a wrong 
       await restarted.stop();
       await own.stop();
     }
+  });
+
+  it("refuses to start (exit 3, STORE_CORRUPTED) when the database's write-ahead log lost its end; after kill -9 with the log intact it starts with everything", async () => {
+    const { root, api } = await freshApi();
+    const markFile = walMarkFile(join(root, "postgres"));
+
+    /** Issues, waits until the API has recorded the log's flushed end since, and kills the API and the database server -9. */
+    async function issueThenCrash(running: ApiProcess): Promise<{ ids: string[]; mark: string; walFile: string; walOffset: number; merchant: ApiClient }> {
+      const populated = await populate(running, 5);
+      const flushed = await withDatabase(root, async (client) => (await client.query<{ lsn: string }>("SELECT pg_current_wal_flush_lsn()::text AS lsn")).rows[0]!.lsn);
+      let mark: WalMark | undefined;
+      for (let tries = 0; tries < 100; tries++) {
+        mark = await readWalMark(markFile);
+        if (mark !== undefined && (await withDatabase(root, async (client) => (await client.query<{ ok: boolean }>("SELECT $1::pg_lsn >= $2::pg_lsn AS ok", [mark!.lsn, flushed])).rows[0]!.ok))) break;
+        mark = undefined;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(mark, "the API records the log's end within a few seconds").to.not.equal(undefined);
+      const at = await withDatabase(root, async (client) => (await client.query<{ file_name: string; file_offset: number }>("SELECT file_name, file_offset FROM pg_walfile_name_offset($1::pg_lsn)", [mark!.lsn])).rows[0]!);
+      await running.kill();
+      const postmaster = Number(readFileSync(join(root, "postgres", "cluster", "postmaster.pid"), "utf8").split("\n")[0]);
+      // The server and all its processes at once, as a power cut would leave it.
+      const server = [postmaster, ...execFileSync("pgrep", ["-P", String(postmaster)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number)];
+      for (const pid of server) process.kill(pid, "SIGKILL");
+      for (let tries = 0; tries < 200 && server.some(isAlive); tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      return { ...populated, mark: mark!.lsn, walFile: join(root, "postgres", "cluster", "pg_wal", at.file_name), walOffset: at.file_offset };
+    }
+
+    // kill -9 of everything with the log intact: recovery replays it to its end, and the API starts with every invoice.
+    const first = await issueThenCrash(api);
+    const restarted = await startApiProcess(root, node.url);
+    for (const id of first.ids) expect((await new ApiClient(restarted.url, first.merchant.apiKey).get(`/v1/invoices/${id}`)).status).to.equal(200);
+
+    // Again, and this time the log loses what it held before the mark (zeros, as a torn or damaged segment reads).
+    const second = await issueThenCrash(restarted);
+    expect(second.walOffset).to.be.greaterThan(1024);
+    const wal = readFileSync(second.walFile);
+    wal.fill(0, second.walOffset - 1024, second.walOffset);
+    writeFileSync(second.walFile, wal);
+    expect(await startRefused(root, node.url)).to.deep.equal({ exitCode: 3, code: "STORE_CORRUPTED" });
+    // Refused before anything was written: the mark still names the end the log had reached.
+    expect((await readWalMark(markFile))?.lsn).to.equal(second.mark);
   });
 
   it("never serves a document from a page the server finds damaged: 500 STORE_CORRUPTED, /health 503 'store corrupted'", async () => {
