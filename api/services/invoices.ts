@@ -113,11 +113,13 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
 
   /** The invoice for `viewer`; 404 unless party to it, except right after `viewer` acted on it (a rejecting
    * enterprise is no longer a party, but is told the outcome of its own action, without the document). */
-  async function view(viewer: Party, id: string, options: { justActed?: boolean } = {}): Promise<InvoiceView> {
+  async function view(viewer: Party, id: string, options: { justActed?: boolean; issued?: StoredDocument } = {}): Promise<InvoiceView> {
     const invoice = await chainInvoice(id);
     const party = invoice !== undefined && (await isPartyTo(viewer, invoice));
     if (invoice === undefined || (!party && !options.justActed)) throw notFound("invoice");
-    const [stored, seller] = await Promise.all([documents.get(id), parties.get(invoice.seller)]);
+    // Right after issuing, the merchant and the document are in hand: the seller is the viewer, the document is the one just stored.
+    const issuedByViewer = options.issued !== undefined && invoice.seller === viewer.account;
+    const [stored, seller] = issuedByViewer ? [options.issued, viewer] : await Promise.all([documents.get(id), parties.get(invoice.seller)]);
     const result: InvoiceView = {
       id: id.toLowerCase(),
       number: invoice.number.toString(),
@@ -214,7 +216,7 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
     return Promise.all(
       plans.map(async (plan) => {
         const inBlock = byId.get(plan.stored.id);
-        return { invoice: await view(merchant, plan.stored.id), replayed: plan.issued, transactionHash: inBlock?.transactionHash ?? null, blockNumber: inBlock?.blockNumber ?? null };
+        return { invoice: await view(merchant, plan.stored.id, { issued: plan.stored }), replayed: plan.issued, transactionHash: inBlock?.transactionHash ?? null, blockNumber: inBlock?.blockNumber ?? null };
       }),
     );
   }
