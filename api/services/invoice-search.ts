@@ -44,25 +44,22 @@ export interface InvoiceSearchDeps {
 
 /**
  * Whose invoices a viewer may list, as columns of the index: the bureau every invoice; a party those it is
- * seller, holder or enterprise of, in the columns its role can be in (the
- * ledger lets only merchants issue, individuals and enterprises hold, enterprises lock); an enterprise also every
- * invoice titled to its taxpayer ID.
+ * seller, holder or enterprise of, in the columns its role can be in (the ledger lets only merchants issue,
+ * individuals and enterprises hold, enterprises lock), under any account it acts for (its own and those of the
+ * revoked registrations it succeeds, as the single-invoice read counts them); an enterprise also every invoice
+ * titled to its taxpayer ID.
  */
-function visibleTo(viewer: Party): InvoiceSearchQuery["visibleTo"] {
-  const account = viewer.account;
+function visibleTo(viewer: Party, accounts: ReadonlySet<string>): InvoiceSearchQuery["visibleTo"] {
+  const each = (column: "seller" | "holder" | "enterprise") => [...accounts].map((value) => ({ column, value }));
   switch (viewer.role) {
     case "bureau":
       return undefined;
     case "merchant":
-      return [{ column: "seller", value: account }];
+      return each("seller");
     case "individual":
-      return [{ column: "holder", value: account }];
+      return each("holder");
     case "enterprise":
-      return [
-        { column: "holder", value: account },
-        { column: "enterprise", value: account },
-        ...(viewer.taxpayerId === undefined ? [] : [{ column: "buyer_tax_id" as const, value: viewer.taxpayerId }]),
-      ];
+      return [...each("holder"), ...each("enterprise"), ...(viewer.taxpayerId === undefined ? [] : [{ column: "buyer_tax_id" as const, value: viewer.taxpayerId }])];
   }
 }
 
@@ -114,7 +111,7 @@ export function createInvoiceSearch({ db, accountsOf, documentFiles, cursorKey }
       const scope = JSON.stringify([viewer.account.toLowerCase(), sort, filters], (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
       const position = cursor !== undefined ? cursors.decode(cursor, order.key, scope) : after !== undefined ? { key: after, number: after } : undefined;
       const query: InvoiceSearchQuery = {
-        visibleTo: visibleTo(viewer),
+        visibleTo: viewer.role === "bureau" ? undefined : visibleTo(viewer, await accountsOf(viewer)),
         numbers: filters.number,
         requestId: filters.reference === undefined ? undefined : requestIdOf(filters.reference),
         seller: filters.merchant,

@@ -154,6 +154,13 @@ describe("API trust: references, registry status, uniform refusals", function ()
       const read = await successor.get(`/v1/invoices/${invoice.id}`);
       expect(read.status, JSON.stringify(read.body)).to.equal(200);
       expect(read.body.claimCode).to.equal(invoice.claimCode);
+      // Its search lists them as the single read shows them, filtered by the old account too, with their documents.
+      for (const query of ["", `?merchant=${old.account}`, `?number=${invoice.number}&expand=document`]) {
+        const found = await successor.get(`/v1/invoices${query}`);
+        expect(found.status, JSON.stringify(found.body)).to.equal(200);
+        expect(found.body.invoices.map((i: { id: string }) => i.id), query).to.deep.equal([invoice.id]);
+      }
+      expect((await successor.get(`/v1/invoices?number=${invoice.number}&expand=document`)).body.invoices[0].document.id).to.equal(invoice.id);
       const reversal = await successor.post(`/v1/invoices/${invoice.id}/reversals`, { reference: ref(), reason: "issue-error" });
       expect(reversal.status, JSON.stringify(reversal.body)).to.equal(201);
       expect(reversal.body.invoice.state).to.equal("Reversed");
