@@ -15,10 +15,11 @@ import { StoreCorruptedError } from "./database-errors";
  * none of which the chain can give back).
  *
  * So the API records the server's flushed position (`pg_current_wal_flush_lsn()`) with the cluster's identity
- * every second and when it closes, durably, in `<databaseDir>/wal-mark.json`, and whenever it starts the
- * server compares it with where the log ended: a log that ends before the mark lost committed transactions,
- * and the API refuses to start (STORE_CORRUPTED, exit 3: restore from a backup). A mark of another cluster (a restore
- * into a new one) is ignored and replaced. What a crash can hide is damage to the last second of log before it.
+ * every second and when it closes, durably, in `<databaseDir>/wal-mark.json`, and when it starts the server at
+ * its own start compares it with where the log ended: a log that ends before the mark lost committed
+ * transactions, and the API refuses to start (STORE_CORRUPTED, exit 3: restore from a backup). A mark of another
+ * cluster (a restore into a new one) is ignored and replaced. Not seen: damage to the last second of log before
+ * a crash, and a log damaged when the running API's watch (embedded-watch.ts) starts a stopped server again.
  */
 export interface WalMark {
   /** The cluster's `system_identifier`: a new cluster (initdb, restore) has another one. */
