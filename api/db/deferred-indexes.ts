@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 
 import type { Db } from "./database";
-import { deleteSetting, getSetting, putSettingIfAbsent } from "./settings";
+import { deleteSetting, getSetting, putSetting } from "./settings";
 
 /**
  * Indexes set aside while tables are filled in bulk, and built again once at the end: PostgreSQL builds an
@@ -51,8 +51,7 @@ export async function deferIndexes(db: Db, tables: { indexesOf: readonly string[
     const found = [...indexes, ...constraints];
     const remembered = (await getSetting<Deferred[]>(trx, SETTING)) ?? [];
     const known = new Set(remembered.map((index) => index.name));
-    await deleteSetting(trx, SETTING);
-    await putSettingIfAbsent(trx, SETTING, [...remembered, ...found.filter((index) => !known.has(index.name))]);
+    await putSetting(trx, SETTING, [...remembered, ...found.filter((index) => !known.has(index.name))]);
     for (const { drop } of found) await sql.raw(drop).execute(trx);
   });
 }

@@ -61,15 +61,16 @@ export class EventIndexer {
   private waiters: { block: number; resolve(): void; reject(error: unknown): void }[] = [];
   private stepping: Promise<void> | undefined;
   private blocksPerStep = 16;
-  private readonly db: Db;
 
   constructor(
     private readonly client: LedgerClient,
     private readonly database: Pick<Database, "db" | "pinned">,
     private readonly logger: Logger,
     private readonly options: { pollIntervalMs: number; onEvents?: (count: number) => void },
-  ) {
-    this.db = database.db;
+  ) {}
+
+  private get db(): Db {
+    return this.database.db;
   }
 
   async start(): Promise<void> {

@@ -96,8 +96,8 @@ export function createInvoiceSearch({ db, accountsOf, documentFiles, cursorKey }
     });
   }
 
-  async function withDocuments(viewer: Party, summaries: readonly InvoiceSummary[]): Promise<(DocumentFile | undefined)[]> {
-    const mine = viewer.role === "bureau" ? undefined : await accountsOf(viewer);
+  /** `mine`: the accounts the viewer acts for; undefined for the bureau, a party to every invoice. */
+  async function withDocuments(mine: ReadonlySet<string> | undefined, summaries: readonly InvoiceSummary[]): Promise<(DocumentFile | undefined)[]> {
     const isParty = (s: InvoiceSummary) => mine === undefined || [s.seller, s.holder, s.enterprise].some((a) => a !== null && mine.has(a.toLowerCase()));
     const files = await documentFiles(summaries.filter(isParty));
     return summaries.map((s) => (isParty(s) ? files.get(s.id.toLowerCase()) : undefined));
@@ -110,8 +110,9 @@ export function createInvoiceSearch({ db, accountsOf, documentFiles, cursorKey }
       // What a cursor is for: this party, this order, these filters (canonical after parsing: digits, checksummed accounts, ISO times).
       const scope = JSON.stringify([viewer.account.toLowerCase(), sort, filters], (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
       const position = cursor !== undefined ? cursors.decode(cursor, order.key, scope) : after !== undefined ? { key: after, number: after } : undefined;
+      const mine = viewer.role === "bureau" ? undefined : await accountsOf(viewer);
       const query: InvoiceSearchQuery = {
-        visibleTo: viewer.role === "bureau" ? undefined : visibleTo(viewer, await accountsOf(viewer)),
+        visibleTo: mine === undefined ? undefined : visibleTo(viewer, mine),
         numbers: filters.number,
         requestId: filters.reference === undefined ? undefined : requestIdOf(filters.reference),
         seller: filters.merchant,
@@ -137,7 +138,7 @@ export function createInvoiceSearch({ db, accountsOf, documentFiles, cursorKey }
       const summaries = page.map((row) => row.summary);
       const [parties, documents] = await Promise.all([
         expand?.includes("parties") ? withParties(viewer, summaries) : undefined,
-        expand?.includes("document") ? withDocuments(viewer, summaries) : undefined,
+        expand?.includes("document") ? withDocuments(mine, summaries) : undefined,
       ]);
       const invoices = summaries.map((summary, i): InvoiceListItem => {
         const item: InvoiceListItem = { ...summary };
