@@ -18,6 +18,7 @@ import { ReadWriteLock } from "./chain/read-write-lock";
 import { chainDir, type LedgerNodeConfig } from "./config";
 import { BackupExistsError, StoreCorruptedError } from "./errors";
 import { createNodeMetrics } from "./node-metrics";
+import { ChainReads } from "./rpc/chain-reads";
 import { FilterTable } from "./rpc/filter-table";
 import { createHttpServer } from "./rpc/http-server";
 import { SimulationGate } from "./rpc/simulation-gate";
@@ -112,14 +113,15 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     const sealer = new BlockSealer(engine, store, lock, admission, authority, chainMeta.chainId, config.blockWindowMs, head, logger, metrics.sealer, onFatal, { max: config.maxPoolTransactions, maxPerSender: config.maxPoolTransactionsPerSender }, headRecord);
     let deployment = await store.deployment();
     if (deployment !== undefined) admission.useRegistry(deployment.registry);
-    const filters = new FilterTable(engine, config.maxFilters, config.filterIdleMs);
+    const visibleHead = () => sealer.headBlock.number;
+    const reads = new ChainReads(store, visibleHead);
+    const logLimits = { maxLogsPerAnswer: config.maxLogsPerAnswer, maxLogBlockRange: config.maxLogBlockRange };
+    const filters = new FilterTable(store, reads, visibleHead, logLimits, config.maxFilters, config.filterIdleMs);
     const simulations = new SimulationGate(Math.min(config.rpcGasCap, chainMeta.blockGasLimit), Math.min(config.trustedRpcGasCap, chainMeta.blockGasLimit), config.rpcEvmTimeoutMs);
 
     const server = createHttpServer({
       rpc: {
-        engine, lock, admission, sealer, simulations, filters,
-        maxLogsPerAnswer: config.maxLogsPerAnswer,
-        maxLogBlockRange: config.maxLogBlockRange,
+        engine, lock, admission, sealer, simulations, filters, store, reads, logLimits,
         onRefused: (reason) => metrics.refused.inc({ reason }),
       },
       token: config.rpcToken,

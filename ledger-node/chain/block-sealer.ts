@@ -5,6 +5,7 @@ import { PoolFullError } from "../errors";
 import type { ChainStore, StoredBlock } from "../store/chain-store";
 import type { HeadRecord } from "../store/head-record";
 import type { Admission } from "./admission";
+import { readBlockRecord } from "./block-record";
 import { sealBlock } from "./block-seal";
 import { mineBlock, type EvmEngine } from "./evm-engine";
 import type { ReadWriteLock } from "./read-write-lock";
@@ -103,8 +104,7 @@ export class BlockSealer {
       // Only this entry is removed: the engine refused these bytes, so no block holds them.
       if (this.pool.get(hash) === entry) this.remove(hash);
       // A copy of a transaction a block already took (its nonce is used now) gets the hash too.
-      const mined = await this.engine.request<{ blockHash: string | null } | null>("eth_getTransactionByHash", [hash]).catch(() => null);
-      if (mined?.blockHash) return hash;
+      if ((await this.store.transactionPosition(hash)) !== undefined) return hash;
       throw error;
     }
     this.metrics.pending(this.pool.size);
@@ -157,7 +157,7 @@ export class BlockSealer {
         transactions,
         seal: sealBlock(this.authority, this.chainId, number, mined.hash, mined.parentHash),
       };
-      await this.store.append(block);
+      await this.store.append(block, await readBlockRecord(this.engine, mined));
       // Recorded outside LevelDB before anyone can see the block, so a journal that later loses it is noticed.
       await this.headRecord.write({ number, hash: mined.hash });
       for (const hash of mined.transactions) this.remove(hash);

@@ -1,6 +1,7 @@
-import { createHardhatNetworkProvider } from "hardhat/internal/hardhat-network/provider/provider";
+import { CANCUN, ContractDecoder, EdrContext, GENERIC_CHAIN_TYPE, IncludeTraces, MineOrdering, genericChainProviderFactory, l1GenesisState, l1HardforkFromString, type Provider } from "@nomicfoundation/edr";
 
 import type { LedgerNodeConfig } from "../config";
+import type { ServedBlock } from "../store/chain-store";
 import { TraceRelease } from "./trace-release";
 
 /** The engine's methods that execute EVM code, and so record a trace per executed step (see trace-release.ts). */
@@ -11,14 +12,8 @@ export interface EvmEngine {
   request<T = unknown>(method: string, params?: unknown[]): Promise<T>;
 }
 
-/** The block fields the node reads back after sealing. */
-export interface EngineBlock {
-  number: string;
-  hash: string;
-  parentHash: string;
-  timestamp: string;
-  transactions: string[];
-}
+/** A block as the engine answers `eth_getBlockByNumber(n, false)`: every header field, and the transactions' hashes. */
+export type EngineBlock = ServedBlock;
 
 /**
  * Mines the next block with the pool's transactions at `timestamp` and returns it. The base fee is set to zero
@@ -34,43 +29,80 @@ export async function mineBlock(engine: EvmEngine, timestamp: number): Promise<E
   return engine.request<EngineBlock>("eth_getBlockByNumber", ["latest", false]);
 }
 
+/** The coinbase Hardhat's network uses: blocks journaled since the first start name it, so it stays. */
+const COINBASE = "0xc014ba5ec014ba5ec014ba5ec014ba5ec014ba5e";
+
+/** EDR's context: one per process ("should only be called once"), with the chain type the node uses registered. */
+let context: Promise<EdrContext> | undefined;
+function edrContext(): Promise<EdrContext> {
+  context ??= (async () => {
+    const created = new EdrContext();
+    await created.registerProviderFactory(GENERIC_CHAIN_TYPE, genericChainProviderFactory());
+    return created;
+  })();
+  return context;
+}
+
+/** A JSON-RPC error the engine answered, thrown as the node's RPC layer expects one (code, message, data). */
+class EngineError extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+    readonly data: unknown,
+  ) {
+    super(message);
+    this.name = "EngineError";
+  }
+}
+
+const bytes = (hex: string) => Uint8Array.from(Buffer.from(hex.replace(/^0x/, ""), "hex"));
+
 /**
- * The EVM: Hardhat's EDR (Rust), in process, with Cancun rules, automatic mining off (the node seals),
- * a zero base fee (gas is metered, not charged: only registered accounts can send), and a fixed genesis
- * time, so that re-executing the journal rebuilds bit-identical blocks. EDR and Hardhat are pinned in
- * package-lock.json for the same reason.
+ * The EVM: EDR (Rust), the engine of Hardhat, used directly as a pinned dependency (`@nomicfoundation/edr`, not
+ * through Hardhat's internals), in process, with Cancun rules, automatic mining off (the node seals), a zero
+ * base fee (gas is metered, not charged: only registered accounts can send), and a fixed genesis time, so that
+ * re-executing the journal rebuilds bit-identical blocks (the same blocks Hardhat's EDR 0.12 built: same genesis,
+ * coinbase and rules). Call traces are off: nothing here reads them, and recording them per executed step was
+ * most of a block's execution time and memory.
  */
 export async function createEvmEngine(config: Pick<LedgerNodeConfig, "chainId" | "blockGasLimit" | "genesisTime">): Promise<EvmEngine> {
-  const provider = await createHardhatNetworkProvider(
+  const gasLimit = BigInt(config.blockGasLimit);
+  const provider: Provider = await (await edrContext()).createProvider(
+    GENERIC_CHAIN_TYPE,
     {
-      chainId: config.chainId,
-      networkId: config.chainId,
-      hardfork: "cancun",
-      blockGasLimit: config.blockGasLimit,
-      initialBaseFeePerGas: 0,
-      minGasPrice: 0n,
-      throwOnTransactionFailures: false,
+      allowBlocksWithSameTimestamp: true,
+      allowUnlimitedContractSize: false,
       // eth_call and eth_estimateGas of a reverting call fail with the revert data (as geth and Besu do),
       // instead of answering the revert data as if it were a result.
-      throwOnCallFailures: true,
-      automine: false,
-      intervalMining: 0,
-      mempoolOrder: "fifo",
-      chains: new Map(),
-      genesisAccounts: [],
-      allowUnlimitedContractSize: false,
-      allowBlocksWithSameTimestamp: true,
-      initialDate: new Date(config.genesisTime * 1000),
-      enableTransientStorage: false,
-      enableRip7212: false,
+      bailOnCallFailure: true,
+      bailOnTransactionFailure: false,
+      chainId: BigInt(config.chainId),
+      coinbase: bytes(COINBASE),
+      defaultTransactionGasLimit: gasLimit,
+      genesisState: l1GenesisState(l1HardforkFromString(CANCUN)),
+      hardfork: CANCUN,
+      initialBaseFeePerGas: 0n,
+      minGasPrice: 0n,
+      mining: { autoMine: false, blockGasLimit: gasLimit, memPool: { order: MineOrdering.Fifo } },
+      network: { genesisBlockGasLimit: gasLimit, genesisBlockTime: BigInt(config.genesisTime) },
+      networkId: BigInt(config.chainId),
+      observability: { includeCallTraces: IncludeTraces.None },
+      ownedAccounts: [],
+      precompileOverrides: [],
     },
-    { enabled: false },
+    { enable: false, decodeConsoleLogInputsCallback: () => [], printLineCallback: () => undefined },
+    { subscriptionCallback: () => undefined },
+    new ContractDecoder(),
   );
   const traces = new TraceRelease();
+  let id = 0;
   return {
     request: async <T>(method: string, params: unknown[] = []) => {
       try {
-        return (await provider.request({ method, params })) as T;
+        const response = await provider.handleRequest(JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params }));
+        const answer = (typeof response.data === "string" ? JSON.parse(response.data) : response.data) as { result?: T; error?: { code: number; message: string; data?: unknown } };
+        if (answer.error !== undefined) throw new EngineError(answer.error.message, answer.error.code, answer.error.data);
+        return answer.result as T;
       } finally {
         if (EXECUTING.has(method)) traces.executed();
       }

@@ -4,10 +4,10 @@ import { runInNewContext } from "node:vm";
 /**
  * Releases the engine's execution traces promptly.
  *
- * EDR 0.12 records a trace of every executed EVM step for every request that executes code (eth_call,
- * eth_estimateGas, evm_mine), and nothing in its configuration turns that recorder off: the verbose mode
- * (stack and memory per step) is already off, `observability` is empty (no coverage, no gas report), and
- * no build infos are given (no Solidity stack traces). The recorded trace lives in native memory owned by
+ * EDR records a trace of executed EVM steps for requests that execute code: 0.12 for every one (eth_call,
+ * eth_estimateGas, evm_mine), with no setting to turn it off; 0.13 with call traces off (`includeCallTraces:
+ * None`, evm-engine.ts) still did for a simulation that failed (a 12M-gas sled: ~0.18 KB a step; one that
+ * succeeds is not measured yet). The recorded trace lives in native memory owned by
  * the JavaScript object of the engine's answer, which V8 sees as a few bytes: without help it is freed only
  * when a major collection happens to run, so the node's RSS grew by the traces of every answer since the
  * last one (~1.7 GB after one 500-invoice batch). A minor collection (~1-2 ms: the answer objects are

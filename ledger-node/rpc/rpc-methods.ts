@@ -3,22 +3,23 @@ import type { BlockSealer } from "../chain/block-sealer";
 import type { EvmEngine } from "../chain/evm-engine";
 import type { ReadWriteLock } from "../chain/read-write-lock";
 import { LedgerNodeError } from "../errors";
+import type { ChainStore } from "../store/chain-store";
+import type { ChainReads } from "./chain-reads";
 import type { FilterTable } from "./filter-table";
+import { parseLogCriteria, queryLogs, rangeOf, type LogCriteria, type LogLimits } from "./log-query";
 import { RPC, RpcError } from "./rpc-error";
 import type { SimulationGate } from "./simulation-gate";
 
-/** Standard methods answered by the EVM as they are (under the read lock: only durable blocks are seen). */
-const EVM_READS = new Set([
-  "eth_chainId", "net_version", "eth_blockNumber",
-  "eth_getBlockByNumber", "eth_getBlockByHash", "eth_getBlockTransactionCountByNumber", "eth_getBlockTransactionCountByHash",
-  "eth_getTransactionByHash", "eth_getTransactionByBlockNumberAndIndex", "eth_getTransactionByBlockHashAndIndex", "eth_getTransactionReceipt",
-  "eth_getTransactionCount", "eth_getBalance", "eth_getCode", "eth_getStorageAt",
+/**
+ * Standard methods that read the current state, answered by the EVM under the read lock (only durable blocks
+ * are seen). Everything about the chain's history (blocks, transactions, receipts, logs) is answered from the
+ * node's own store instead (chain-reads.ts, log-query.ts, filter-table.ts).
+ */
+const STATE_READS = new Set([
+  "eth_chainId", "net_version",
+  "eth_getTransactionCount", "eth_getBalance", "eth_getCode", "eth_getStorageAt", "eth_getProof",
   "web3_sha3",
 ]);
-
-/** Geth's bounds of eth_feeHistory: blocks per answer (clamped) and reward percentiles (refused beyond). */
-const MAX_FEE_HISTORY_BLOCKS = 1_024;
-const MAX_REWARD_PERCENTILES = 100;
 
 export const CLIENT_VERSION = "EInvoiceLedgerNode/v0.1.0/edr";
 
@@ -27,8 +28,9 @@ export interface RpcContext {
   lock: ReadWriteLock;
   admission: Admission;
   sealer: BlockSealer;
-  maxLogsPerAnswer: number;
-  maxLogBlockRange: number;
+  store: ChainStore;
+  reads: ChainReads;
+  logLimits: LogLimits;
   simulations: SimulationGate;
   filters: FilterTable;
   onRefused(reason: string): void;
@@ -58,38 +60,28 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
       throw error;
     }
   }
-  if (method === "eth_newFilter" || method === "eth_newBlockFilter") {
-    if (method === "eth_newFilter") checkBlockRange(ctx, params[0]);
-    return ctx.filters.install(() => ctx.lock.read(() => ctx.engine.request(method, params)));
-  }
-  if (method === "eth_getFilterChanges") {
-    ctx.filters.polled(params[0]);
-    return ctx.lock.read(() => ctx.engine.request(method, params));
-  }
-  if (method === "eth_uninstallFilter") {
-    ctx.filters.uninstalled(params[0]);
-    return ctx.lock.read(() => ctx.engine.request(method, params));
-  }
-  if (method === "eth_feeHistory") {
-    const [count, newest, percentiles] = params;
-    if (Array.isArray(percentiles) && percentiles.length > MAX_REWARD_PERCENTILES) {
-      throw new RpcError(RPC.INVALID_PARAMS, `at most ${MAX_REWARD_PERCENTILES} reward percentiles`, { code: "INVALID_REQUEST" });
+  const history = Object.hasOwn(ctx.reads.methods, method) ? ctx.reads.methods[method] : undefined;
+  if (history !== undefined) return history(params);
+  switch (method) {
+    case "eth_getLogs": {
+      const criteria = parseLogCriteria(params[0]);
+      return queryLogs(ctx.store, ctx.reads, ctx.sealer.headBlock.number, criteria, ctx.logLimits);
     }
-    const blocks = typeof count === "number" ? count : typeof count === "string" && /^0x[0-9a-fA-F]{1,16}$/.test(count) ? Number(BigInt(count)) : undefined;
-    if (blocks === undefined || !Number.isSafeInteger(blocks) || blocks < 0) throw new RpcError(RPC.INVALID_PARAMS, "blockCount must be a quantity", { code: "INVALID_REQUEST" });
-    const clamped = [`0x${Math.min(blocks, MAX_FEE_HISTORY_BLOCKS).toString(16)}`, newest, ...params.slice(2)];
-    return ctx.lock.read(() => ctx.engine.request(method, clamped));
-  }
-  if (method === "eth_getLogs" || method === "eth_getFilterLogs") {
-    if (method === "eth_getLogs") checkBlockRange(ctx, params[0]);
-    else ctx.filters.polled(params[0]);
-    const logs = (await ctx.lock.read(() => ctx.engine.request(method, params))) as unknown[];
-    if (logs.length > ctx.maxLogsPerAnswer) {
-      throw new RpcError(RPC.LIMIT_EXCEEDED, `query returned more than ${ctx.maxLogsPerAnswer} results; ask for a narrower block range`, { code: "TOO_MANY_LOGS", limit: ctx.maxLogsPerAnswer, found: logs.length });
+    case "eth_newFilter": {
+      const criteria = parseLogCriteria(params[0]);
+      if (criteria.blockHash === undefined) checkRange(ctx, criteria);
+      return ctx.filters.install("logs", criteria);
     }
-    return logs;
+    case "eth_newBlockFilter":
+      return ctx.filters.install("blocks");
+    case "eth_getFilterChanges":
+      return ctx.filters.changes(params[0]);
+    case "eth_getFilterLogs":
+      return ctx.filters.logs(params[0]);
+    case "eth_uninstallFilter":
+      return ctx.filters.uninstall(params[0]);
   }
-  if (EVM_READS.has(method)) return ctx.lock.read(() => ctx.engine.request(method, params));
+  if (STATE_READS.has(method)) return ctx.lock.read(() => ctx.engine.request(method, params));
   switch (method) {
     case "eth_sendRawTransaction": {
       const raw = params[0];
@@ -122,27 +114,10 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
   }
 }
 
-/**
- * Refuses a logs query that spans more than `maxLogBlockRange` blocks (-32005, `BLOCK_RANGE_TOO_LARGE`):
- * the engine builds the whole answer before it can be counted. Clients page by block range.
- */
-function checkBlockRange(ctx: RpcContext, filter: unknown): void {
-  if (typeof filter !== "object" || filter === null) return; // the engine answers malformed filters itself
-  const { fromBlock, toBlock, blockHash } = filter as { fromBlock?: unknown; toBlock?: unknown; blockHash?: unknown };
-  if (blockHash !== undefined) return;
-  const head = ctx.sealer.headBlock.number;
-  const from = blockNumberOf(fromBlock, head);
-  const to = blockNumberOf(toBlock, head);
-  if (from === undefined || to === undefined) return;
-  if (to - from + 1 > ctx.maxLogBlockRange) {
-    throw new RpcError(RPC.LIMIT_EXCEEDED, `the query spans ${to - from + 1} blocks, more than ${ctx.maxLogBlockRange}; ask for a narrower block range`, { code: "BLOCK_RANGE_TOO_LARGE", limit: ctx.maxLogBlockRange });
+/** Refuses a filter whose range is already wider than a logs query may be (-32005, `BLOCK_RANGE_TOO_LARGE`). */
+function checkRange(ctx: RpcContext, criteria: LogCriteria): void {
+  const { from, to } = rangeOf(criteria, ctx.sealer.headBlock.number);
+  if (to - from + 1 > ctx.logLimits.maxLogBlockRange) {
+    throw new RpcError(RPC.LIMIT_EXCEEDED, `the query spans ${to - from + 1} blocks, more than ${ctx.logLimits.maxLogBlockRange}; ask for a narrower block range`, { code: "BLOCK_RANGE_TOO_LARGE", limit: ctx.logLimits.maxLogBlockRange });
   }
-}
-
-/** A block parameter as a number (tags resolved against the head); undefined when it is not one the engine would take. */
-function blockNumberOf(tag: unknown, head: number): number | undefined {
-  if (tag === undefined || tag === null || tag === "latest" || tag === "safe" || tag === "finalized" || tag === "pending") return head;
-  if (tag === "earliest") return 0;
-  if (typeof tag === "string" && /^0x[0-9a-fA-F]{1,16}$/.test(tag)) return Math.min(Number(BigInt(tag)), head);
-  return undefined;
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Level } from "level";
 
 import type { LedgerDeployment } from "../../scripts/deploy/deploy-ledger";
-import { BLOCK_RANGE, DEPLOYMENT_KEY, HEAD_KEY, META_KEY, blockKey, blockNumberOf } from "./keys";
+import { BLOCK_RANGE, DEPLOYMENT_KEY, HEAD_KEY, META_KEY, blockHashKey, blockKey, blockNumberOf, headerKey, receiptsKey, receiptsNumberOf, receiptsRange, transactionKey } from "./keys";
 
 /** What identifies a chain; written once, at genesis. */
 export interface ChainMeta {
@@ -31,6 +31,51 @@ export interface StoredBlock {
   seal: string;
 }
 
+/** One log as the chain answers it (`eth_getLogs`, receipts). */
+export interface ServedLog {
+  address: string;
+  topics: string[];
+  data: string;
+  blockHash: string;
+  blockNumber: string;
+  transactionHash: string;
+  transactionIndex: string;
+  logIndex: string;
+  removed: boolean;
+}
+
+/** A receipt as the chain answers it (`eth_getTransactionReceipt`): the engine's answer when the block was sealed. */
+export interface ServedReceipt {
+  transactionHash: string;
+  logs: ServedLog[];
+  [field: string]: unknown;
+}
+
+/**
+ * A block as the chain answers it (`eth_getBlockByNumber(n, false)`): every header field as the engine reported
+ * it when the block was sealed, and the transactions' hashes in block order.
+ */
+export interface ServedBlock {
+  number: string;
+  hash: string;
+  parentHash: string;
+  timestamp: string;
+  transactions: string[];
+  [field: string]: unknown;
+}
+
+/** What the node serves of one block, kept beside its journal entry. */
+export interface BlockRecord {
+  header: ServedBlock;
+  receipts: ServedReceipt[];
+}
+
+/** Where a transaction is: its block and its index in the block. */
+export interface TransactionPosition {
+  block: number;
+  index: number;
+}
+
 export interface StoredHead {
   number: number;
   hash: string;
@@ -39,11 +84,13 @@ export interface StoredHead {
 /** The contracts the node deployed at its first start (the record `deployLedger` returns). */
 export type Deployment = LedgerDeployment;
 
-type Value = ChainMeta | StoredBlock | StoredHead | Deployment;
+type Value = ChainMeta | StoredBlock | StoredHead | Deployment | ServedBlock | ServedReceipt[] | TransactionPosition | number;
 
 /**
- * The node's LevelDB: the only module that touches it. Every write that acknowledges something is a
- * synced, atomic batch; readers iterate an implicit snapshot.
+ * The node's LevelDB: the only module that touches it. It holds the journal (what a replay re-executes) and
+ * everything the node serves of the chain (blocks, receipts and logs, a transaction and a block-hash index), so
+ * that reads never ask the engine for history. Every write that acknowledges something is a synced, atomic
+ * batch; readers iterate an implicit snapshot.
  */
 export class ChainStore {
   private constructor(private readonly db: Level<string, Value>, readonly location: string) {}
@@ -68,16 +115,51 @@ export class ChainStore {
     return (await this.db.get(HEAD_KEY)) as StoredHead | undefined;
   }
 
-  /** Appends a sealed block and moves the head to it, atomically and durably. */
-  async append(block: StoredBlock): Promise<void> {
+  /** Appends a sealed block with what is served of it, and moves the head to it, atomically and durably. */
+  async append(block: StoredBlock, record: BlockRecord): Promise<void> {
     const head: StoredHead = { number: block.number, hash: block.hash };
-    await this.db.batch(
-      [
-        { type: "put", key: blockKey(block.number), value: block },
-        { type: "put", key: HEAD_KEY, value: head },
-      ],
-      { sync: true },
-    );
+    await this.db.batch([{ type: "put", key: blockKey(block.number), value: block }, ...recordWrites(block.number, record), { type: "put", key: HEAD_KEY, value: head }], { sync: true });
+  }
+
+  /**
+   * Writes what is served of an already journaled block (a store from before the node served from its own
+   * records gets them while it replays). Not synced: what a crash loses is written again at the next start.
+   */
+  async recordServed(number: number, record: BlockRecord): Promise<void> {
+    await this.db.batch(recordWrites(number, record));
+  }
+
+  async hasRecord(number: number): Promise<boolean> {
+    return (await this.db.get(headerKey(number))) !== undefined;
+  }
+
+  async header(number: number): Promise<ServedBlock | undefined> {
+    return (await this.db.get(headerKey(number))) as ServedBlock | undefined;
+  }
+
+  async blockNumberOfHash(hash: string): Promise<number | undefined> {
+    return (await this.db.get(blockHashKey(hash))) as number | undefined;
+  }
+
+  async receipts(number: number): Promise<ServedReceipt[] | undefined> {
+    return (await this.db.get(receiptsKey(number))) as ServedReceipt[] | undefined;
+  }
+
+  async transactionPosition(hash: string): Promise<TransactionPosition | undefined> {
+    return (await this.db.get(transactionKey(hash))) as TransactionPosition | undefined;
+  }
+
+  /** The journaled block (raw transactions, seal). */
+  async block(number: number): Promise<StoredBlock | undefined> {
+    return (await this.db.get(blockKey(number))) as StoredBlock | undefined;
+  }
+
+  /** The receipts of every block from `from` to `to` (both included) that has any, in block order. */
+  async *receiptsBetween(from: number, to: number): AsyncGenerator<{ number: number; receipts: ServedReceipt[] }> {
+    if (from > to) return;
+    for await (const [key, value] of this.db.iterator(receiptsRange(from, to))) {
+      yield { number: receiptsNumberOf(key), receipts: value as ServedReceipt[] };
+    }
   }
 
   /** Every stored block in order, with the key it was stored under (which a check compares). */
@@ -126,4 +208,13 @@ export class ChainStore {
   async close(): Promise<void> {
     await this.db.close();
   }
+}
+
+function recordWrites(number: number, { header, receipts }: BlockRecord): { type: "put"; key: string; value: Value }[] {
+  return [
+    { type: "put", key: headerKey(number), value: header },
+    { type: "put", key: blockHashKey(header.hash), value: number },
+    ...(receipts.length === 0 ? [] : [{ type: "put" as const, key: receiptsKey(number), value: receipts }]),
+    ...header.transactions.map((hash, index) => ({ type: "put" as const, key: transactionKey(hash), value: { block: number, index } })),
+  ];
 }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { SigningKey, computeAddress, hexlify, randomBytes } from "ethers";
 import pino from "pino";
 
+import { readBlockRecord } from "../../../ledger-node/chain/block-record";
 import { sealBlock } from "../../../ledger-node/chain/block-seal";
 import { replayChain } from "../../../ledger-node/chain/chain-replay";
 import { createEvmEngine, mineBlock, type EngineBlock, type EvmEngine } from "../../../ledger-node/chain/evm-engine";
@@ -37,7 +38,8 @@ export async function startEdr(): Promise<CandidateEngine> {
       for (const raw of rawTransactions) await engine.request("eth_sendRawTransaction", [raw]);
       const mined = await mineBlock(engine, timestamp);
       const number = Number(mined.number);
-      await store.append({ number, hash: mined.hash, parentHash: mined.parentHash, timestamp, transactions: rawTransactions, seal: sealBlock(authority, CHAIN_ID, number, mined.hash, mined.parentHash) });
+      const block = { number, hash: mined.hash, parentHash: mined.parentHash, timestamp, transactions: rawTransactions, seal: sealBlock(authority, CHAIN_ID, number, mined.hash, mined.parentHash) };
+      await store.append(block, await readBlockRecord(engine, mined));
     },
     call: (to, data) => engine.request<string>("eth_call", [{ to, data }, "latest"]),
     async restart(): Promise<RestartFigures> {
