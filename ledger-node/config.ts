@@ -51,6 +51,12 @@ export interface LedgerNodeConfig {
   /** Installed filters at most; a filter not polled for `filterIdleMs` is uninstalled (geth: 5 minutes). */
   maxFilters: number;
   filterIdleMs: number;
+  /** When set, this node is a standby that follows the primary at this URL (serves reads; promoted, it seals). */
+  follow: string | undefined;
+  /** The primary's admin token, which a standby presents to pull its journal. */
+  primaryAdminToken: string | undefined;
+  /** A block is acknowledged only once a standby has journaled it too (nothing acknowledged is lost at takeover). */
+  syncStandby: boolean;
 }
 
 export const DEFAULTS: LedgerNodeConfig = {
@@ -82,6 +88,9 @@ export const DEFAULTS: LedgerNodeConfig = {
   maxPoolTransactionsPerSender: 128,
   maxFilters: 1_024,
   filterIdleMs: 5 * 60_000,
+  follow: undefined,
+  primaryAdminToken: undefined,
+  syncStandby: false,
 };
 
 /** Environment variables that set a positive integer limit, by the config key they set. */
@@ -111,6 +120,9 @@ export function resolveConfig(partial: Partial<LedgerNodeConfig>, env: NodeJS.Pr
     ...(env.LEDGER_AUTHORITY_KEY ? { authorityKey: env.LEDGER_AUTHORITY_KEY } : {}),
     ...(env.LEDGER_BLOCK_WINDOW_MS ? { blockWindowMs: Number(env.LEDGER_BLOCK_WINDOW_MS) } : {}),
     ...(env.LEDGER_ADMIN_TOKEN ? { adminToken: env.LEDGER_ADMIN_TOKEN } : {}),
+    ...(env.LEDGER_FOLLOW ? { follow: env.LEDGER_FOLLOW } : {}),
+    ...(env.LEDGER_PRIMARY_ADMIN_TOKEN ? { primaryAdminToken: env.LEDGER_PRIMARY_ADMIN_TOKEN } : {}),
+    ...(env.LEDGER_SYNC_STANDBY ? { syncStandby: env.LEDGER_SYNC_STANDBY === "1" || env.LEDGER_SYNC_STANDBY === "true" } : {}),
     ...Object.fromEntries(Object.entries(INTEGER_VARIABLES).filter(([name]) => env[name]).map(([name, key]) => [key, Number(env[name])])),
     ...stripUndefined(partial),
   };
@@ -124,6 +136,16 @@ export function resolveConfig(partial: Partial<LedgerNodeConfig>, env: NodeJS.Pr
   for (const [name, key] of Object.entries(INTEGER_VARIABLES)) {
     const value = config[key];
     if (!Number.isSafeInteger(value) || value < 1) throw new ConfigurationError(`${name} must be a positive integer, not ${value}`, { variable: name });
+  }
+  if (config.follow !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(config.follow);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) throw new ConfigurationError(`--follow must be the primary's http(s) URL, not ${config.follow}`);
+    if (config.primaryAdminToken === undefined) throw new ConfigurationError("a standby needs the primary's admin token to pull its journal: set LEDGER_PRIMARY_ADMIN_TOKEN (the primary's <data dir>/admin.token)");
   }
   if (!isLoopback(config.host) && config.rpcToken === undefined) {
     throw new ConfigurationError(`listening on ${config.host} (beyond loopback) needs a read token: set LEDGER_RPC_TOKEN`);

@@ -83,3 +83,21 @@ export class BackupExistsError extends LedgerNodeError {
   readonly code = "BACKUP_EXISTS";
   readonly retryable = false;
 }
+
+/** A standby serves reads only: transactions go to the primary (or to this node once it is promoted). */
+export class ReadOnlyStandbyError extends LedgerNodeError {
+  readonly code = "READ_ONLY_STANDBY";
+  readonly retryable = true;
+}
+
+/** Promotion refused: the primary still answers, and two nodes sealing one chain would fork it. */
+export class PrimaryAliveError extends LedgerNodeError {
+  readonly code = "PRIMARY_ALIVE";
+  readonly retryable = true;
+}
+
+/** A replication or promotion request made to a node in the other role. */
+export class WrongRoleError extends LedgerNodeError {
+  readonly code = "WRONG_ROLE";
+  readonly retryable = false;
+}

@@ -2,9 +2,10 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import { join } from "node:path";
 
-import { FetchRequest, JsonRpcProvider, computeAddress } from "ethers";
+import { FetchRequest, JsonRpcProvider, computeAddress, type SigningKey } from "ethers";
 import type { Logger } from "pino";
 
 import { deployLedger } from "../scripts/deploy/deploy-ledger";
@@ -16,13 +17,16 @@ import { replayChain } from "./chain/chain-replay";
 import { createEvmEngine, type EngineBlock } from "./chain/evm-engine";
 import { ReadWriteLock } from "./chain/read-write-lock";
 import { chainDir, type LedgerNodeConfig } from "./config";
-import { BackupExistsError, StoreCorruptedError } from "./errors";
+import { BackupExistsError, ConfigurationError, PrimaryAliveError, StoreCorruptedError, WrongRoleError } from "./errors";
 import { createNodeMetrics } from "./node-metrics";
+import { Follower } from "./replication/follower";
+import { primaryRequest } from "./replication/primary-client";
+import { ReplicationSource } from "./replication/replication-source";
 import { ChainReads } from "./rpc/chain-reads";
 import { FilterTable } from "./rpc/filter-table";
 import { createHttpServer } from "./rpc/http-server";
 import { SimulationGate } from "./rpc/simulation-gate";
-import { ChainStore, type ChainMeta, type Deployment } from "./store/chain-store";
+import { ChainStore, type ChainMeta, type Deployment, type StoredBlock } from "./store/chain-store";
 import { HeadRecord, type AcknowledgedHead } from "./store/head-record";
 
 export interface LedgerNode {
@@ -30,7 +34,9 @@ export interface LedgerNode {
   readonly chainId: number;
   readonly authority: string;
   readonly deployment: Deployment;
-  /** Seals what is waiting and stops serving; resolves when everything acknowledged is on disk. */
+  /** "primary" seals blocks; "standby" follows a primary and serves reads until it is promoted. */
+  role(): "primary" | "standby";
+  /** Seals what is waiting (or stops following) and stops serving; resolves when everything acknowledged is on disk. */
   stop(): Promise<void>;
 }
 
@@ -41,9 +47,16 @@ export interface NodeCommon {
   onFatal(error: unknown): void;
 }
 
+/** What the primary's `GET /admin/replication/chain` answers: what a new standby needs to start its own store. */
+interface ChainDescription {
+  meta: ChainMeta;
+  deployment: Deployment | undefined;
+}
+
 /**
  * Starts the ledger node: opens (or creates) the chain store, rebuilds and verifies the chain, serves
- * JSON-RPC, and on the first start deploys the contracts through its own JSON-RPC, like any client would.
+ * JSON-RPC, and then either seals blocks (the primary; at the first start it deploys the contracts through its
+ * own JSON-RPC, like any client would) or, with `config.follow`, follows a primary as its standby until promoted.
  */
 export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): Promise<LedgerNode> {
   const store = await ChainStore.open(chainDir(config));
@@ -55,26 +68,43 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
   }
 
   async function start(): Promise<LedgerNode> {
+    const headRecord = HeadRecord.at(config.dataDir);
     let meta = await store.meta();
-    const authority = await loadAuthorityKey(config.dataDir, config.authorityKey, meta === undefined);
+    let deployment = await store.deployment();
+    if (config.follow !== undefined && (meta === undefined || deployment === undefined)) {
+      // A new standby: the chain is the primary's, whatever this node's configuration says.
+      const description = await primaryRequest<ChainDescription>(config.follow, config.primaryAdminToken!, "/admin/replication/chain", undefined);
+      if (description.deployment === undefined) throw new ConfigurationError("the primary has not deployed the ledger's contracts yet: start the standby once the primary is ready");
+      if (meta !== undefined && meta.genesisHash !== description.meta.genesisHash) {
+        throw new StoreCorruptedError(`this standby's store belongs to another chain (genesis ${meta.genesisHash}) than the primary's (${description.meta.genesisHash})`, { expected: description.meta.genesisHash, actual: meta.genesisHash });
+      }
+      if (meta === undefined) {
+        if (headRecord.exists() && (await headRecord.read()).number > 0) throw storeMissing(await headRecord.read(), headRecord);
+        await headRecord.write({ number: 0, hash: description.meta.genesisHash });
+        meta = { ...description.meta, headRecord: true };
+        await store.initialise(meta);
+        logger.info({ primary: config.follow, chainId: meta.chainId, genesis: meta.genesisHash }, "created a standby of the primary's chain");
+      }
+      await store.recordDeployment(description.deployment);
+      deployment = description.deployment;
+    }
+    // A standby must be able to seal once promoted: it needs the authority key now, never a new one.
+    const authority = await loadAuthorityKey(config.dataDir, config.authorityKey, meta === undefined && config.follow === undefined);
     const authorityAddress = computeAddress(authority.publicKey);
     // An existing chain keeps the parameters it was created with, whatever the configuration says now.
     const chain = meta ?? { chainId: config.chainId, genesisTime: config.genesisTime, blockGasLimit: config.blockGasLimit };
     const engine = await createEvmEngine(chain);
-    const headRecord = HeadRecord.at(config.dataDir);
     let acknowledged: AcknowledgedHead | undefined;
     if (meta === undefined) {
       // A record of a later head with no chain store beside it: the store was lost, not never made.
-      if (headRecord.exists() && (await headRecord.read()).number > 0) {
-        const recorded = await headRecord.read();
-        throw new StoreCorruptedError(`the chain store is missing, but block ${recorded.number} was acknowledged (${headRecord.file}); restore the store from a backup`, { acknowledged: recorded.number });
-      }
+      if (headRecord.exists() && (await headRecord.read()).number > 0) throw storeMissing(await headRecord.read(), headRecord);
       const genesis = await engine.request<EngineBlock>("eth_getBlockByNumber", ["0x0", false]);
       await headRecord.write({ number: 0, hash: genesis.hash });
       meta = { format: 1, ...chain, authority: authorityAddress, genesisHash: genesis.hash, headRecord: true };
       await store.initialise(meta);
       logger.info({ chainId: meta.chainId, authority: authorityAddress, genesis: genesis.hash }, "created a new chain");
     } else if (meta.authority !== authorityAddress) {
+      if (config.follow !== undefined) throw new ConfigurationError(`a standby needs the authority key of the chain it follows (${meta.authority}); this one is for ${authorityAddress}: set LEDGER_AUTHORITY_KEY or copy the primary's authority.key`);
       throw new StoreCorruptedError(`the authority key is for ${authorityAddress}, but this chain is sealed by ${meta.authority}`);
     } else if (meta.headRecord) {
       if (!headRecord.exists()) {
@@ -88,32 +118,53 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     const chainMeta: ChainMeta = meta;
 
     const metrics = createNodeMetrics(() => store.sizeBytes());
-    const head = await replayChain(engine, store, chainMeta, logger, (n) => metrics.head.set(n));
-    metrics.head.set(head.number);
+    const replayed = await replayChain(engine, store, chainMeta, logger, (n) => metrics.head.set(n));
+    metrics.head.set(replayed.number);
     if (acknowledged !== undefined) {
-      const block = await engine.request<EngineBlock | null>("eth_getBlockByNumber", [`0x${acknowledged.number.toString(16)}`, false]);
-      if (block === null || head.number < acknowledged.number) throw journalBehind(head.number, acknowledged, headRecord.file);
+      const block = await store.header(acknowledged.number);
+      if (block === undefined || replayed.number < acknowledged.number) throw journalBehind(replayed.number, acknowledged, headRecord.file);
       if (block.hash !== acknowledged.hash) {
         throw new StoreCorruptedError(`block ${acknowledged.number} of the journal is not the block that was acknowledged: the journal has ${block.hash}, ${headRecord.file} records ${acknowledged.hash}`, { block: acknowledged.number });
       }
     }
-    if (acknowledged === undefined || acknowledged.number < head.number) await headRecord.write({ number: head.number, hash: head.hash });
+    if (acknowledged === undefined || acknowledged.number < replayed.number) await headRecord.write({ number: replayed.number, hash: replayed.hash });
     if (!chainMeta.headRecord) {
       chainMeta.headRecord = true;
       await store.initialise(chainMeta);
-      logger.info({ file: headRecord.file, head: head.number }, "the chain now keeps a record of its acknowledged head");
+      logger.info({ file: headRecord.file, head: replayed.number }, "the chain now keeps a record of its acknowledged head");
     }
     const adminToken = await loadAdminToken(config.dataDir, config.adminToken);
     const lock = new ReadWriteLock();
-    const admission = new Admission(engine, chainMeta.chainId, authorityAddress, {
-      maxBytes: config.maxTransactionBytes,
-      maxGas: Math.min(config.transactionGasCap, chainMeta.blockGasLimit),
-      maxNonceGap: config.maxNonceGap,
-    });
-    const sealer = new BlockSealer(engine, store, lock, admission, authority, chainMeta.chainId, config.blockWindowMs, head, logger, metrics.sealer, onFatal, { max: config.maxPoolTransactions, maxPerSender: config.maxPoolTransactionsPerSender }, headRecord);
-    let deployment = await store.deployment();
-    if (deployment !== undefined) admission.useRegistry(deployment.registry);
-    const visibleHead = () => sealer.headBlock.number;
+
+    // The node's role: a primary has a sealer; a standby a follower, until it is promoted.
+    let writer: { admission: Admission; sealer: BlockSealer; replication: ReplicationSource } | undefined;
+    let follower: Follower | undefined;
+    const headBlock = (): StoredBlock => writer?.sealer.headBlock ?? follower?.headBlock ?? replayed;
+    const becomePrimary = (head: StoredBlock) => {
+      const admission = new Admission(engine, chainMeta.chainId, authorityAddress, {
+        maxBytes: config.maxTransactionBytes,
+        maxGas: Math.min(config.transactionGasCap, chainMeta.blockGasLimit),
+        maxNonceGap: config.maxNonceGap,
+      });
+      if (deployment !== undefined) admission.useRegistry(deployment.registry);
+      const replication = new ReplicationSource(store, head.number, config.syncStandby, logger);
+      const sealer = new BlockSealer(engine, store, lock, admission, authority, chainMeta.chainId, config.blockWindowMs, head, logger, metrics.sealer, onFatal, { max: config.maxPoolTransactions, maxPerSender: config.maxPoolTransactionsPerSender }, headRecord, replication);
+      writer = { admission, sealer, replication };
+    };
+    if (config.follow === undefined) becomePrimary(replayed);
+    else {
+      follower = new Follower(
+        {
+          primaryUrl: config.follow, primaryToken: config.primaryAdminToken!, standbyId: `${hostname()}:${config.dataDir}`,
+          engine, store, meta: chainMeta, headRecord, lock, logger,
+          onApplied: (block) => metrics.head.set(block.number),
+          onDiverged: (error) => logger.error({ err: error }, "the primary's chain does not verify here: this standby stopped following it (it still serves what it has)"),
+        },
+        replayed,
+      );
+    }
+
+    const visibleHead = () => headBlock().number;
     const reads = new ChainReads(store, visibleHead);
     const logLimits = { maxLogsPerAnswer: config.maxLogsPerAnswer, maxLogBlockRange: config.maxLogBlockRange };
     const filters = new FilterTable(store, reads, visibleHead, logLimits, config.maxFilters, config.filterIdleMs);
@@ -121,68 +172,121 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
 
     const server = createHttpServer({
       rpc: {
-        engine, lock, admission, sealer, simulations, filters, store, reads, logLimits,
+        engine, lock, simulations, filters, store, reads, logLimits,
+        head: visibleHead,
+        writer: () => writer,
+        primaryUrl: config.follow,
         onRefused: (reason) => metrics.refused.inc({ reason }),
       },
       token: config.rpcToken,
       adminToken,
       logger,
       metrics: metrics.registry,
-      health: () => ({
-        status: "ok",
-        chainId: chainMeta.chainId,
-        head: { number: sealer.headBlock.number, hash: sealer.headBlock.hash, timestamp: sealer.headBlock.timestamp },
-        pending: sealer.pendingCount,
-        ...(deployment === undefined ? {} : { contracts: { forwarder: deployment.forwarder, registry: deployment.registry, ledger: deployment.ledger } }),
-      }),
+      health: () => {
+        const head = headBlock();
+        return {
+          status: "ok",
+          role: writer === undefined ? "standby" : "primary",
+          chainId: chainMeta.chainId,
+          head: { number: head.number, hash: head.hash, timestamp: head.timestamp },
+          pending: writer?.sealer.pendingCount ?? 0,
+          ...(deployment === undefined ? {} : { contracts: { forwarder: deployment.forwarder, registry: deployment.registry, ledger: deployment.ledger } }),
+          ...(writer === undefined ? {} : { standbys: writer.replication.status(), syncStandby: writer.replication.sync }),
+          ...(follower === undefined ? {} : { replication: follower.status() }),
+        };
+      },
       backup: async (name) => {
         const target = join(config.dataDir, "backups", name);
         if (existsSync(target)) throw new BackupExistsError(`a backup named ${name} already exists`, { name });
         await mkdir(join(config.dataDir, "backups"), { recursive: true, mode: 0o700 });
         return { backup: target, ...(await store.backupTo(target)) };
       },
+      replication: {
+        chain: async () => {
+          if (writer === undefined) throw new WrongRoleError("this node is a standby: standbys follow the primary", { role: "standby" });
+          return { meta: chainMeta, deployment };
+        },
+        pull: async (standby, after, waitMs) => {
+          if (writer === undefined) throw new WrongRoleError("this node is a standby: standbys follow the primary", { role: "standby" });
+          return writer.replication.pull(standby, after, waitMs);
+        },
+      },
+      promote: (force) => promote(force),
     });
     await listen(server, config.host, config.port);
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-    logger.info({ url, head: head.number }, "ledger node serving JSON-RPC");
+    logger.info({ url, head: replayed.number, role: writer === undefined ? "standby" : "primary" }, "ledger node serving JSON-RPC");
 
-    /** Stops serving and seals what is waiting; the store is closed by whoever owns it. */
+    /** Takes over from a primary that is gone: stops following and starts sealing from this node's head. */
+    async function promote(force: boolean): Promise<{ head: number; ms: number }> {
+      const started = performance.now();
+      if (follower === undefined) throw new WrongRoleError("this node is already the primary", { role: "primary" });
+      if (!force && (await answers(config.follow!))) {
+        throw new PrimaryAliveError(`the primary at ${config.follow} still answers: stop it first (two nodes sealing one chain would fork it), or promote with force if it cannot seal any more`, { primary: config.follow });
+      }
+      const following = follower;
+      await following.stop();
+      follower = undefined;
+      becomePrimary(following.headBlock);
+      const ms = Math.round(performance.now() - started);
+      logger.info({ head: following.headBlock.number, ms, formerPrimary: config.follow }, "promoted: this node is the primary now and seals blocks");
+      return { head: following.headBlock.number, ms };
+    }
+
+    /** Stops serving and seals what is waiting (or stops following); the store is closed by whoever owns it. */
     const stopServing = async () => {
       await new Promise<void>((done) => {
         server.close(() => done());
         server.closeAllConnections();
       });
-      await sealer.stop();
+      writer?.replication.stop();
+      await writer?.sealer.stop();
+      await follower?.stop();
       filters.stop();
     };
 
     try {
-      if (deployment === undefined) {
-        const request = new FetchRequest(url);
-        // The deployment's estimates need the trusted gas cap.
-        request.setHeader("authorization", `Bearer ${adminToken}`);
-        const provider = new JsonRpcProvider(request, chainMeta.chainId, { staticNetwork: true });
-        try {
-          deployment = await deployLedger(authorityWallet(authority).connect(provider), { adminDelay: config.adminDelay });
-        } finally {
-          provider.destroy();
-        }
-        await store.recordDeployment(deployment);
-        admission.useRegistry(deployment.registry);
-        logger.info(deployment, "contracts deployed");
-      }
-      await writeFile(join(config.dataDir, "deployment.json"), `${JSON.stringify(deployment, null, 2)}\n`);
+      if (deployment === undefined && writer !== undefined) deployment = await deploy(url, adminToken, chainMeta, authority);
+      if (deployment !== undefined) await writeFile(join(config.dataDir, "deployment.json"), `${JSON.stringify(deployment, null, 2)}\n`);
     } catch (error) {
       await stopServing();
       throw error;
     }
+    const deployed = deployment!;
     const stop = async () => {
       await stopServing();
       await store.close();
-      logger.info({ head: sealer.headBlock.number }, "ledger node stopped");
+      logger.info({ head: headBlock().number }, "ledger node stopped");
     };
-    return { url, chainId: chainMeta.chainId, authority: authorityAddress, deployment, stop };
+    return { url, chainId: chainMeta.chainId, authority: authorityAddress, deployment: deployed, role: () => (writer === undefined ? "standby" : "primary"), stop };
+
+    async function deploy(nodeUrl: string, token: string, chainMeta: ChainMeta, key: SigningKey): Promise<Deployment> {
+      const request = new FetchRequest(nodeUrl);
+      // The deployment's estimates need the trusted gas cap.
+      request.setHeader("authorization", `Bearer ${token}`);
+      const provider = new JsonRpcProvider(request, chainMeta.chainId, { staticNetwork: true });
+      let deployed: Deployment;
+      try {
+        deployed = await deployLedger(authorityWallet(key).connect(provider), { adminDelay: config.adminDelay });
+      } finally {
+        provider.destroy();
+      }
+      await store.recordDeployment(deployed);
+      writer?.admission.useRegistry(deployed.registry);
+      logger.info(deployed, "contracts deployed");
+      return deployed;
+    }
+  }
+}
+
+/** Whether a node answers at `url` (its /health, within a second). */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(new URL("/health", url), { signal: AbortSignal.timeout(1_000) });
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -194,6 +298,10 @@ function listen(server: Server, host: string, port: number): Promise<void> {
       done();
     });
   });
+}
+
+function storeMissing(recorded: AcknowledgedHead, headRecord: HeadRecord): StoreCorruptedError {
+  return new StoreCorruptedError(`the chain store is missing, but block ${recorded.number} was acknowledged (${headRecord.file}); restore the store from a backup`, { acknowledged: recorded.number });
 }
 
 function journalBehind(journalHead: number, acknowledged: AcknowledgedHead, file: string): StoreCorruptedError {

@@ -18,14 +18,18 @@ const program = new Command()
   .option("--host <host>", "address to listen on")
   .option("--port <port>", "JSON-RPC port", (v) => Number(v))
   .option("--block-window-ms <ms>", "how long a block collects transactions", (v) => Number(v))
+  .option("--follow <url>", "run as a standby of the primary at <url> (needs LEDGER_PRIMARY_ADMIN_TOKEN and the chain's authority key)")
+  .option("--sync-standby", "acknowledge a block only once a standby has it too (LEDGER_SYNC_STANDBY=1)")
+  .addHelpText("after", "\nExamples:\n  npm run node\n  LEDGER_PRIMARY_ADMIN_TOKEN=$(cat data/admin.token) LEDGER_AUTHORITY_KEY=$(cat data/authority.key) \\\n    npm run node -- --data-dir ./data-standby --port 8546 --follow http://127.0.0.1:8545\n  npm run node:promote -- --data-dir ./data-standby --port 8546")
   .parse();
 
-const options = program.opts<{ dataDir?: string; host?: string; port?: number; blockWindowMs?: number }>();
+const options = program.opts<{ dataDir?: string; host?: string; port?: number; blockWindowMs?: number; follow?: string; syncStandby?: boolean }>();
 const logger = createLogger("ledger-node");
 
 async function main(): Promise<void> {
   useNativeKeccak();
-  const config = resolveConfig(options);
+  const { syncStandby, ...rest } = options;
+  const config = resolveConfig({ ...rest, ...(syncStandby === true ? { syncStandby } : {}) });
   const node = await startLedgerNode({
     config,
     logger,
@@ -35,12 +39,12 @@ async function main(): Promise<void> {
     },
   });
   // One machine-readable line that a parent process (npm start, tests) waits for.
-  logger.info({ event: "ready", url: node.url, chainId: node.chainId, authority: node.authority, contracts: node.deployment }, "ready");
+  logger.info({ event: "ready", url: node.url, chainId: node.chainId, authority: node.authority, contracts: node.deployment, role: node.role() }, "ready");
   // For the person at the terminal; stdout stays one JSON object per line for machines.
   process.stderr.write(
     [
       "",
-      `ledger node ready: JSON-RPC at ${node.url} (chain id ${node.chainId})`,
+      `ledger node ready: JSON-RPC at ${node.url} (chain id ${node.chainId})${node.role() === "standby" ? `, standby of ${config.follow} (promote with npm run node:promote)` : ""}`,
       `  contracts   registry ${node.deployment.registry}  ledger ${node.deployment.ledger}  forwarder ${node.deployment.forwarder}`,
       `  bureau      ${node.authority}, key in ${config.authorityKey === undefined ? authorityKeyFile(config.dataDir) : "LEDGER_AUTHORITY_KEY"}`,
       `  health      ${node.url}/health    metrics ${node.url}/metrics`,

@@ -58,6 +58,8 @@ export class BlockSealer {
     private readonly onFatal: (error: unknown) => void,
     private readonly limits: PoolLimits,
     private readonly headRecord: HeadRecord,
+    /** Told of every journaled block; with a synchronous standby, waits until the standby has it too. */
+    private readonly replication: { journaled(number: number): Promise<void> },
   ) {}
 
   get headBlock(): StoredBlock {
@@ -160,6 +162,7 @@ export class BlockSealer {
       await this.store.append(block, await readBlockRecord(this.engine, mined));
       // Recorded outside LevelDB before anyone can see the block, so a journal that later loses it is noticed.
       await this.headRecord.write({ number, hash: mined.hash });
+      await this.replication.journaled(number);
       for (const hash of mined.transactions) this.remove(hash);
       this.head = block;
       this.admission.blockSealed();

@@ -65,7 +65,9 @@ export class FilterTable {
       answer = hashes;
     } else {
       const criteria = filter.criteria!;
-      const wanted = rangeOf(criteria, head);
+      // A filter whose range ends at "latest" follows the chain: its changes are the logs of every block since
+      // the last poll (its "latest" start is where it was installed), within an end it may have fixed.
+      const wanted = rangeOf({ ...criteria, fromBlock: followsHead(criteria.fromBlock) ? "earliest" : criteria.fromBlock }, head);
       const range = { from: Math.max(from, wanted.from), to: Math.min(head, wanted.to) };
       answer = range.from > range.to ? [] : await queryLogs(this.store, this.reads, head, criteria, this.limits, range);
     }
@@ -99,4 +101,8 @@ export class FilterTable {
     const idleSince = Date.now() - this.idleMs;
     for (const [id, filter] of this.filters) if (filter.polled <= idleSince) this.filters.delete(id);
   }
+}
+
+function followsHead(tag: unknown): boolean {
+  return tag === undefined || tag === null || tag === "latest" || tag === "pending" || tag === "safe" || tag === "finalized";
 }

@@ -24,6 +24,13 @@ export interface HttpServerOptions {
   metrics: Registry;
   /** Writes a consistent backup of the store to `<dataDir>/backups/<name>`; loopback only. */
   backup(name: string): Promise<unknown>;
+  /** The primary's side of replication (replication/replication-source.ts): a standby's requests, with the admin token. */
+  replication: {
+    chain(): Promise<unknown>;
+    pull(standby: string, after: number, waitMs: number): Promise<unknown>;
+  };
+  /** Promotes this standby (loopback only): `force` skips the check that the primary is gone. */
+  promote(force: boolean): Promise<unknown>;
   logger: Logger;
 }
 
@@ -59,6 +66,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
         return;
       }
       if (req.method === "POST" && path === "/admin/backup") return backup(req, res);
+      if (req.method === "GET" && path === "/admin/replication/chain") return answerAdmin(res, () => options.replication.chain());
+      if (req.method === "POST" && path === "/admin/replication/pull") return pull(req, res);
+      if (req.method === "POST" && path === "/admin/promote") return promote(req, res);
       send(res, 404, { error: "not found", code: "NOT_FOUND" });
       return;
     }
@@ -109,8 +119,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
   }
 
   async function backup(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const remote = req.socket.remoteAddress ?? "";
-    if (!["127.0.0.1", "::1", "::ffff:127.0.0.1"].includes(remote)) {
+    if (!fromLoopback(req)) {
       send(res, 403, { error: "backups are taken from the node's own machine" });
       return;
     }
@@ -130,9 +139,47 @@ export function createHttpServer(options: HttpServerOptions): Server {
     }
   }
 
+  async function pull(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parsed = await readJson(req, res);
+    if (parsed === undefined) return;
+    const { standby, after, waitMs } = (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : {}) as Record<string, unknown>;
+    if (typeof standby !== "string" || standby.length === 0 || standby.length > 200 || !Number.isSafeInteger(after) || (after as number) < 0 || !Number.isSafeInteger(waitMs) || (waitMs as number) < 0 || (waitMs as number) > MAX_PULL_WAIT_MS) {
+      send(res, 400, { error: `expected {"standby": "<name>", "after": <block number>, "waitMs": <0 to ${MAX_PULL_WAIT_MS}>}`, code: "INVALID_REQUEST" });
+      return;
+    }
+    await answerAdmin(res, () => options.replication.pull(standby, after as number, waitMs as number));
+  }
+
+  async function promote(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!fromLoopback(req)) {
+      send(res, 403, { error: "a standby is promoted from its own machine", code: "FORBIDDEN" });
+      return;
+    }
+    const parsed = await readJson(req, res);
+    if (parsed === undefined) return;
+    const force = typeof parsed === "object" && parsed !== null && (parsed as { force?: unknown }).force === true;
+    await answerAdmin(res, () => options.promote(force));
+  }
+
+  /** Answers an admin request: 200 with the result, 409 with the code of a refusal of ours. */
+  async function answerAdmin(res: ServerResponse, work: () => Promise<unknown>): Promise<void> {
+    try {
+      send(res, 200, await work());
+    } catch (error) {
+      if (error instanceof LedgerNodeError) send(res, 409, { error: error.message, code: error.code, ...error.details });
+      else throw error;
+    }
+  }
+
   function authorised(req: IncomingMessage): boolean {
     return options.token === undefined || bearerIs(req, options.token);
   }
+}
+
+const MAX_PULL_WAIT_MS = 30_000;
+
+function fromLoopback(req: IncomingMessage): boolean {
+  return ["127.0.0.1", "::1", "::ffff:127.0.0.1"].includes(req.socket.remoteAddress ?? "");
 }
 
 const BACKUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;

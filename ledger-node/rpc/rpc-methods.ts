@@ -2,7 +2,7 @@ import type { Admission } from "../chain/admission";
 import type { BlockSealer } from "../chain/block-sealer";
 import type { EvmEngine } from "../chain/evm-engine";
 import type { ReadWriteLock } from "../chain/read-write-lock";
-import { LedgerNodeError } from "../errors";
+import { LedgerNodeError, ReadOnlyStandbyError } from "../errors";
 import type { ChainStore } from "../store/chain-store";
 import type { ChainReads } from "./chain-reads";
 import type { FilterTable } from "./filter-table";
@@ -26,8 +26,12 @@ export const CLIENT_VERSION = "EInvoiceLedgerNode/v0.1.0/edr";
 export interface RpcContext {
   engine: EvmEngine;
   lock: ReadWriteLock;
-  admission: Admission;
-  sealer: BlockSealer;
+  /** The newest acknowledged block's number: nothing above it is visible. */
+  head(): number;
+  /** What takes transactions: undefined on a standby, which refuses them with READ_ONLY_STANDBY. */
+  writer(): { admission: Admission; sealer: BlockSealer } | undefined;
+  /** On a standby: the primary it follows (named in the refusal). */
+  primaryUrl: string | undefined;
   store: ChainStore;
   reads: ChainReads;
   logLimits: LogLimits;
@@ -65,7 +69,7 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
   switch (method) {
     case "eth_getLogs": {
       const criteria = parseLogCriteria(params[0]);
-      return queryLogs(ctx.store, ctx.reads, ctx.sealer.headBlock.number, criteria, ctx.logLimits);
+      return queryLogs(ctx.store, ctx.reads, ctx.head(), criteria, ctx.logLimits);
     }
     case "eth_newFilter": {
       const criteria = parseLogCriteria(params[0]);
@@ -87,8 +91,12 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
       const raw = params[0];
       if (typeof raw !== "string" || !/^0x[0-9a-fA-F]+$/.test(raw)) throw new RpcError(RPC.INVALID_PARAMS, "expected one hex-encoded signed transaction");
       try {
-        const admitted = await ctx.admission.admit(raw);
-        return await ctx.sealer.submit(raw, admitted.hash, admitted.from, admitted.executable);
+        const writer = ctx.writer();
+        if (writer === undefined) {
+          throw new ReadOnlyStandbyError(`this node is a standby${ctx.primaryUrl === undefined ? "" : ` of ${ctx.primaryUrl}`}: it serves reads; send transactions to the primary`, { primary: ctx.primaryUrl ?? null });
+        }
+        const admitted = await writer.admission.admit(raw);
+        return await writer.sealer.submit(raw, admitted.hash, admitted.from, admitted.executable);
       } catch (error) {
         if (error instanceof LedgerNodeError) ctx.onRefused(error.code);
         throw error;
@@ -116,7 +124,7 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
 
 /** Refuses a filter whose range is already wider than a logs query may be (-32005, `BLOCK_RANGE_TOO_LARGE`). */
 function checkRange(ctx: RpcContext, criteria: LogCriteria): void {
-  const { from, to } = rangeOf(criteria, ctx.sealer.headBlock.number);
+  const { from, to } = rangeOf(criteria, ctx.head());
   if (to - from + 1 > ctx.logLimits.maxLogBlockRange) {
     throw new RpcError(RPC.LIMIT_EXCEEDED, `the query spans ${to - from + 1} blocks, more than ${ctx.logLimits.maxLogBlockRange}; ask for a narrower block range`, { code: "BLOCK_RANGE_TOO_LARGE", limit: ctx.logLimits.maxLogBlockRange });
   }
