@@ -57,6 +57,9 @@ export interface LedgerNodeConfig {
   primaryAdminToken: string | undefined;
   /** A block is acknowledged only once a standby has journaled it too (nothing acknowledged is lost at takeover). */
   syncStandby: boolean;
+  /** The state snapshot is written at least every this many blocks, or every `snapshotEveryMs` (snapshot/). */
+  snapshotEveryBlocks: number;
+  snapshotEveryMs: number;
 }
 
 export const DEFAULTS: LedgerNodeConfig = {
@@ -91,6 +94,8 @@ export const DEFAULTS: LedgerNodeConfig = {
   follow: undefined,
   primaryAdminToken: undefined,
   syncStandby: false,
+  snapshotEveryBlocks: 1_000,
+  snapshotEveryMs: 30_000,
 };
 
 /** Environment variables that set a positive integer limit, by the config key they set. */
@@ -108,6 +113,8 @@ const INTEGER_VARIABLES = {
   LEDGER_MAX_FILTERS: "maxFilters",
   LEDGER_FILTER_IDLE_MS: "filterIdleMs",
   LEDGER_BLOCK_GAS_LIMIT: "blockGasLimit",
+  LEDGER_SNAPSHOT_BLOCKS: "snapshotEveryBlocks",
+  LEDGER_SNAPSHOT_MS: "snapshotEveryMs",
 } as const satisfies Record<string, keyof LedgerNodeConfig>;
 
 export function resolveConfig(partial: Partial<LedgerNodeConfig>, env: NodeJS.ProcessEnv = process.env): LedgerNodeConfig {

@@ -20,6 +20,10 @@ import { chainDir, type LedgerNodeConfig } from "./config";
 import { BackupExistsError, ConfigurationError, PrimaryAliveError, StoreCorruptedError, WrongRoleError } from "./errors";
 import { createNodeMetrics } from "./node-metrics";
 import { Follower } from "./replication/follower";
+import { writeInitialSnapshot } from "./snapshot/initial-snapshot";
+import { restoreFromSnapshot } from "./snapshot/restore-snapshot";
+import { SnapshotWriter } from "./snapshot/snapshot-writer";
+import { verifyHeaderChain } from "./snapshot/verify-header-chain";
 import { primaryRequest } from "./replication/primary-client";
 import { ReplicationSource } from "./replication/replication-source";
 import { ChainReads } from "./rpc/chain-reads";
@@ -93,9 +97,9 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     const authorityAddress = computeAddress(authority.publicKey);
     // An existing chain keeps the parameters it was created with, whatever the configuration says now.
     const chain = meta ?? { chainId: config.chainId, genesisTime: config.genesisTime, blockGasLimit: config.blockGasLimit };
-    const engine = await createEvmEngine(chain);
     let acknowledged: AcknowledgedHead | undefined;
     if (meta === undefined) {
+      const engine = await createEvmEngine(chain);
       // A record of a later head with no chain store beside it: the store was lost, not never made.
       if (headRecord.exists() && (await headRecord.read()).number > 0) throw storeMissing(await headRecord.read(), headRecord);
       const genesis = await engine.request<EngineBlock>("eth_getBlockByNumber", ["0x0", false]);
@@ -118,7 +122,14 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     const chainMeta: ChainMeta = meta;
 
     const metrics = createNodeMetrics(() => store.sizeBytes());
-    const replayed = await replayChain(engine, store, chainMeta, logger, (n) => metrics.head.set(n));
+    // From the newest state snapshot when one verifies (only the blocks after it are re-executed), else from genesis.
+    const restoredOrNot = await restoreFromSnapshot(store, chainMeta, logger);
+    const restored = typeof restoredOrNot === "string" ? undefined : restoredOrNot;
+    if (restored !== undefined) await verifyHeaderChain(store, restored.head.number);
+    const engine = restored?.engine ?? (await createEvmEngine(chainMeta));
+    const replayed = await replayChain(engine, store, chainMeta, logger, (n) => metrics.head.set(n), restored?.head);
+    // No snapshot yet, or one that did not verify: the next is built again from genesis.
+    if (restoredOrNot === "refused" || (await store.snapshotMark()) === undefined) await writeInitialSnapshot(store, (await store.header(0))!);
     metrics.head.set(replayed.number);
     if (acknowledged !== undefined) {
       const block = await store.header(acknowledged.number);
@@ -164,6 +175,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
       );
     }
 
+    const snapshots = new SnapshotWriter(engine, store, lock, () => headBlock().number, { everyBlocks: config.snapshotEveryBlocks, everyMs: config.snapshotEveryMs }, logger);
     const visibleHead = () => headBlock().number;
     const reads = new ChainReads(store, visibleHead);
     const logLimits = { maxLogsPerAnswer: config.maxLogsPerAnswer, maxLogBlockRange: config.maxLogBlockRange };
@@ -174,6 +186,8 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
       rpc: {
         engine, lock, simulations, filters, store, reads, logLimits,
         head: visibleHead,
+        // The engine holds no state before the block it started from.
+        stateFloor: restored?.head.number ?? 0,
         writer: () => writer,
         primaryUrl: config.follow,
         onRefused: (reason) => metrics.refused.inc({ reason }),
@@ -193,6 +207,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
           ...(deployment === undefined ? {} : { contracts: { forwarder: deployment.forwarder, registry: deployment.registry, ledger: deployment.ledger } }),
           ...(writer === undefined ? {} : { standbys: writer.replication.status(), syncStandby: writer.replication.sync }),
           ...(follower === undefined ? {} : { replication: follower.status() }),
+          snapshot: { block: snapshots.snapshotBlock ?? null, startedFrom: restored?.head.number ?? 0 },
         };
       },
       backup: async (name) => {
@@ -243,6 +258,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
       writer?.replication.stop();
       await writer?.sealer.stop();
       await follower?.stop();
+      await snapshots.stop();
       filters.stop();
     };
 

@@ -1,5 +1,6 @@
 import { StoreCorruptedError } from "../errors";
-import type { BlockRecord, ChainMeta, StoredBlock } from "../store/chain-store";
+import type { BlockRecord, ChainMeta, ChainStore, StoredBlock } from "../store/chain-store";
+import { placeOnChain } from "./block-header";
 import { readBlockRecord } from "./block-record";
 import { sealSigner } from "./block-seal";
 import { mineBlock, type EvmEngine } from "./evm-engine";
@@ -11,7 +12,7 @@ import { mineBlock, type EvmEngine } from "./evm-engine";
  * hash. Anything else (an edited, reordered or foreign block) is refused with STORE_CORRUPTED, never served.
  * Returns what the node serves of the block.
  */
-export async function applyBlock(engine: EvmEngine, meta: ChainMeta, parent: StoredBlock, block: StoredBlock): Promise<BlockRecord> {
+export async function applyBlock(engine: EvmEngine, store: ChainStore, meta: ChainMeta, parent: StoredBlock, block: StoredBlock): Promise<BlockRecord> {
   const expected = parent.number + 1;
   const where = `block ${expected}`;
   if (block.number !== expected) {
@@ -34,9 +35,9 @@ export async function applyBlock(engine: EvmEngine, meta: ChainMeta, parent: Sto
       throw new StoreCorruptedError(`${where} holds a transaction the EVM refuses on replay`, { block: expected }, { cause: error });
     }
   }
-  const rebuilt = await mineBlock(engine, block.timestamp);
-  if (rebuilt.hash !== block.hash) {
-    throw new StoreCorruptedError(`${where} does not rebuild: the store says ${block.hash}, re-executing it gives ${rebuilt.hash}`, { block: expected });
+  const rebuilt = await placeOnChain(store, await readBlockRecord(engine, await mineBlock(engine, block.timestamp)), parent);
+  if (rebuilt.header.hash !== block.hash) {
+    throw new StoreCorruptedError(`${where} does not rebuild: the store says ${block.hash}, re-executing it gives ${rebuilt.header.hash}`, { block: expected });
   }
-  return readBlockRecord(engine, rebuilt);
+  return rebuilt;
 }

@@ -5,6 +5,7 @@ import { PoolFullError } from "../errors";
 import type { ChainStore, StoredBlock } from "../store/chain-store";
 import type { HeadRecord } from "../store/head-record";
 import type { Admission } from "./admission";
+import { placeOnChain } from "./block-header";
 import { readBlockRecord } from "./block-record";
 import { sealBlock } from "./block-seal";
 import { mineBlock, type EvmEngine } from "./evm-engine";
@@ -146,24 +147,27 @@ export class BlockSealer {
       const timestamp = Math.max(this.head.timestamp, Math.floor(Date.now() / 1000));
       const mined = await mineBlock(this.engine, timestamp);
       const number = Number(mined.number);
-      const transactions = mined.transactions.map((hash) => {
-        const entry = this.pool.get(hash);
-        if (entry === undefined) throw new Error(`block ${number} includes transaction ${hash} whose bytes the node does not have`);
+      // The node's chain, not the engine's: after a start from a snapshot they differ in the parent hash (block-header.ts).
+      const record = await placeOnChain(this.store, await readBlockRecord(this.engine, mined), this.head);
+      const hash = record.header.hash;
+      const transactions = mined.transactions.map((txHash) => {
+        const entry = this.pool.get(txHash);
+        if (entry === undefined) throw new Error(`block ${number} includes transaction ${txHash} whose bytes the node does not have`);
         return entry.raw;
       });
       const block: StoredBlock = {
         number,
-        hash: mined.hash,
-        parentHash: mined.parentHash,
+        hash,
+        parentHash: this.head.hash,
         timestamp,
         transactions,
-        seal: sealBlock(this.authority, this.chainId, number, mined.hash, mined.parentHash),
+        seal: sealBlock(this.authority, this.chainId, number, hash, this.head.hash),
       };
-      await this.store.append(block, await readBlockRecord(this.engine, mined));
+      await this.store.append(block, record);
       // Recorded outside LevelDB before anyone can see the block, so a journal that later loses it is noticed.
-      await this.headRecord.write({ number, hash: mined.hash });
+      await this.headRecord.write({ number, hash });
       await this.replication.journaled(number);
-      for (const hash of mined.transactions) this.remove(hash);
+      for (const txHash of mined.transactions) this.remove(txHash);
       this.head = block;
       this.admission.blockSealed();
       this.metrics.blockSealed(block, performance.now() - started);

@@ -20,27 +20,34 @@ export async function replayChain(
   meta: ChainMeta,
   logger: Logger,
   onProgress: (done: number) => void = () => undefined,
+  /** Where the engine already is (a state snapshot's block, snapshot/restore-snapshot.ts); genesis when absent. */
+  from?: StoredBlock,
 ): Promise<StoredBlock> {
-  const genesis = await engine.request<EngineBlock>("eth_getBlockByNumber", ["0x0", false]);
-  if (genesis.hash !== meta.genesisHash) {
-    throw new StoreCorruptedError(
-      `the store belongs to another chain: its genesis is ${meta.genesisHash}, this configuration gives ${genesis.hash} (chain id, genesis time or EVM version changed?)`,
-      { expected: meta.genesisHash, actual: genesis.hash },
-    );
+  let head: StoredBlock;
+  if (from === undefined) {
+    const genesis = await engine.request<EngineBlock>("eth_getBlockByNumber", ["0x0", false]);
+    if (genesis.hash !== meta.genesisHash) {
+      throw new StoreCorruptedError(
+        `the store belongs to another chain: its genesis is ${meta.genesisHash}, this configuration gives ${genesis.hash} (chain id, genesis time or EVM version changed?)`,
+        { expected: meta.genesisHash, actual: genesis.hash },
+      );
+    }
+    await checkRecord(store, 0, await readBlockRecord(engine, genesis));
+    head = { number: 0, hash: genesis.hash, parentHash: genesis.parentHash, timestamp: Number(genesis.timestamp), transactions: [], seal: "" };
+  } else {
+    head = from;
   }
-  await checkRecord(store, 0, await readBlockRecord(engine, genesis));
-  let head: StoredBlock = { number: 0, hash: genesis.hash, parentHash: genesis.parentHash, timestamp: Number(genesis.timestamp), transactions: [], seal: "" };
   const started = performance.now();
   // A long journal takes minutes to re-execute: say how far it is, so that nobody takes it for a hang.
   // The head record, read once: the progress aims at it and the end of the replay must meet it.
   const storedHead = await store.head();
   const target = storedHead?.number ?? 0;
   let reported = started;
-  for await (const { keyNumber, block } of store.blocks()) {
+  for await (const { keyNumber, block } of store.blocks(head.number + 1)) {
     if (keyNumber !== head.number + 1) {
       throw new StoreCorruptedError(`the store is not contiguous: expected block ${head.number + 1}, found block ${block.number} under key ${keyNumber}`, { expected: head.number + 1, found: block.number });
     }
-    await checkRecord(store, keyNumber, await applyBlock(engine, meta, head, block));
+    await checkRecord(store, keyNumber, await applyBlock(engine, store, meta, head, block));
     head = block;
     onProgress(head.number);
     if (performance.now() - reported >= PROGRESS_EVERY_MS) {
@@ -55,7 +62,7 @@ export async function replayChain(
       { head: storedHead?.number ?? 0, last: head.number },
     );
   }
-  logger.info({ blocks: head.number, ms: Math.round(performance.now() - started) }, "chain rebuilt from the journal");
+  logger.info({ blocks: head.number - (from?.number ?? 0), from: from?.number ?? 0, ms: Math.round(performance.now() - started) }, "chain rebuilt from the journal");
   return head;
 }
 

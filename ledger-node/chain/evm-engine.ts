@@ -1,4 +1,4 @@
-import { CANCUN, ContractDecoder, EdrContext, GENERIC_CHAIN_TYPE, IncludeTraces, MineOrdering, genericChainProviderFactory, l1GenesisState, l1HardforkFromString, type Provider } from "@nomicfoundation/edr";
+import { CANCUN, ContractDecoder, type AccountOverride, EdrContext, GENERIC_CHAIN_TYPE, IncludeTraces, MineOrdering, genericChainProviderFactory, l1GenesisState, l1HardforkFromString, type Provider } from "@nomicfoundation/edr";
 
 import type { LedgerNodeConfig } from "../config";
 import type { ServedBlock } from "../store/chain-store";
@@ -65,7 +65,7 @@ const bytes = (hex: string) => Uint8Array.from(Buffer.from(hex.replace(/^0x/, ""
  * coinbase and rules). Call traces are off: nothing here reads them, and recording them per executed step was
  * most of a block's execution time and memory.
  */
-export async function createEvmEngine(config: Pick<LedgerNodeConfig, "chainId" | "blockGasLimit" | "genesisTime">): Promise<EvmEngine> {
+export async function createEvmEngine(config: Pick<LedgerNodeConfig, "chainId" | "blockGasLimit" | "genesisTime">, from?: { state: AccountOverride[]; time: number }): Promise<EvmEngine> {
   const gasLimit = BigInt(config.blockGasLimit);
   const provider: Provider = await (await edrContext()).createProvider(
     GENERIC_CHAIN_TYPE,
@@ -79,12 +79,13 @@ export async function createEvmEngine(config: Pick<LedgerNodeConfig, "chainId" |
       chainId: BigInt(config.chainId),
       coinbase: bytes(COINBASE),
       defaultTransactionGasLimit: gasLimit,
-      genesisState: l1GenesisState(l1HardforkFromString(CANCUN)),
+      // The chain's genesis, or (snapshot/restore-snapshot.ts) the state of a later block, as of its time.
+      genesisState: from?.state ?? genesisState(),
       hardfork: CANCUN,
       initialBaseFeePerGas: 0n,
       minGasPrice: 0n,
       mining: { autoMine: false, blockGasLimit: gasLimit, memPool: { order: MineOrdering.Fifo } },
-      network: { genesisBlockGasLimit: gasLimit, genesisBlockTime: BigInt(config.genesisTime) },
+      network: { genesisBlockGasLimit: gasLimit, genesisBlockTime: BigInt(from?.time ?? config.genesisTime) },
       networkId: BigInt(config.chainId),
       observability: { includeCallTraces: IncludeTraces.None },
       ownedAccounts: [],
@@ -108,4 +109,9 @@ export async function createEvmEngine(config: Pick<LedgerNodeConfig, "chainId" |
       }
     },
   };
+}
+
+/** The genesis state of every chain of this node: Cancun's system contracts (EIP-4788's beacon roots), nothing else. */
+export function genesisState(): AccountOverride[] {
+  return l1GenesisState(l1HardforkFromString(CANCUN));
 }

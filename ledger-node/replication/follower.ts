@@ -99,7 +99,7 @@ export class Follower {
   private async apply(block: StoredBlock): Promise<void> {
     const { engine, store, meta, headRecord, lock } = this.options;
     await lock.write(async () => {
-      const record = await applyBlock(engine, meta, this.head, block);
+      const record = await applyBlock(engine, store, meta, this.head, block);
       await store.append(block, record);
       await headRecord.write({ number: block.number, hash: block.hash });
       this.head = block;

@@ -6,6 +6,7 @@ import { LedgerNodeError, ReadOnlyStandbyError } from "../errors";
 import type { ChainStore } from "../store/chain-store";
 import type { ChainReads } from "./chain-reads";
 import type { FilterTable } from "./filter-table";
+import { blockNumberParam } from "./block-tags";
 import { parseLogCriteria, queryLogs, rangeOf, type LogCriteria, type LogLimits } from "./log-query";
 import { RPC, RpcError } from "./rpc-error";
 import type { SimulationGate } from "./simulation-gate";
@@ -21,6 +22,34 @@ const STATE_READS = new Set([
   "web3_sha3",
 ]);
 
+/** Where the block parameter is, for the state reads that take one. */
+const STATE_BLOCK_PARAM: Record<string, number> = { eth_getTransactionCount: 1, eth_getBalance: 1, eth_getCode: 1, eth_getStorageAt: 2, eth_getProof: 2 };
+
+/**
+ * A state read's block parameter as the engine must be asked it: a block hash (EIP-1898) becomes its number (the
+ * engine's own hashes of blocks before its snapshot are placeholders), and a block older than the state the engine
+ * holds is refused, as a node that prunes old state refuses it (geth: "missing trie node"), rather than answered
+ * with a later state.
+ */
+async function stateBlock(ctx: RpcContext, tag: unknown): Promise<unknown> {
+  let number: number | undefined;
+  let hashed = false;
+  if (typeof tag === "object" && tag !== null && !Array.isArray(tag)) {
+    const { blockHash, blockNumber } = tag as { blockHash?: unknown; blockNumber?: unknown };
+    if (blockHash !== undefined) {
+      number = await ctx.reads.numberOfHash(blockHash);
+      if (number === undefined) throw new RpcError(RPC.SERVER_ERROR, `header not found: no block ${String(blockHash)}`, { code: "UNKNOWN_BLOCK" });
+      hashed = true;
+    } else if (blockNumber !== undefined) number = blockNumberParam(blockNumber, ctx.head());
+  } else if (tag === "earliest" || (typeof tag === "string" && tag.startsWith("0x"))) {
+    number = blockNumberParam(tag, ctx.head());
+  }
+  if (number !== undefined && number < ctx.stateFloor) {
+    throw new RpcError(RPC.SERVER_ERROR, `the state of block ${number} is not available: this node holds the state from block ${ctx.stateFloor} on (it started from a state snapshot)`, { code: "STATE_NOT_AVAILABLE", oldest: ctx.stateFloor });
+  }
+  return hashed && number !== undefined ? `0x${number.toString(16)}` : tag;
+}
+
 export const CLIENT_VERSION = "EInvoiceLedgerNode/v0.1.0/edr";
 
 export interface RpcContext {
@@ -28,6 +57,8 @@ export interface RpcContext {
   lock: ReadWriteLock;
   /** The newest acknowledged block's number: nothing above it is visible. */
   head(): number;
+  /** The oldest block whose state the engine holds (it started from a snapshot of it); 0 when it replayed all. */
+  stateFloor: number;
   /** What takes transactions: undefined on a standby, which refuses them with READ_ONLY_STANDBY. */
   writer(): { admission: Admission; sealer: BlockSealer } | undefined;
   /** On a standby: the primary it follows (named in the refusal). */
@@ -53,6 +84,7 @@ export interface Caller {
 export async function dispatch(ctx: RpcContext, method: string, params: unknown[], caller: Caller = { trusted: false }): Promise<unknown> {
   if (method === "eth_call" || method === "eth_estimateGas") {
     const call = ctx.simulations.capGas(params[0], caller.trusted);
+    if (params.length > 1) params = [params[0], await stateBlock(ctx, params[1]), ...params.slice(2)];
     // Outside the read lock while waiting its turn, so that queued calls never hold the sealer back.
     try {
       return await ctx.simulations.run(() => ctx.lock.read(() => ctx.engine.request(method, [call, ...params.slice(1)])));
@@ -64,12 +96,16 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
       throw error;
     }
   }
+  // History is read from the store, but under the read lock like everything else: a read that arrives while a
+  // block is being sealed waits for it, so that no client sees the receipt missing and then a head that already
+  // includes it (ethers' wait() would then wait for a block that never comes: it checks the receipt, then takes
+  // the head as where to wait from).
   const history = Object.hasOwn(ctx.reads.methods, method) ? ctx.reads.methods[method] : undefined;
-  if (history !== undefined) return history(params);
+  if (history !== undefined) return ctx.lock.read(() => history(params));
   switch (method) {
     case "eth_getLogs": {
       const criteria = parseLogCriteria(params[0]);
-      return queryLogs(ctx.store, ctx.reads, ctx.head(), criteria, ctx.logLimits);
+      return ctx.lock.read(() => queryLogs(ctx.store, ctx.reads, ctx.head(), criteria, ctx.logLimits));
     }
     case "eth_newFilter": {
       const criteria = parseLogCriteria(params[0]);
@@ -79,13 +115,17 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
     case "eth_newBlockFilter":
       return ctx.filters.install("blocks");
     case "eth_getFilterChanges":
-      return ctx.filters.changes(params[0]);
+      return ctx.lock.read(() => ctx.filters.changes(params[0]));
     case "eth_getFilterLogs":
-      return ctx.filters.logs(params[0]);
+      return ctx.lock.read(() => ctx.filters.logs(params[0]));
     case "eth_uninstallFilter":
       return ctx.filters.uninstall(params[0]);
   }
-  if (STATE_READS.has(method)) return ctx.lock.read(() => ctx.engine.request(method, params));
+  if (STATE_READS.has(method)) {
+    const at = STATE_BLOCK_PARAM[method];
+    if (at !== undefined && params.length > at) params = [...params.slice(0, at), await stateBlock(ctx, params[at]), ...params.slice(at + 1)];
+    return ctx.lock.read(() => ctx.engine.request(method, params));
+  }
   switch (method) {
     case "eth_sendRawTransaction": {
       const raw = params[0];

@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { Level } from "level";
 
 import type { LedgerDeployment } from "../../scripts/deploy/deploy-ledger";
-import { BLOCK_RANGE, DEPLOYMENT_KEY, HEAD_KEY, META_KEY, blockHashKey, blockKey, blockNumberOf, headerKey, receiptsKey, receiptsNumberOf, receiptsRange, transactionKey } from "./keys";
+import type { AccountOverride } from "@nomicfoundation/edr";
+
+import type { StateDiff } from "../snapshot/state-diff";
+import { ACCOUNT_RANGE, BLOCK_RANGE, DEPLOYMENT_KEY, HEAD_KEY, META_KEY, SLOT_RANGE, SNAPSHOT_KEY, accountKey, addressOfAccountKey, blockHashKey, slotKey, slotOf, slotsOf, blockKey, blockNumberOf, headerKey, receiptsKey, receiptsNumberOf, receiptsRange, transactionKey } from "./keys";
 
 /** What identifies a chain; written once, at genesis. */
 export interface ChainMeta {
@@ -76,6 +79,20 @@ export interface TransactionPosition {
   index: number;
 }
 
+/** The block whose state the snapshot holds, and the state root its header names (checked at restore). */
+export interface SnapshotMark {
+  number: number;
+  hash: string;
+  stateRoot: string;
+}
+
+/** One account of the state snapshot. */
+export interface SnapshotAccount {
+  nonce: string;
+  balance: string;
+  code: string;
+}
+
 export interface StoredHead {
   number: number;
   hash: string;
@@ -84,7 +101,7 @@ export interface StoredHead {
 /** The contracts the node deployed at its first start (the record `deployLedger` returns). */
 export type Deployment = LedgerDeployment;
 
-type Value = ChainMeta | StoredBlock | StoredHead | Deployment | ServedBlock | ServedReceipt[] | TransactionPosition | number;
+type Value = ChainMeta | StoredBlock | StoredHead | Deployment | ServedBlock | ServedReceipt[] | TransactionPosition | number | SnapshotMark | SnapshotAccount | string;
 
 /**
  * The node's LevelDB: the only module that touches it. It holds the journal (what a replay re-executes) and
@@ -162,11 +179,73 @@ export class ChainStore {
     }
   }
 
-  /** Every stored block in order, with the key it was stored under (which a check compares). */
-  async *blocks(): AsyncGenerator<{ keyNumber: number; block: StoredBlock }> {
-    for await (const [key, value] of this.db.iterator(BLOCK_RANGE)) {
+  /** Every stored block from `from` on, in order, with the key it was stored under (which a check compares). */
+  async *blocks(from = 0): AsyncGenerator<{ keyNumber: number; block: StoredBlock }> {
+    for await (const [key, value] of this.db.iterator({ ...BLOCK_RANGE, gte: blockKey(from) })) {
       yield { keyNumber: blockNumberOf(key), block: value as StoredBlock };
     }
+  }
+
+  async snapshotMark(): Promise<SnapshotMark | undefined> {
+    return (await this.db.get(SNAPSHOT_KEY)) as SnapshotMark | undefined;
+  }
+
+  /**
+   * Brings the state snapshot forward to `mark` by `diff` (the changes since the previous mark), in one synced
+   * atomic batch with the new mark: a snapshot is the state after one block, whole, or the previous one.
+   */
+  async writeSnapshot(mark: SnapshotMark, diff: StateDiff): Promise<void> {
+    const batch = this.db.batch();
+    for (const [address, change] of diff) {
+      const key = accountKey(address);
+      let account = (await this.db.get(key)) as SnapshotAccount | undefined;
+      if (change.deleted === true) {
+        batch.del(key);
+        for await (const slot of this.db.keys(slotsOf(address))) batch.del(slot);
+        account = undefined;
+      }
+      const fields = { ...(change.nonce === undefined ? {} : { nonce: change.nonce }), ...(change.balance === undefined ? {} : { balance: change.balance }), ...(change.code === undefined ? {} : { code: change.code }) };
+      if (Object.keys(fields).length > 0 || (account === undefined && change.storage.size > 0)) batch.put(key, { nonce: "0x0", balance: "0x0", code: "0x", ...account, ...fields });
+      for (const [slot, value] of change.storage) {
+        if (value === null) batch.del(slotKey(address, slot));
+        else batch.put(slotKey(address, slot), value);
+      }
+    }
+    batch.put(SNAPSHOT_KEY, mark);
+    await batch.write({ sync: true });
+  }
+
+  /** Forgets the state snapshot (mark, accounts, slots): the next one is built again from genesis. */
+  async clearSnapshot(): Promise<void> {
+    await this.db.del(SNAPSHOT_KEY);
+    for (const range of [ACCOUNT_RANGE, SLOT_RANGE]) {
+      let batch = this.db.batch();
+      for await (const key of this.db.keys(range)) {
+        batch.del(key);
+        if (batch.length >= 10_000) {
+          await batch.write();
+          batch = this.db.batch();
+        }
+      }
+      await batch.write({ sync: true });
+    }
+  }
+
+  /** The whole state snapshot, as the engine takes a genesis state. */
+  async snapshotState(): Promise<AccountOverride[]> {
+    const accounts = new Map<string, AccountOverride & { storage: { index: bigint; value: bigint }[] }>();
+    for await (const [key, value] of this.db.iterator(ACCOUNT_RANGE)) {
+      const account = value as SnapshotAccount;
+      const address = addressOfAccountKey(key);
+      accounts.set(address, { address: Buffer.from(address.slice(2), "hex"), nonce: BigInt(account.nonce), balance: BigInt(account.balance), code: Buffer.from(account.code.slice(2), "hex"), storage: [] });
+    }
+    for await (const [key, value] of this.db.iterator(SLOT_RANGE)) {
+      const { address, slot } = slotOf(key);
+      const account = accounts.get(address);
+      if (account === undefined) throw new Error(`the snapshot has storage of ${address} but not the account`);
+      account.storage.push({ index: BigInt(slot), value: BigInt(value as string) });
+    }
+    return [...accounts.values()];
   }
 
   async deployment(): Promise<Deployment | undefined> {

@@ -7,6 +7,8 @@ const NUMBER_WIDTH = 12;
 export const META_KEY = "meta";
 export const HEAD_KEY = "head";
 export const DEPLOYMENT_KEY = "deployment";
+/** The block whose world state the snapshot below holds (snapshot/snapshot-writer.ts). */
+export const SNAPSHOT_KEY = "snapshot";
 
 /** Journal: a block as sealed (raw transactions, seal): what a replay re-executes. */
 const BLOCK_PREFIX = "blk:";
@@ -18,6 +20,9 @@ const RECEIPTS_PREFIX = "rct:";
 const BLOCK_HASH_PREFIX = "bhn:";
 /** Transaction hash -> block number and index. */
 const TRANSACTION_PREFIX = "txp:";
+/** State snapshot: an account (nonce, balance, code) by address; a storage slot by address and slot. */
+const ACCOUNT_PREFIX = "sta:";
+const SLOT_PREFIX = "sts:";
 
 function numbered(prefix: string, number: number): string {
   if (!Number.isSafeInteger(number) || number < 0 || number >= 10 ** NUMBER_WIDTH) {
@@ -53,3 +58,24 @@ export const BLOCK_RANGE = { gte: BLOCK_PREFIX, lt: `${BLOCK_PREFIX}~` } as cons
 export function receiptsRange(from: number, to: number): { gte: string; lte: string } {
   return { gte: receiptsKey(from), lte: receiptsKey(to) };
 }
+
+function addressed(prefix: string, address: string): string {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(address)) throw new RangeError(`not an address: ${address}`);
+  return prefix + address.slice(2).toLowerCase();
+}
+
+export const accountKey = (address: string): string => addressed(ACCOUNT_PREFIX, address);
+export const slotKey = (address: string, slot: string): string => {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(slot)) throw new RangeError(`not a storage slot: ${slot}`);
+  return addressed(SLOT_PREFIX, address) + slot.slice(2).toLowerCase();
+};
+/** The address and slot of a slot key. */
+export function slotOf(key: string): { address: string; slot: string } {
+  if (!key.startsWith(SLOT_PREFIX) || key.length !== SLOT_PREFIX.length + 104) throw new RangeError(`not a slot key: ${key}`);
+  return { address: `0x${key.slice(SLOT_PREFIX.length, SLOT_PREFIX.length + 40)}`, slot: `0x${key.slice(SLOT_PREFIX.length + 40)}` };
+}
+export const addressOfAccountKey = (key: string): string => `0x${key.slice(ACCOUNT_PREFIX.length)}`;
+/** Bounds that select every account of the snapshot, every slot, and one account's slots. */
+export const ACCOUNT_RANGE = { gte: ACCOUNT_PREFIX, lt: `${ACCOUNT_PREFIX}~` } as const;
+export const SLOT_RANGE = { gte: SLOT_PREFIX, lt: `${SLOT_PREFIX}~` } as const;
+export const slotsOf = (address: string) => ({ gte: addressed(SLOT_PREFIX, address), lt: `${addressed(SLOT_PREFIX, address)}~` });

@@ -24,7 +24,8 @@ describe("ledger-node under kill -9", function () {
     // The stream talks to a fixed port, so that it can reconnect to the restarted node.
     const port = new URL(node.url).port;
     await node.stop();
-    node = await startNodeProcess(dir, { LEDGER_RPC_PORT: port });
+    // Snapshots every 2 blocks: kills land while they are written too, and restarts start from them.
+    node = await startNodeProcess(dir, { LEDGER_RPC_PORT: port, LEDGER_SNAPSHOT_BLOCKS: "2" });
     const stream = spawn(
       process.execPath,
       ["-r", "ts-node/register/transpile-only", "test/ledger-node/fixtures/transaction-stream.ts", node.url, String(node.ready.chainId), merchant.key, node.ready.contracts.ledger, ackFile],
@@ -41,7 +42,7 @@ describe("ledger-node under kill -9", function () {
         await new Promise((resolve) => setTimeout(resolve, 100 + Math.floor(Math.random() * 700)));
         await node.kill();
         acknowledgedPerRound.push(lines(ackFile).length - before);
-        node = await startNodeProcess(dir, { LEDGER_RPC_PORT: port });
+        node = await startNodeProcess(dir, { LEDGER_RPC_PORT: port, LEDGER_SNAPSHOT_BLOCKS: "2" });
       }
       await waitUntil(() => lines(ackFile).length >= acknowledgedPerRound.reduce((a, b) => a + b, 0) + 3, 20_000, () => streamErrors);
     } finally {

@@ -147,6 +147,12 @@ export function renderMarkdown(results: Results): string {
               .join("; ")}.`,
           ]),
       `- Restart after kill -9: ready in ${s.restart.secondsToReady} s; ${n(s.restart.invoicesAfter)} invoices after restart, ${n(s.restart.samplesVerified)} sampled invoices verified; nothing lost: ${s.restart.allPresent}.`,
+      ...(s.snapshot === undefined
+        ? []
+        : [
+            `- State snapshot: ${n(s.snapshot.behindAtSeedEndBlocks)} blocks behind the head when seeding ended, caught up ${s.snapshot.catchUpSeconds} s later; chain store on disk ${n(Math.round(s.snapshot.bytesOnDisk / 2 ** 20))} MiB. The restart started the engine from the snapshot of block ${n(s.restart.startedFromSnapshotBlock)} (head ${n(s.restart.headBlock)}).`,
+            `- Node memory: peak resident ${n(s.nodeMemoryMb.peakWhileSeeding)} MB over the seeding (VmHWM), ${n(s.nodeMemoryMb.afterRestart)} MB resident after the restart (no history in the engine).`,
+          ]),
       "",
     );
   }

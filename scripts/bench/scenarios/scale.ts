@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 
 import { JsonRpcProvider, dataSlice, keccak256, solidityPacked, type Wallet } from "ethers";
@@ -41,7 +42,11 @@ export interface ScaleResult {
   traceMs: LatencySummary & { samples: number };
   /** The bureau's searches (GET /v1/invoices), each kind in turn; by kind and all together. */
   searchMs: LatencySummary & { samples: number; byKind: Record<SearchKind, LatencySummary> };
-  restart: { secondsToReady: number; invoicesAfter: number; allPresent: boolean; samplesVerified: number };
+  restart: { secondsToReady: number; invoicesAfter: number; allPresent: boolean; samplesVerified: number; startedFromSnapshotBlock: number; headBlock: number };
+  /** The state snapshot when seeding ended: how far behind the head, and how long until it caught up. */
+  snapshot: { behindAtSeedEndBlocks: number; catchUpSeconds: number; bytesOnDisk: number };
+  /** The node's memory: peak resident set over the seeding (VmHWM), and resident after the restart. */
+  nodeMemoryMb: { peakWhileSeeding: number; afterRestart: number };
 }
 
 interface Sample {
@@ -70,6 +75,15 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
   try {
     const seeded = await seed(node, dir, options);
     const target = Number(seeded.nextNumber - 1n);
+    const peakWhileSeeding = memoryMb(node, "VmHWM");
+    // The snapshot writer works behind the sealer: say how far behind seeding left it, and let it catch up, so
+    // that the restart below measures a restart from a current snapshot (the operating state of a node at rest).
+    const atSeedEnd = await nodeHealth(node);
+    const behindAtSeedEndBlocks = atSeedEnd.head.number - (atSeedEnd.snapshot.block ?? 0);
+    const catchUpStarted = performance.now();
+    for (let h = atSeedEnd; (h.snapshot.block ?? 0) < h.head.number; h = await nodeHealth(node)) await new Promise((resolve) => setTimeout(resolve, 500));
+    const catchUpSeconds = (performance.now() - catchUpStarted) / 1000;
+    process.stderr.write(`  snapshot: ${behindAtSeedEndBlocks} blocks behind at the end of seeding, caught up in ${catchUpSeconds.toFixed(1)} s\n`);
 
     // Index rebuild: the API's reindex command over the whole chain (the API is not running yet).
     const env = { ...process.env, LEDGER_DATA_DIR: dir, LOG_LEVEL: "warn" };
@@ -118,6 +132,8 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const t0 = performance.now();
     node = await startNodeProcess(dir, {}, 10);
     const secondsToReady = (performance.now() - t0) / 1000;
+    const restarted = await nodeHealth(node);
+    const afterRestart = memoryMb(node, "VmRSS");
     const provider = new JsonRpcProvider(node.url, node.ready.chainId, { staticNetwork: true, cacheTimeout: -1 });
     const ledger = InvoiceLedger__factory.connect(node.ready.contracts.ledger, provider);
     const invoicesAfter = Number((await ledger.nextNumber()) - 1n);
@@ -135,12 +151,37 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       verifyMs: { ...summarise(verifyLatencies), samples: verifyLatencies.length, allAuthentic },
       traceMs: { ...summarise(traceLatencies), samples: traceLatencies.length },
       searchMs: { ...summarise(searchLatencies), samples: searchLatencies.length, byKind: Object.fromEntries(SEARCH_KINDS.map((kind) => [kind, summarise(byKind[kind])])) as Record<SearchKind, LatencySummary> },
-      restart: { secondsToReady: Number(secondsToReady.toFixed(2)), invoicesAfter, allPresent: invoicesAfter === target && samplesVerified === seeded.samples.length, samplesVerified },
+      restart: {
+        secondsToReady: Number(secondsToReady.toFixed(2)), invoicesAfter, allPresent: invoicesAfter === target && samplesVerified === seeded.samples.length, samplesVerified,
+        startedFromSnapshotBlock: restarted.snapshot.startedFrom, headBlock: restarted.head.number,
+      },
+      snapshot: { behindAtSeedEndBlocks, catchUpSeconds: Number(catchUpSeconds.toFixed(1)), bytesOnDisk: directoryBytes(join(dir, "chain")) },
+      nodeMemoryMb: { peakWhileSeeding, afterRestart },
     };
   } finally {
     await node?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+interface NodeHealth {
+  head: { number: number };
+  snapshot: { block: number | null; startedFrom: number };
+}
+
+async function nodeHealth(node: NodeProcess): Promise<NodeHealth> {
+  return (await (await fetch(`${node.url}/health`)).json()) as NodeHealth;
+}
+
+/** A line of /proc/<pid>/status of the node process (VmHWM: peak resident set; VmRSS: resident now), in MB. */
+function memoryMb(node: NodeProcess, field: "VmHWM" | "VmRSS"): number {
+  const line = readFileSync(`/proc/${node.child.pid}/status`, "utf8").split("\n").find((l) => l.startsWith(`${field}:`));
+  return line === undefined ? NaN : Math.round(Number(line.split(/\s+/)[1]) / 1024);
+}
+
+/** The size of the files directly in a directory (a LevelDB store), in bytes. */
+function directoryBytes(directory: string): number {
+  return readdirSync(directory).reduce((sum, name) => sum + statSync(join(directory, name)).size, 0);
 }
 
 /** The query string of one search of this kind around this sample (the next page's cursor is fetched first, untimed). */
