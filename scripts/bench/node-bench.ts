@@ -2,15 +2,18 @@
  * The ledger node under an issuing load, through its JSON-RPC, the way the API drives it: several merchants,
  * each with a few batch transactions in flight, each waiting for its receipt (durable before the reply). The
  * transactions are signed before the clock starts, so that the figure is the node's (admission, EVM, sealing,
- * journal), not the load client's JavaScript signing on the same cores. Then the node is restarted and the time
- * until it serves again is measured, with a check that every invoice is still there.
+ * journal), not the load client's JavaScript signing on the same cores. Then a standby follows the whole journal,
+ * the node is killed (kill -9) and the standby promoted (the time the promotion takes, and every invoice there);
+ * then the node is restarted and the time until it serves again is measured, with a check that every invoice is
+ * still there.
  *
  *   npm run bench -- --only node --node-invoices 60000
  *
  * Writes bench/node.json.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { join } from "node:path";
 
 import { Command } from "commander";
 import { JsonRpcProvider, hexlify, randomBytes } from "ethers";
@@ -66,11 +69,38 @@ async function main(): Promise<void> {
   const elapsed = (performance.now() - started) / 1000;
   const expectedNext = await ledger.nextNumber();
   provider.destroy();
-  await node.stop();
+  const peakRssMb = memoryMb(node.child.pid, "VmHWM");
+
+  // A standby: it follows the whole journal, then takes over once the primary is killed.
+  const standbyDir = freshDataDir();
+  const followStarted = performance.now();
+  const standby = await startNodeProcess(standbyDir, {
+    LEDGER_FOLLOW: node.url,
+    LEDGER_PRIMARY_ADMIN_TOKEN: readFileSync(join(dir, "admin.token"), "utf8").trim(),
+    LEDGER_AUTHORITY_KEY: readFileSync(join(dir, "authority.key"), "utf8").trim(),
+  }, options.window);
+  const primaryHead = (await rpcCall(node.url, "eth_blockNumber")) as string;
+  while ((await rpcCall(standby.url, "eth_blockNumber")) !== primaryHead) await new Promise((resolve) => setTimeout(resolve, 50));
+  const followSeconds = (performance.now() - followStarted) / 1000;
+  await node.kill();
+  const promoteStarted = performance.now();
+  const promoted = await fetch(`${standby.url}/admin/promote`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${readFileSync(join(standbyDir, "admin.token"), "utf8").trim()}` },
+    body: "{}",
+  });
+  const promotionMs = performance.now() - promoteStarted;
+  if (!promoted.ok) throw new Error(`promotion refused: ${promoted.status} ${await promoted.text()}`);
+  const onStandby = new JsonRpcProvider(standby.url, standby.ready.chainId, { staticNetwork: true, cacheTimeout: -1 });
+  const standbyNext = await InvoiceLedger__factory.connect(standby.ready.contracts.ledger, onStandby).nextNumber();
+  onStandby.destroy();
+  await standby.stop();
+  rmSync(standbyDir, { recursive: true, force: true });
 
   const restartStarted = performance.now();
   node = await startNodeProcess(dir, {}, options.window);
   const restartSeconds = (performance.now() - restartStarted) / 1000;
+  const rssAfterRestartMb = memoryMb(node.child.pid, "VmRSS");
   const after = new JsonRpcProvider(node.url, node.ready.chainId, { staticNetwork: true, cacheTimeout: -1 });
   const nextAfter = await InvoiceLedger__factory.connect(node.ready.contracts.ledger, after).nextNumber();
   const blocks = await after.getBlockNumber();
@@ -88,6 +118,12 @@ async function main(): Promise<void> {
       invoicesPerSecond: Math.round(issued / elapsed),
       transactionLatencyMs: summarise(latencies),
     },
+    standby: {
+      secondsToFollowTheWholeJournal: Number(followSeconds.toFixed(1)),
+      promotionMs: Number(promotionMs.toFixed(1)),
+      allInvoicesPresentAfterPromotion: standbyNext === expectedNext,
+    },
+    memoryMb: { peakUnderLoad: peakRssMb, afterRestart: rssAfterRestartMb },
     restart: {
       invoicesStored: Number(expectedNext) - 1,
       blocks,
@@ -104,3 +140,14 @@ main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
+
+async function rpcCall(url: string, method: string, params: unknown[] = []): Promise<unknown> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  return ((await response.json()) as { result?: unknown }).result;
+}
+
+/** A line of /proc/<pid>/status (VmHWM: peak resident set; VmRSS: resident now), in MB. */
+function memoryMb(pid: number | undefined, field: "VmHWM" | "VmRSS"): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith(`${field}:`));
+  return line === undefined ? NaN : Math.round(Number(line.split(/\s+/)[1]) / 1024);
+}

@@ -42,6 +42,8 @@ export interface GasResult {
 
 export interface NodeResult {
   issue: { invoices: number; seconds: number; invoicesPerSecond: number; transactionLatencyMs: { p50: number; p95: number; p99: number } };
+  standby?: { secondsToFollowTheWholeJournal: number; promotionMs: number; allInvoicesPresentAfterPromotion: boolean };
+  memoryMb?: { peakUnderLoad: number; afterRestart: number };
   restart: { invoicesStored: number; blocks: number; secondsToReady: number; allInvoicesPresent: boolean };
 }
 
@@ -163,7 +165,11 @@ export function renderMarkdown(results: Results): string {
       `Settings: ${JSON.stringify(node.settings)}; ran ${node.ranAt}.`,
       "",
       `- ${n(node.result.issue.invoicesPerSecond)} invoices/s sustained over ${node.result.issue.seconds} s (batch transactions signed beforehand, receipt awaited); per transaction p50 / p95 / p99 ${node.result.issue.transactionLatencyMs.p50} / ${node.result.issue.transactionLatencyMs.p95} / ${node.result.issue.transactionLatencyMs.p99} ms.`,
-      `- Restart with ${n(node.result.restart.invoicesStored)} invoices (${n(node.result.restart.blocks)} blocks): ready in ${node.result.restart.secondsToReady} s, all present: ${node.result.restart.allInvoicesPresent}.`,
+      ...(node.result.standby === undefined
+        ? []
+        : [`- Standby: followed the whole journal in ${node.result.standby.secondsToFollowTheWholeJournal} s; after kill -9 of the node, promoted in ${node.result.standby.promotionMs} ms (POST /admin/promote, round trip, including the check that the old primary is gone), all invoices present: ${node.result.standby.allInvoicesPresentAfterPromotion}.`]),
+      ...(node.result.memoryMb === undefined ? [] : [`- Node memory: peak resident ${n(node.result.memoryMb.peakUnderLoad)} MB under the load (VmHWM), ${n(node.result.memoryMb.afterRestart)} MB resident after the restart.`]),
+      `- Restart after kill -9 with ${n(node.result.restart.invoicesStored)} invoices (${n(node.result.restart.blocks)} blocks): ready in ${node.result.restart.secondsToReady} s, all present: ${node.result.restart.allInvoicesPresent}.`,
       "",
     );
   }
