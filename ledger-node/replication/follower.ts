@@ -74,7 +74,16 @@ export class Follower {
         if (this.stopped) return;
         if (this.connected) logger.warn({ err: error, primary: this.options.primaryUrl }, "the primary does not answer; retrying");
         this.connected = false;
-        await new Promise((done) => setTimeout(done, RETRY_MS));
+        // A pause before the next try, cut short by stop() (a promotion must not wait for it).
+        await new Promise<void>((done) => {
+          const finish = () => {
+            clearTimeout(timer);
+            this.abort.signal.removeEventListener("abort", finish);
+            done();
+          };
+          const timer = setTimeout(finish, RETRY_MS);
+          this.abort.signal.addEventListener("abort", finish, { once: true });
+        });
         continue;
       }
       if (!this.connected) logger.info({ primary: this.options.primaryUrl, head: this.head.number, primaryHead: answer.head }, "following the primary");
