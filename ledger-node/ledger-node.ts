@@ -207,7 +207,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
           ...(deployment === undefined ? {} : { contracts: { forwarder: deployment.forwarder, registry: deployment.registry, ledger: deployment.ledger } }),
           ...(writer === undefined ? {} : { standbys: writer.replication.status(), syncStandby: writer.replication.sync }),
           ...(follower === undefined ? {} : { replication: follower.status() }),
-          snapshot: { block: snapshots.snapshotBlock ?? null, startedFrom: restored?.head.number ?? 0 },
+          snapshot: { block: snapshots.snapshotBlock ?? null, lastWrite: snapshots.lastWrite ?? null, startedFrom: restored?.head.number ?? 0, loaded: restored?.loaded ?? null },
         };
       },
       backup: async (name) => {

@@ -42,9 +42,13 @@ export interface ScaleResult {
   traceMs: LatencySummary & { samples: number };
   /** The bureau's searches (GET /v1/invoices), each kind in turn; by kind and all together. */
   searchMs: LatencySummary & { samples: number; byKind: Record<SearchKind, LatencySummary> };
-  restart: { secondsToReady: number; invoicesAfter: number; allPresent: boolean; samplesVerified: number; startedFromSnapshotBlock: number; headBlock: number };
+  restart: {
+    secondsToReady: number; invoicesAfter: number; allPresent: boolean; samplesVerified: number; startedFromSnapshotBlock: number; headBlock: number;
+    /** The snapshot the restart loaded: accounts, slots, and the time to read it and to build the engine's state. */
+    loaded: { accounts: number; slots: number; readMs: number; loadMs: number } | null;
+  };
   /** The state snapshot when seeding ended: how far behind the head, and how long until it caught up. */
-  snapshot: { behindAtSeedEndBlocks: number; catchUpSeconds: number; bytesOnDisk: number };
+  snapshot: { behindAtSeedEndBlocks: number; catchUpSeconds: number; bytesOnDisk: number; lastWrite: NodeHealth["snapshot"]["lastWrite"] };
   /** The node's memory: peak resident set over the seeding (VmHWM), and resident after the restart. */
   nodeMemoryMb: { peakWhileSeeding: number; afterRestart: number };
 }
@@ -81,7 +85,8 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const atSeedEnd = await nodeHealth(node);
     const behindAtSeedEndBlocks = atSeedEnd.head.number - (atSeedEnd.snapshot.block ?? 0);
     const catchUpStarted = performance.now();
-    for (let h = atSeedEnd; (h.snapshot.block ?? 0) < h.head.number; h = await nodeHealth(node)) await new Promise((resolve) => setTimeout(resolve, 500));
+    let caughtUp = atSeedEnd;
+    for (; (caughtUp.snapshot.block ?? 0) < caughtUp.head.number; caughtUp = await nodeHealth(node)) await new Promise((resolve) => setTimeout(resolve, 500));
     const catchUpSeconds = (performance.now() - catchUpStarted) / 1000;
     process.stderr.write(`  snapshot: ${behindAtSeedEndBlocks} blocks behind at the end of seeding, caught up in ${catchUpSeconds.toFixed(1)} s\n`);
 
@@ -153,9 +158,9 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       searchMs: { ...summarise(searchLatencies), samples: searchLatencies.length, byKind: Object.fromEntries(SEARCH_KINDS.map((kind) => [kind, summarise(byKind[kind])])) as Record<SearchKind, LatencySummary> },
       restart: {
         secondsToReady: Number(secondsToReady.toFixed(2)), invoicesAfter, allPresent: invoicesAfter === target && samplesVerified === seeded.samples.length, samplesVerified,
-        startedFromSnapshotBlock: restarted.snapshot.startedFrom, headBlock: restarted.head.number,
+        startedFromSnapshotBlock: restarted.snapshot.startedFrom, headBlock: restarted.head.number, loaded: restarted.snapshot.loaded,
       },
-      snapshot: { behindAtSeedEndBlocks, catchUpSeconds: Number(catchUpSeconds.toFixed(1)), bytesOnDisk: directoryBytes(join(dir, "chain")) },
+      snapshot: { behindAtSeedEndBlocks, catchUpSeconds: Number(catchUpSeconds.toFixed(1)), bytesOnDisk: directoryBytes(join(dir, "chain")), lastWrite: caughtUp.snapshot.lastWrite },
       nodeMemoryMb: { peakWhileSeeding, afterRestart },
     };
   } finally {
@@ -166,7 +171,12 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
 
 interface NodeHealth {
   head: { number: number };
-  snapshot: { block: number | null; startedFrom: number };
+  snapshot: {
+    block: number | null;
+    startedFrom: number;
+    lastWrite: { block: number; ms: number; accounts: number; slots: number } | null;
+    loaded: { accounts: number; slots: number; readMs: number; loadMs: number } | null;
+  };
 }
 
 async function nodeHealth(node: NodeProcess): Promise<NodeHealth> {
