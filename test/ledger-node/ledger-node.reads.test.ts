@@ -103,6 +103,9 @@ describe("ledger-node reads across restarts", function () {
     expect(answer("eth_getLogs(topic0,null,null,seller)") as RawLog[]).to.have.length(issued.length);
     expect(answer(`eth_getLogs(blockHash of ${history.pairBlock})`) as RawLog[]).to.have.length(10);
     expect(answer("eth_getLogs(range)") as RawLog[]).to.not.be.empty;
+    const proof = answer("eth_getProof(ledger,[0,1],latest)") as { storageHash: string; accountProof: string[]; storageProof: { key: string }[] };
+    expect(proof.accountProof).to.not.be.empty;
+    expect(proof.storageProof.map((p) => BigInt(p.key))).to.deep.equal([0n, 1n]);
     expect(answer(`eth_call(nextNumber,${history.older})`)).to.not.equal(answer("eth_call(nextNumber,latest)"));
     expect(answer("eth_getBlockByNumber(beyond head,false)")).to.equal(null);
     expect(answer("eth_getTransactionReceipt(unknown)")).to.equal(null);
@@ -289,6 +292,8 @@ async function planReads(url: string, h: History): Promise<Read[]> {
     add(`eth_call(nextNumber,${label})`, "eth_call", [{ to: h.ledger, data: NEXT_NUMBER }, tag]);
   }
 
+  // The storage proof the documents issue's offline proof rests on (EIP-1186), against the head's state root.
+  add("eth_getProof(ledger,[0,1],latest)", "eth_getProof", [h.ledger, [`0x${"00".repeat(32)}`, `0x${"00".repeat(31)}01`], "latest"]);
   add("eth_feeHistory(4,latest,[25,75])", "eth_feeHistory", ["0x4", "latest", [25, 75]]);
   add(`eth_feeHistory(3,${h.pairBlock},[50])`, "eth_feeHistory", ["0x3", quantity(h.pairBlock), [50]]);
   return plan;
