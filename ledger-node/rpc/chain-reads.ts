@@ -1,4 +1,5 @@
 import { transactionJson } from "../chain/transaction-json";
+import { StoreCorruptedError } from "../errors";
 import type { ChainStore, ServedBlock } from "../store/chain-store";
 import { blockNumberParam, hashParam, indexParam, quantity } from "./block-tags";
 import { RPC, RpcError } from "./rpc-error";
@@ -78,7 +79,12 @@ export class ChainReads {
   }
 
   private format(header: ServedBlock, raw: string, index: number): Record<string, unknown> {
-    return transactionJson(raw, { blockHash: header.hash, blockNumber: Number(header.number), index, baseFeePerGas: BigInt((header.baseFeePerGas as string | undefined) ?? "0x0") });
+    const json = transactionJson(raw, { blockHash: header.hash, blockNumber: Number(header.number), index, baseFeePerGas: BigInt((header.baseFeePerGas as string | undefined) ?? "0x0") });
+    // The journal's bytes must be the transaction the header lists (below a state snapshot nothing re-executed them).
+    if (json.hash !== header.transactions[index]) {
+      throw new StoreCorruptedError(`transaction ${index} of block ${Number(header.number)} in the journal is not the one its header lists`, { block: Number(header.number), index });
+    }
+    return json;
   }
 
   /** eth_feeHistory from the stored headers. Gas is not charged here: every reward percentile is zero. */

@@ -5,8 +5,9 @@ import type { ChainStore } from "../store/chain-store";
 /**
  * What a start from a snapshot of block S does not re-execute, it still checks: the stored headers of blocks
  * 0..S form one chain (each header hashes to its own hash and names its parent's), so that a block missing,
- * inserted or edited below the snapshot is refused as it would be by a full replay. The journal's raw
- * transactions below S are checked against the header's transaction hashes only when they are read.
+ * inserted or edited below the snapshot is refused as it would be by a full replay. A journaled transaction
+ * below S is checked against its header's list of transaction hashes whenever it is served (rpc/chain-reads.ts):
+ * an edited one is answered STORE_CORRUPTED, never served as if it were the chain's.
  */
 export async function verifyHeaderChain(store: ChainStore, upTo: number): Promise<void> {
   let parent: string | undefined;

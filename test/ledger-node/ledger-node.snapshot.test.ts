@@ -140,6 +140,36 @@ describe("ledger-node state snapshots: a restart replays only the blocks after t
     expect((await health(node)).snapshot.startedFrom).to.be.greaterThan(0);
     expect(await reads(node, node.ready.contracts.ledger, nextNumber)).to.deep.equal(answers);
   });
+
+  it("never serves a journaled transaction below the snapshot that is not the one its header lists", async () => {
+    dir = freshDataDir();
+    let node = await start();
+    const c = connect(node, dir);
+    const { ledger } = await registerMerchant(c);
+    const [receipt] = await issueSome(ledger, 4);
+    for (let h = await health(node); !(h.snapshot.block !== null && h.snapshot.block > receipt!.blockNumber); h = await health(node)) {
+      await issueSome(ledger, 1);
+    }
+    c.provider.destroy();
+    await node.stop();
+    // One byte of the transaction's calldata changed in the journal: it still decodes, but it is another transaction.
+    await withStore(dir, async (db) => {
+      const key = `blk:${String(receipt!.blockNumber).padStart(12, "0")}`;
+      const block = (await db.get(key)) as { transactions: string[] };
+      const raw = block.transactions[0]!;
+      const at = Math.floor(raw.length / 2);
+      block.transactions[0] = `${raw.slice(0, at)}${raw[at] === "0" ? "1" : "0"}${raw.slice(at + 1)}`;
+      await db.put(key, block);
+    });
+    node = await start();
+    expect((await health(node)).snapshot.startedFrom).to.be.greaterThan(receipt!.blockNumber);
+    const served = await rpc(node.url, "eth_getTransactionByHash", [receipt!.hash]);
+    expect([served.error?.code, served.error?.data?.code]).to.deep.equal([-32603, "STORE_CORRUPTED"]);
+    const block = await rpc(node.url, "eth_getBlockByNumber", [`0x${receipt!.blockNumber.toString(16)}`, true]);
+    expect(block.error?.data?.code).to.equal("STORE_CORRUPTED");
+    // Its receipt and the block's header are what the chain recorded, and still served.
+    expect(((await rpc(node.url, "eth_getTransactionReceipt", [receipt!.hash])).result as { blockHash: string }).blockHash).to.equal(receipt!.blockHash);
+  });
 });
 
 async function withStore(dataDir: string, work: (db: Level<string, unknown>) => Promise<void>): Promise<void> {
