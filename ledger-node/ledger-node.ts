@@ -158,7 +158,8 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
         maxNonceGap: config.maxNonceGap,
       });
       if (deployment !== undefined) admission.useRegistry(deployment.registry);
-      const replication = new ReplicationSource(store, head.number, config.syncStandby, logger);
+      // A standby starts from the primary's deployment: the deploying blocks of a new chain cannot wait for one.
+      const replication = new ReplicationSource(store, head.number, config.syncStandby && deployment !== undefined, logger);
       const sealer = new BlockSealer(engine, store, lock, admission, authority, chainMeta.chainId, config.blockWindowMs, head, logger, metrics.sealer, onFatal, { max: config.maxPoolTransactions, maxPerSender: config.maxPoolTransactionsPerSender }, headRecord, replication);
       writer = { admission, sealer, replication };
     };
@@ -263,7 +264,10 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     };
 
     try {
-      if (deployment === undefined && writer !== undefined) deployment = await deploy(url, adminToken, chainMeta, authority);
+      if (deployment === undefined && writer !== undefined) {
+        deployment = await deploy(url, adminToken, chainMeta, authority);
+        writer.replication.sync = config.syncStandby;
+      }
       if (deployment !== undefined) await writeFile(join(config.dataDir, "deployment.json"), `${JSON.stringify(deployment, null, 2)}\n`);
     } catch (error) {
       await stopServing();

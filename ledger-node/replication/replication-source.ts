@@ -37,11 +37,13 @@ export class ReplicationSource {
   private readonly newBlockWaiters = new Set<() => void>();
   private readonly confirmationWaiters = new Set<() => void>();
   private journaledHead: number;
+  private stopped = false;
 
   constructor(
     private readonly store: ChainStore,
     head: number,
-    readonly sync: boolean,
+    /** Whether blocks wait for a standby; set once the chain is deployed (a standby can only start after that). */
+    public sync: boolean,
     private readonly logger: Logger,
   ) {
     this.journaledHead = head;
@@ -58,13 +60,16 @@ export class ReplicationSource {
     if (!this.sync) return;
     const started = Date.now();
     let warned = started;
-    while (this.bestConfirmed() < number) {
+    // At shutdown (the server no longer answers anyone) the wait ends: nothing waiting is acknowledged to a client.
+    while (this.bestConfirmed() < number && !this.stopped) {
       await new Promise<void>((done) => {
-        const timer = setTimeout(done, 1_000);
-        this.confirmationWaiters.add(() => {
+        const wake = () => {
           clearTimeout(timer);
+          this.confirmationWaiters.delete(wake);
           done();
-        });
+        };
+        const timer = setTimeout(wake, 1_000);
+        this.confirmationWaiters.add(wake);
       });
       if (Date.now() - warned >= WARN_EVERY_MS) {
         warned = Date.now();
@@ -106,10 +111,12 @@ export class ReplicationSource {
     return [...this.standbys].map(([id, { confirmed, lastPull }]) => ({ id, confirmed, lagBlocks: Math.max(0, this.journaledHead - confirmed), lastPullMsAgo: now - lastPull }));
   }
 
-  /** Wakes every waiting pull (at shutdown), so that standbys hear of it at once. */
+  /** At shutdown: wakes every waiting pull, so that standbys hear of it at once, and ends the sealer's wait. */
   stop(): void {
+    this.stopped = true;
     for (const wake of this.newBlockWaiters) wake();
     this.newBlockWaiters.clear();
+    for (const wake of [...this.confirmationWaiters]) wake();
   }
 
   private confirm(standby: string, after: number): void {
@@ -117,8 +124,7 @@ export class ReplicationSource {
     // A standby's journal only grows; a smaller number is a standby that was restored from an older backup.
     this.standbys.set(standby, { confirmed: Math.min(after, this.journaledHead), lastPull: Date.now() });
     if (known === undefined) this.logger.info({ standby, from: after }, "a standby is following this node");
-    for (const wake of this.confirmationWaiters) wake();
-    this.confirmationWaiters.clear();
+    for (const wake of [...this.confirmationWaiters]) wake();
   }
 
   private bestConfirmed(): number {

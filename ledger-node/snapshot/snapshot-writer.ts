@@ -56,11 +56,6 @@ export class SnapshotWriter {
   /** The last snapshot written: its block, how long the synced batch took, what it changed. */
   lastWrite: { block: number; ms: number; accounts: number; slots: number } | undefined;
 
-  /** Called when a block is sealed or applied. */
-  blockAdded(): void {
-    this.wake?.();
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
@@ -76,6 +71,7 @@ export class SnapshotWriter {
     let number = this.mark.number;
     while (!this.stopped) {
       if (number >= this.head()) {
+        // Caught up: look again in a second (or at once when stopped).
         await new Promise<void>((done) => {
           this.wake = done;
           setTimeout(done, 1_000).unref();
