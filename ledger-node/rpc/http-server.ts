@@ -56,6 +56,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
   // A request body must arrive within this time (slow senders hold a socket and a buffer each).
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
+  // An idle kept-alive connection is closed after this long. Node's default (5 s) races with clients that reuse a
+  // connection left idle about that long (ethers' http agent, the API's pool): the request written as the server
+  // closes the socket fails with "socket hang up". Clients close idle connections well before a minute.
+  server.keepAliveTimeout = 65_000;
   return server;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
