@@ -14,7 +14,7 @@ import { authorityWallet, loadAuthorityKey } from "./authority-key";
 import { Admission } from "./chain/admission";
 import { BlockSealer } from "./chain/block-sealer";
 import { replayChain } from "./chain/chain-replay";
-import { createEvmEngine, type EngineBlock } from "./chain/evm-engine";
+import { createEvmEngine, type EngineBlock, type EvmEngine } from "./chain/evm-engine";
 import { ReadWriteLock } from "./chain/read-write-lock";
 import { chainDir, type LedgerNodeConfig } from "./config";
 import { BackupExistsError, ConfigurationError, PrimaryAliveError, StoreCorruptedError, WrongRoleError } from "./errors";
@@ -98,8 +98,10 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     // An existing chain keeps the parameters it was created with, whatever the configuration says now.
     const chain = meta ?? { chainId: config.chainId, genesisTime: config.genesisTime, blockGasLimit: config.blockGasLimit };
     let acknowledged: AcknowledgedHead | undefined;
+    // A new chain's engine, made here for its genesis hash and then replayed from (no snapshot exists yet).
+    let genesisEngine: EvmEngine | undefined;
     if (meta === undefined) {
-      const engine = await createEvmEngine(chain);
+      const engine = (genesisEngine = await createEvmEngine(chain));
       // A record of a later head with no chain store beside it: the store was lost, not never made.
       if (headRecord.exists() && (await headRecord.read()).number > 0) throw storeMissing(await headRecord.read(), headRecord);
       const genesis = await engine.request<EngineBlock>("eth_getBlockByNumber", ["0x0", false]);
@@ -126,7 +128,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     const restoredOrNot = await restoreFromSnapshot(store, chainMeta, logger);
     const restored = typeof restoredOrNot === "string" ? undefined : restoredOrNot;
     if (restored !== undefined) await verifyHeaderChain(store, restored.head.number);
-    const engine = restored?.engine ?? (await createEvmEngine(chainMeta));
+    const engine = restored?.engine ?? genesisEngine ?? (await createEvmEngine(chainMeta));
     const replayed = await replayChain(engine, store, chainMeta, logger, (n) => metrics.head.set(n), restored?.head);
     // No snapshot yet, or one that did not verify: the next is built again from genesis.
     if (restoredOrNot === "refused" || (await store.snapshotMark()) === undefined) await writeInitialSnapshot(store, (await store.header(0))!);

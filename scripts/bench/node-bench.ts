@@ -21,6 +21,7 @@ import { JsonRpcProvider, hexlify, randomBytes } from "ethers";
 import { InvoiceLedger__factory, type IInvoiceLedger } from "../../typechain-types";
 import { freshDataDir, startNodeProcess } from "../lib/node-process";
 import { connectAsBureau, sendInFlight, signIssueBatch } from "./lib/direct-load";
+import { peakRssMiB, rssMiB } from "./lib/peak-rss";
 import { progress, summarise } from "./lib/stats";
 
 const options = new Command()
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   const elapsed = (performance.now() - started) / 1000;
   const expectedNext = await ledger.nextNumber();
   provider.destroy();
-  const peakRssMb = memoryMb(node.child.pid, "VmHWM");
+  const peakRssMb = peakRssMiB(node.child.pid) ?? NaN;
 
   // A standby: it follows the whole journal, then takes over once the primary is killed.
   const standbyDir = freshDataDir();
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
   const restartStarted = performance.now();
   node = await startNodeProcess(dir, {}, options.window);
   const restartSeconds = (performance.now() - restartStarted) / 1000;
-  const rssAfterRestartMb = memoryMb(node.child.pid, "VmRSS");
+  const rssAfterRestartMb = rssMiB(node.child.pid) ?? NaN;
   const after = new JsonRpcProvider(node.url, node.ready.chainId, { staticNetwork: true, cacheTimeout: -1 });
   const nextAfter = await InvoiceLedger__factory.connect(node.ready.contracts.ledger, after).nextNumber();
   const blocks = await after.getBlockNumber();
@@ -146,8 +147,3 @@ async function rpcCall(url: string, method: string, params: unknown[] = []): Pro
   return ((await response.json()) as { result?: unknown }).result;
 }
 
-/** A line of /proc/<pid>/status (VmHWM: peak resident set; VmRSS: resident now), in MB. */
-function memoryMb(pid: number | undefined, field: "VmHWM" | "VmRSS"): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith(`${field}:`));
-  return line === undefined ? NaN : Math.round(Number(line.split(/\s+/)[1]) / 1024);
-}

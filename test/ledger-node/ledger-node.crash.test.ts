@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 
 import { expect } from "chai";
 
+import { lines, waitUntil } from "./helpers/acknowledged";
 import { connect, registerMerchant } from "./helpers/clients";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
 
@@ -71,15 +72,3 @@ describe("ledger-node under kill -9", function () {
     rmSync(dir, { recursive: true, force: true });
   });
 });
-
-function lines(file: string): string[] {
-  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l.length > 0) : [];
-}
-
-async function waitUntil(condition: () => boolean, ms: number, context: () => string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms; stream said: ${context().slice(-2_000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -26,6 +26,13 @@ describe("ledger-node state snapshots: a restart replays only the blocks after t
     return node;
   };
   const health = async (node: NodeProcess) => (await (await fetch(`${node.url}/health`)).json()) as Health;
+  /** Waits (at most 20 s) until the node has a snapshot of a block after `block`. */
+  const snapshotPast = async (node: NodeProcess, block: number) => {
+    for (let i = 0, h = await health(node); !(h.snapshot.block !== null && h.snapshot.block > block); h = await health(node), i++) {
+      if (i > 200) throw new Error(`no snapshot after block ${block}: ${JSON.stringify(h.snapshot)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
   afterEach(async () => {
     await Promise.all(started.splice(0).map((n) => (n.child.exitCode === null && n.child.signalCode === null ? n.kill() : undefined)));
     rmSync(dir, { recursive: true, force: true });
@@ -96,7 +103,7 @@ describe("ledger-node state snapshots: a restart replays only the blocks after t
     const { ledger } = await registerMerchant(c);
     await issueSome(ledger, 7);
     const nextNumber = ledger.interface.encodeFunctionData("nextNumber");
-    for (let h = await health(node); !(h.snapshot.block !== null && h.snapshot.block > 0); h = await health(node)) await new Promise((resolve) => setTimeout(resolve, 100));
+    await snapshotPast(node, 0);
     const answers = await reads(node, node.ready.contracts.ledger, nextNumber);
     c.provider.destroy();
     await node.stop();
@@ -130,10 +137,7 @@ describe("ledger-node state snapshots: a restart replays only the blocks after t
       expect(h.snapshot.startedFrom, what).to.equal(0);
       expect(await reads(node, node.ready.contracts.ledger, nextNumber), what).to.deep.equal(answers);
       // The writer builds a good one again, from genesis.
-      for (let i = 0, s = await health(node); !(s.snapshot.block !== null && s.snapshot.block > 0); s = await health(node), i++) {
-        if (i > 200) throw new Error(`no new snapshot after ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await snapshotPast(node, 0);
       await node.stop();
     }
     node = await start();

@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 import { expect } from "chai";
 import { NonceManager, Wallet } from "ethers";
 
+import { lines, waitUntil } from "./helpers/acknowledged";
 import { connect, issueSome, registerMerchant, rpc } from "./helpers/clients";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
 
@@ -163,15 +164,3 @@ describe("ledger-node standby: follows the primary, serves reads, takes over", f
     c.provider.destroy();
   });
 });
-
-function lines(file: string): string[] {
-  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l.length > 0) : [];
-}
-
-async function waitUntil(condition: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

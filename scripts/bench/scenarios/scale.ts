@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
@@ -12,6 +12,7 @@ import { ApiClient } from "../../lib/api-client";
 import { bureauClient, startApiProcess } from "../../lib/api-process";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../lib/node-process";
 import { BENCH_API_ENV } from "../lib/bench-system";
+import { peakRssMiB, rssMiB } from "../lib/peak-rss";
 import { connectAsBureau, sendInFlight, signIssueBatch } from "../lib/direct-load";
 import { progress, summarise, type LatencySummary } from "../lib/stats";
 
@@ -79,7 +80,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
   try {
     const seeded = await seed(node, dir, options);
     const target = Number(seeded.nextNumber - 1n);
-    const peakWhileSeeding = memoryMb(node, "VmHWM");
+    const peakWhileSeeding = peakRssMiB(node.child.pid) ?? NaN;
     // The snapshot writer works behind the sealer: say how far behind seeding left it, and let it catch up, so
     // that the restart below measures a restart from a current snapshot (the operating state of a node at rest).
     const atSeedEnd = await nodeHealth(node);
@@ -138,7 +139,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     node = await startNodeProcess(dir, {}, 10);
     const secondsToReady = (performance.now() - t0) / 1000;
     const restarted = await nodeHealth(node);
-    const afterRestart = memoryMb(node, "VmRSS");
+    const afterRestart = rssMiB(node.child.pid) ?? NaN;
     const provider = new JsonRpcProvider(node.url, node.ready.chainId, { staticNetwork: true, cacheTimeout: -1 });
     const ledger = InvoiceLedger__factory.connect(node.ready.contracts.ledger, provider);
     const invoicesAfter = Number((await ledger.nextNumber()) - 1n);
@@ -183,11 +184,6 @@ async function nodeHealth(node: NodeProcess): Promise<NodeHealth> {
   return (await (await fetch(`${node.url}/health`)).json()) as NodeHealth;
 }
 
-/** A line of /proc/<pid>/status of the node process (VmHWM: peak resident set; VmRSS: resident now), in MB. */
-function memoryMb(node: NodeProcess, field: "VmHWM" | "VmRSS"): number {
-  const line = readFileSync(`/proc/${node.child.pid}/status`, "utf8").split("\n").find((l) => l.startsWith(`${field}:`));
-  return line === undefined ? NaN : Math.round(Number(line.split(/\s+/)[1]) / 1024);
-}
 
 /** The size of the files directly in a directory (a LevelDB store), in bytes. */
 function directoryBytes(directory: string): number {
