@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import { AccountSenders } from "./chain/account-sender";
 import { IssueBatcher } from "./chain/issue-batcher";
 import { Keystore } from "./chain/keystore";
-import { connectLedger } from "./chain/ledger-client";
+import { connectLedger, type LedgerClient } from "./chain/ledger-client";
 import type { ApiConfig } from "./config";
 import { createApp } from "./http/app";
 import type { ApiContext } from "./http/context";
@@ -22,13 +22,14 @@ import { createParties } from "./services/parties";
 import { createReports } from "./services/reports";
 import { createSettlement } from "./services/settlement";
 import { createVerification } from "./services/verification";
-import { databaseUnavailable } from "./start-refusal";
+import { contractsMismatch, databaseUnavailable } from "./start-refusal";
 import { openDatabase, type Database } from "./db/database";
 import { databaseAccountLock } from "./db/account-locks";
 import { databaseFault, StoreCorruptedError } from "./db/database-errors";
 import { DatabaseStatus } from "./db/database-status";
 import { watchEmbeddedServer } from "./db/embedded-watch";
 import { hasLegacyStore, legacyStoreFound } from "./legacy/leveldb-store";
+import { checkContractCode, describeContractCode } from "../lib/contract-code";
 import { writeFileDurably } from "../lib/durable-file";
 
 /**
@@ -46,13 +47,15 @@ export interface RunningApi {
 
 /**
  * The checks before anything is written, each a refusal to start with its own code and exit code
- * (start-refusal.ts): the database reachable and migrated (DATABASE_UNAVAILABLE), the index against the chain
- * (INDEX_AHEAD_OF_CHAIN), the master key against the keystore's key-check value (KEYSTORE_KEY_MISMATCH).
+ * (start-refusal.ts): the contracts on chain against this build's (CONTRACTS_MISMATCH), the database reachable and
+ * migrated (DATABASE_UNAVAILABLE), the index against the chain (INDEX_AHEAD_OF_CHAIN), the master key against the
+ * keystore's key-check value (KEYSTORE_KEY_MISMATCH).
  */
 export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ ctx: ApiContext; database: Database; bureauKeyFile: string }> {
   await mkdir(config.dataDir, { recursive: true });
   if (hasLegacyStore(config.dataDir)) throw legacyStoreFound(config.dataDir);
   const client = await connectLedger(config);
+  await checkContracts(client, config, logger);
   const database = await openDatabaseOrRefuse(config, logger);
   const { db } = database;
   try {
@@ -81,6 +84,23 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
     // A damaged page met while starting is STORE_CORRUPTED (exit 3), not an unexplained failure.
     throw databaseFault(error) ?? error;
   }
+}
+
+/**
+ * The API calls the functions of this build's contracts: on a chain whose contracts are other code it would
+ * answer with reverts, so it refuses to start (CONTRACTS_MISMATCH, exit 8) unless told to warn only.
+ */
+async function checkContracts(client: LedgerClient, config: ApiConfig, logger: Logger): Promise<void> {
+  const report = await checkContractCode(client.provider, client.addresses);
+  if (report.matches) {
+    // Still worth a line: once executed, a scheduled upgrade to other code makes this build refuse to start.
+    const foreign = report.pendingUpgrades.filter((p) => !p.matchesBuild);
+    if (foreign.length > 0) logger.warn({ pendingUpgrades: foreign }, `contracts: ${describeContractCode({ ...report, pendingUpgrades: foreign }).join("; ")}`);
+    return;
+  }
+  const refusal = contractsMismatch(report);
+  if (config.contractCheck === "refuse") throw refusal;
+  logger.warn({ code: refusal.code, details: refusal.details }, `API_CONTRACT_CHECK=warn, starting anyway: ${refusal.message}`);
 }
 
 async function openDatabaseOrRefuse(config: ApiConfig, logger: Logger): Promise<Database> {

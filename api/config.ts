@@ -1,5 +1,7 @@
 import { isAbsolute, join, resolve } from "node:path";
 
+import { DEFAULT_LANGUAGE, LANGUAGES, languageNamed, type Language } from "./i18n/language";
+
 /** Everything the API can be told, with the embedded defaults that `npm start` uses. */
 export interface ApiConfig {
   /** The keystore's master key and the first bureau API key live here. */
@@ -38,6 +40,31 @@ export interface ApiConfig {
   /** Failed authentications (wrong API keys) per minute per client address before 429. */
   authFailuresPerMinute: number;
   bodyLimit: string;
+  /**
+   * The language of error messages for a request without Accept-Language (or with none we write in):
+   * `API_DEFAULT_LANGUAGE`, "en" (the default, for machine clients) or "zh-CN".
+   */
+  defaultLanguage: Language;
+  /**
+   * What the start does when the contracts on chain are not this build's (lib/contract-code.ts): "refuse" (the
+   * default: CONTRACTS_MISMATCH, exit 8) or "warn" (`API_CONTRACT_CHECK=warn`: start anyway and log it), for a
+   * chain whose contracts cannot be upgraded (deployed before they were upgradeable) that an operator knows to be
+   * compatible enough; functions added since then revert there.
+   */
+  contractCheck: "refuse" | "warn";
+}
+
+function contractCheckSetting(value: string | undefined): "refuse" | "warn" {
+  if (value === undefined || value === "" || value === "refuse") return "refuse";
+  if (value === "warn") return "warn";
+  throw new Error(`API configuration: API_CONTRACT_CHECK must be refuse or warn, not ${value}`);
+}
+
+function languageSetting(value: string | undefined): Language {
+  if (value === undefined || value === "") return DEFAULT_LANGUAGE;
+  const language = languageNamed(value);
+  if (language === undefined) throw new Error(`API configuration: API_DEFAULT_LANGUAGE must be one of ${LANGUAGES.join(", ")}, not ${value}`);
+  return language;
 }
 
 export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -63,6 +90,8 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
     apiRatePerMinute: Number(env.API_RATE ?? 60_000),
     authFailuresPerMinute: Number(env.API_AUTH_FAILURE_RATE ?? 20),
     bodyLimit: env.API_BODY_LIMIT ?? "2mb",
+    defaultLanguage: languageSetting(env.API_DEFAULT_LANGUAGE),
+    contractCheck: contractCheckSetting(env.API_CONTRACT_CHECK),
     ...Object.fromEntries(Object.entries(partial).filter(([, value]) => value !== undefined)),
   };
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(path));

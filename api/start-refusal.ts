@@ -1,3 +1,4 @@
+import { describeContractCode, type ContractCodeReport } from "../lib/contract-code";
 import type { ApiConfig } from "./config";
 import { ApiError } from "./errors";
 
@@ -17,6 +18,8 @@ export const EXIT_CODES: Readonly<Record<string, number>> = {
   KEYSTORE_KEY_MISMATCH: 4,
   /** The event index names blocks the chain does not have: another chain, or a chain that lost blocks. */
   INDEX_AHEAD_OF_CHAIN: 5,
+  /** The contracts on chain are not this build's: the bureau upgrades them (`npm run upgrade`), or run the matching build. */
+  CONTRACTS_MISMATCH: 8,
 };
 
 export function exitCodeOf(error: unknown): number {
@@ -50,3 +53,27 @@ export const databaseUnavailable = (config: Pick<ApiConfig, "databaseUrl" | "dat
     {},
     { cause },
   );
+
+/**
+ * The contracts on chain are not the code this build of the API calls (lib/contract-code.ts): what differs, any
+ * scheduled upgrade and when it is ready, and what to do about it.
+ */
+export const contractsMismatch = (report: ContractCodeReport) => {
+  const differing = report.contracts.filter((c) => c.status !== "match");
+  const scheduledToBuild = differing.every((c) => c.pendingUpgrade?.matchesBuild === true);
+  const readyAt = Math.max(...differing.map((c) => c.pendingUpgrade?.readyAt ?? 0));
+  const remedy = differing.some((c) => c.status === "pre-proxy")
+    ? "A deployment from before the contracts were upgradeable cannot be upgraded in place: run the release that deployed it, or deploy the contracts anew (npm run deploy, or a new data directory for the embedded node); API_CONTRACT_CHECK=warn starts this API against it anyway, where functions added since then revert"
+    : scheduledToBuild
+      ? `An upgrade to this build is scheduled: the bureau executes it with \`npm run upgrade -- execute\` from ${new Date(readyAt * 1000).toISOString()}, then start the API again`
+      : "The bureau upgrades the chain to this build with `npm run upgrade -- schedule` and, once the upgrade delay has passed, `npm run upgrade -- execute`; or run the build of the API that matches the chain";
+  return new ApiError(
+    500,
+    "CONTRACTS_MISMATCH",
+    `the ledger's contracts on chain are not the ones this build of the API was made for (${describeContractCode(report).join("; ")}). ${remedy}.`,
+    {
+      contracts: report.contracts.map(({ contract, address, status, implementation }) => ({ contract, address, status, implementation })),
+      pendingUpgrades: report.pendingUpgrades,
+    },
+  );
+};

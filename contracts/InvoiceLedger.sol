@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
-import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
-import {Context} from "@openzeppelin/contracts/utils/Context.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ERC2771ContextUpgradeable} from "@openzeppelin/contracts-upgradeable/metatx/ERC2771ContextUpgradeable.sol";
+import {ContextUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ContextUpgradeable.sol";
+import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IInvoiceLedger} from "./interfaces/IInvoiceLedger.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {TaxPeriods} from "./libraries/TaxPeriods.sol";
+import {DelayedUpgrades} from "./proxy/DelayedUpgrades.sol";
 import {InvoiceId, CreditNoteId} from "./types/Ids.sol";
 
 /// @title InvoiceLedger
@@ -29,7 +30,22 @@ import {InvoiceId, CreditNoteId} from "./types/Ids.sol";
 /// shares its slot with `_issuancePeriod`, the period of the latest number taken, which every issue writes
 /// anyway; when a number is taken in a later period, `_endNumberOf[m]` is set to it for each month m from the
 /// previous issuance period up to the new one (a few writes once a month, none per invoice).
-contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
+///
+/// Upgrades. This is the implementation behind a {LedgerProxy}; it upgrades itself (UUPS) only as
+/// {IDelayedUpgrades} allows. Its own variables are sequential and append-only: a new implementation keeps every
+/// variable above where it is and declares new ones after them, which test/contracts/storage-layout.test.ts checks
+/// against the layout of the last release (docs/upgrades.md). OpenZeppelin's upgradeable bases keep their state in
+/// ERC-7201 namespaces. The packed layout above stays as it was: a namespaced struct would cost about the same per
+/// access, but sequential variables keep the code unchanged, and the layout check makes the append-only rule a
+/// failing test instead of a convention.
+///
+/// EIP-712 is OpenZeppelin's non-upgradeable {EIP712} on purpose: its name and version are immutables of the code
+/// (an implementation that changes them changes the claim domain, which is then a visible change of code), and
+/// behind a proxy `address(this)` never equals the implementation's cached address, so the domain separator is
+/// rebuilt from the immutable hashes with the proxy as `verifyingContract` (a keccak, no storage read).
+/// {EIP712Upgradeable} would read two storage slots on every claim for the same answer. Its two fallback strings
+/// (slots 0 and 1 below) are never written, since the name and version are short.
+contract InvoiceLedger is IInvoiceLedger, EIP712, PausableUpgradeable, ERC2771ContextUpgradeable, DelayedUpgrades {
     using TaxPeriods for uint256;
     using TaxPeriods for uint24;
 
@@ -84,6 +100,11 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
         | (1 << (uint256(State.Filed) * 8 + uint256(State.Frozen)))
         | (1 << (uint256(State.Reversed) * 8 + uint256(State.Frozen)));
 
+    /// @dev An immutable of the implementation, not state: the registry's proxy address is the same for every
+    /// implementation (each upgrade's implementation is built with the deployment's registry), and every
+    /// transaction reads it, so it costs no storage read. The start check compares code with immutables masked and
+    /// reads {registry} to make sure the implementation was built for this deployment.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IParticipantRegistry private immutable _registry;
 
     mapping(uint40 number => Record record) private _records;
@@ -98,19 +119,28 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
     /// number taken after m. Numbers below it were taken in m or before; zero for m before the first issuance and
     /// for m >= `_issuancePeriod`.
     mapping(uint24 period => uint40 number) private _endNumberOf;
-    /// @dev Invoices and credit notes share one gapless sequence of numbers, starting at 1.
+    /// @dev Invoices and credit notes share one gapless sequence of numbers, starting at 1 (set by {initialize}).
     /// Packed with `_issuancePeriod` into one slot: nextNumber (5) | issuancePeriod (3).
-    uint40 private _nextNumber = 1;
+    uint40 private _nextNumber;
     /// @dev The period (YYYYMM) in which the latest number was taken; zero before the first.
     uint24 private _issuancePeriod;
 
-    /// @param participantRegistry the participant registry that says who may act in which role
+    /// @param participantRegistry the participant registry (its proxy) that says who may act in which role
     /// @param trustedForwarder the ERC-2771 forwarder that relays requests parties signed themselves
+    /// @dev Both are immutables (see `_registry`); the implementation itself can never be initialised.
+    /// @custom:oz-upgrades-unsafe-allow constructor
     constructor(IParticipantRegistry participantRegistry, address trustedForwarder)
         EIP712("InvoiceLedger", "1")
-        ERC2771Context(trustedForwarder)
+        ERC2771ContextUpgradeable(trustedForwarder)
     {
         _registry = participantRegistry;
+        _disableInitializers();
+    }
+
+    /// @inheritdoc IInvoiceLedger
+    function initialize(uint48 upgradeDelaySeconds) external initializer {
+        _initDelayedUpgrades(upgradeDelaySeconds);
+        _nextNumber = 1;
     }
 
     // ---------------------------------------------------------------- bureau
@@ -702,17 +732,27 @@ contract InvoiceLedger is IInvoiceLedger, EIP712, Pausable, ERC2771Context {
         return bytes24(keccak256(abi.encode(commitment, claimKey)));
     }
 
+    /// @dev The ledger is upgraded by whoever upgrades the registry: the bureau's default admin.
+    function _upgradeAdmin() internal view override returns (address) {
+        return _registry.upgradeAdmin();
+    }
+
     // ERC-2771: the forwarder's calls carry the signer's address, which is the actor everywhere here.
 
-    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
-        return ERC2771Context._msgSender();
+    function _msgSender() internal view override(ContextUpgradeable, ERC2771ContextUpgradeable) returns (address) {
+        return ERC2771ContextUpgradeable._msgSender();
     }
 
-    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
-        return ERC2771Context._msgData();
+    function _msgData() internal view override(ContextUpgradeable, ERC2771ContextUpgradeable) returns (bytes calldata) {
+        return ERC2771ContextUpgradeable._msgData();
     }
 
-    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
-        return ERC2771Context._contextSuffixLength();
+    function _contextSuffixLength()
+        internal
+        view
+        override(ContextUpgradeable, ERC2771ContextUpgradeable)
+        returns (uint256)
+    {
+        return ERC2771ContextUpgradeable._contextSuffixLength();
     }
 }

@@ -1,18 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
-import {AccessControlDefaultAdminRules} from
-    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
-import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
-import {Context} from "@openzeppelin/contracts/utils/Context.sol";
+import {AccessControlDefaultAdminRulesUpgradeable} from
+    "@openzeppelin/contracts-upgradeable/access/extensions/AccessControlDefaultAdminRulesUpgradeable.sol";
+import {ERC2771ContextUpgradeable} from "@openzeppelin/contracts-upgradeable/metatx/ERC2771ContextUpgradeable.sol";
+import {ContextUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ContextUpgradeable.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {TaxpayerIds} from "./libraries/TaxpayerIds.sol";
+import {DelayedUpgrades} from "./proxy/DelayedUpgrades.sol";
 
 /// @title ParticipantRegistry
 /// @notice See {IParticipantRegistry}. The bureau's head account is the default admin of OpenZeppelin's
-/// {AccessControlDefaultAdminRules}: it appoints officers (`BUREAU_ROLE`) and hands itself over in two
-/// steps after a delay. Officers register organisations; enterprises register their employees.
-contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminRules, ERC2771Context {
+/// {AccessControlDefaultAdminRules}: it appoints officers (`BUREAU_ROLE`), hands itself over in two
+/// steps after a delay, and schedules upgrades ({IDelayedUpgrades}). Officers register organisations; enterprises
+/// register their employees.
+/// @dev The implementation behind a {LedgerProxy}. Storage: OpenZeppelin's bases keep theirs in ERC-7201
+/// namespaces; this contract's own variables are sequential and append-only, checked against the layout of the
+/// last release (test/contracts/storage-layout.test.ts, docs/upgrades.md).
+contract ParticipantRegistry is
+    IParticipantRegistry,
+    AccessControlDefaultAdminRulesUpgradeable,
+    ERC2771ContextUpgradeable,
+    DelayedUpgrades
+{
     using TaxpayerIds for bytes18;
 
     /// @notice Role of tax-bureau officers: register, suspend and revoke participants, set quotas, freeze, pause.
@@ -23,13 +33,19 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
     mapping(bytes18 taxpayerId => address account) private _accountOf;
     uint32 private _count;
 
-    /// @param adminDelay delay (seconds) a default-admin handover must wait before it can be accepted
-    /// @param bureau the bureau's head account: default admin and first officer
     /// @param trustedForwarder the ERC-2771 forwarder that relays requests parties signed themselves
-    constructor(uint48 adminDelay, address bureau, address trustedForwarder)
-        AccessControlDefaultAdminRules(adminDelay, bureau)
-        ERC2771Context(trustedForwarder)
-    {
+    /// @dev The forwarder is an immutable of the implementation, not state: it is the same for every
+    /// implementation (each upgrade's implementation is built with the deployment's forwarder), and reading it
+    /// costs no storage access on every relayed call. The implementation itself can never be initialised.
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(address trustedForwarder) ERC2771ContextUpgradeable(trustedForwarder) {
+        _disableInitializers();
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function initialize(uint48 adminDelay, address bureau, uint48 upgradeDelaySeconds) external initializer {
+        __AccessControlDefaultAdminRules_init(adminDelay, bureau);
+        _initDelayedUpgrades(upgradeDelaySeconds);
         _grantRole(BUREAU_ROLE, bureau);
     }
 
@@ -134,17 +150,27 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControlDefaultAdminR
         emit ParticipantStatusChanged(account, from, to, caller);
     }
 
+    /// @dev Upgrades are the bureau's default admin's (the head account, handed over only in two delayed steps).
+    function _upgradeAdmin() internal view override returns (address) {
+        return defaultAdmin();
+    }
+
     // ERC-2771: the forwarder's calls carry the signer's address, which is the actor everywhere here.
 
-    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
-        return ERC2771Context._msgSender();
+    function _msgSender() internal view override(ContextUpgradeable, ERC2771ContextUpgradeable) returns (address) {
+        return ERC2771ContextUpgradeable._msgSender();
     }
 
-    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
-        return ERC2771Context._msgData();
+    function _msgData() internal view override(ContextUpgradeable, ERC2771ContextUpgradeable) returns (bytes calldata) {
+        return ERC2771ContextUpgradeable._msgData();
     }
 
-    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
-        return ERC2771Context._contextSuffixLength();
+    function _contextSuffixLength()
+        internal
+        view
+        override(ContextUpgradeable, ERC2771ContextUpgradeable)
+        returns (uint256)
+    {
+        return ERC2771ContextUpgradeable._contextSuffixLength();
     }
 }

@@ -20,6 +20,11 @@ export interface LedgerNodeConfig {
   authorityKey: string | undefined;
   /** Delay (seconds) of the registry's two-step admin handover. */
   adminDelay: number;
+  /**
+   * Delay (seconds) between scheduling an upgrade of the registry or the ledger and executing it (docs/upgrades.md),
+   * for the deployment of a new chain; an existing chain keeps the delay its contracts were initialised with.
+   */
+  upgradeDelay: number;
   /** Most logs one eth_getLogs answer may hold; a larger query is refused with a clear error, as geth and Besu do. */
   maxLogsPerAnswer: number;
   /** Most blocks one logs query (eth_getLogs, eth_newFilter) may span. */
@@ -75,6 +80,7 @@ export const DEFAULTS: LedgerNodeConfig = {
   rpcToken: undefined,
   authorityKey: undefined,
   adminDelay: 24 * 3600,
+  upgradeDelay: 48 * 3600,
   maxLogsPerAnswer: 100_000,
   maxLogBlockRange: 10_000,
   adminToken: undefined,
@@ -115,6 +121,7 @@ const INTEGER_VARIABLES = {
   LEDGER_BLOCK_GAS_LIMIT: "blockGasLimit",
   LEDGER_SNAPSHOT_BLOCKS: "snapshotEveryBlocks",
   LEDGER_SNAPSHOT_MS: "snapshotEveryMs",
+  LEDGER_UPGRADE_DELAY: "upgradeDelay",
 } as const satisfies Record<string, keyof LedgerNodeConfig>;
 
 export function resolveConfig(partial: Partial<LedgerNodeConfig>, env: NodeJS.ProcessEnv = process.env): LedgerNodeConfig {

@@ -17,6 +17,7 @@ import { replayChain } from "./chain/chain-replay";
 import { createEvmEngine, type EngineBlock, type EvmEngine } from "./chain/evm-engine";
 import { ReadWriteLock } from "./chain/read-write-lock";
 import { chainDir, type LedgerNodeConfig } from "./config";
+import { ContractWatch } from "./contract-watch";
 import { BackupExistsError, ConfigurationError, PrimaryAliveError, StoreCorruptedError, WrongRoleError } from "./errors";
 import { createNodeMetrics } from "./node-metrics";
 import { Follower } from "./replication/follower";
@@ -183,6 +184,8 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     const reads = new ChainReads(store, visibleHead);
     const logLimits = { maxLogsPerAnswer: config.maxLogsPerAnswer, maxLogBlockRange: config.maxLogBlockRange };
     const filters = new FilterTable(store, reads, visibleHead, logLimits, config.maxFilters, config.filterIdleMs);
+    // Set once the deployment is known: compares the chain's contracts with this build's (reported, never refused).
+    let contractWatch: ContractWatch | undefined;
     const simulations = new SimulationGate(Math.min(config.rpcGasCap, chainMeta.blockGasLimit), Math.min(config.trustedRpcGasCap, chainMeta.blockGasLimit), config.rpcEvmTimeoutMs);
 
     const server = createHttpServer({
@@ -199,15 +202,18 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
       adminToken,
       logger,
       metrics: metrics.registry,
-      health: () => {
+      health: async () => {
         const head = headBlock();
+        const contracts = contractWatch === undefined
+          ? deployment === undefined ? undefined : { forwarder: deployment.forwarder, registry: deployment.registry, ledger: deployment.ledger }
+          : await contractWatch.at(head.number);
         return {
           status: "ok",
           role: writer === undefined ? "standby" : "primary",
           chainId: chainMeta.chainId,
           head: { number: head.number, hash: head.hash, timestamp: head.timestamp },
           pending: writer?.sealer.pendingCount ?? 0,
-          ...(deployment === undefined ? {} : { contracts: { forwarder: deployment.forwarder, registry: deployment.registry, ledger: deployment.ledger } }),
+          ...(contracts === undefined ? {} : { contracts }),
           ...(writer === undefined ? {} : { standbys: writer.replication.status(), syncStandby: writer.replication.sync }),
           ...(follower === undefined ? {} : { replication: follower.status() }),
           snapshot: { block: snapshots.snapshotBlock ?? null, lastWrite: snapshots.lastWrite ?? null, startedFrom: restored?.head.number ?? 0, loaded: restored?.loaded ?? null },
@@ -258,6 +264,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
         server.close(() => done());
         server.closeAllConnections();
       });
+      contractWatch?.stop();
       writer?.replication.stop();
       await writer?.sealer.stop();
       await follower?.stop();
@@ -270,7 +277,11 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
         deployment = await deploy(url, adminToken, chainMeta, authority);
         writer.replication.sync = config.syncStandby;
       }
-      if (deployment !== undefined) await writeFile(join(config.dataDir, "deployment.json"), `${JSON.stringify(deployment, null, 2)}\n`);
+      if (deployment !== undefined) {
+        await writeFile(join(config.dataDir, "deployment.json"), `${JSON.stringify(deployment, null, 2)}\n`);
+        contractWatch = new ContractWatch(deployment, url, adminToken, chainMeta.chainId, logger);
+        await contractWatch.start(headBlock().number);
+      }
     } catch (error) {
       await stopServing();
       throw error;
@@ -290,7 +301,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
       const provider = new JsonRpcProvider(request, chainMeta.chainId, { staticNetwork: true });
       let deployed: Deployment;
       try {
-        deployed = await deployLedger(authorityWallet(key).connect(provider), { adminDelay: config.adminDelay });
+        deployed = await deployLedger(authorityWallet(key).connect(provider), { adminDelay: config.adminDelay, upgradeDelay: config.upgradeDelay });
       } finally {
         provider.destroy();
       }

@@ -2,11 +2,13 @@ import { Interface, isCallException, isError } from "ethers";
 
 import { InvoiceLedger__factory, LedgerForwarder__factory, ParticipantRegistry__factory } from "../../typechain-types";
 import { ApiError, chainUnavailable } from "../errors";
+import type { ErrorCode } from "../i18n/error-params";
 
 /**
  * Contract reverts, decoded by name and mapped to the API's answers through one table. Someone else's object
  * and an unauthorised caller read as 404 (nothing to probe), a wrong state is 409, a rule of the ledger
- * (quota, amounts, buyer title) is 422. The custom error's values go into `details`.
+ * (quota, amounts, buyer title) is 422. The custom error's values go into `details` (its name as `reason`), from
+ * which the answer's message is worded in the request's language (api/i18n); `message` here is for logs.
  */
 const errorsInterface = new Interface([
   ...InvoiceLedger__factory.abi.filter((item) => item.type === "error"),
@@ -14,7 +16,13 @@ const errorsInterface = new Interface([
   ...LedgerForwarder__factory.abi.filter((item) => item.type === "error"),
 ]);
 
-const TABLE: Record<string, { status: number; code: string; message: string }> = {
+export interface RevertAnswer {
+  status: number;
+  code: ErrorCode;
+  message: string;
+}
+
+export const REVERT_TABLE: Readonly<Record<string, RevertAnswer>> = {
   InvoiceLedgerUnauthorized: { status: 404, code: "NOT_FOUND", message: "not found" },
   InvoiceLedgerNotParty: { status: 404, code: "NOT_FOUND", message: "invoice not found" },
   InvoiceLedgerUnknownInvoice: { status: 404, code: "NOT_FOUND", message: "invoice not found" },
@@ -45,6 +53,9 @@ const TABLE: Record<string, { status: number; code: string; message: string }> =
   EnforcedPause: { status: 503, code: "LEDGER_PAUSED", message: "the ledger is paused by the tax bureau" },
 };
 
+/** A custom error the table does not name (one of OpenZeppelin's, or one added to a contract since). */
+export const unmappedRevert = (name: string): RevertAnswer => ({ status: 409, code: "REJECTED_BY_LEDGER", message: `the ledger refused: ${name}` });
+
 /** The revert data carried by an ethers error, if any. */
 function revertData(error: unknown): string | undefined {
   if (isCallException(error) && typeof error.data === "string" && error.data !== "0x") return error.data;
@@ -72,7 +83,7 @@ export function toApiError(error: unknown): ApiError {
   if (data !== undefined) {
     const parsed = errorsInterface.parseError(data);
     if (parsed !== null) {
-      const entry = TABLE[parsed.name] ?? { status: 409, code: "REJECTED_BY_LEDGER", message: `the ledger refused: ${parsed.name}` };
+      const entry = REVERT_TABLE[parsed.name] ?? unmappedRevert(parsed.name);
       // A 404 says nothing more: which contract error it was, or whose account, would tell an unknown id from
       // someone else's object.
       const details: Record<string, unknown> = {};

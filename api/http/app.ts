@@ -79,8 +79,8 @@ export function createApp(ctx: ApiContext): express.Express {
   app.use("/docs", helmet({ contentSecurityPolicy: { directives: { "script-src": ["'self'", "'unsafe-inline'"] } } }), swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: "E-invoice ledger API" }));
   app.use(router);
   app.use((req) => {
-    throw new ApiError(404, "NO_SUCH_ROUTE", `no route ${req.method} ${req.path}`);
+    throw new ApiError(404, "NO_SUCH_ROUTE", `no route ${req.method} ${req.path}`, { method: req.method, path: req.path });
   });
-  app.use(errorHandler(ctx.logger, (error) => ctx.storage.observed(error), (refusal) => ctx.services.audit.record(refusal)));
+  app.use(errorHandler(ctx.logger, (error) => ctx.storage.observed(error), (refusal) => ctx.services.audit.record(refusal), { defaultLanguage: ctx.config.defaultLanguage }));
   return app;
 }

@@ -4,13 +4,20 @@ import type { Logger } from "pino";
 import { ApiError } from "../errors";
 import { toApiError } from "../chain/contract-errors";
 import { databaseFault } from "../db/database-errors";
+import { DEFAULT_LANGUAGE, type Language } from "../i18n/language";
+import { errorMessage } from "../i18n/localize";
+import { languageFor } from "../i18n/negotiate";
 import type { Refusal } from "../services/audit";
 import type { AuditedAttempt } from "./audited-actions";
 
 /**
  * The one place where errors become answers: `{ error: { code, message, details } }`. Failures to read the
  * request are the client's (see readFailure); our errors keep their status; decoded contract reverts go
- * through the revert table; anything else is logged and answered as 500 INTERNAL without internals.
+ * through the revert table; anything else is logged and answered as 500 INTERNAL without internals. The
+ * message is the code's, from the catalogue of the language the request's Accept-Language asks for (Chinese or
+ * English; without one, the configured default), worded from the details; the code, the status and the details
+ * are the same in every language. The answer says its language (Content-Language) and that it depends on
+ * Accept-Language (Vary).
  */
 /** Errors ethers raises (a stable string code and a shortMessage): what the chain said or did not say. */
 function isEthersError(error: unknown): boolean {
@@ -33,7 +40,8 @@ function readFailure(error: unknown, contentEncoding: string | undefined): ApiEr
   if (typeof failure.status !== "number" || failure.status < 400 || failure.status >= 500 || (failure.type === undefined && failure.expose !== true)) return undefined;
   // The decompression stream failed (zlib's or brotli's error, without a type): the body is not what its Content-Encoding says.
   if (failure.type === undefined && contentEncoding !== undefined && contentEncoding.toLowerCase() !== "identity") {
-    return new ApiError(400, "MALFORMED_BODY", `the body could not be decompressed as its Content-Encoding (${contentEncoding.slice(0, 20)}) says`);
+    const named = contentEncoding.slice(0, 20);
+    return new ApiError(400, "MALFORMED_BODY", `the body could not be decompressed as its Content-Encoding (${named}) says`, { contentEncoding: named });
   }
   return new ApiError(failure.status, "BAD_REQUEST", "the request could not be read");
 }
@@ -48,7 +56,13 @@ const refuses = (answer: ApiError) => answer.status >= 400 && answer.status < 50
  * `onRefusal` records a refused lifecycle attempt (the route helper notes it in `res.locals.attempt`); it never
  * rejects, and the answer goes out once it resolved, whatever became of the record: the same answer as without it.
  */
-export function errorHandler(logger: Logger, onDatabaseFault: (error: unknown) => void = () => undefined, onRefusal?: (refusal: Refusal) => Promise<void>): ErrorRequestHandler {
+export function errorHandler(
+  logger: Logger,
+  onDatabaseFault: (error: unknown) => void = () => undefined,
+  onRefusal?: (refusal: Refusal) => Promise<void>,
+  options: { defaultLanguage?: Language } = {},
+): ErrorRequestHandler {
+  const defaultLanguage = options.defaultLanguage ?? DEFAULT_LANGUAGE;
   return (error: unknown, req, res, _next) => {
     void _next;
     let answer: ApiError;
@@ -63,7 +77,10 @@ export function errorHandler(logger: Logger, onDatabaseFault: (error: unknown) =
     const send = () => {
       if (res.headersSent) return;
       if (answer.retryable) res.set("retry-after", String(answer.retryAfterSeconds));
-      res.status(answer.status).json({ error: { code: answer.code, message: answer.message, ...(Object.keys(answer.details).length > 0 ? { details: answer.details } : {}) } });
+      const language = languageFor(req.get("accept-language"), defaultLanguage);
+      res.vary("Accept-Language").set("content-language", language);
+      const message = errorMessage(language, answer.code, answer.details);
+      res.status(answer.status).json({ error: { code: answer.code, message, ...(Object.keys(answer.details).length > 0 ? { details: answer.details } : {}) } });
     };
     const attempt = res.locals.attempt as AuditedAttempt | undefined;
     if (attempt === undefined || onRefusal === undefined || !refuses(answer)) return send();

@@ -8,6 +8,7 @@ import type { Party, Role } from "../services/parties";
 import { auditedAction, auditedId, type AuditedAttempt } from "./audited-actions";
 import type { AuthFailureLimiter } from "./auth-failure-limiter";
 import type { ApiContext } from "./context";
+import { ROUTE_EXAMPLES, type RouteExample } from "./openapi";
 import { parse } from "./validate";
 
 /**
@@ -32,6 +33,8 @@ export interface RouteSpec<P extends ObjectSchema, Q extends ObjectSchema, B ext
   /** Honours the Idempotency-Key header. */
   idempotent?: boolean;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Requests and their answers, by name, for the OpenAPI document (see RouteExample); each one is sent to a running API by a test. */
+  examples?: Record<string, RouteExample>;
   handle(input: { party: Party | undefined; params: z.output<P>; query: z.output<Q>; body: z.output<B>; req: Request }): Promise<{ status: number; body: unknown }>;
 }
 
@@ -57,6 +60,10 @@ const STANDARD_ERRORS: Record<number, string> = {
   429: "Rate limited",
 };
 
+/** A route without path parameters names no object: it answers 404 only where it says so in its own responses. */
+const documents = (status: string, spec: { params?: unknown; responses: Record<number, unknown> }, isPublic: boolean) =>
+  !(status in spec.responses) && !(isPublic && (status === "401" || status === "403")) && !(status === "404" && spec.params === undefined);
+
 export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B extends z.ZodType>(kit: RouteKit, spec: RouteSpec<P, Q, B>): void {
   const { router, registry, ctx, limiters } = kit;
   const expressPath = spec.path.replace(/\{([^}]+)\}/g, ":$1");
@@ -68,6 +75,7 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
     summary: spec.summary,
     tags: [spec.tag],
     ...(isPublic ? {} : { security: [{ apiKey: [] }], description: `Roles: ${(spec.access as Role[]).join(", ")}`, "x-roles": spec.access }),
+    ...(spec.examples === undefined ? {} : { [ROUTE_EXAMPLES]: spec.examples }),
     request: {
       ...(spec.params ? { params: spec.params } : {}),
       ...(spec.query ? { query: spec.query } : {}),
@@ -80,7 +88,7 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
       ),
       ...Object.fromEntries(
         Object.entries(STANDARD_ERRORS)
-          .filter(([status]) => !(status in spec.responses) && !(isPublic && (status === "401" || status === "403")))
+          .filter(([status]) => documents(status, spec, isPublic))
           .map(([status, description]) => [status, { description, content: { "application/json": { schema: errorBody } } }]),
       ),
     },

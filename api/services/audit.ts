@@ -75,7 +75,7 @@ export function createAudit({ db, client, logger, writeTimeoutMs = 2_000 }: Audi
 
     /** The bureau's reading of the audit, oldest first. */
     async list(viewer: Party, filter: RefusedAttemptFilter): Promise<RefusedAttempt[]> {
-      if (viewer.role !== "bureau") throw forbidden("only the tax bureau reads the audit", { role: viewer.role });
+      if (viewer.role !== "bureau") throw forbidden("only the tax bureau reads the audit", { role: viewer.role, allowedRoles: ["bureau"] });
       return listRefusedAttempts(db, filter);
     },
   };

@@ -169,12 +169,12 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
   }
 
   function requireRole(party: Party, roles: Party["role"][], what: string): void {
-    if (!roles.includes(party.role)) throw forbidden(`only ${roles.join(" or ")} accounts may ${what}`, { role: party.role });
+    if (!roles.includes(party.role)) throw forbidden(`only ${roles.join(" or ")} accounts may ${what}`, { role: party.role, allowedRoles: roles });
   }
 
   async function issueAll(merchant: Party, bodies: IssueInvoiceBody[]): Promise<IssueResult[]> {
     requireRole(merchant, ["merchant"], "issue invoices");
-    if (merchant.taxpayerId === undefined) throw forbidden("the merchant has no taxpayer ID");
+    if (merchant.taxpayerId === undefined) throw forbidden("the merchant has no taxpayer ID", { reason: "NO_TAXPAYER_ID" });
     // Each reference is taken before anything is sealed: a concurrent request with the same reference waits,
     // then finds this one's document (and claim code) stored and answers with the same invoice.
     const ids = bodies.map((body) => invoiceIdOf(merchant.account, requestIdOf(body.reference)).toLowerCase());

@@ -75,7 +75,7 @@ export function createParties({ db, keystore, senders, client, indexer }: Partie
 
   async function walletOf(party: Party): Promise<Wallet> {
     const wallet = await keystore.wallet(party.account);
-    if (wallet === undefined) throw forbidden("the API holds no key for this party; sign and relay your own requests", { account: party.account });
+    if (wallet === undefined) throw forbidden("the API holds no key for this party; sign and relay your own requests", { account: party.account, reason: "NO_HOSTED_KEY" });
     return wallet;
   }
 

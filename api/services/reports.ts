@@ -77,13 +77,13 @@ export function createReports({ db, invoices, client, now = () => new Date() }: 
   /** The merchant a report is about: any (or all) for the bureau; a merchant only itself, and others read as unknown. */
   function scopedMerchant(viewer: Party, merchant: string | undefined): string | undefined {
     if (viewer.role === "bureau") return merchant;
-    if (viewer.role !== "merchant") throw forbidden("reports are for the tax bureau and merchants", { role: viewer.role });
+    if (viewer.role !== "merchant") throw forbidden("reports are for the tax bureau and merchants", { role: viewer.role, allowedRoles: ["bureau", "merchant"] });
     if (merchant !== undefined && merchant.toLowerCase() !== viewer.account.toLowerCase()) throw notFound("merchant");
     return viewer.account;
   }
 
   function requireBureau(viewer: Party): void {
-    if (viewer.role !== "bureau") throw forbidden("only the tax bureau sees anomalies", { role: viewer.role });
+    if (viewer.role !== "bureau") throw forbidden("only the tax bureau sees anomalies", { role: viewer.role, allowedRoles: ["bureau"] });
   }
 
   /** Merchants whose quota for `period` is used at or above the threshold, or who were refused for it in the period. */

@@ -20,7 +20,7 @@ export interface SettlementDeps {
 
 export function createSettlement({ client, parties, invoices }: SettlementDeps) {
   function requireBureau(actor: Party): void {
-    if (actor.role !== "bureau") throw forbidden("only the tax bureau may settle stranded invoices", { role: actor.role });
+    if (actor.role !== "bureau") throw forbidden("only the tax bureau may settle stranded invoices", { role: actor.role, allowedRoles: ["bureau"] });
   }
 
   return {

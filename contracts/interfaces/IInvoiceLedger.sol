@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
+import {IDelayedUpgrades} from "./IDelayedUpgrades.sol";
 import {IParticipantRegistry} from "./IParticipantRegistry.sol";
 import {InvoiceId, CreditNoteId} from "../types/Ids.sol";
 
@@ -35,7 +36,11 @@ import {InvoiceId, CreditNoteId} from "../types/Ids.sol";
 ///   pending credit note whose seller is not active.
 /// A suspended party is not replaced: the bureau's steps apply to it as to a revoked one, a successor only
 /// follows a revoked account (which is what frees the taxpayer ID).
-interface IInvoiceLedger {
+///
+/// Upgrades. The ledger lives behind an ERC-1967 proxy, whose address is the ledger's for good; its code is
+/// replaced only as {IDelayedUpgrades} says (scheduled by the bureau's default admin, executable after the upgrade
+/// delay), and every invoice, number and event stays where it is.
+interface IInvoiceLedger is IDelayedUpgrades {
     /// @notice Lifecycle of an invoice (see DESIGN.md section 2). Claimed or not, an unlocked
     /// invoice is `Issued`; who holds it is recorded separately.
     enum State {
@@ -228,6 +233,11 @@ interface IInvoiceLedger {
     event InvoiceReleased(InvoiceId indexed id, address indexed enterprise, address indexed actor);
     /// @notice The bureau (`actor`) gave an invoice whose holder `from` is not active to `to`.
     event InvoiceReassigned(InvoiceId indexed id, address indexed from, address indexed to, address actor);
+
+    /// @notice Initialises the ledger behind its proxy (once, in the proxy's deployment): numbering starts at 1.
+    /// @param upgradeDelaySeconds delay (seconds) between scheduling an upgrade and executing it (see {IDelayedUpgrades})
+    /// @dev Reverts with {Initializable-InvalidInitialization} when called again, or on the implementation itself.
+    function initialize(uint48 upgradeDelaySeconds) external;
 
     /// @notice Sets `merchant`'s issuance quota (total incl. tax, fen) for tax period `period` (YYYYMM).
     /// @dev Bureau only. May be set below what is already used, which stops further issuance. Emits {QuotaGranted}.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
+import {IDelayedUpgrades} from "./IDelayedUpgrades.sol";
+
 /// @title Registry of the participants of the e-invoice ledger
 /// @notice The tax bureau (an admin with a two-step, delayed handover, plus the officers it appoints)
 /// registers merchants and enterprises by their public taxpayer ID, and enterprises register their
@@ -9,7 +11,10 @@ pragma solidity ^0.8.28;
 /// @dev No personal data is kept: an individual is only an account and the organisation that
 /// registered it. Organisations carry their 18-character unified social credit code (GB 32100-2015),
 /// which is public information.
-interface IParticipantRegistry {
+///
+/// The registry lives behind an ERC-1967 proxy and is upgraded only as {IDelayedUpgrades} says: scheduled by the
+/// bureau's default admin, executable after the upgrade delay.
+interface IParticipantRegistry is IDelayedUpgrades {
     /// @notice What a registered account may do. An account has exactly one role for its lifetime.
     enum Role {
         None,
@@ -67,6 +72,13 @@ interface IParticipantRegistry {
 
     /// @notice A participant's status changed (suspended, reinstated or revoked).
     event ParticipantStatusChanged(address indexed account, Status from, Status to, address indexed actor);
+
+    /// @notice Initialises the registry behind its proxy (once, in the proxy's deployment).
+    /// @param adminDelay delay (seconds) a default-admin handover must wait before it can be accepted
+    /// @param bureau the bureau's head account: default admin, first officer, and the one who upgrades
+    /// @param upgradeDelaySeconds delay (seconds) between scheduling an upgrade and executing it (see {IDelayedUpgrades})
+    /// @dev Reverts with {Initializable-InvalidInitialization} when called again, or on the implementation itself.
+    function initialize(uint48 adminDelay, address bureau, uint48 upgradeDelaySeconds) external;
 
     /// @notice Registers a merchant (seller) organisation.
     /// @dev Requires the caller to be a bureau officer, `account` to be unregistered and non-zero, and

@@ -20,6 +20,7 @@ export interface HttpServerOptions {
    * request that carries it is trusted: its simulations get the larger gas cap (the ledger's own API).
    */
   adminToken: string;
+  /** The answer, or a promise of it (it reads the chain for the contracts' check). */
   health(): unknown;
   metrics: Registry;
   /** Writes a consistent backup of the store to `<dataDir>/backups/<name>`; loopback only. */
@@ -81,7 +82,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       send(res, 401, { jsonrpc: "2.0", id: null, error: { code: RPC.UNAUTHORIZED, message: "a valid bearer token is required" } });
       return;
     }
-    if (req.method === "GET" && path === "/health") return send(res, 200, options.health());
+    if (req.method === "GET" && path === "/health") return send(res, 200, await options.health());
     if (req.method === "GET" && path === "/metrics") {
       res.writeHead(200, { "content-type": options.metrics.contentType });
       res.end(await options.metrics.metrics());

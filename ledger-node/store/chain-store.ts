@@ -98,7 +98,11 @@ export interface StoredHead {
   hash: string;
 }
 
-/** The contracts the node deployed at its first start (the record `deployLedger` returns). */
+/**
+ * The contracts the node deployed at its first start (the record `deployLedger` returns). Records of chains made
+ * before the contracts were upgradeable lack `implementations` and `upgradeDelay` (optional in the type) and are
+ * read as they are; their plain registry and ledger are reported as a pre-proxy deployment (lib/contract-code.ts).
+ */
 export type Deployment = LedgerDeployment;
 
 type Value = ChainMeta | StoredBlock | StoredHead | Deployment | ServedBlock | ServedReceipt[] | TransactionPosition | number | SnapshotMark | SnapshotAccount | string;

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     generatedAt: new Date().toISOString(),
     network: network.name,
     hardfork: "cancun",
-    solc: "0.8.28 (optimizer, 10000 runs)",
+    solc: "0.8.28 (optimizer, 10000 runs; InvoiceLedger 200 runs, see hardhat.config.ts)",
     node: process.version,
     target: { gasPerInvoiceInBatchOf100: 60_000 },
     batches,

@@ -1,7 +1,16 @@
 import { NonceManager, type Signer } from "ethers";
 
-import { InvoiceLedger__factory, LedgerForwarder__factory, ParticipantRegistry__factory } from "../../typechain-types";
+import { InvoiceLedger__factory, LedgerForwarder__factory, LedgerProxy__factory, ParticipantRegistry__factory } from "../../typechain-types";
 
+/** A scheduled upgrade waits this long (seconds) unless the deployment says otherwise: 48 hours. */
+export const DEFAULT_UPGRADE_DELAY = 172_800;
+
+/**
+ * Where the ledger's contracts are. `registry` and `ledger` are the addresses the parties use for good: since the
+ * contracts became upgradeable, those of ERC-1967 proxies. Records written before (by the node, in its chain store
+ * and `deployment.json`) lack the optional fields: their registry and ledger are plain contracts, which the start
+ * check reports as a pre-proxy deployment (lib/contract-code.ts).
+ */
 export interface LedgerDeployment {
   chainId: number;
   forwarder: string;
@@ -9,31 +18,59 @@ export interface LedgerDeployment {
   ledger: string;
   deployer: string;
   blockNumber: number;
+  /**
+   * The implementations the proxies were deployed with. An executed upgrade replaces them; the proxy's ERC-1967
+   * implementation slot always says which one runs (`npm run upgrade -- status`).
+   */
+  implementations?: { registry: string; ledger: string };
+  /** Seconds between scheduling an upgrade and executing it, as initialised. */
+  upgradeDelay?: number;
+}
+
+export interface DeployOptions {
+  /** Delay (seconds) of the registry's two-step default-admin handover. */
+  adminDelay: number;
+  /** Delay (seconds) between scheduling an upgrade and executing it; {@link DEFAULT_UPGRADE_DELAY} when absent. */
+  upgradeDelay?: number;
 }
 
 /**
- * Deploys the forwarder, the participant registry (the deployer becomes the bureau's admin and first
- * officer) and the invoice ledger with any signer on any standard JSON-RPC endpoint: the embedded ledger
- * node, Hardhat, or a Besu/QBFT consortium. Nothing here uses a method only our node has.
+ * Deploys the forwarder, then the participant registry and the invoice ledger, each as an implementation behind a
+ * {@link LedgerProxy__factory LedgerProxy} that is initialised in its constructor (so nobody can initialise it
+ * first). The deployer becomes the bureau's default admin (who alone schedules and executes upgrades) and first
+ * officer. Works with any signer on any standard JSON-RPC endpoint: the embedded ledger node, Hardhat, or a
+ * Besu/QBFT consortium. Nothing here uses a method only our node has.
  */
-export async function deployLedger(signer: Signer, options: { adminDelay: number }): Promise<LedgerDeployment> {
+export async function deployLedger(signer: Signer, options: DeployOptions): Promise<LedgerDeployment & Required<Pick<LedgerDeployment, "implementations" | "upgradeDelay">>> {
   const provider = signer.provider;
   if (provider === null) throw new Error("the deployer needs a provider");
+  const upgradeDelay = options.upgradeDelay ?? DEFAULT_UPGRADE_DELAY;
+  if (!Number.isSafeInteger(upgradeDelay) || upgradeDelay <= 0) throw new Error(`the upgrade delay must be a positive number of seconds, not ${upgradeDelay}`);
   const bureau = await signer.getAddress();
   // ethers caches identical RPC answers briefly, so a nonce read right after a send can be stale: count them here.
   const deployer = signer instanceof NonceManager ? signer : new NonceManager(signer);
-  const forwarder = await new LedgerForwarder__factory(deployer).deploy();
-  await forwarder.waitForDeployment();
-  const registry = await new ParticipantRegistry__factory(deployer).deploy(options.adminDelay, bureau, await forwarder.getAddress());
-  await registry.waitForDeployment();
-  const ledger = await new InvoiceLedger__factory(deployer).deploy(await registry.getAddress(), await forwarder.getAddress());
-  const receipt = await (await ledger.waitForDeployment()).deploymentTransaction()?.wait();
+  const deployed = async <T extends { waitForDeployment(): Promise<unknown>; getAddress(): Promise<string> }>(contract: Promise<T>) => {
+    const instance = await contract;
+    await instance.waitForDeployment();
+    return instance.getAddress();
+  };
+
+  const forwarder = await deployed(new LedgerForwarder__factory(deployer).deploy());
+  const registryImplementation = await deployed(new ParticipantRegistry__factory(deployer).deploy(forwarder));
+  const registryInit = ParticipantRegistry__factory.createInterface().encodeFunctionData("initialize", [options.adminDelay, bureau, upgradeDelay]);
+  const registry = await deployed(new LedgerProxy__factory(deployer).deploy(registryImplementation, registryInit));
+  const ledgerImplementation = await deployed(new InvoiceLedger__factory(deployer).deploy(registry, forwarder));
+  const ledgerInit = InvoiceLedger__factory.createInterface().encodeFunctionData("initialize", [upgradeDelay]);
+  const ledgerProxy = await new LedgerProxy__factory(deployer).deploy(ledgerImplementation, ledgerInit);
+  const receipt = await (await ledgerProxy.waitForDeployment()).deploymentTransaction()?.wait();
   return {
     chainId: Number((await provider.getNetwork()).chainId),
-    forwarder: await forwarder.getAddress(),
-    registry: await registry.getAddress(),
-    ledger: await ledger.getAddress(),
+    forwarder,
+    registry,
+    ledger: await ledgerProxy.getAddress(),
     deployer: bureau,
     blockNumber: receipt?.blockNumber ?? (await provider.getBlockNumber()),
+    implementations: { registry: registryImplementation, ledger: ledgerImplementation },
+    upgradeDelay,
   };
 }

@@ -1,23 +1,38 @@
 import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 
 import { periodOf } from "../../api/domain/tax-period";
 import { ApiClient, expectStatus } from "../lib/api-client";
 import { invoiceBody, randomTaxpayerId } from "../lib/demo-data";
+import { keyOf, openDemoKeys } from "./demo-keys";
 
 /**
  * Fills a running system with a demo through the public API, the way real users would: the bureau
  * registers two merchants and two enterprises, grants quotas; the enterprises register employees; the
  * merchants issue invoices; employees claim and submit; enterprises reject, reimburse and file; a merchant
- * reverses; the bureau freezes one. Every state appears at least once. Returns a summary for a person.
+ * reverses; the bureau freezes one. Every state appears at least once. Every party's API key (the bureau's
+ * first one included) is saved in `<data dir>/demo/keys.json` as it is registered (demo-keys.ts); the data
+ * directory is the one the bureau's key file is in (`<data dir>/api/bureau-api-key`) unless `dataDir` says.
+ * Returns a summary for a person: where the keys are, and a command to try as each role.
  */
-export async function seedDemo(apiUrl: string, bureauKeyFile: string): Promise<string> {
-  const api = new ApiClient(apiUrl, readFileSync(bureauKeyFile, "utf8").trim());
+export async function seedDemo(apiUrl: string, bureauKeyFile: string, options: { dataDir?: string } = {}): Promise<string> {
+  const bureauKey = readFileSync(bureauKeyFile, "utf8").trim();
+  const api = new ApiClient(apiUrl, bureauKey);
   const period = periodOf(new Date());
   const run = Date.now().toString(36);
+  const keys = await openDemoKeys(join(options.dataDir ?? dirname(dirname(resolve(bureauKeyFile))), "demo", "keys.json"), apiUrl);
+
+  // The officer whose key the API wrote at its first start: the one nobody registered.
+  const officers = expectStatus(await api.get("/v1/participants?role=bureau&limit=500"), 200, "list bureau officers").participants as { account: string; name: string; registeredBy: string | null }[];
+  const officer = officers.find((o) => o.registeredBy === null) ?? officers[0];
+  if (officer === undefined) throw new Error("the bureau's key reads no bureau officer");
+  await keys.add({ role: "bureau", name: officer.name, account: officer.account, apiKey: bureauKey });
 
   const register = async (role: "merchant" | "enterprise", name: string) => {
     const body = expectStatus(await api.post("/v1/participants", { role, name, taxpayerId: randomTaxpayerId() }), 201, `register ${name}`);
-    return { account: body.participant.account as string, taxpayerId: body.participant.taxpayerId as string, name, client: api.as(body.apiKey as string) };
+    const party = { account: body.participant.account as string, taxpayerId: body.participant.taxpayerId as string, name, client: api.as(body.apiKey as string) };
+    await keys.add({ role, name, account: party.account, taxpayerId: party.taxpayerId, apiKey: body.apiKey as string });
+    return party;
   };
   const merchantA = await register("merchant", "深圳市南山示范餐饮有限公司");
   const merchantB = await register("merchant", "深圳市福田示范酒店有限公司");
@@ -27,6 +42,7 @@ export async function seedDemo(apiUrl: string, bureauKeyFile: string): Promise<s
 
   const employee = async (enterprise: typeof enterpriseA, name: string, employeeNumber: string) => {
     const body = expectStatus(await enterprise.client.post("/v1/employees", { name, employeeNumber }), 201, `employee ${name}`);
+    await keys.add({ role: "individual", name, account: body.participant.account as string, employer: enterprise.account, apiKey: body.apiKey as string });
     return { account: body.participant.account as string, client: enterprise.client.as(body.apiKey as string) };
   };
   const zhang = await employee(enterpriseA, "张三", "A-001");
@@ -74,13 +90,27 @@ export async function seedDemo(apiUrl: string, bureauKeyFile: string): Promise<s
   await submit(wang, single.invoice.id, enterpriseB.account);
 
   const sample = expectStatus(await merchantA.client.get(`/v1/invoices/${i4.id}`), 200, "read");
+  const file = shown(keys.file);
+  const as = (role: Parameters<typeof keyOf>[1]) => `-H "Authorization: Bearer ${keyOf(file, role)}"`;
   return [
     "Demo seeded:",
     `  merchants    ${merchantA.name} ${merchantA.account}, ${merchantB.name} ${merchantB.account}`,
     `  enterprises  ${enterpriseA.name} ${enterpriseA.account}, ${enterpriseB.name} ${enterpriseB.account}`,
     `  employees    3 (names kept off chain in the API's store)`,
     `  invoices     ${issued.length + 1}: Issued, claimed, Locked, Reimbursed, Filed, rejected, Reversed, partly reversed + Frozen`,
-    `  verify one:  curl '${apiUrl}/v1/verify?number=${sample.number}&checkCode=${sample.checkCode}&total=${sample.total}'`,
-    `  trace it:    curl -H "Authorization: Bearer <bureau key>" ${apiUrl}/v1/invoices/${i4.id}/trace`,
+    `  API keys     ${file} (mode 0600): every party's role, name, account, taxpayer ID and key`,
+    "Try it as each role (the first party of each role in that file):",
+    `  bureau       curl ${as("bureau")} ${apiUrl}/v1/participants`,
+    `  merchant     curl ${as("merchant")} '${apiUrl}/v1/invoices?limit=5'`,
+    `  enterprise   curl ${as("enterprise")} '${apiUrl}/v1/invoices?state=Locked'`,
+    `  employee     curl ${as("individual")} ${apiUrl}/v1/invoices`,
+    `  verify one   curl '${apiUrl}/v1/verify?number=${sample.number}&checkCode=${sample.checkCode}&total=${sample.total}'`,
+    `  trace it     curl ${as("bureau")} ${apiUrl}/v1/invoices/${i4.id}/trace`,
   ].join("\n");
+}
+
+/** A path as a person types it from here: relative (with ./, so that `require` reads the file) when it is below the working directory. */
+function shown(file: string): string {
+  const inside = relative(process.cwd(), file);
+  return inside.startsWith("..") || isAbsolute(inside) ? file : `./${inside}`;
 }

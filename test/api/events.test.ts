@@ -18,7 +18,8 @@ describe("event decoding", () => {
   const OURS = ["QuotaGranted", "InvoiceIssued", "InvoiceClaimed", "InvoiceTransferred", "InvoiceSubmitted", "InvoiceRejected", "InvoiceReimbursed", "InvoiceFiled", "ReversalRequested", "InvoiceReversed", "ReversalCancelled", "InvoiceFrozen", "InvoiceUnfrozen", "InvoiceReleased", "InvoiceReassigned", "ParticipantRegistered", "ParticipantStatusChanged"];
 
   it("decodes every event the ledger and the registry can emit", () => {
-    expect(decodableEvents()).to.have.members(fragments.map((f) => f.fragment.name));
+    // Both contracts emit the upgrade events of their common base (IDelayedUpgrades, ERC-1967): one decoder each.
+    expect(decodableEvents()).to.have.members([...new Set(fragments.map((f) => f.fragment.name))]);
     expect(fragments.map((f) => f.fragment.name)).to.include.members(OURS);
   });
 

@@ -1,8 +1,9 @@
 import { z } from "zod";
 
 import { address, name, pageQuery, period, quotaFen, taxpayerId } from "../schemas/common";
+import { participantExamples } from "../schemas/participant-examples";
 import { apiKeyInfo, partyView, quotaView, registeredView } from "../schemas/views";
-import { defineRoute, type RouteKit } from "../route";
+import { defineRoute, errorBody, type RouteKit } from "../route";
 
 /** Participants, their API keys, and merchants' quotas. */
 export function participantRoutes(kit: RouteKit): void {
@@ -17,7 +18,8 @@ export function participantRoutes(kit: RouteKit): void {
     access: ["bureau"],
     idempotent: true,
     body: z.strictObject({ role: z.enum(["merchant", "enterprise"]), name, taxpayerId }).meta({ id: "RegisterOrganisation" }),
-    responses: { 201: { description: "Registered on chain; the API key is shown once", schema: registeredView }, 409: { description: "TAXPAYER_ID_TAKEN" } },
+    responses: { 201: { description: "Registered on chain; the API key is shown once", schema: registeredView }, 409: { description: "TAXPAYER_ID_TAKEN", schema: errorBody } },
+    examples: participantExamples.register,
     async handle({ party, body }) {
       const registered = await parties.registerOrganisation(party!, body);
       const { apiKey } = await apiKeys.issue(registered.account, "first key");
@@ -34,6 +36,7 @@ export function participantRoutes(kit: RouteKit): void {
     idempotent: true,
     body: z.strictObject({ name, employeeNumber: z.string().trim().min(1).max(64).optional() }).meta({ id: "RegisterEmployee" }),
     responses: { 201: { description: "Registered on chain; the API key is shown once", schema: registeredView } },
+    examples: participantExamples.registerEmployee,
     async handle({ party, body }) {
       const registered = await parties.registerEmployee(party!, body);
       const { apiKey } = await apiKeys.issue(registered.account, "first key");
@@ -49,6 +52,7 @@ export function participantRoutes(kit: RouteKit): void {
     access: ["bureau", "enterprise"],
     query: z.strictObject({ role: z.enum(["bureau", "merchant", "enterprise", "individual"]).optional(), limit: pageQuery.limit, after: address.optional() }),
     responses: { 200: { description: "Participants", schema: z.object({ participants: z.array(partyView) }) } },
+    examples: participantExamples.list,
     async handle({ party, query }) {
       return { status: 200, body: { participants: await parties.list(party!, query) } };
     },
@@ -62,6 +66,7 @@ export function participantRoutes(kit: RouteKit): void {
     access: ["bureau", "merchant", "enterprise", "individual"],
     params: accountParam,
     responses: { 200: { description: "The participant", schema: partyView } },
+    examples: participantExamples.get,
     async handle({ party, params }) {
       return { status: 200, body: await parties.visibleTo(party!, params.account) };
     },
@@ -75,7 +80,8 @@ export function participantRoutes(kit: RouteKit): void {
       tag: "participants",
       access: ["bureau", "enterprise"],
       params: accountParam,
-      responses: { 200: { description: "Done on chain", schema: z.object({ transactionHash: z.string() }) }, 409: { description: "INVALID_STATE" } },
+      responses: { 200: { description: "Done on chain", schema: z.object({ transactionHash: z.string() }) }, 409: { description: "INVALID_STATE", schema: errorBody } },
+      examples: participantExamples[action],
       async handle({ party, params }) {
         return { status: 200, body: await parties.setStatus(party!, params.account, action) };
       },
@@ -91,6 +97,7 @@ export function participantRoutes(kit: RouteKit): void {
     params: z.strictObject({ account: address, period }),
     body: z.strictObject({ granted: quotaFen }).meta({ id: "SetQuota" }),
     responses: { 200: { description: "The quota now", schema: quotaView } },
+    examples: participantExamples.setQuota,
     async handle({ party, params, body }) {
       return { status: 200, body: await parties.setQuota(party!, params.account, params.period, body.granted) };
     },
@@ -104,6 +111,7 @@ export function participantRoutes(kit: RouteKit): void {
     access: ["bureau", "merchant"],
     params: z.strictObject({ account: address, period }),
     responses: { 200: { description: "Granted and used (fen)", schema: quotaView } },
+    examples: participantExamples.quota,
     async handle({ party, params }) {
       return { status: 200, body: await parties.quota(party!, params.account, params.period) };
     },
@@ -119,6 +127,7 @@ export function participantRoutes(kit: RouteKit): void {
     idempotent: true,
     body: z.strictObject({ label: z.string().trim().min(1).max(64) }).meta({ id: "NewApiKey" }),
     responses: { 201: { description: "The key, shown once", schema: z.object({ apiKey: z.string(), info: apiKeyInfo }) } },
+    examples: participantExamples.newKey,
     async handle({ party, body }) {
       return { status: 201, body: await apiKeys.issue(party!.account, body.label) };
     },
@@ -131,6 +140,7 @@ export function participantRoutes(kit: RouteKit): void {
     tag: "api keys",
     access: ["bureau", "merchant", "enterprise", "individual"],
     responses: { 200: { description: "Keys", schema: z.object({ keys: z.array(apiKeyInfo) }) } },
+    examples: participantExamples.keys,
     async handle({ party }) {
       return { status: 200, body: { keys: await apiKeys.list(party!.account) } };
     },
@@ -144,6 +154,7 @@ export function participantRoutes(kit: RouteKit): void {
     access: ["bureau", "merchant", "enterprise", "individual"],
     params: z.strictObject({ keyId: z.string().regex(/^[0-9a-f]{12}$/) }),
     responses: { 200: { description: "Revoked", schema: apiKeyInfo } },
+    examples: participantExamples.revokeKey,
     async handle({ party, params }) {
       return { status: 200, body: await apiKeys.revoke(party!.account, params.keyId) };
     },

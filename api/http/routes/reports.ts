@@ -1,8 +1,9 @@
 import { z } from "zod";
 
 import { anomaliesQuery, anomaliesView, groupedTotalsView, refusalsQuery, refusedAttemptView, seriesQuery, seriesView, totalsQuery } from "../schemas/reports";
+import { reportExamples } from "../schemas/report-examples";
 import { totalsView } from "../schemas/views";
-import { defineRoute, type RouteKit } from "../route";
+import { defineRoute, errorBody, type RouteKit } from "../route";
 
 /** The bureau's reports: totals (a merchant sees its own), a series by day, anomalies and the audit of refused attempts. */
 export function reportRoutes(kit: RouteKit): void {
@@ -25,7 +26,9 @@ export function reportRoutes(kit: RouteKit): void {
           truncated: z.boolean().optional().meta({ description: "More groups than `limit` (only with groupBy)" }),
         }),
       },
+      404: { description: "NOT_FOUND: a merchant asked for another merchant's totals", schema: errorBody },
     },
+    examples: reportExamples.totals,
     async handle({ party, query }) {
       return { status: 200, body: await reports.totals(party!, query) };
     },
@@ -38,7 +41,11 @@ export function reportRoutes(kit: RouteKit): void {
     tag: "reports",
     access: ["bureau", "merchant"],
     query: seriesQuery,
-    responses: { 200: { description: "Every day from `from` to `to` (at most 367), days without invoices as zeros; money in fen as digit strings", schema: seriesView } },
+    responses: {
+      200: { description: "Every day from `from` to `to` (at most 367), days without invoices as zeros; money in fen as digit strings", schema: seriesView },
+      404: { description: "NOT_FOUND: a merchant asked for another merchant's series", schema: errorBody },
+    },
+    examples: reportExamples.series,
     async handle({ party, query }) {
       return { status: 200, body: await reports.series(party!, query) };
     },
@@ -58,6 +65,7 @@ export function reportRoutes(kit: RouteKit): void {
         schema: anomaliesView,
       },
     },
+    examples: reportExamples.anomalies,
     async handle({ party, query }) {
       return {
         status: 200,
@@ -87,6 +95,7 @@ export function reportRoutes(kit: RouteKit): void {
         schema: z.object({ refusals: z.array(refusedAttemptView) }),
       },
     },
+    examples: reportExamples.refusals,
     async handle({ party, query }) {
       return { status: 200, body: { refusals: await audit.list(party!, { invoiceId: query.invoice, account: query.account, action: query.action, code: query.code, after: query.after, limit: query.limit }) } };
     },

@@ -1,17 +1,15 @@
 import { z } from "zod";
 
 import { address, creditNoteId, invoiceId } from "../schemas/common";
+import { settlementExamples } from "../schemas/settlement-examples";
 import { creditNoteView, invoiceView } from "../schemas/views";
-import { defineRoute, type RouteKit } from "../route";
+import { defineRoute, errorBody, type RouteKit } from "../route";
 
 /** The bureau's ways out for invoices stranded with a suspended or revoked party. */
 export function settlementRoutes(kit: RouteKit): void {
   const { settlement } = kit.ctx.services;
   const idParam = z.strictObject({ id: invoiceId });
-  const refusals = {
-    409: { description: "PARTY_ACTIVE (the party the bureau would step in for is active), INVALID_STATE" },
-    422: { description: "INVALID_RECIPIENT" },
-  };
+  const partyActive = { 409: { description: "PARTY_ACTIVE (the party the bureau would step in for is active), INVALID_STATE", schema: errorBody } };
 
   defineRoute(kit, {
     method: "post",
@@ -21,7 +19,8 @@ export function settlementRoutes(kit: RouteKit): void {
     access: ["bureau"],
     idempotent: true,
     params: idParam,
-    responses: { 200: { description: "Released; the invoice now", schema: invoiceView }, ...refusals },
+    responses: { 200: { description: "Released; the invoice now", schema: invoiceView }, ...partyActive },
+    examples: settlementExamples.release,
     async handle({ party, params }) {
       return { status: 200, body: await settlement.release(party!, params.id) };
     },
@@ -36,7 +35,8 @@ export function settlementRoutes(kit: RouteKit): void {
     idempotent: true,
     params: idParam,
     body: z.strictObject({ to: address }).meta({ id: "Reassign" }),
-    responses: { 200: { description: "Reassigned; the invoice now", schema: invoiceView }, ...refusals },
+    responses: { 200: { description: "Reassigned; the invoice now", schema: invoiceView }, ...partyActive, 422: { description: "INVALID_RECIPIENT: not an active employee or enterprise", schema: errorBody } },
+    examples: settlementExamples.reassign,
     async handle({ party, params, body }) {
       return { status: 200, body: await settlement.reassign(party!, params.id, body.to) };
     },
@@ -51,7 +51,8 @@ export function settlementRoutes(kit: RouteKit): void {
     idempotent: true,
     params: z.strictObject({ id: creditNoteId }),
     body: z.strictObject({ outcome: z.enum(["confirm", "cancel"]) }).meta({ id: "SettleCreditNote" }),
-    responses: { 200: { description: "Effective or Cancelled; the credit note now", schema: creditNoteView }, ...refusals },
+    responses: { 200: { description: "Effective or Cancelled; the credit note now", schema: creditNoteView }, ...partyActive },
+    examples: settlementExamples.settle,
     async handle({ party, params, body }) {
       return { status: 200, body: await settlement.settleCreditNote(party!, params.id, body.outcome) };
     },

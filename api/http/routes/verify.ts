@@ -2,6 +2,7 @@ import { documentFileUpload, verifyQuery } from "../schemas/verification";
 import { z } from "zod";
 
 import { CREDIT_NOTE_STATUSES } from "../../services/verification";
+import { verifyExamples } from "../schemas/verify-examples";
 import { verdictView } from "../schemas/views";
 import { defineRoute, type RouteKit } from "../route";
 
@@ -24,6 +25,7 @@ export function verifyRoutes(kit: RouteKit): void {
     access: "public",
     query: verifyQuery,
     responses: { 200: { description: "authentic and current state; a wrong code, number or amount reads as not authentic", schema: verdict } },
+    examples: verifyExamples.byCode,
     async handle({ query }) {
       return { status: 200, body: await verification.byCode(query) };
     },
@@ -37,6 +39,7 @@ export function verifyRoutes(kit: RouteKit): void {
     access: "public",
     body: documentFileUpload,
     responses: { 200: { description: "authentic, or which part disagrees with the ledger (an unknown id reads as a wrong document)", schema: verdict } },
+    examples: verifyExamples.byDocument,
     async handle({ body }) {
       return { status: 200, body: await verification.byDocument(body as unknown as Parameters<typeof verification.byDocument>[0]) };
     },

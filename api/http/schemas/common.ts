@@ -4,6 +4,7 @@ import { z } from "zod";
 import { LEDGER_BOUNDS, MAX_EXACT_JSON_INTEGER } from "../../domain/ledger-bounds";
 import { isValidTaxpayerId } from "../../domain/taxpayer-id";
 import { isValidPeriod } from "../../domain/tax-period";
+import { EXAMPLE_CAST } from "./example-cast";
 
 /**
  * Building blocks shared by the request schemas; each turns raw input into the canonical value, and each
@@ -62,7 +63,7 @@ export const taxpayerId = z
   .string()
   .regex(/^[0-9A-Z]{18}$/, "18 characters, digits and capital letters")
   .refine(isValidTaxpayerId, "not a valid unified social credit code (check character)")
-  .meta({ description: "Unified social credit code (GB 32100-2015)", example: "91440300MA5DC8LQ07" });
+  .meta({ description: "Unified social credit code (GB 32100-2015)", example: EXAMPLE_CAST.merchant.taxpayerId });
 
 export const address = z
   .string()

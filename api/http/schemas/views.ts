@@ -13,6 +13,8 @@ export const partyView = z
     employeeNumber: z.string().optional(),
     registeredBy: z.string().nullable(),
     createdAt: z.string(),
+    predecessor: z.string().optional().meta({ description: "The revoked account this organisation succeeds (registered again under its taxpayer ID)" }),
+    status: z.enum(["Active", "Suspended", "Revoked"]).nullable().optional().meta({ description: "The registry status, on reads (not in a registration's answer)" }),
   })
   .meta({ id: "Participant" });
 

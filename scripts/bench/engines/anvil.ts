@@ -8,26 +8,19 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 
 import { JsonRpcProvider } from "ethers";
 
+import { ANVIL_PACKAGE as PLATFORM_PACKAGE } from "../../lib/anvil-process";
 import { freePort } from "../lib/free-port";
 import { installedVersion } from "../lib/results";
 import type { CandidateEngine, RestartFigures } from "./candidate";
 import { BLOCK_GAS_LIMIT, CHAIN_ID, GENESIS_TIME } from "./workload";
 
-const PLATFORM_PACKAGE = `@foundry-rs/anvil-${process.platform}-${{ x64: "amd64", arm64: "arm64" }[process.arch as string] ?? process.arch}`;
-
-/** The binary of the platform package, or undefined when none is installed for this machine. */
-export function anvilBinary(): string | undefined {
-  try {
-    return join(dirname(require.resolve(`${PLATFORM_PACKAGE}/package.json`)), "bin", process.platform === "win32" ? "anvil.exe" : "anvil");
-  } catch {
-    return undefined;
-  }
-}
+// Where the binary is found is shared with the second-engine test (scripts/lib/anvil-process.ts).
+export { anvilBinary } from "../../lib/anvil-process";
 
 export async function startAnvil(binary: string): Promise<CandidateEngine> {
   const dir = mkdtempSync(join(tmpdir(), "engine-anvil-"));

@@ -7,7 +7,7 @@
 import { Wallet, getCreateAddress, hexlify, randomBytes } from "ethers";
 
 import { withCheckCharacter } from "../../../api/domain/taxpayer-id";
-import { InvoiceLedger__factory, LedgerForwarder__factory, ParticipantRegistry__factory } from "../../../typechain-types";
+import { InvoiceLedger__factory, LedgerForwarder__factory, LedgerProxy__factory, ParticipantRegistry__factory } from "../../../typechain-types";
 import { signIssueBatch } from "../lib/direct-load";
 import type { CandidateEngine } from "./candidate";
 
@@ -31,20 +31,26 @@ export async function prepare(engine: CandidateEngine, options: { transactions: 
   const sign = (wallet: Wallet, nonce: number, to: string | null, data: string, gasLimit = 8_000_000n) =>
     wallet.signTransaction({ to, data, nonce, gasLimit, gasPrice: 0n, chainId: CHAIN_ID, type: 0 });
 
+  // As deployLedger does it: the registry and the ledger behind their proxies, each initialised in its proxy's constructor.
   const forwarder = getCreateAddress({ from: bureau.address, nonce: 0 });
-  const registry = getCreateAddress({ from: bureau.address, nonce: 1 });
-  const ledger = getCreateAddress({ from: bureau.address, nonce: 2 });
+  const registryImplementation = getCreateAddress({ from: bureau.address, nonce: 1 });
+  const registry = getCreateAddress({ from: bureau.address, nonce: 2 });
+  const ledgerImplementation = getCreateAddress({ from: bureau.address, nonce: 3 });
+  const ledger = getCreateAddress({ from: bureau.address, nonce: 4 });
+  const registryInit = ParticipantRegistry__factory.createInterface().encodeFunctionData("initialize", [0, bureau.address, 3600]);
   const deploys = [
     (await new LedgerForwarder__factory().getDeployTransaction()).data,
-    (await new ParticipantRegistry__factory().getDeployTransaction(0, bureau.address, forwarder)).data,
+    (await new ParticipantRegistry__factory().getDeployTransaction(forwarder)).data,
+    (await new LedgerProxy__factory().getDeployTransaction(registryImplementation, registryInit)).data,
     (await new InvoiceLedger__factory().getDeployTransaction(registry, forwarder)).data,
+    (await new LedgerProxy__factory().getDeployTransaction(ledgerImplementation, ledgerInterface.encodeFunctionData("initialize", [3600]))).data,
   ];
   for (const [nonce, data] of deploys.entries()) await engine.block([await sign(bureau, nonce, null, data)], clock.next());
   const taxpayerId = `0x${Buffer.from(withCheckCharacter("91440300000000001")).toString("hex")}`;
   const register = ParticipantRegistry__factory.createInterface().encodeFunctionData("registerMerchant", [merchant.address, taxpayerId]);
-  await engine.block([await sign(bureau, 3, registry, register)], clock.next());
+  await engine.block([await sign(bureau, deploys.length, registry, register)], clock.next());
   const [period] = ledgerInterface.decodeFunctionResult("currentPeriod", await engine.call(ledger, ledgerInterface.encodeFunctionData("currentPeriod")));
-  await engine.block([await sign(bureau, 4, ledger, ledgerInterface.encodeFunctionData("setQuota", [merchant.address, period, 10n ** 17n]))], clock.next());
+  await engine.block([await sign(bureau, deploys.length + 1, ledger, ledgerInterface.encodeFunctionData("setQuota", [merchant.address, period, 10n ** 17n]))], clock.next());
   const start = await nextNumber(engine, ledger);
 
   const batches: string[] = [];

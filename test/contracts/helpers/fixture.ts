@@ -12,15 +12,26 @@ export const TAXPAYER_IDS = {
 
 export const QUOTA = 1_000_000_000n; // 10 million yuan in fen
 export const ADMIN_DELAY = 3n * 24n * 3600n;
+export const UPGRADE_DELAY = 2n * 24n * 3600n;
 
-/** The whole system on Hardhat's in-process chain: forwarder, registry and ledger, with one party of each kind. */
+/**
+ * The whole system on Hardhat's in-process chain, deployed as in production: the forwarder, then the registry and
+ * the ledger as implementations behind ERC-1967 proxies (each initialised in its proxy's constructor), with one
+ * party of each kind. `registry` and `ledger` are the proxies, typed as the contracts they delegate to.
+ */
 export async function deployLedgerFixture() {
   const [bureau, officer, merchantA, merchantB, enterpriseA, enterpriseB, employee1, employee2, stranger, relayer] =
     await ethers.getSigners();
 
   const forwarder = await ethers.deployContract("LedgerForwarder");
-  const registry = await ethers.deployContract("ParticipantRegistry", [ADMIN_DELAY, bureau!.address, await forwarder.getAddress()]);
-  const ledger = await ethers.deployContract("InvoiceLedger", [await registry.getAddress(), await forwarder.getAddress()]);
+  const registryImplementation = await ethers.deployContract("ParticipantRegistry", [await forwarder.getAddress()]);
+  const registryInit = registryImplementation.interface.encodeFunctionData("initialize", [ADMIN_DELAY, bureau!.address, UPGRADE_DELAY]);
+  const registryProxy = await ethers.deployContract("LedgerProxy", [await registryImplementation.getAddress(), registryInit]);
+  const registry = await ethers.getContractAt("ParticipantRegistry", await registryProxy.getAddress());
+  const ledgerImplementation = await ethers.deployContract("InvoiceLedger", [await registry.getAddress(), await forwarder.getAddress()]);
+  const ledgerInit = ledgerImplementation.interface.encodeFunctionData("initialize", [UPGRADE_DELAY]);
+  const ledgerProxy = await ethers.deployContract("LedgerProxy", [await ledgerImplementation.getAddress(), ledgerInit]);
+  const ledger = await ethers.getContractAt("InvoiceLedger", await ledgerProxy.getAddress());
 
   await registry.connect(bureau).grantRole(await registry.BUREAU_ROLE(), officer!.address);
   await registry.connect(officer).registerMerchant(merchantA!.address, taxpayerIdBytes(TAXPAYER_IDS.merchantA));
@@ -38,6 +49,8 @@ export async function deployLedgerFixture() {
     forwarder,
     registry,
     ledger,
+    registryImplementation,
+    ledgerImplementation,
     period,
     bureau: bureau!,
     officer: officer!,

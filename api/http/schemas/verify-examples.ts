@@ -1,0 +1,34 @@
+import type { RouteExample } from "../openapi";
+import { EXAMPLE_CREDIT_NOTE, EXAMPLE_DOCUMENT_FILE, EXAMPLE_INVOICE } from "./example-cast";
+
+/** The examples of public verification (routes/verify.ts), in the story of example-cast.ts: anyone holding the invoice checks it. */
+export const verifyExamples = {
+  byCode: {
+    authentic: {
+      summary: "What is printed on the invoice: number, check code and total (fen)",
+      query: { number: EXAMPLE_INVOICE.number, checkCode: EXAMPLE_INVOICE.checkCode, total: EXAMPLE_INVOICE.totals.total },
+      status: 200,
+      response: { authentic: true, state: "Reimbursed", kind: "invoice" },
+    },
+    "altered-total": {
+      summary: "The same invoice with its total altered by one fen: not authentic, and nothing more is said",
+      query: { number: EXAMPLE_INVOICE.number, checkCode: EXAMPLE_INVOICE.checkCode, total: "20290" },
+      status: 200,
+      response: { authentic: false, state: null },
+    },
+    "credit-note": {
+      summary: "A red-letter credit note, by what is printed on it: its status, and the state of the invoice it reverses",
+      query: { number: EXAMPLE_CREDIT_NOTE.number, checkCode: EXAMPLE_CREDIT_NOTE.checkCode, total: EXAMPLE_CREDIT_NOTE.totals.total },
+      status: 200,
+      response: { authentic: true, state: "Reimbursed", kind: "credit-note", creditNoteStatus: "Pending" },
+    },
+  },
+  byDocument: {
+    "as-served": {
+      summary: "The document file as GET /v1/invoices/{id} serves it: its seal is recomputed and compared with the chain",
+      body: EXAMPLE_DOCUMENT_FILE,
+      status: 200,
+      response: { authentic: true, state: "Reimbursed", kind: "invoice" },
+    },
+  },
+} satisfies Record<string, Record<string, RouteExample>>;

@@ -1,0 +1,100 @@
+import type { FieldIssue } from "./field-issue";
+
+/**
+ * Every error code the API answers with (or refuses to start with), and the details each carries: the values
+ * its messages are built from. A message never needs more than the answer's details, so a client holding an
+ * answer can word it again in any language with the same catalogue.
+ *
+ * Contract reverts carry the custom error's name as `reason` and its arguments by name (uint as decimal strings,
+ * enums as their index, bytes18 taxpayer IDs as hex); see api/chain/contract-errors.ts. A 404 carries nothing,
+ * whatever raised it, so that an unknown id and someone else's object read alike.
+ */
+type None = Record<string, never>;
+type Revert<Name extends string, Args = unknown> = { reason: Name; transactionHash?: string } & Args;
+
+/** A refused field list, as VALIDATION_FAILED and INVALID_CURSOR carry it. */
+export interface IssuesParams {
+  issues: FieldIssue[];
+}
+
+export interface ErrorParams {
+  // Who is asking (401, 403).
+  UNAUTHENTICATED: None;
+  /**
+   * `role` the caller's, `allowedRoles` who may; `reason` when the role is not the point: NO_HOSTED_KEY (the
+   * party keeps its own key and relays its requests), NO_TAXPAYER_ID (a merchant registered without one).
+   */
+  FORBIDDEN: { role?: string; allowedRoles?: string[]; account?: string; reason?: "NO_HOSTED_KEY" | "NO_TAXPAYER_ID" };
+  PARTICIPANT_REVOKED: None;
+  PARTICIPANT_SUSPENDED: None;
+  ACCOUNT_NOT_ADMITTED: None;
+  RATE_LIMITED: None;
+
+  // What was sent (400, 404, 413, 415, 422 of the edge).
+  NOT_FOUND: None;
+  NO_SUCH_ROUTE: { method?: string; path?: string };
+  VALIDATION_FAILED: IssuesParams;
+  INVALID_CURSOR: IssuesParams;
+  MALFORMED_JSON: None;
+  MALFORMED_BODY: { contentEncoding?: string };
+  MALFORMED_PATH: None;
+  BODY_TOO_LARGE: None;
+  UNSUPPORTED_ENCODING: None;
+  BAD_REQUEST: None;
+  IDEMPOTENCY_KEY_REUSED: { idempotencyKey?: string };
+  DUPLICATE_REFERENCE:
+    | { reference?: string; id?: string }
+    | Revert<"InvoiceLedgerDuplicateRequest", { seller?: string; requestId?: string; number?: string }>;
+  REFERENCE_IN_PROGRESS: { id?: string };
+
+  // The ledger's rules (contract reverts: 409 wrong state, 422 a rule, 400 a registry input).
+  INVALID_STATE:
+    | Revert<"InvoiceLedgerInvalidTransition", { id?: string; from?: string; to?: string }>
+    | Revert<"InvoiceLedgerCreditNoteNotPending", { id?: string; status?: string }>
+    | Revert<"ParticipantRegistryInvalidStatusChange", { account?: string; from?: string; to?: string }>;
+  ALREADY_CLAIMED: Revert<"InvoiceLedgerAlreadyClaimed", { id?: string; holder?: string }>;
+  REVERSAL_PENDING: Revert<"InvoiceLedgerReversalPending", { id?: string }>;
+  QUOTA_EXCEEDED: Revert<"InvoiceLedgerQuotaExceeded", { merchant?: string; period?: string; requested?: string; available?: string }>;
+  INVALID_AMOUNT: Revert<"InvoiceLedgerInvalidAmount", { total?: string; tax?: string }>;
+  INVALID_DOCUMENT: Revert<"InvoiceLedgerMissingField", { requestId?: string }>;
+  EMPTY_BATCH: Revert<"InvoiceLedgerEmptyBatch">;
+  BUYER_MISMATCH: Revert<"InvoiceLedgerBuyerMismatch", { id?: string; buyerTaxId?: string; enterpriseTaxId?: string }>;
+  INVALID_CLAIM_CODE: Revert<"InvoiceLedgerInvalidClaim", { id?: string }>;
+  INVALID_RECIPIENT: Revert<"InvoiceLedgerInvalidRecipient", { id?: string; to?: string }>;
+  INVALID_PERIOD: Revert<"InvoiceLedgerInvalidPeriod", { period?: string }>;
+  REVERSAL_EXCEEDS_REMAINING: Revert<"InvoiceLedgerReversalExceedsRemaining", { id?: string; total?: string; tax?: string; remainingTotal?: string; remainingTax?: string }>;
+  FILING_PERIOD_OUT_OF_RANGE: Revert<"InvoiceLedgerFilingPeriodOutOfRange", { id?: string; period?: string; earliest?: string; latest?: string }>;
+  PARTY_ACTIVE: Revert<"InvoiceLedgerPartyActive", { id?: string; party?: string }>;
+  INVALID_ACCOUNT: Revert<"ParticipantRegistryZeroAccount">;
+  ALREADY_REGISTERED: Revert<"ParticipantRegistryAlreadyRegistered", { account?: string; role?: string }>;
+  INVALID_TAXPAYER_ID: Revert<"ParticipantRegistryInvalidTaxpayerId", { taxpayerId?: string }>;
+  TAXPAYER_ID_TAKEN: { taxpayerId?: string } | Revert<"ParticipantRegistryTaxpayerIdTaken", { taxpayerId?: string; account?: string }>;
+  LEDGER_PAUSED: Revert<"EnforcedPause">;
+  /** A custom error the revert table does not map: its name and arguments. */
+  REJECTED_BY_LEDGER: Revert<string, Record<string, unknown>>;
+
+  // The ledger and the API's own state (5xx, and a transaction that failed in its block).
+  NOT_CONFIRMED: { transactionHash?: string };
+  TRANSACTION_FAILED: { transactionHash?: string };
+  LEDGER_UNAVAILABLE: None;
+  LEDGER_GAS_CAP: None;
+  /** `message`: the node's own words, as it gave them. */
+  LEDGER_ERROR: { message?: string };
+  STORAGE_UNAVAILABLE: None;
+  STORE_CORRUPTED: { sqlState?: string; file?: string; path?: string; key?: string; walEnd?: string; walMark?: string };
+  INTERNAL: None;
+
+  // Refusals to start (logged with an exit code, api/start-refusal.ts) and of the LevelDB import.
+  DATABASE_UNAVAILABLE: None;
+  KEYSTORE_KEY_MISMATCH: { source?: string; account?: string };
+  INDEX_AHEAD_OF_CHAIN: { indexedBlock?: number | string; chainHead?: number | string; indexedHash?: string; chainHash?: string | null };
+  LEGACY_STORE: { path?: string };
+  /** Every contract of the deployment with its `status` against this build (lib/contract-code.ts), and the scheduled upgrades. */
+  CONTRACTS_MISMATCH: {
+    contracts?: { contract?: string; address?: string; status?: string; implementation?: string | null }[];
+    pendingUpgrades?: { contract?: string; implementation?: string; readyAt?: number; ready?: boolean; matchesBuild?: boolean }[];
+  };
+  DATABASE_NOT_EMPTY: None;
+}
+
+export type ErrorCode = keyof ErrorParams;
