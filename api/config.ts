@@ -38,6 +38,16 @@ export interface ApiConfig {
   /** Failed authentications (wrong API keys) per minute per client address before 429. */
   authFailuresPerMinute: number;
   bodyLimit: string;
+  /** Express's "trust proxy" (API_TRUST_PROXY): false, a hop count, "loopback", or addresses; behind a reverse proxy, so client addresses (rate limits) and the protocol are the proxy's report. */
+  trustProxy: boolean | number | string;
+  /** Send Strict-Transport-Security and upgrade-insecure-requests (API_HSTS=1): only when clients reach the API over HTTPS. */
+  hsts: boolean;
+}
+
+function trustProxyOf(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === "" || value === "0" || value === "false") return false;
+  if (value === "true") return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -63,6 +73,8 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
     apiRatePerMinute: Number(env.API_RATE ?? 60_000),
     authFailuresPerMinute: Number(env.API_AUTH_FAILURE_RATE ?? 20),
     bodyLimit: env.API_BODY_LIMIT ?? "2mb",
+    trustProxy: trustProxyOf(env.API_TRUST_PROXY),
+    hsts: env.API_HSTS === "1" || env.API_HSTS === "true",
     ...Object.fromEntries(Object.entries(partial).filter(([, value]) => value !== undefined)),
   };
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(path));

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 
 import { ApiClient } from "./api-client";
+import { builtProgram } from "./built-program";
 import { startReadyProcess, type ReadyProcess, type StartOptions } from "./ready-process";
 
 export interface ApiReadyLine {
@@ -22,8 +23,8 @@ export async function startApiProcess(dataRoot: string, rpcUrl: string, env: Rec
   const started = await startReadyProcess<ApiReadyLine>(
     "the API",
     // API_NODE_ARGS: extra Node.js flags for the API process, e.g. "--cpu-prof" to profile it.
-    [...(process.env.API_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "-r", "ts-node/register/transpile-only", "api/main.ts", "--rpc-url", rpcUrl, "--port", String(options.port ?? 0)],
-    { LOG_LEVEL: "info", LEDGER_DATA_DIR: dataRoot, ...env },
+    [...(process.env.API_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--enable-source-maps", builtProgram("api/main"), "--rpc-url", rpcUrl, "--port", String(options.port ?? 0)],
+    { LOG_LEVEL: process.env.LOG_LEVEL ?? "info", LEDGER_DATA_DIR: dataRoot, ...env },
     options,
   );
   return Object.assign(started, { url: started.ready.url });

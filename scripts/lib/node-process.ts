@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { builtProgram } from "./built-program";
 import { startReadyProcess, type ExitedEarly, type ReadyProcess, type StartOptions } from "./ready-process";
 
 export interface ReadyLine {
@@ -27,8 +28,8 @@ export async function startNodeProcess(dataDir: string, env: Record<string, stri
   const started = await startReadyProcess<ReadyLine>(
     "the ledger node",
     // LEDGER_NODE_ARGS: extra Node.js flags for the node process, e.g. "--cpu-prof" to profile it.
-    [...(process.env.LEDGER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "-r", "ts-node/register/transpile-only", "ledger-node/main.ts", "--data-dir", dataDir, "--block-window-ms", String(blockWindowMs), ...(port === undefined ? [] : ["--port", String(port)])],
-    { LOG_LEVEL: "info", ...env },
+    [...(process.env.LEDGER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--enable-source-maps", builtProgram("ledger-node/main"), "--data-dir", dataDir, "--block-window-ms", String(blockWindowMs), ...(port === undefined ? [] : ["--port", String(port)])],
+    { LOG_LEVEL: process.env.LOG_LEVEL ?? "info", ...env },
     options,
   );
   return Object.assign(started, { url: started.ready.url });

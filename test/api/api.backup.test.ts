@@ -12,10 +12,11 @@ import { invoiceBody, type DemoBuyer } from "../../scripts/lib/demo-data";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
 import { RealProcesses } from "./helpers/processes";
 import { registerCast } from "./helpers/system";
+import { builtProgram } from "../../scripts/lib/built-program";
 
 const run = promisify(execFile);
 const backupCommand = (command: "backup" | "restore", flag: string, dir: string, dataDir: string, rpcUrl?: string) =>
-  run(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/system-backup.ts", command, flag, dir, ...(rpcUrl === undefined ? [] : ["--rpc-url", rpcUrl])], { env: { ...process.env, LEDGER_DATA_DIR: dataDir } });
+  run(process.execPath, [builtProgram("scripts/system-backup"), command, flag, dir, ...(rpcUrl === undefined ? [] : ["--rpc-url", rpcUrl])], { env: { ...process.env, LEDGER_DATA_DIR: dataDir } });
 
 /**
  * The restore drill: a whole-system backup taken while merchants issue, restored on a fresh data directory

@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { expect } from "chai";
 
 import { ApiClient } from "../../scripts/lib/api-client";
+import { builtProgram } from "../../scripts/lib/built-program";
 import { invoiceBody } from "../../scripts/lib/demo-data";
 import { scanChain, scanDatabase, scanLevelDb } from "./helpers/privacy-scan";
 import { RealProcesses } from "./helpers/processes";
@@ -104,7 +105,7 @@ describe("end to end: the story over HTTP, then kill -9 and restart", function (
     expect(new Set(apiStore.hits.map((h) => h.needle))).to.deep.equal(new Set(personalData));
     await system.restartNode();
     // The index is derived: rebuild it from the chain with the one command, then start the API on it.
-    const { stdout } = await run(process.execPath, ["-r", "ts-node/register/transpile-only", "api/reindex.ts", "--rpc-url", system.node.url], { env: { ...process.env, LEDGER_DATA_DIR: system.dataDir } });
+    const { stdout } = await run(process.execPath, [builtProgram("api/reindex"), "--rpc-url", system.node.url], { env: { ...process.env, LEDGER_DATA_DIR: system.dataDir } });
     const rebuilt = JSON.parse(stdout.trim().split("\n").pop()!) as { events: number };
     expect(rebuilt.events).to.equal(7 + 2 + 5 + 4 + 1); // registrations, quotas, issues, claim..file, reversal
     await system.restartApi(); // on the same ports: the clients keep their address

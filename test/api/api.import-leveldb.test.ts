@@ -9,6 +9,7 @@ import { ApiClient } from "../../scripts/lib/api-client";
 import { bureauClient, startApiProcess } from "../../scripts/lib/api-process";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
 import { startRefused } from "./helpers/api-data";
+import { builtProgram } from "../../scripts/lib/built-program";
 
 const run = promisify(execFile);
 const FIXTURE = join(__dirname, "..", "fixtures", "leveldb-era");
@@ -35,7 +36,7 @@ describe("a LevelDB-era data directory", function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const importStore = async () => JSON.parse((await run(process.execPath, ["-r", "ts-node/register/transpile-only", "api/import-leveldb.ts"], { env: { ...process.env, LEDGER_DATA_DIR: dir } })).stdout.trim().split("\n").pop()!) as Record<string, unknown>;
+  const importStore = async () => JSON.parse((await run(process.execPath, [builtProgram("api/import-leveldb")], { env: { ...process.env, LEDGER_DATA_DIR: dir } })).stdout.trim().split("\n").pop()!) as Record<string, unknown>;
 
   it("is refused at start (exit 7, LEGACY_STORE), imported by npm run api:import-leveldb, and then works as before", async () => {
     expect(await startRefused(dir, node.url)).to.deep.equal({ exitCode: 7, code: "LEGACY_STORE" });

@@ -8,6 +8,7 @@ import { NonceManager, Wallet } from "ethers";
 import { lines, waitUntil } from "./helpers/acknowledged";
 import { connect, issueSome, registerMerchant, rpc } from "./helpers/clients";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
+import { builtProgram } from "../../scripts/lib/built-program";
 
 interface Health {
   role: string;
@@ -91,7 +92,7 @@ describe("ledger-node standby: follows the primary, serves reads, takes over", f
     const refused = await promote(standby, standbyDir);
     expect([refused.status, refused.body.code]).to.deep.equal([409, "PRIMARY_ALIVE"]);
     // The command a person runs says the same, with its own exit code.
-    const cli = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "ledger-node/promote-cli.ts", "--data-dir", standbyDir, "--port", new URL(standby.url).port], { encoding: "utf8" });
+    const cli = spawnSync(process.execPath, [builtProgram("ledger-node/promote-cli"), "--data-dir", standbyDir, "--port", new URL(standby.url).port], { encoding: "utf8" });
     expect(cli.status).to.equal(2);
     expect(cli.stderr).to.include("PRIMARY_ALIVE");
     const notAStandby = await promote(primary, primaryDir);

@@ -10,6 +10,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { prepareInvoice } from "../contracts/helpers/documents";
 import { connect, issueSome, registerMerchant, rpc } from "./helpers/clients";
 import { freshDataDir, startNodeProcess, type ExitedEarly, type NodeProcess } from "../../scripts/lib/node-process";
+import { builtProgram } from "../../scripts/lib/built-program";
 
 describe("ledger-node (the real process)", function () {
   this.timeout(180_000);
@@ -205,7 +206,7 @@ describe("ledger-node (the real process)", function () {
     await node.stop();
 
     const restored = dataDir();
-    execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "ledger-node/backup-cli.ts", "restore", "--from", backupDir, "--data-dir", restored], { stdio: "ignore" });
+    execFileSync(process.execPath, [builtProgram("ledger-node/backup-cli"), "restore", "--from", backupDir, "--data-dir", restored], { stdio: "ignore" });
     const again = await start(restored, { LEDGER_AUTHORITY_KEY: c.bureauKey });
     const c2 = connect(again, dir);
     const restoredHead = await c2.provider.getBlock("latest");
