@@ -52,6 +52,10 @@ export interface ApiConfig {
    * compatible enough; functions added since then revert there.
    */
   contractCheck: "refuse" | "warn";
+  /** Express's "trust proxy" (API_TRUST_PROXY): false, a hop count, "loopback", or addresses; behind a reverse proxy, so client addresses (rate limits) and the protocol are the proxy's report. */
+  trustProxy: boolean | number | string;
+  /** Send Strict-Transport-Security and upgrade-insecure-requests (API_HSTS=1): only when clients reach the API over HTTPS. */
+  hsts: boolean;
 }
 
 function contractCheckSetting(value: string | undefined): "refuse" | "warn" {
@@ -65,6 +69,12 @@ function languageSetting(value: string | undefined): Language {
   const language = languageNamed(value);
   if (language === undefined) throw new Error(`API configuration: API_DEFAULT_LANGUAGE must be one of ${LANGUAGES.join(", ")}, not ${value}`);
   return language;
+}
+
+function trustProxyOf(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === "" || value === "0" || value === "false") return false;
+  if (value === "true") return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -92,6 +102,8 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
     bodyLimit: env.API_BODY_LIMIT ?? "2mb",
     defaultLanguage: languageSetting(env.API_DEFAULT_LANGUAGE),
     contractCheck: contractCheckSetting(env.API_CONTRACT_CHECK),
+    trustProxy: trustProxyOf(env.API_TRUST_PROXY),
+    hsts: env.API_HSTS === "1" || env.API_HSTS === "true",
     ...Object.fromEntries(Object.entries(partial).filter(([, value]) => value !== undefined)),
   };
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(path));

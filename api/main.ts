@@ -5,34 +5,69 @@ import { startApi } from "./api-server";
 import { resolveApiConfig } from "./config";
 import { ApiError } from "./errors";
 import { exitCodeOf } from "./start-refusal";
+import { applyConfigFile, ConfigFileError } from "../lib/config-file";
 import { createLogger } from "../lib/logger";
+import { stopWhenParentGone } from "../lib/parent-watch";
+import { printConfig } from "../lib/print-config";
+import { assertPortFree, assertWritableDirectory, environmentFailureOf } from "../lib/start-failure";
 
 /**
  * `node api/main.ts`: the HTTP API in front of any ledger endpoint. Prints one JSON line with event "ready"
  * on stdout (for scripts) and a plain summary on stderr (for people); SIGTERM/SIGINT stop it gracefully.
  * A refusal to start exits with its own code (start-refusal.ts: 3 damaged database page, 4 wrong master key,
- * 5 index ahead of the chain, 6 database unavailable, 7 a LevelDB-era store to import; 1 anything else) after one JSON log line with that `code` and a sentence on stderr.
+ * 5 index ahead of the chain, 6 database unavailable, 7 a LevelDB-era store to import, 8 contracts that are
+ * not this build's; lib/start-failure.ts: 2 configuration, 9 port in use, 10 data directory not writable,
+ * 11 disk full; 1 anything else) after one JSON log line with that `code` and a sentence on stderr.
  */
 const program = new Command()
   .name("api")
+  .option("--config <file>", "a JSON file of settings (LEDGER_CONFIG); the environment and these flags override it")
+  .option("--print-config", "print the configuration this would start with (secrets hidden) and exit")
   .option("--port <port>", "port to listen on (API_PORT, default 3000)")
   .option("--host <host>", "address to listen on (API_HOST, default 127.0.0.1)")
   .option("--rpc-url <url>", "ledger JSON-RPC endpoint (LEDGER_RPC_URL)")
   .option("--data-dir <dir>", "the API's data directory (API_DATA_DIR, default ./data/api)")
   .option("--database-url <url>", "a PostgreSQL 15+ server (DATABASE_URL); without it the embedded server under ./data/postgres runs")
+  .addHelpText("after", "\nExamples:\n  npm run api -- --rpc-url http://127.0.0.1:8545\n  DATABASE_URL=postgresql://ledger@db.internal/ledger_api npm run api -- --config /etc/e-invoice/api.json --print-config")
   .parse();
-const options = program.opts<{ port?: string; host?: string; rpcUrl?: string; dataDir?: string; databaseUrl?: string }>();
+const options = program.opts<{ config?: string; printConfig?: boolean; port?: string; host?: string; rpcUrl?: string; dataDir?: string; databaseUrl?: string }>();
+
+function refuse(code: string, exitCode: number, message: string, details: Record<string, unknown> = {}, error?: unknown): never {
+  createLogger("api").fatal({ event: "refused", code, exitCode, details, ...(error === undefined ? {} : { err: error }) }, message);
+  process.stderr.write(`API failed to start (${code}): ${message}\n`);
+  process.exit(exitCode);
+}
+
+let applied: ReturnType<typeof applyConfigFile>;
+try {
+  applied = applyConfigFile(options.config ?? process.env.LEDGER_CONFIG);
+} catch (error) {
+  if (error instanceof ConfigFileError) refuse(error.code, 2, error.message, error.details);
+  throw error;
+}
 const logger = createLogger("api");
 
 async function main(): Promise<void> {
   useNativeKeccak();
-  const config = resolveApiConfig({
-    ...(options.port === undefined ? {} : { port: Number(options.port) }),
-    ...(options.host === undefined ? {} : { host: options.host }),
-    ...(options.rpcUrl === undefined ? {} : { rpcUrl: options.rpcUrl }),
-    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-    ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
-  });
+  let config;
+  try {
+    config = resolveApiConfig({
+      ...(options.port === undefined ? {} : { port: Number(options.port) }),
+      ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.rpcUrl === undefined ? {} : { rpcUrl: options.rpcUrl }),
+      ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+      ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+    });
+  } catch (error) {
+    refuse("CONFIG_INVALID", 2, error instanceof Error ? error.message : String(error));
+  }
+  if (options.printConfig === true) {
+    printConfig(applied, { api: config });
+    return;
+  }
+  assertWritableDirectory(config.dataDir, "the API");
+  if (config.databaseUrl === undefined) assertWritableDirectory(config.databaseDir, "the API's embedded database");
+  await assertPortFree(config.host, config.port, "the API");
   const api = await startApi(config, logger);
   process.stdout.write(`${JSON.stringify({ event: "ready", url: api.url, docs: `${api.url}/docs`, rpcUrl: config.rpcUrl, bureauKeyFile: api.bureauKeyFile })}\n`);
   process.stderr.write(`API ready at ${api.url} (docs ${api.url}/docs), ledger ${config.rpcUrl}\nFirst tax-bureau API key: ${api.bureauKeyFile}\n`);
@@ -51,15 +86,15 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  stopWhenParentGone((reason) => stop(reason));
 }
 
 // A reader of our output that went away (a closed pipe, a full log disk) must not take the API down with it.
 for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
 
 main().catch((error: unknown) => {
-  const code = error instanceof ApiError ? error.code : "START_FAILED";
-  const details = error instanceof ApiError ? error.details : {};
-  logger.fatal({ event: "refused", code, exitCode: exitCodeOf(error), details, ...(error instanceof ApiError ? {} : { err: error }) }, error instanceof Error ? error.message : String(error));
-  process.stderr.write(`API failed to start (${code}): ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(exitCodeOf(error));
+  if (error instanceof ApiError) refuse(error.code, exitCodeOf(error), error.message, error.details);
+  const environment = environmentFailureOf(error, "the API");
+  if (environment !== undefined) refuse(environment.code, environment.exitCode, environment.message, environment.details);
+  refuse("START_FAILED", 1, error instanceof Error ? error.message : String(error), {}, error);
 });

@@ -1,6 +1,7 @@
 /**
  * `npm run node`: the permissioned ledger chain on 127.0.0.1:8545, data under ./data/chain.
- * Owns the process: signals, graceful shutdown, exit codes.
+ * Owns the process: configuration, signals, graceful shutdown, exit codes (2 configuration, 3 damaged store,
+ * 9 port in use, 10 data directory not writable, 11 disk full, 70 a block could not be journaled).
  */
 import { Command } from "commander";
 
@@ -9,37 +10,64 @@ import { authorityKeyFile } from "./authority-key";
 import { resolveConfig } from "./config";
 import { LedgerNodeError } from "./errors";
 import { startLedgerNode } from "./ledger-node";
+import { applyConfigFile, ConfigFileError } from "../lib/config-file";
 import { createLogger } from "../lib/logger";
+import { stopWhenParentGone } from "../lib/parent-watch";
+import { printConfig } from "../lib/print-config";
+import { assertPortFree, assertWritableDirectory, environmentFailureOf } from "../lib/start-failure";
 
 const program = new Command()
   .name("ledger-node")
   .description("the e-invoice ledger's permissioned EVM chain")
+  .option("--config <file>", "a JSON file of settings (LEDGER_CONFIG); the environment and these flags override it")
+  .option("--print-config", "print the configuration this would start with (secrets hidden) and exit")
   .option("--data-dir <dir>", "where the chain and the authority key live")
   .option("--host <host>", "address to listen on")
   .option("--port <port>", "JSON-RPC port", (v) => Number(v))
   .option("--block-window-ms <ms>", "how long a block collects transactions", (v) => Number(v))
   .option("--follow <url>", "run as a standby of the primary at <url> (needs LEDGER_PRIMARY_ADMIN_TOKEN and the chain's authority key)")
   .option("--sync-standby", "acknowledge a block only once a standby has it too (LEDGER_SYNC_STANDBY=1)")
-  .addHelpText("after", "\nExamples:\n  npm run node\n  LEDGER_PRIMARY_ADMIN_TOKEN=$(cat data/admin.token) LEDGER_AUTHORITY_KEY=$(cat data/authority.key) \\\n    npm run node -- --data-dir ./data-standby --port 8546 --follow http://127.0.0.1:8545\n  npm run node:promote -- --data-dir ./data-standby --port 8546")
+  .addHelpText("after", "\nExamples:\n  npm run node\n  npm run node -- --config /etc/e-invoice/ledger.json --print-config\n  LEDGER_PRIMARY_ADMIN_TOKEN=$(cat data/admin.token) LEDGER_AUTHORITY_KEY=$(cat data/authority.key) \\\n    npm run node -- --data-dir ./data-standby --port 8546 --follow http://127.0.0.1:8545\n  npm run node:promote -- --data-dir ./data-standby --port 8546")
   .parse();
 
-const options = program.opts<{ dataDir?: string; host?: string; port?: number; blockWindowMs?: number; follow?: string; syncStandby?: boolean }>();
+const { config: configFile, printConfig: print, syncStandby, ...rest } = program.opts<{ config?: string; printConfig?: boolean; dataDir?: string; host?: string; port?: number; blockWindowMs?: number; follow?: string; syncStandby?: boolean }>();
+
+function fail(code: string, exitCode: number, message: string, details: Record<string, unknown> = {}): never {
+  createLogger("ledger-node").fatal({ event: "refused", code, exitCode, details }, message);
+  process.stderr.write(`The ledger node cannot start (${code}): ${message}\n`);
+  process.exit(exitCode);
+}
+
+let applied: ReturnType<typeof applyConfigFile>;
+try {
+  applied = applyConfigFile(configFile ?? process.env.LEDGER_CONFIG);
+} catch (error) {
+  if (error instanceof ConfigFileError) fail(error.code, 2, error.message, error.details);
+  throw error;
+}
 const logger = createLogger("ledger-node");
 
 async function main(): Promise<void> {
   useNativeKeccak();
-  const { syncStandby, ...rest } = options;
   const config = resolveConfig({ ...rest, ...(syncStandby === true ? { syncStandby } : {}) });
+  if (print === true) {
+    printConfig(applied, { node: config });
+    return;
+  }
+  assertWritableDirectory(config.dataDir, "the ledger node");
+  await assertPortFree(config.host, config.port, "the ledger node");
   const node = await startLedgerNode({
     config,
     logger,
     onFatal: (error) => {
-      logger.fatal({ err: error }, "a block could not be journaled; stopping so that nothing unjournaled is served");
+      const environment = environmentFailureOf(error, "the ledger node");
+      logger.fatal({ err: error, ...(environment === undefined ? {} : { code: environment.code }) }, "a block could not be journaled; stopping so that nothing unjournaled is served");
+      if (environment !== undefined) process.stderr.write(`The ledger node stopped (${environment.code}): ${environment.message}\n`);
       process.exit(70);
     },
   });
-  // One machine-readable line that a parent process (npm start, tests) waits for.
-  logger.info({ event: "ready", url: node.url, chainId: node.chainId, authority: node.authority, contracts: node.deployment, role: node.role() }, "ready");
+  // One machine-readable line that a parent process (npm start, tests) waits for, whatever LOG_LEVEL says.
+  logger.child({}, { level: "info" }).info({ event: "ready", url: node.url, chainId: node.chainId, authority: node.authority, contracts: node.deployment, role: node.role() }, "ready");
   // For the person at the terminal; stdout stays one JSON object per line for machines.
   process.stderr.write(
     [
@@ -67,13 +95,20 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  stopWhenParentGone((reason) => shutdown(reason));
 }
+
+// A reader of our output that went away (a closed pipe) must not take the node down with it.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
 
 main().catch((error: unknown) => {
   if (error instanceof LedgerNodeError) {
-    logger.fatal({ code: error.code, details: error.details }, error.message);
-    process.exit(error.code === "STORE_CORRUPTED" ? 3 : 2);
+    const exitCode = error.code === "STORE_CORRUPTED" ? 3 : 2;
+    fail(error.code, exitCode, error.message, error.details);
   }
+  const environment = environmentFailureOf(error, "the ledger node");
+  if (environment !== undefined) fail(environment.code, environment.exitCode, environment.message, environment.details);
   logger.fatal({ err: error }, "the ledger node could not start");
+  process.stderr.write(`The ledger node could not start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+
 import express, { type Request } from "express";
 import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
@@ -5,6 +7,7 @@ import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
 
 import { ApiError } from "../errors";
+import { runWithLogContext } from "../../lib/log-context";
 import { createAuthFailureLimiter } from "./auth-failure-limiter";
 import type { ApiContext } from "./context";
 import { errorHandler } from "./error-handler";
@@ -17,15 +20,31 @@ import { reportRoutes } from "./routes/reports";
 import { settlementRoutes } from "./routes/settlement";
 import { verifyRoutes } from "./routes/verify";
 
+/** A client's own request id is kept when it is this shape (no spaces, nothing a log could be forged with). */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 /** Builds the Express app; it never listens (main.ts does, and owns signals and shutdown). */
 export function createApp(ctx: ApiContext): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("json replacer", (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
-  app.use(helmet());
+  app.set("trust proxy", ctx.config.trustProxy);
+  // Plain HTTP must keep working behind any host name and an HTTP reverse proxy: no HSTS and no
+  // upgrade-insecure-requests unless the operator says the API is reached over HTTPS (API_HSTS=1).
+  const https = ctx.config.hsts;
+  app.use(helmet({ strictTransportSecurity: https, contentSecurityPolicy: { directives: { "upgrade-insecure-requests": https ? [] : null } } }));
+  // Every answer carries a Request-Id a user can quote (the client's own, when it sent a well-formed one),
+  // and every log line written while serving it carries that id and, once known, the party, route and code.
+  app.use((req, res, next) => {
+    const sent = req.get("request-id") ?? req.get("x-request-id");
+    const id = sent !== undefined && REQUEST_ID.test(sent) ? sent : randomUUID();
+    res.set("request-id", id);
+    runWithLogContext({ reqId: id }, next);
+  });
   app.use(
     pinoHttp({
       logger: ctx.logger,
+      genReqId: (_req, res) => String(res.getHeader("request-id")),
       redact: { paths: ["req.headers.authorization", "req.headers['x-api-key']", "req.headers.cookie"], censor: "[redacted]" },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "info" : "debug"),
     }),
@@ -36,6 +55,8 @@ export function createApp(ctx: ApiContext): express.Express {
       const route = (req.route as { path?: string } | undefined)?.path ?? "unmatched";
       stop({ method: req.method, route });
       ctx.metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
+      const code = res.locals.errorCode as string | undefined;
+      if (code !== undefined) ctx.metrics.refusals.inc({ code, status: String(res.statusCode) });
     });
     next();
   });
@@ -76,7 +97,7 @@ export function createApp(ctx: ApiContext): express.Express {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
   app.get("/openapi.json", (_req, res) => void res.json(document));
-  app.use("/docs", helmet({ contentSecurityPolicy: { directives: { "script-src": ["'self'", "'unsafe-inline'"] } } }), swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: "E-invoice ledger API" }));
+  app.use("/docs", helmet({ strictTransportSecurity: https, contentSecurityPolicy: { directives: { "script-src": ["'self'", "'unsafe-inline'"], "upgrade-insecure-requests": https ? [] : null } } }), swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: "E-invoice ledger API" }));
   app.use(router);
   app.use((req) => {
     throw new ApiError(404, "NO_SUCH_ROUTE", `no route ${req.method} ${req.path}`, { method: req.method, path: req.path });

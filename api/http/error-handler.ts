@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
 
 import { ApiError } from "../errors";
+import { currentLogContext } from "../../lib/log-context";
 import { toApiError } from "../chain/contract-errors";
 import { databaseFault } from "../db/database-errors";
 import { DEFAULT_LANGUAGE, type Language } from "../i18n/language";
@@ -73,6 +74,10 @@ export function errorHandler(
     else if (fault !== undefined) answer = fault;
     else if (error instanceof ApiError || isEthersError(error)) answer = toApiError(error);
     else answer = new ApiError(500, "INTERNAL", "something went wrong on our side; it has been logged");
+    // For the request's log lines and the refusals metric (app.ts).
+    res.locals.errorCode = answer.code;
+    const context = currentLogContext();
+    if (context !== undefined) context.code = answer.code;
     if (answer.status >= 500) logger.error({ err: error, code: answer.code, method: req.method, url: req.originalUrl }, "request failed");
     const send = () => {
       if (res.headersSent) return;

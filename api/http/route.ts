@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response, Router } from "express";
 import { z } from "zod";
 
 import { ApiError, forbidden, unauthenticated } from "../errors";
+import { currentLogContext } from "../../lib/log-context";
 import { ParticipantBarred } from "../services/api-keys";
 import type { Party, Role } from "../services/parties";
 import { auditedAction, auditedId, type AuditedAttempt } from "./audited-actions";
@@ -105,7 +106,20 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
     res.locals.attempt = attempt;
   };
 
+  // Business figures (metrics.ts): each lifecycle action done, and each invoice issued (a batch answers with its results).
+  const countDone = (body: unknown) => {
+    if (audited === undefined) return;
+    ctx.metrics.lifecycleActions.inc({ action: audited.action });
+    if (audited.action === "issue") ctx.metrics.invoicesIssued.inc({ channel: "single" });
+    if (audited.action === "issue-batch") {
+      const results = (body as { results?: unknown } | undefined)?.results;
+      ctx.metrics.invoicesIssued.inc({ channel: "batch" }, Array.isArray(results) ? results.length : 0);
+    }
+  };
+
   const authenticate: RequestHandler = async (req, res, next) => {
+    const context = currentLogContext();
+    if (context !== undefined) context.route = `${spec.method.toUpperCase()} ${spec.path}`;
     if (isPublic) return next();
     const header = req.get("authorization");
     const key = header?.startsWith("Bearer ") ? header.slice(7).trim() : req.get("x-api-key");
@@ -123,6 +137,7 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
     noteAttempt(req, res, party);
     if (!(spec.access as Role[]).includes(party.role)) throw forbidden(`this route is for ${(spec.access as Role[]).join(", ")} accounts`, { role: party.role });
     res.locals.party = party;
+    if (context !== undefined) Object.assign(context, { party: party.account, role: party.role });
     next();
   };
 
@@ -137,10 +152,12 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
     if (key !== undefined && party !== undefined) {
       parse(z.object({ "idempotency-key": idempotencyKey }), { "idempotency-key": key }, "headers");
       const answer = await ctx.services.idempotency.run(party.account, key, { method: spec.method, path: req.path, body: req.body as unknown }, run);
+      if (!answer.replayed) countDone(answer.body);
       res.status(answer.status).set("idempotent-replayed", String(answer.replayed)).json(answer.body);
       return;
     }
     const result = await run();
+    countDone(result.body);
     res.status(result.status).json(result.body);
   });
 }

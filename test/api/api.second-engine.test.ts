@@ -17,6 +17,7 @@ import { startRefused } from "./helpers/api-data";
 import { scanChain, scanDatabase } from "./helpers/privacy-scan";
 import { documentedMethods } from "./helpers/chain-assumptions";
 import { runStory, STORY_EVENTS, type Story, type StoryInvoice } from "./helpers/story";
+import { builtProgram } from "../../scripts/lib/built-program";
 
 const run = promisify(execFile);
 
@@ -190,7 +191,7 @@ describe("the API on a second engine: anvil (Cancun, zero fees, a block a second
     const before = await story.answers();
     expect(await api.stop()).to.equal(0);
     const refusedBefore = chain.gateway.counts().refusedLogRanges;
-    const { stdout } = await run(process.execPath, ["-r", "ts-node/register/transpile-only", "api/reindex.ts", "--rpc-url", chain.gateway.url], {
+    const { stdout } = await run(process.execPath, [builtProgram("api/reindex"), "--rpc-url", chain.gateway.url], {
       env: { ...process.env, ...env(), LEDGER_DATA_DIR: chain.dataRoot },
     });
     const rebuilt = JSON.parse(stdout.trim().split("\n").pop()!) as { events: number; missingDocuments: number };

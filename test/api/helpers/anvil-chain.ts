@@ -12,6 +12,7 @@ import { startEmbeddedServer } from "../../../api/db/embedded-server";
 import { writeFileDurably } from "../../../lib/durable-file";
 import { startAnvilProcess, type AnvilChainOptions, type AnvilProcess } from "../../../scripts/lib/anvil-process";
 import { startRpcGateway, type RpcGateway } from "./rpc-gateway";
+import { builtProgram } from "../../../scripts/lib/built-program";
 
 const run = promisify(execFile);
 
@@ -46,7 +47,7 @@ export async function startAnvilChain(options: AnvilChainOptions & { maxLogsRang
     const bureau = new Wallet(Wallet.createRandom().privateKey);
     const deploymentFile = join(dataRoot, "deployment.json");
     // `npm run deploy -- --rpc-url <url> --out <file>` without its build step (the test runner has compiled).
-    await run(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/deploy/deploy.ts", "--rpc-url", gateway.url, "--out", deploymentFile], {
+    await run(process.execPath, [builtProgram("scripts/deploy/deploy"), "--rpc-url", gateway.url, "--out", deploymentFile], {
       env: { ...process.env, DEPLOYER_KEY: bureau.privateKey, LEDGER_RPC_TOKEN: token },
     });
     const deployMethods = gateway.methods();
