@@ -7,6 +7,7 @@
  *   issue  issue throughput through the API (full load, half load, batch requests, peak RSS),
  *          on the ledger node and on `hardhat node`, and the ratio
  *   scale  fast seeding to --invoices, index rebuild, verify and trace latency, restart
+ *   start  npm start: the first start, then restarts to the banner and stops on SIGTERM
  *   engines  the candidate EVMs of issue 3 (EDR, anvil, @ethereumjs/vm) on one workload, then a crash and
  *          each one's own recovery
  */
@@ -20,9 +21,10 @@ import { record, type GasResult, type NodeResult } from "./lib/results";
 import { ENGINES, runEngines, type EngineName } from "./scenarios/engines";
 import { runIssue, type IssueResult } from "./scenarios/issue";
 import { runScale } from "./scenarios/scale";
+import { runStart } from "./scenarios/start";
 
 const run = promisify(execFile);
-const SCENARIOS = ["gas", "node", "issue", "scale", "engines"] as const;
+const SCENARIOS = ["gas", "node", "issue", "scale", "start", "engines"] as const;
 const int = (v: string) => {
   const parsed = Number(v);
   if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`not a positive integer: ${v}`);
@@ -43,6 +45,7 @@ const options = new Command()
   .option("--in-flight <n>", "scale: seeding transactions in flight per merchant", int, 2)
   .option("--samples <n>", "scale: verify and trace requests", int, 2_000)
   .option("--node-invoices <n>", "node: invoices issued (pre-signed batch transactions)", int, 60_000)
+  .option("--restarts <n>", "start: restarts timed after the first start", int, 7)
   .option("--engines <names>", `engines: comma-separated, among ${ENGINES.join(", ")}`, ENGINES.join(","))
   .option("--engine-invoices <n>", "engines: invoices issued on each engine", int, 50_000)
   .option("--engine-batch <n>", "engines: invoices per transaction (one transaction per block)", int, 100)
@@ -60,6 +63,7 @@ const options = new Command()
     inFlight: number;
     samples: number;
     nodeInvoices: number;
+    restarts: number;
     engines: string;
     engineInvoices: number;
     engineBatch: number;
@@ -103,6 +107,10 @@ async function main(): Promise<void> {
     const settings = { invoices: options.invoices, batch: options.scaleBatch, merchants: options.scaleMerchants, inFlight: options.inFlight, samples: options.samples };
     process.stderr.write(`scale: ${JSON.stringify(settings)}\n`);
     record("scale", settings, await runScale(settings));
+  }
+  if (only.includes("start")) {
+    process.stderr.write(`start: npm start on an empty data directory, then ${options.restarts} restarts\n`);
+    record("start", { restarts: options.restarts }, await runStart({ restarts: options.restarts }));
   }
   if (only.includes("engines")) {
     const settings = { engines: options.engines.split(",").map((s) => s.trim()) as EngineName[], invoices: options.engineInvoices, batch: options.engineBatch };

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { EnginesResult } from "../scenarios/engines";
 import type { IssueResult } from "../scenarios/issue";
 import type { ScaleResult } from "../scenarios/scale";
+import type { StartResult } from "../scenarios/start";
 
 /**
  * bench/results.json holds the latest run of each scenario (a scenario run alone replaces only its own entry),
@@ -31,6 +32,7 @@ export interface Results {
     node?: ScenarioEntry<NodeResult>;
     issue?: ScenarioEntry<{ ours: IssueResult; hardhat?: IssueResult; ratio?: number }>;
     scale?: ScenarioEntry<ScaleResult>;
+    start?: ScenarioEntry<StartResult>;
     engines?: ScenarioEntry<EnginesResult>;
   };
 }
@@ -84,7 +86,7 @@ const atSize = (scale: ScenarioEntry<ScaleResult> | undefined, ok: (result: Scal
 const met = (ok: boolean | undefined) => (ok === undefined ? "not at size" : ok ? "met" : "**not met**");
 
 export function renderMarkdown(results: Results): string {
-  const { gas, node, issue, scale, engines } = results.scenarios;
+  const { gas, node, issue, scale, start, engines } = results.scenarios;
   const ours = issue?.result.ours;
   const hardhat = issue?.result.hardhat;
   const gas100 = gas?.result.batches["100"]?.gasPerInvoice;
@@ -93,7 +95,7 @@ export function renderMarkdown(results: Results): string {
     "",
     "Figures of the latest `npm run bench` on this repository's reference machine, rendered from `bench/results.json`",
     "(which also holds each scenario's settings, machine and versions). Client, API and chain share the same machine.",
-    "Re-run everything with `npm run bench`, or one scenario with `npm run bench -- --only issue|scale|gas|node|engines` and its size flags",
+    "Re-run everything with `npm run bench`, or one scenario with `npm run bench -- --only issue|scale|gas|node|start|engines` and its size flags",
     "(`npm run bench -- --help`).",
     "",
     "## Against the targets",
@@ -128,6 +130,21 @@ export function renderMarkdown(results: Results): string {
       `Peak RSS (VmHWM) over the three runs: ledger node ${n(ours.peakRssMiB.chain)} MiB, API ${n(ours.peakRssMiB.api)} MiB${hardhat ? `; with hardhat node: hardhat ${n(hardhat.peakRssMiB.chain)} MiB, API ${n(hardhat.peakRssMiB.api)} MiB` : ""}.`,
       "",
       ...(issue!.result.ratio === undefined ? [] : [`Ours / hardhat node, full load single issues: **${issue!.result.ratio}** (hardhat node keeps everything in memory and admits any account; ours syncs every block to LevelDB before answering).`, ""]),
+    );
+  }
+  if (start) {
+    const r = start.result;
+    lines.push(
+      "## Starting and stopping (`npm start`)",
+      "",
+      `Settings: ${JSON.stringify(start.settings)}; ran ${start.ranAt}. From the process's start to its banner (node, embedded PostgreSQL and API ready), from the built JavaScript; then SIGTERM to its exit.`,
+      "",
+      "| | seconds |",
+      "|---|---|",
+      `| first start on an empty data directory (chain created, contracts deployed, database created) | ${r.firstStartSeconds} |`,
+      `| restart, median of ${r.restarts} (min / max) | ${r.restartSeconds.median} (${r.restartSeconds.min} / ${r.restartSeconds.max}) |`,
+      `| stop on SIGTERM, median (min / max) | ${r.stopSeconds.median} (${r.stopSeconds.min} / ${r.stopSeconds.max}) |`,
+      "",
     );
   }
   if (scale) {

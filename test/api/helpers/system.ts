@@ -46,7 +46,12 @@ export async function startSystem(overrides: Partial<ApiConfig> = {}): Promise<T
   const dataDir = freshDataDir();
   const node = await startNodeProcess(dataDir, {}, 2);
   const config = testApiConfig(dataDir, node.url, overrides);
-  const api = await startApi(config, pino({ level: process.env.TEST_API_LOG ?? "silent" }));
+  // A start that fails must not leave the node behind (it would outlive the test run).
+  const api = await startApi(config, pino({ level: process.env.TEST_API_LOG ?? "silent" })).catch(async (error: unknown) => {
+    await node.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   const bureau = new ApiClient(api.url, readFileSync(api.bureauKeyFile, "utf8").trim());
   return {
     dataDir,
