@@ -1,6 +1,7 @@
 import { NonceManager, type Signer } from "ethers";
 
 import { InvoiceLedger__factory, LedgerForwarder__factory, LedgerProxy__factory, ParticipantRegistry__factory } from "../../typechain-types";
+import { ZERO_FEE } from "./zero-fee";
 
 /** A scheduled upgrade waits this long (seconds) unless the deployment says otherwise: 48 hours. */
 export const DEFAULT_UPGRADE_DELAY = 172_800;
@@ -55,13 +56,13 @@ export async function deployLedger(signer: Signer, options: DeployOptions): Prom
     return instance.getAddress();
   };
 
-  const forwarder = await deployed(new LedgerForwarder__factory(deployer).deploy());
-  const registryImplementation = await deployed(new ParticipantRegistry__factory(deployer).deploy(forwarder));
+  const forwarder = await deployed(new LedgerForwarder__factory(deployer).deploy(ZERO_FEE));
+  const registryImplementation = await deployed(new ParticipantRegistry__factory(deployer).deploy(forwarder, ZERO_FEE));
   const registryInit = ParticipantRegistry__factory.createInterface().encodeFunctionData("initialize", [options.adminDelay, bureau, upgradeDelay]);
-  const registry = await deployed(new LedgerProxy__factory(deployer).deploy(registryImplementation, registryInit));
-  const ledgerImplementation = await deployed(new InvoiceLedger__factory(deployer).deploy(registry, forwarder));
+  const registry = await deployed(new LedgerProxy__factory(deployer).deploy(registryImplementation, registryInit, ZERO_FEE));
+  const ledgerImplementation = await deployed(new InvoiceLedger__factory(deployer).deploy(registry, forwarder, ZERO_FEE));
   const ledgerInit = InvoiceLedger__factory.createInterface().encodeFunctionData("initialize", [upgradeDelay]);
-  const ledgerProxy = await new LedgerProxy__factory(deployer).deploy(ledgerImplementation, ledgerInit);
+  const ledgerProxy = await new LedgerProxy__factory(deployer).deploy(ledgerImplementation, ledgerInit, ZERO_FEE);
   const receipt = await (await ledgerProxy.waitForDeployment()).deploymentTransaction()?.wait();
   return {
     chainId: Number((await provider.getNetwork()).chainId),

@@ -4,6 +4,7 @@ import { loadContractArtifact } from "../../lib/contract-artifacts";
 import { checkContractCode, type ContractCheck, type ContractCodeReport, type DeployedAddresses, type JsonRpcSender } from "../../lib/contract-code";
 import { IDelayedUpgrades__factory, InvoiceLedger__factory } from "../../typechain-types";
 import { UpgradeError } from "./upgrade-error";
+import { ZERO_FEE } from "./zero-fee";
 
 /**
  * The bureau's upgrade steps, for `npm run upgrade` (scripts/upgrade.ts) and for tests: each checks what the chain
@@ -108,7 +109,7 @@ export async function cancelScheduled(context: UpgradeContext): Promise<UpgradeO
   for (const check of scheduled) {
     const pending = check.pendingUpgrade!;
     await requireAdmin(signer, check);
-    const transactionHash = await sent(() => IDelayedUpgrades__factory.connect(check.address, signer).cancelUpgrade());
+    const transactionHash = await sent(() => IDelayedUpgrades__factory.connect(check.address, signer).cancelUpgrade(ZERO_FEE));
     steps.push({ contract: check.contract as UpgradeableContract, proxy: check.address, action: "cancelled", implementation: pending.implementation, readyAt: pending.readyAt, matchesBuild: pending.matchesBuild, transactionHash });
   }
   return { before, steps };
@@ -121,7 +122,7 @@ export async function cancelScheduled(context: UpgradeContext): Promise<UpgradeO
 export async function deployBuildImplementation(signer: Signer, deployment: DeployedAddresses, contract: UpgradeableContract): Promise<string> {
   const artifact = loadContractArtifact(contract);
   const args = contract === "InvoiceLedger" ? [deployment.registry, deployment.forwarder] : [deployment.forwarder];
-  const deployed = await new ContractFactory(artifact.abi as string[], artifact.bytecode, signer).deploy(...args);
+  const deployed = await new ContractFactory(artifact.abi as string[], artifact.bytecode, signer).deploy(...args, ZERO_FEE);
   await deployed.waitForDeployment();
   return getAddress(await deployed.getAddress());
 }
@@ -129,7 +130,7 @@ export async function deployBuildImplementation(signer: Signer, deployment: Depl
 /** Schedules `implementation` on the proxy; answers when it becomes executable. */
 export async function scheduleImplementation(signer: Signer, proxy: string, implementation: string): Promise<{ readyAt: number; transactionHash: string }> {
   const contract = IDelayedUpgrades__factory.connect(proxy, signer);
-  const transactionHash = await sent(() => contract.scheduleUpgrade(implementation));
+  const transactionHash = await sent(() => contract.scheduleUpgrade(implementation, ZERO_FEE));
   const [, readyAt] = await contract.pendingUpgrade();
   return { readyAt: Number(readyAt), transactionHash };
 }
@@ -137,7 +138,7 @@ export async function scheduleImplementation(signer: Signer, proxy: string, impl
 /** Executes the scheduled `implementation` on the proxy, with `data` as its migration call ("0x": none). */
 export async function executeImplementation(signer: Signer, proxy: string, implementation: string, data = "0x", contract = "the contract", now = Math.floor(Date.now() / 1000)): Promise<string> {
   try {
-    return await sent(() => InvoiceLedger__factory.connect(proxy, signer).upgradeToAndCall(implementation, data));
+    return await sent(() => InvoiceLedger__factory.connect(proxy, signer).upgradeToAndCall(implementation, data, ZERO_FEE));
   } catch (error) {
     // The chain's clock decides: a block before `readyAt` refuses it even when this machine's clock says it is time.
     if (isError(error, "CALL_EXCEPTION") && error.revert?.name === "DelayedUpgradesNotReady") {
