@@ -135,7 +135,7 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
     });
     limiters.authFailures.succeeded(client, key);
     noteAttempt(req, res, party);
-    if (!(spec.access as Role[]).includes(party.role)) throw forbidden(`this route is for ${(spec.access as Role[]).join(", ")} accounts`, { role: party.role });
+    if (!(spec.access as Role[]).includes(party.role)) throw forbidden(`this route is for ${(spec.access as Role[]).join(", ")} accounts`, { role: party.role, allowedRoles: [...(spec.access as Role[])] });
     res.locals.party = party;
     if (context !== undefined) Object.assign(context, { party: party.account, role: party.role });
     next();

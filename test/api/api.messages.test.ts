@@ -347,7 +347,7 @@ describe("API messages (zh-CN, en)", function () {
     it("no API key (401), the wrong role (403), an unknown invoice and an unknown route (404)", async () => {
       await refusedInEveryLanguage("no key", { method: "GET", path: "/v1/invoices" }, 401, "UNAUTHENTICATED");
       const forbidden = await refusedInEveryLanguage("an employee issuing", { method: "POST", path: "/v1/invoices", key: cast.employee.client.apiKey!, body: json(invoiceBody(ref(), buyer())) }, 403, "FORBIDDEN");
-      expect(forbidden.details).to.deep.equal({ role: "individual" });
+      expect(forbidden.details).to.deep.equal({ role: "individual", allowedRoles: ["merchant"] });
       const unknown = await refusedInEveryLanguage("an unknown invoice", { method: "GET", path: `/v1/invoices/0x${"0".repeat(63)}1`, key: cast.merchant.client.apiKey! }, 404, "NOT_FOUND");
       expect(unknown.details, "a 404 says nothing more").to.equal(undefined);
       const route = await refusedInEveryLanguage("an unknown route", { method: "GET", path: "/v1/no-such-thing", key: cast.merchant.client.apiKey! }, 404, "NO_SUCH_ROUTE");
