@@ -15,7 +15,7 @@ import { seedDemo } from "./seed/seed-demo";
 /**
  * `npm start`: the whole system on the embedded defaults. Starts the ledger node (127.0.0.1:8545, chain
  * and keys under ./data; contracts deployed on the first start) and then the API (127.0.0.1:3000, its
- * store under ./data/api), and stops both on Ctrl-C, SIGTERM or SIGHUP, and when npm itself is gone. If
+ * store under ./data/api), and stops both on Ctrl-C or SIGTERM, and when npm itself is gone. If
  * either process dies, the other is stopped too, and `npm start` exits with the code of the one that failed
  * (its reason is on stderr above: a port in use, a data directory it cannot write, ...).
  */
@@ -65,8 +65,12 @@ async function main(): Promise<void> {
     if (node) await node.stop();
     process.exit(code);
   };
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stopAll(0));
-  stopWhenParentGone(() => void stopAll(0), process.ppid);
+  // Not SIGHUP: under nohup it stays ignored, and a terminal's hangup otherwise ends this process, whose
+  // children then stop by themselves (below).
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stopAll(0));
+  // Run by npm (npm start), stop with npm, however it went; run directly (node bin/run.js scripts/start &), a
+  // shell that exits must not take the system with it.
+  if (process.env.npm_lifecycle_event !== undefined) stopWhenParentGone(() => void stopAll(0), process.ppid);
   // The children stop by themselves if this process is gone (kill -9 included).
   const children = { LEDGER_PARENT_PID: String(process.pid) };
   try {
