@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { FetchRequest, JsonRpcProvider, computeAddress, type SigningKey } from "ethers";
 import type { Logger } from "pino";
 
-import { deployLedger } from "../scripts/deploy/deploy-ledger";
+import { deployLedger } from "../lib/deploy-ledger";
 import { loadAdminToken } from "./admin-token";
 import { authorityWallet, loadAuthorityKey } from "./authority-key";
 import { Admission } from "./chain/admission";

@@ -21,7 +21,7 @@ import { Command, Option } from "commander";
 import { FetchRequest, JsonRpcProvider, NonceManager, Wallet, isError } from "ethers";
 
 import type { ContractCodeReport } from "../lib/contract-code";
-import type { LedgerDeployment } from "./deploy/deploy-ledger";
+import type { LedgerDeployment } from "../lib/deploy-ledger";
 import { UPGRADE_EXIT_CODES, UpgradeError } from "./deploy/upgrade-error";
 import { cancelScheduled, executeScheduled, formatDuration, scheduleBuild, upgradeStatus, type UpgradeContext, type UpgradeOutcome, type UpgradeableContract } from "./deploy/upgrade-ledger";
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 
 import { Level } from "level";
 
-import type { LedgerDeployment } from "../../scripts/deploy/deploy-ledger";
+import type { LedgerDeployment } from "../../lib/deploy-ledger";
 import type { AccountOverride } from "@nomicfoundation/edr";
 
 import type { StateDiff } from "../snapshot/state-diff";

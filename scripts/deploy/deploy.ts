@@ -11,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { FetchRequest, JsonRpcProvider, Wallet } from "ethers";
 
-import { DEFAULT_UPGRADE_DELAY, deployLedger } from "./deploy-ledger";
+import { DEFAULT_UPGRADE_DELAY, deployLedger } from "../../lib/deploy-ledger";
 
 function seconds(name: string): (value: string) => number {
   return (value) => {

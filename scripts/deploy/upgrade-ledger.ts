@@ -4,7 +4,7 @@ import { loadContractArtifact } from "../../lib/contract-artifacts";
 import { checkContractCode, type ContractCheck, type ContractCodeReport, type DeployedAddresses, type JsonRpcSender } from "../../lib/contract-code";
 import { IDelayedUpgrades__factory, InvoiceLedger__factory } from "../../typechain-types";
 import { UpgradeError } from "./upgrade-error";
-import { ZERO_FEE } from "./zero-fee";
+import { ZERO_FEE } from "../../lib/zero-fee";
 
 /**
  * The bureau's upgrade steps, for `npm run upgrade` (scripts/upgrade.ts) and for tests: each checks what the chain

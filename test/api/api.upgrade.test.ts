@@ -12,7 +12,7 @@ import { ApiClient } from "../../scripts/lib/api-client";
 import { bureauClient, startApiProcess, type ApiProcess } from "../../scripts/lib/api-process";
 import { invoiceBody } from "../../scripts/lib/demo-data";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
-import type { LedgerDeployment } from "../../scripts/deploy/deploy-ledger";
+import type { LedgerDeployment } from "../../lib/deploy-ledger";
 import { executeScheduled, scheduleImplementation } from "../../scripts/deploy/upgrade-ledger";
 import { InvoiceLedgerV2__factory } from "../../typechain-types";
 import { startRefused } from "./helpers/api-data";

@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { JsonRpcProvider, Wallet } from "ethers";
 
 import { periodOf } from "../../../api/domain/tax-period";
-import { deployLedger } from "../../deploy/deploy-ledger";
+import { deployLedger } from "../../../lib/deploy-ledger";
 import { ApiClient, expectStatus } from "../../lib/api-client";
 import { bureauClient, startApiProcess, type ApiProcess } from "../../lib/api-process";
 import { randomTaxpayerId, type DemoBuyer } from "../../lib/demo-data";

@@ -1,6 +1,6 @@
 import { NonceManager, type Signer } from "ethers";
 
-import { InvoiceLedger__factory, LedgerForwarder__factory, LedgerProxy__factory, ParticipantRegistry__factory } from "../../typechain-types";
+import { InvoiceLedger__factory, LedgerForwarder__factory, LedgerProxy__factory, ParticipantRegistry__factory } from "../typechain-types";
 import { ZERO_FEE } from "./zero-fee";
 
 /** A scheduled upgrade waits this long (seconds) unless the deployment says otherwise: 48 hours. */
