@@ -5,11 +5,10 @@ import { startApi } from "./api-server";
 import { resolveApiConfig } from "./config";
 import { ApiError } from "./errors";
 import { exitCodeOf } from "./start-refusal";
-import { applyConfigFile, ConfigFileError } from "../lib/config-file";
 import { createLogger } from "../lib/logger";
 import { stopWhenParentGone } from "../lib/parent-watch";
 import { printConfig } from "../lib/print-config";
-import { assertPortFree, assertWritableDirectory, environmentFailureOf } from "../lib/start-failure";
+import { applyConfigFileOrRefuse, assertPortFree, assertWritableDirectory, ENVIRONMENT_EXIT_CODES, environmentFailureOf, refuseStart } from "../lib/start-failure";
 
 /**
  * `node api/main.ts`: the HTTP API in front of any ledger endpoint. Prints one JSON line with event "ready"
@@ -32,20 +31,12 @@ const program = new Command()
   .parse();
 const options = program.opts<{ config?: string; printConfig?: boolean; port?: string; host?: string; rpcUrl?: string; dataDir?: string; databaseUrl?: string }>();
 
-function refuse(code: string, exitCode: number, message: string, details: Record<string, unknown> = {}, error?: unknown): never {
-  createLogger("api").fatal({ event: "refused", code, exitCode, details, ...(error === undefined ? {} : { err: error }) }, message);
-  process.stderr.write(`API failed to start (${code}): ${message}\n`);
-  process.exit(exitCode);
-}
-
-let applied: ReturnType<typeof applyConfigFile>;
-try {
-  applied = applyConfigFile(options.config ?? process.env.LEDGER_CONFIG);
-} catch (error) {
-  if (error instanceof ConfigFileError) refuse(error.code, 2, error.message, error.details);
-  throw error;
-}
+const WHO = "The API";
+const applied = applyConfigFileOrRefuse(options.config, WHO, () => createLogger("api"));
 const logger = createLogger("api");
+function refuse(code: string, exitCode: number, message: string, details?: Record<string, unknown>, error?: unknown): never {
+  return refuseStart(WHO, { code, exitCode, message, ...(details === undefined ? {} : { details }) }, logger, error);
+}
 
 async function main(): Promise<void> {
   useNativeKeccak();
@@ -59,7 +50,7 @@ async function main(): Promise<void> {
       ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
     });
   } catch (error) {
-    refuse("CONFIG_INVALID", 2, error instanceof Error ? error.message : String(error));
+    refuse("CONFIG_INVALID", ENVIRONMENT_EXIT_CODES.CONFIG_INVALID, error instanceof Error ? error.message : String(error));
   }
   if (options.printConfig === true) {
     printConfig(applied, { api: config });
@@ -95,6 +86,6 @@ for (const stream of [process.stdout, process.stderr]) stream.on("error", () => 
 main().catch((error: unknown) => {
   if (error instanceof ApiError) refuse(error.code, exitCodeOf(error), error.message, error.details);
   const environment = environmentFailureOf(error, "the API");
-  if (environment !== undefined) refuse(environment.code, environment.exitCode, environment.message, environment.details);
+  if (environment !== undefined) refuseStart(WHO, environment, logger);
   refuse("START_FAILED", 1, error instanceof Error ? error.message : String(error), {}, error);
 });

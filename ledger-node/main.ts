@@ -10,11 +10,10 @@ import { authorityKeyFile } from "./authority-key";
 import { resolveConfig } from "./config";
 import { LedgerNodeError } from "./errors";
 import { startLedgerNode } from "./ledger-node";
-import { applyConfigFile, ConfigFileError } from "../lib/config-file";
 import { createLogger } from "../lib/logger";
 import { stopWhenParentGone } from "../lib/parent-watch";
 import { printConfig } from "../lib/print-config";
-import { assertPortFree, assertWritableDirectory, environmentFailureOf } from "../lib/start-failure";
+import { applyConfigFileOrRefuse, assertPortFree, assertWritableDirectory, environmentFailureOf, refuseStart } from "../lib/start-failure";
 
 const program = new Command()
   .name("ledger-node")
@@ -32,19 +31,8 @@ const program = new Command()
 
 const { config: configFile, printConfig: print, syncStandby, ...rest } = program.opts<{ config?: string; printConfig?: boolean; dataDir?: string; host?: string; port?: number; blockWindowMs?: number; follow?: string; syncStandby?: boolean }>();
 
-function fail(code: string, exitCode: number, message: string, details: Record<string, unknown> = {}): never {
-  createLogger("ledger-node").fatal({ event: "refused", code, exitCode, details }, message);
-  process.stderr.write(`The ledger node cannot start (${code}): ${message}\n`);
-  process.exit(exitCode);
-}
-
-let applied: ReturnType<typeof applyConfigFile>;
-try {
-  applied = applyConfigFile(configFile ?? process.env.LEDGER_CONFIG);
-} catch (error) {
-  if (error instanceof ConfigFileError) fail(error.code, 2, error.message, error.details);
-  throw error;
-}
+const WHO = "The ledger node";
+const applied = applyConfigFileOrRefuse(configFile, WHO, () => createLogger("ledger-node"));
 const logger = createLogger("ledger-node");
 
 async function main(): Promise<void> {
@@ -103,12 +91,9 @@ for (const stream of [process.stdout, process.stderr]) stream.on("error", () => 
 
 main().catch((error: unknown) => {
   if (error instanceof LedgerNodeError) {
-    const exitCode = error.code === "STORE_CORRUPTED" ? 3 : 2;
-    fail(error.code, exitCode, error.message, error.details);
+    refuseStart(WHO, { code: error.code, exitCode: error.code === "STORE_CORRUPTED" ? 3 : 2, message: error.message, details: error.details }, logger);
   }
   const environment = environmentFailureOf(error, "the ledger node");
-  if (environment !== undefined) fail(environment.code, environment.exitCode, environment.message, environment.details);
-  logger.fatal({ err: error }, "the ledger node could not start");
-  process.stderr.write(`The ledger node could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  if (environment !== undefined) refuseStart(WHO, environment, logger);
+  refuseStart(WHO, { code: "START_FAILED", exitCode: 1, message: error instanceof Error ? error.message : String(error) }, logger, error);
 });

@@ -12,6 +12,7 @@ export function createLogger(name: string, level = process.env.LOG_LEVEL ?? "inf
     {
       name,
       level: known ? level : "info",
+      // A copy: pino merges each line's fields into the object the mixin returns, which must not be the context.
       mixin: () => ({ ...currentLogContext() }),
       redact: { paths: ["authorityKey", "config.authorityKey", "rpcToken", "config.rpcToken", "*.privateKey"], censor: "[redacted]" },
     },

@@ -2,6 +2,10 @@ import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from "no
 import { createServer } from "node:net";
 import { join } from "node:path";
 
+import type { Logger } from "pino";
+
+import { applyConfigFile, ConfigFileError, type AppliedConfig } from "./config-file";
+
 /**
  * What keeps a process from starting that lies in its surroundings, not in its data: a port another program
  * holds, a data directory it cannot write, a full disk. Each gets a code, an exit code and a sentence that
@@ -111,4 +115,36 @@ export async function assertPortFree(host: string, port: number, what: string): 
     server.once("error", (error) => reject(environmentFailureOf(error, what) ?? error));
     server.listen({ host, port, exclusive: true }, () => server.close(() => resolve()));
   });
+}
+
+export interface StartRefusal {
+  code: string;
+  exitCode: number;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Ends a start that cannot go on, the same way for every process: one JSON log line `event: "refused"` with the
+ * code and exit code (for supervisors and tests; only when there is a logger), one sentence on stderr for the
+ * person, and the exit code.
+ */
+export function refuseStart(who: string, refusal: StartRefusal, logger?: Logger, error?: unknown): never {
+  logger?.fatal({ event: "refused", code: refusal.code, exitCode: refusal.exitCode, details: refusal.details ?? {}, ...(error === undefined ? {} : { err: error }) }, refusal.message);
+  process.stderr.write(`${who} cannot start (${refusal.code}): ${refusal.message}\n`);
+  process.exit(refusal.exitCode);
+}
+
+/**
+ * Reads the configuration file (`--config`, else LEDGER_CONFIG) into the environment, or refuses the start
+ * (CONFIG_INVALID, exit 2). `logger` is made only on a refusal: a process makes its own after this, at the
+ * LOG_LEVEL the file may set.
+ */
+export function applyConfigFileOrRefuse(file: string | undefined, who: string, logger?: () => Logger): AppliedConfig {
+  try {
+    return applyConfigFile(file ?? process.env.LEDGER_CONFIG);
+  } catch (error) {
+    if (!(error instanceof ConfigFileError)) throw error;
+    return refuseStart(who, { code: error.code, exitCode: ENVIRONMENT_EXIT_CODES.CONFIG_INVALID, message: error.message, details: error.details }, logger?.());
+  }
 }

@@ -5,8 +5,8 @@ import { Command } from "commander";
 
 import { resolveApiConfig } from "../api/config";
 import { resolveConfig } from "../ledger-node/config";
-import { applyConfigFile, ConfigFileError } from "../lib/config-file";
 import { stopWhenParentGone } from "../lib/parent-watch";
+import { applyConfigFileOrRefuse } from "../lib/start-failure";
 import { printConfig } from "../lib/print-config";
 import { startApiProcess, type ApiProcess } from "./lib/api-process";
 import { startNodeProcess, type NodeProcess } from "./lib/node-process";
@@ -35,14 +35,7 @@ const options = new Command()
 for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
 
 async function main(): Promise<void> {
-  let applied: ReturnType<typeof applyConfigFile>;
-  try {
-    applied = applyConfigFile(options.config ?? process.env.LEDGER_CONFIG);
-  } catch (error) {
-    if (!(error instanceof ConfigFileError)) throw error;
-    process.stderr.write(`Cannot start (${error.code}): ${error.message}\n`);
-    process.exit(2);
-  }
+  const applied = applyConfigFileOrRefuse(options.config, "The ledger");
   const dataDir = resolve(options.dataDir ?? process.env.LEDGER_DATA_DIR ?? "./data");
   const rpcPort = Number(options.rpcPort ?? process.env.LEDGER_RPC_PORT ?? 8545);
   const apiPort = Number(options.apiPort ?? process.env.API_PORT ?? 3000);

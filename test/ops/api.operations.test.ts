@@ -83,7 +83,7 @@ describe("operations: request ids, log context, business metrics, /docs behind a
       return line === undefined ? 0 : Number(line.split(" ").pop());
     };
     const buyer = { type: "organisation" as const, name: cast.enterprise.name, taxpayerId: cast.enterprise.taxpayerId };
-    const before = { single: await metric("api_invoices_issued_total", 'channel="single"'), batch: await metric("api_invoices_issued_total", 'channel="batch"'), claims: await metric("api_lifecycle_actions_total", 'action="issue-batch"') };
+    const before = { single: await metric("api_invoices_issued_total", 'channel="single"'), batch: await metric("api_invoices_issued_total", 'channel="batch"'), batches: await metric("api_lifecycle_actions_total", 'action="issue-batch"') };
     const single = invoiceBody("ops-metrics-1", buyer);
     expect((await cast.merchant.client.post("/v1/invoices", single, { "idempotency-key": "ops-metrics-1" })).status).to.equal(201);
     // A replay of the same request is not a second invoice.
@@ -91,7 +91,7 @@ describe("operations: request ids, log context, business metrics, /docs behind a
     expect((await cast.merchant.client.post("/v1/invoices/batch", { invoices: ["ops-metrics-2", "ops-metrics-3", "ops-metrics-4"].map((ref) => invoiceBody(ref, buyer)) })).status).to.equal(201);
     expect(await metric("api_invoices_issued_total", 'channel="single"')).to.equal(before.single + 1);
     expect(await metric("api_invoices_issued_total", 'channel="batch"')).to.equal(before.batch + 3);
-    expect(await metric("api_lifecycle_actions_total", 'action="issue-batch"')).to.equal(before.claims + 1);
+    expect(await metric("api_lifecycle_actions_total", 'action="issue-batch"')).to.equal(before.batches + 1);
     const refusalsBefore = await metric("api_refusals_total", 'code="UNAUTHENTICATED",status="401"');
     expect((await new ApiClient(api.url, "not-a-key").get("/v1/participants")).status).to.equal(401);
     expect(await metric("api_refusals_total", 'code="UNAUTHENTICATED",status="401"')).to.equal(refusalsBefore + 1);

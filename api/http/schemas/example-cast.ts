@@ -1,3 +1,5 @@
+import { errorMessage } from "../../i18n/localize";
+
 /**
  * The cast of the OpenAPI document's examples: one tax bureau officer, a restaurant (the merchant), a technology
  * company (the enterprise) and two of its employees, and the invoice the restaurant issues to the company, which
@@ -144,4 +146,5 @@ export function exampleParticipant(who: "merchant" | "enterprise" | "employee" |
 }
 
 /** An error answer: `{ error: { code, message, details } }`; clients match the code, the message is for a person. A 404 has no details. */
-export const exampleError = (code: string, message: string, details?: Record<string, unknown>) => ({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+/** An error answer as the API words it in English (the error handler's own catalogue), so examples never drift from it. */
+export const exampleError = (code: string, details?: Record<string, unknown>) => ({ error: { code, message: errorMessage("en", code, details ?? {}), ...(details === undefined ? {} : { details }) } });

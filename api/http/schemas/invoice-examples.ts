@@ -21,7 +21,7 @@ const issuedNow = { transactionHash: EXAMPLE_TRANSACTION.hash, blockNumber: EXAM
 const claimed = { holder: employee.account };
 const locked = { state: "Locked", holder: employee.account, enterprise: enterprise.account } as const;
 const invalidState = (from: number, to: number) =>
-  exampleError("INVALID_STATE", "the invoice is not in a state that allows this", { reason: "InvoiceLedgerInvalidTransition", id: EXAMPLE_INVOICE.id, from: String(from), to: String(to) });
+  exampleError("INVALID_STATE", { reason: "InvoiceLedgerInvalidTransition", id: EXAMPLE_INVOICE.id, from: String(from), to: String(to) });
 
 /** Two more orders of the restaurant, issued in one batch: one to the company, one to a guest (an individual). */
 const batchBodies = [
@@ -85,14 +85,14 @@ export const invoiceExamples = {
       as: "merchant",
       body: { ...EXAMPLE_ISSUE_BODY, items: [EXAMPLE_INVOICE.items[0]] },
       status: 409,
-      response: exampleError("DUPLICATE_REFERENCE", "this reference was already used for an invoice with other contents", { reference: EXAMPLE_INVOICE.reference, id: EXAMPLE_INVOICE.id }),
+      response: exampleError("DUPLICATE_REFERENCE", { reference: EXAMPLE_INVOICE.reference, id: EXAMPLE_INVOICE.id }),
     },
     "quota-exceeded": {
       summary: "More than what is left of the period's quota",
       as: "merchant",
       body: EXAMPLE_ISSUE_BODY,
       status: 422,
-      response: exampleError("QUOTA_EXCEEDED", "the merchant's issuance quota for this tax period is used up", {
+      response: exampleError("QUOTA_EXCEEDED", {
         reason: "InvoiceLedgerQuotaExceeded",
         merchant: merchant.account,
         period: String(EXAMPLE_PERIOD),
@@ -114,14 +114,14 @@ export const invoiceExamples = {
       as: "merchant",
       body: { invoices: batchBodies },
       status: 409,
-      response: exampleError("DUPLICATE_REFERENCE", "this reference was already used for an invoice with other contents", { reference: batchBodies[0].reference, id: batchInvoices[0]!.id }),
+      response: exampleError("DUPLICATE_REFERENCE", { reference: batchBodies[0].reference, id: batchInvoices[0]!.id }),
     },
     "quota-exceeded": {
       summary: "A batch whose total is more than what is left of the quota: nothing is issued",
       as: "merchant",
       body: { invoices: batchBodies },
       status: 422,
-      response: exampleError("QUOTA_EXCEEDED", "the merchant's issuance quota for this tax period is used up", {
+      response: exampleError("QUOTA_EXCEEDED", {
         reason: "InvoiceLedgerQuotaExceeded",
         merchant: merchant.account,
         period: String(EXAMPLE_PERIOD),
@@ -207,7 +207,7 @@ export const invoiceExamples = {
       as: "merchant",
       query: { cursor: "bm90LWEtY3Vyc29y" },
       status: 400,
-      response: exampleError("INVALID_CURSOR", "query.cursor: not a cursor of this API; start again without a cursor", { issues: [{ in: "query", path: "cursor", message: "not a cursor of this API" }] }),
+      response: exampleError("INVALID_CURSOR", { issues: [{ in: "query", path: "cursor", message: "not a cursor of this API" }] }),
     },
   },
   view: {
@@ -243,7 +243,7 @@ export const invoiceExamples = {
       params: invoiceId,
       body: { claimCode: EXAMPLE_INVOICE.claimCode },
       status: 409,
-      response: exampleError("ALREADY_CLAIMED", "the invoice has already been claimed", { reason: "InvoiceLedgerAlreadyClaimed", id: EXAMPLE_INVOICE.id, holder: colleague.account }),
+      response: exampleError("ALREADY_CLAIMED", { reason: "InvoiceLedgerAlreadyClaimed", id: EXAMPLE_INVOICE.id, holder: colleague.account }),
     },
   },
   transfer: {
@@ -261,7 +261,7 @@ export const invoiceExamples = {
       params: invoiceId,
       body: { to: merchant.account },
       status: 422,
-      response: exampleError("INVALID_RECIPIENT", "the recipient may not hold invoices", { reason: "InvoiceLedgerInvalidRecipient", id: EXAMPLE_INVOICE.id, to: merchant.account }),
+      response: exampleError("INVALID_RECIPIENT", { reason: "InvoiceLedgerInvalidRecipient", id: EXAMPLE_INVOICE.id, to: merchant.account }),
     },
   },
   submit: {
@@ -279,7 +279,7 @@ export const invoiceExamples = {
       params: invoiceId,
       body: { enterprise: otherEnterprise.account },
       status: 422,
-      response: exampleError("BUYER_MISMATCH", "the invoice's buyer is another organisation", {
+      response: exampleError("BUYER_MISMATCH", {
         reason: "InvoiceLedgerBuyerMismatch",
         id: EXAMPLE_INVOICE.id,
         buyerTaxId: `0x${Buffer.from(enterprise.taxpayerId).toString("hex")}`,
@@ -332,7 +332,7 @@ export const invoiceExamples = {
       params: invoiceId,
       body: { period: 202610 },
       status: 422,
-      response: exampleError("FILING_PERIOD_OUT_OF_RANGE", "an invoice is filed into a tax period between its issue period and the current one", {
+      response: exampleError("FILING_PERIOD_OUT_OF_RANGE", {
         reason: "InvoiceLedgerFilingPeriodOutOfRange",
         id: EXAMPLE_INVOICE.id,
         period: "202610",
@@ -383,7 +383,7 @@ export const invoiceExamples = {
       params: invoiceId,
       body: { reference: EXAMPLE_CREDIT_NOTE.reference, reason: "discount", total: "30000", tax: "1700" },
       status: 422,
-      response: exampleError("REVERSAL_EXCEEDS_REMAINING", "more than what remains of the invoice would be reversed", {
+      response: exampleError("REVERSAL_EXCEEDS_REMAINING", {
         reason: "InvoiceLedgerReversalExceedsRemaining",
         id: EXAMPLE_INVOICE.id,
         total: "30000",

@@ -28,7 +28,7 @@ export const participantExamples = {
       as: "bureau",
       body: { role: "merchant", name: merchant.name, taxpayerId: merchant.taxpayerId },
       status: 409,
-      response: exampleError("TAXPAYER_ID_TAKEN", "an organisation with this taxpayer ID is already registered", { taxpayerId: merchant.taxpayerId }),
+      response: exampleError("TAXPAYER_ID_TAKEN", { taxpayerId: merchant.taxpayerId }),
     },
   },
   registerEmployee: {
@@ -72,7 +72,7 @@ export const participantExamples = {
       as: "bureau",
       params: { account: merchant.account },
       status: 409,
-      response: exampleError("INVALID_STATE", "the participant's status does not allow this", { reason: "ParticipantRegistryInvalidStatusChange", account: merchant.account, from: "2", to: "2" }),
+      response: exampleError("INVALID_STATE", { reason: "ParticipantRegistryInvalidStatusChange", account: merchant.account, from: "2", to: "2" }),
     },
   },
   reinstate: {
@@ -82,7 +82,7 @@ export const participantExamples = {
       as: "bureau",
       params: { account: merchant.account },
       status: 409,
-      response: exampleError("INVALID_STATE", "the participant's status does not allow this", { reason: "ParticipantRegistryInvalidStatusChange", account: merchant.account, from: "1", to: "1" }),
+      response: exampleError("INVALID_STATE", { reason: "ParticipantRegistryInvalidStatusChange", account: merchant.account, from: "1", to: "1" }),
     },
   },
   revoke: {
@@ -92,7 +92,7 @@ export const participantExamples = {
       as: "enterprise",
       params: { account: colleague.account },
       status: 409,
-      response: exampleError("INVALID_STATE", "the participant's status does not allow this", { reason: "ParticipantRegistryInvalidStatusChange", account: colleague.account, from: "3", to: "3" }),
+      response: exampleError("INVALID_STATE", { reason: "ParticipantRegistryInvalidStatusChange", account: colleague.account, from: "3", to: "3" }),
     },
   },
   setQuota: {

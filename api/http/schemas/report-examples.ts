@@ -34,7 +34,7 @@ export const reportExamples = {
       as: "merchant",
       query: { merchant: otherMerchant.account },
       status: 404,
-      response: exampleError("NOT_FOUND", "merchant not found"),
+      response: exampleError("NOT_FOUND"),
     },
   },
   series: {

@@ -8,7 +8,7 @@ import { EXAMPLE_CAST, EXAMPLE_CREDIT_NOTE, EXAMPLE_INVOICE, exampleCreditNote, 
 const { merchant, enterprise, employee, colleague } = EXAMPLE_CAST;
 const invoiceId = { id: EXAMPLE_INVOICE.id };
 const partyActive = (party: string) =>
-  exampleError("PARTY_ACTIVE", "the party the bureau would step in for is still active (or there is none)", { reason: "InvoiceLedgerPartyActive", id: EXAMPLE_INVOICE.id, party });
+  exampleError("PARTY_ACTIVE", { reason: "InvoiceLedgerPartyActive", id: EXAMPLE_INVOICE.id, party });
 
 export const settlementExamples = {
   release: {
@@ -50,7 +50,7 @@ export const settlementExamples = {
       params: invoiceId,
       body: { to: merchant.account },
       status: 422,
-      response: exampleError("INVALID_RECIPIENT", "the recipient may not hold invoices", { reason: "InvoiceLedgerInvalidRecipient", id: EXAMPLE_INVOICE.id, to: merchant.account }),
+      response: exampleError("INVALID_RECIPIENT", { reason: "InvoiceLedgerInvalidRecipient", id: EXAMPLE_INVOICE.id, to: merchant.account }),
     },
   },
   settle: {
@@ -68,7 +68,7 @@ export const settlementExamples = {
       params: { id: EXAMPLE_CREDIT_NOTE.id },
       body: { outcome: "confirm" },
       status: 409,
-      response: exampleError("PARTY_ACTIVE", "the party the bureau would step in for is still active (or there is none)", {
+      response: exampleError("PARTY_ACTIVE", {
         reason: "InvoiceLedgerPartyActive",
         id: EXAMPLE_INVOICE.id,
         party: enterprise.account,
