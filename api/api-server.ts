@@ -21,6 +21,7 @@ import { createInvoices } from "./services/invoices";
 import { createParties } from "./services/parties";
 import { createReports } from "./services/reports";
 import { createSettlement } from "./services/settlement";
+import { createPublicVerification } from "./services/public-verification";
 import { createVerification } from "./services/verification";
 import { contractsMismatch, databaseUnavailable } from "./start-refusal";
 import { openDatabase, type Database } from "./db/database";
@@ -67,7 +68,8 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
     const batcher = new IssueBatcher(client.ledger, senders, { windowMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, onBatch: (size) => metrics.batchSize.observe(size) });
     const parties = createParties({ db, keystore, senders, client, indexer });
     const apiKeys = createApiKeys({ db, parties });
-    const invoices = createInvoices({ db, client, batcher, indexer, parties, keystore });
+    const invoices = createInvoices({ db, client, batcher, indexer, parties, keystore, numberForm: config.numberForm });
+    const verification = createVerification(client, invoices.numbers);
     const ctx: ApiContext = {
       config,
       logger,
@@ -75,7 +77,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
       client,
       indexer,
       storage: new DatabaseStatus(db, database.location),
-      services: { parties, apiKeys, invoices, verification: createVerification(client), reports: createReports({ db, invoices, client }), settlement: createSettlement({ client, parties, invoices }), idempotency: createIdempotency(db, keystore), audit: createAudit({ db, client, logger }) },
+      services: { parties, apiKeys, invoices, verification, publicVerification: createPublicVerification({ verification, numbers: invoices.numbers, documents: invoices.documents }), reports: createReports({ db, invoices, client }), settlement: createSettlement({ client, parties, invoices }), idempotency: createIdempotency(db, keystore), audit: createAudit({ db, client, logger }) },
     };
     const bureauKeyFile = await bootstrapBureau(ctx, config);
     return { ctx, database, bureauKeyFile };

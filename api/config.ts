@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from "node:path";
 
+import { isNumberForm, type NumberForm } from "./domain/printed-number";
 import { DEFAULT_LANGUAGE, LANGUAGES, languageNamed, type Language } from "./i18n/language";
 
 /** Everything the API can be told, with the embedded defaults that `npm start` uses. */
@@ -56,6 +57,14 @@ export interface ApiConfig {
   trustProxy: boolean | number | string;
   /** Send Strict-Transport-Security and upgrade-insecure-requests (API_HSTS=1): only when clients reach the API over HTTPS. */
   hsts: boolean;
+  /**
+   * Where people reach the API (API_PUBLIC_URL, e.g. https://fapiao.example.gov.cn): the base of the public
+   * verification page's address that QR codes carry. When absent, the address the API listens on, which a phone
+   * reaches only on the same machine or network.
+   */
+  publicUrl: string | undefined;
+  /** The prefix of printed invoice numbers (API_INVOICE_REGION, two digits, default 44; API_INVOICE_CHANNEL, one digit, default 1). */
+  numberForm: NumberForm;
 }
 
 function contractCheckSetting(value: string | undefined): "refuse" | "warn" {
@@ -104,6 +113,8 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
     contractCheck: contractCheckSetting(env.API_CONTRACT_CHECK),
     trustProxy: trustProxyOf(env.API_TRUST_PROXY),
     hsts: env.API_HSTS === "1" || env.API_HSTS === "true",
+    publicUrl: env.API_PUBLIC_URL === undefined || env.API_PUBLIC_URL === "" ? undefined : env.API_PUBLIC_URL,
+    numberForm: { region: env.API_INVOICE_REGION ?? "44", channel: env.API_INVOICE_CHANNEL ?? "1" },
     ...Object.fromEntries(Object.entries(partial).filter(([, value]) => value !== undefined)),
   };
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(path));
@@ -115,5 +126,21 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
   for (const [name, value] of Object.entries({ port: config.port, groupCommitMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, pollIntervalMs: config.pollIntervalMs })) {
     if (!Number.isInteger(value) || value < 0) throw new Error(`API configuration: ${name} must be a non-negative integer, not ${value}`);
   }
+  if (!isNumberForm(config.numberForm)) throw new Error(`API configuration: API_INVOICE_REGION must be two digits and API_INVOICE_CHANNEL one digit, not ${config.numberForm.region} and ${config.numberForm.channel}`);
+  if (config.publicUrl !== undefined) config.publicUrl = publicUrlSetting(config.publicUrl);
   return config;
+}
+
+/** An http(s) base address without a query or fragment; kept without its trailing slash. */
+function publicUrlSetting(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`API configuration: API_PUBLIC_URL must be an http or https address, not ${value}`);
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+    throw new Error(`API configuration: API_PUBLIC_URL must be an http or https address without query, fragment or credentials, not ${value}`);
+  }
+  return url.href.replace(/\/+$/, "");
 }

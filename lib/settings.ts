@@ -61,6 +61,9 @@ export const SETTINGS = {
   API_DEFAULT_LANGUAGE: { owner: "api", description: "language of messages when a request names none: en (default) or zh-CN" },
   API_TRUST_PROXY: { owner: "api", description: "Express 'trust proxy' behind a reverse proxy: a hop count, loopback, or addresses (default off)" },
   API_HSTS: { owner: "api", description: "1: send Strict-Transport-Security (only when the API is reached over HTTPS)" },
+  API_PUBLIC_URL: { owner: "api", description: "the address people reach the API at, for the verification page's QR codes (default: where the API listens)" },
+  API_INVOICE_REGION: { owner: "api", description: "two-digit region code printed in invoice numbers (default 44, Guangdong)" },
+  API_INVOICE_CHANNEL: { owner: "api", description: "one-digit issuing channel printed in invoice numbers (default 1)" },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -14,11 +14,13 @@ import { errorHandler } from "./error-handler";
 import { healthOf } from "./health";
 import { createOpenApiRegistry, openApiDocument } from "./openapi";
 import type { RouteKit } from "./route";
+import { claimRoutes } from "./routes/claims";
 import { invoiceRoutes } from "./routes/invoices";
 import { participantRoutes } from "./routes/participants";
 import { reportRoutes } from "./routes/reports";
 import { settlementRoutes } from "./routes/settlement";
 import { verifyRoutes } from "./routes/verify";
+import { mountVerificationPage } from "./verification-page";
 
 /** A client's own request id is kept when it is this shape (no spaces, nothing a log could be forged with). */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -83,6 +85,7 @@ export function createApp(ctx: ApiContext): express.Express {
   const kit: RouteKit = { router, registry, ctx, limiters };
   participantRoutes(kit);
   invoiceRoutes(kit);
+  claimRoutes(kit);
   verifyRoutes(kit);
   reportRoutes(kit);
   settlementRoutes(kit);
@@ -98,6 +101,7 @@ export function createApp(ctx: ApiContext): express.Express {
   });
   app.get("/openapi.json", (_req, res) => void res.json(document));
   app.use("/docs", helmet({ strictTransportSecurity: https, contentSecurityPolicy: { directives: { "script-src": ["'self'", "'unsafe-inline'"], "upgrade-insecure-requests": https ? [] : null } } }), swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: "E-invoice ledger API" }));
+  mountVerificationPage(app, { lookup: ctx.services.publicVerification.lookup, limiter: limiters.public });
   app.use(router);
   app.use((req) => {
     throw new ApiError(404, "NO_SUCH_ROUTE", `no route ${req.method} ${req.path}`, { method: req.method, path: req.path });

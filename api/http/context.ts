@@ -8,6 +8,7 @@ import type { Audit } from "../services/audit";
 import type { Idempotency } from "../services/idempotency";
 import type { Invoices } from "../services/invoices";
 import type { Parties } from "../services/parties";
+import type { PublicVerificationService } from "../services/public-verification";
 import type { Reports } from "../services/reports";
 import type { Settlement } from "../services/settlement";
 import type { Verification } from "../services/verification";
@@ -28,6 +29,8 @@ export interface ApiContext {
     apiKeys: ApiKeys;
     invoices: Invoices;
     verification: Verification;
+    /** What the public verification page shows. */
+    publicVerification: PublicVerificationService;
     reports: Reports;
     settlement: Settlement;
     idempotency: Idempotency;

@@ -29,7 +29,7 @@ export interface RouteExample {
   body?: unknown;
   /** A status the route documents. */
   status: number;
-  /** The answer's body, as an example of that status's schema. */
+  /** The answer's body, as an example of that status's schema; for a document (PDF, XML), the text it starts with. */
   response: unknown;
 }
 
@@ -56,7 +56,9 @@ function placeExamples(operation: Json): void {
       if (media === undefined) throw new Error(`example ${name} of ${operation.summary}: the route takes no body`);
       media.examples = { ...media.examples, [name]: { ...described, value: example.body } };
     }
-    const answer = operation.responses?.[String(example.status)]?.content?.["application/json"] as Json | undefined;
+    // JSON, or the one media type of a document's answer (application/pdf, application/xml).
+    const content = operation.responses?.[String(example.status)]?.content as Json | undefined;
+    const answer = (content?.["application/json"] ?? Object.values(content ?? {})[0]) as Json | undefined;
     if (answer === undefined) throw new Error(`example ${name} of ${operation.summary}: no documented ${example.status} answer with a body`);
     answer.examples = { ...answer.examples, [name]: { ...described, value: example.response, ...(example.as === undefined ? {} : { "x-role": example.as }) } };
   }

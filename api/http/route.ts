@@ -33,10 +33,19 @@ export interface RouteSpec<P extends ObjectSchema, Q extends ObjectSchema, B ext
   body?: B;
   /** Honours the Idempotency-Key header. */
   idempotent?: boolean;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Each documented answer: a JSON body (`schema`), or a document of another media type (`media`, e.g. application/pdf). */
+  responses: Record<number, { description: string; schema?: z.ZodType; media?: string }>;
   /** Requests and their answers, by name, for the OpenAPI document (see RouteExample); each one is sent to a running API by a test. */
   examples?: Record<string, RouteExample>;
-  handle(input: { party: Party | undefined; params: z.output<P>; query: z.output<Q>; body: z.output<B>; req: Request }): Promise<{ status: number; body: unknown }>;
+  handle(input: { party: Party | undefined; params: z.output<P>; query: z.output<Q>; body: z.output<B>; req: Request }): Promise<RouteAnswer>;
+}
+
+/** What a handler answers: JSON by default; a document (PDF, XML, HTML) with its media type and, to be saved, a file name. */
+export interface RouteAnswer {
+  status: number;
+  body: unknown;
+  type?: string;
+  filename?: string;
 }
 
 export const errorBody = z
@@ -85,7 +94,13 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
     },
     responses: {
       ...Object.fromEntries(
-        Object.entries(spec.responses).map(([status, r]) => [status, { description: r.description, ...(r.schema ? { content: { "application/json": { schema: r.schema } } } : {}) }]),
+        Object.entries(spec.responses).map(([status, r]) => [
+          status,
+          {
+            description: r.description,
+            ...(r.media !== undefined ? { content: { [r.media]: { schema: { type: "string", format: "binary" } } } } : r.schema ? { content: { "application/json": { schema: r.schema } } } : {}),
+          },
+        ]),
       ),
       ...Object.fromEntries(
         Object.entries(STANDARD_ERRORS)
@@ -158,6 +173,12 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
     }
     const result = await run();
     countDone(result.body);
-    res.status(result.status).json(result.body);
+    if (result.type === undefined) {
+      res.status(result.status).json(result.body);
+      return;
+    }
+    // A document: its bytes as they are, with a name to save it under (inline: a browser shows it).
+    if (result.filename !== undefined) res.set("content-disposition", `inline; filename="${result.filename}"`);
+    res.status(result.status).type(result.type).send(result.body);
   });
 }

@@ -2,6 +2,7 @@ import type { Db } from "../db/database";
 import { searchInvoices, type InvoiceSearchQuery, type InvoiceSortKey } from "../db/invoices";
 import { findParticipants, type ParticipantRow } from "../db/parties";
 import { requestIdOf } from "../domain/ids";
+import type { NumberInput } from "../domain/printed-number";
 import type { InvoiceSearchParams, InvoiceSort } from "../http/schemas/invoice-search";
 import type { InvoiceSummary } from "../indexer/invoice-summary";
 import type { DocumentFile } from "./documents";
@@ -40,6 +41,8 @@ export interface InvoiceSearchDeps {
   documentFiles(invoices: readonly { id: string; number: string }[]): Promise<Map<string, DocumentFile>>;
   /** The key that tags cursors (Keystore.deriveKey). */
   cursorKey: Buffer;
+  /** Whether a number as given names the ledger's number it carries (a printed one: with this ledger's prefix; invoice-numbers.ts). */
+  acceptsNumber(input: NumberInput): Promise<boolean>;
 }
 
 /**
@@ -72,7 +75,8 @@ const ORDERS: Record<InvoiceSort, { key: InvoiceSortKey; descending: boolean }> 
   "-total": { key: "total", descending: true },
 };
 
-export function createInvoiceSearch({ db, accountsOf, documentFiles, cursorKey }: InvoiceSearchDeps) {
+export function createInvoiceSearch(deps: InvoiceSearchDeps) {
+  const { db, accountsOf, documentFiles, cursorKey } = deps;
   const cursors = createCursorCodec(cursorKey);
 
   /** Who may read a participant's profile (GET /v1/participants/{account}): the bureau, the party itself, its employer. */
@@ -103,6 +107,13 @@ export function createInvoiceSearch({ db, accountsOf, documentFiles, cursorKey }
     return summaries.map((s) => (isParty(s) ? files.get(s.id.toLowerCase()) : undefined));
   }
 
+  /** The ledger numbers of the numbers given, ascending, without those whose printed prefix names nothing here. */
+  async function acceptedNumbers(inputs: readonly NumberInput[]): Promise<string[]> {
+    const accepted = await Promise.all(inputs.map(async (input) => ((await deps.acceptsNumber(input)) ? input.sequence : undefined)));
+    const numbers = [...new Set(accepted.filter((n) => n !== undefined))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return numbers.map(String);
+  }
+
   return {
     async search(viewer: Party, params: InvoiceSearchParams): Promise<InvoiceSearchResult> {
       const { limit, cursor, after, expand, sort, ...filters } = params;
@@ -113,7 +124,7 @@ export function createInvoiceSearch({ db, accountsOf, documentFiles, cursorKey }
       const mine = viewer.role === "bureau" ? undefined : await accountsOf(viewer);
       const query: InvoiceSearchQuery = {
         visibleTo: mine === undefined ? undefined : visibleTo(viewer, mine),
-        numbers: filters.number,
+        numbers: filters.number === undefined ? undefined : await acceptedNumbers(filters.number),
         requestId: filters.reference === undefined ? undefined : requestIdOf(filters.reference),
         seller: filters.merchant,
         buyerTaxId: filters.buyerTaxId,

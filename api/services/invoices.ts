@@ -8,12 +8,14 @@ import { checkCodeOf } from "../domain/commitment";
 import { fingerprint } from "../domain/fingerprint";
 import { creditNoteIdOf, invoiceIdOf, requestIdOf } from "../domain/ids";
 import { buildInvoiceDocument, REVERSAL_REASONS, type CreditNoteDocument, type ReversalReason } from "../domain/invoice-document";
+import type { NumberForm, NumberInput } from "../domain/printed-number";
 import { ApiError, conflict, forbidden, notFound } from "../errors";
 import type { IssueInvoiceBody } from "../http/schemas/invoice-document";
 import { STATES, type InvoiceState } from "../indexer/events";
 import type { EventIndexer } from "../indexer/event-indexer";
 import type { Db } from "../db/database";
 import { documentFile, documentStore, sealDocument, type DocumentFile, type StoredDocument } from "./documents";
+import { createInvoiceNumbers } from "./invoice-numbers";
 import { createInvoiceSearch } from "./invoice-search";
 import { KeyedLock } from "./keyed-lock";
 import { CREDIT_NOTE_STATUSES } from "./verification";
@@ -27,6 +29,8 @@ import type { Parties, Party } from "./parties";
 export interface InvoiceView {
   id: string;
   number: string;
+  /** The 20-digit number printed on the invoice (api/domain/printed-number.ts); null while its document is missing here. */
+  printedNumber: string | null;
   state: InvoiceState;
   frozenFrom: InvoiceState | null;
   seller: { account: string; name: string | null; taxpayerId: string | null };
@@ -77,14 +81,17 @@ export interface InvoicesDeps {
   parties: Parties;
   /** Seals the claim codes kept with the documents; derives the key that tags search cursors. */
   keystore: Pick<Keystore, "sealSecret" | "openSecret" | "deriveKey">;
+  /** The prefix of printed numbers (region, channel). */
+  numberForm: NumberForm;
 }
 
-export function createInvoices({ db, client, batcher, indexer, parties, keystore }: InvoicesDeps) {
+export function createInvoices({ db, client, batcher, indexer, parties, keystore, numberForm }: InvoicesDeps) {
   const documents = documentStore(db, keystore);
+  const numbers = createInvoiceNumbers({ db, form: numberForm, documents });
   /** One execution per merchant reference (invoice or credit-note id), however many requests carry it at once. */
   const references = new KeyedLock();
   let claimDomain: Promise<{ name: string; version: string; chainId: bigint; verifyingContract: string }> | undefined;
-  const searchService = createInvoiceSearch({ db, accountsOf: (viewer) => accountsOf(viewer), documentFiles: documents.files, cursorKey: keystore.deriveKey("search-cursor") });
+  const searchService = createInvoiceSearch({ db, accountsOf: (viewer) => accountsOf(viewer), documentFiles: documents.files, cursorKey: keystore.deriveKey("search-cursor"), acceptsNumber: numbers.accepts });
 
   async function chainInvoice(id: string) {
     const invoice = await client.ledger.invoice(id).catch(unknownOnRevert);
@@ -123,6 +130,7 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
     const result: InvoiceView = {
       id: id.toLowerCase(),
       number: invoice.number.toString(),
+      printedNumber: stored === undefined ? null : numbers.printed(invoice.number, stored.document.issuedAt),
       state: STATES[Number(invoice.state)] ?? "None",
       frozenFrom: Number(invoice.state) === 6 ? (STATES[Number(invoice.frozenFrom)] ?? null) : null,
       seller: { account: invoice.seller, name: seller?.name ?? null, taxpayerId: seller?.taxpayerId ?? null },
@@ -221,8 +229,50 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
     );
   }
 
+  /**
+   * Claim by scan (POST /v1/claims): the number (printed or the ledger's), check code and claim code that the QR
+   * code on the buyer's copy carries, without the invoice's id. Anything that does not name an invoice with that
+   * check code reads as a wrong claim code.
+   */
+  async function claimByNumber(claimant: Party, input: { number: NumberInput; checkCode: bigint; claimCode: string }): Promise<InvoiceView> {
+    requireRole(claimant, ["individual", "enterprise"], "claim invoices");
+    const named = await numbers.named(input.number);
+    if (named === undefined || named.kind !== "invoice" || BigInt(checkCodeOf(named.document.seal)) !== input.checkCode) throw noSuchClaim();
+    return claim(claimant, named.id, input.claimCode);
+  }
+
+  async function claim(claimant: Party, id: string, claimCode: string): Promise<InvoiceView> {
+    requireRole(claimant, ["individual", "enterprise"], "claim invoices");
+    // An unknown id, a credit note's id and a wrong claim code read alike: the code is checked here, before
+    // anything reaches the chain, against the claim key the invoice was sealed with.
+    const stored = await documents.get(id);
+    if (stored === undefined || stored.kind !== "invoice") throw noSuchClaim();
+    let claimKey: Wallet;
+    try {
+      claimKey = new Wallet(claimCode);
+    } catch {
+      throw noSuchClaim();
+    }
+    if (claimKey.address !== stored.claimKeyAddress) throw noSuchClaim();
+    claimDomain ??= client.ledger.eip712Domain().then(([, name, version, chainId, verifyingContract]) => ({ name, version, chainId, verifyingContract }));
+    const signature = await claimKey.signTypedData(
+      await claimDomain,
+      { Claim: [{ name: "invoiceId", type: "bytes32" }, { name: "claimant", type: "address" }] },
+      { invoiceId: id, claimant: claimant.account },
+    );
+    // Whoever holds the code may try: the claimant is not yet a party, so `act`'s party check does not apply.
+    await parties.sendAs(claimant, await client.ledger.claim.populateTransaction(id, stored.commitment, signature)).catch((error: unknown) => {
+      throw error instanceof ApiError && (error.status === 404 || error.code === "INVALID_CLAIM_CODE") ? noSuchClaim() : error;
+    });
+    return view(claimant, id, { justActed: true });
+  }
+
   return {
     view,
+    numbers,
+    documents,
+    claim,
+    claimByNumber,
 
     async issue(merchant: Party, body: IssueInvoiceBody): Promise<IssueResult> {
       return (await issueAll(merchant, [body]))[0]!;
@@ -232,32 +282,6 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
 
     /** Search (GET /v1/invoices): the bureau every invoice; anyone else its own, and an enterprise its invoice pool (invoice-search.ts). */
     search: searchService.search,
-
-    async claim(claimant: Party, id: string, claimCode: string): Promise<InvoiceView> {
-      requireRole(claimant, ["individual", "enterprise"], "claim invoices");
-      // An unknown id, a credit note's id and a wrong claim code read alike: the code is checked here, before
-      // anything reaches the chain, against the claim key the invoice was sealed with.
-      const stored = await documents.get(id);
-      if (stored === undefined || stored.kind !== "invoice") throw noSuchClaim();
-      let claimKey: Wallet;
-      try {
-        claimKey = new Wallet(claimCode);
-      } catch {
-        throw noSuchClaim();
-      }
-      if (claimKey.address !== stored.claimKeyAddress) throw noSuchClaim();
-      claimDomain ??= client.ledger.eip712Domain().then(([, name, version, chainId, verifyingContract]) => ({ name, version, chainId, verifyingContract }));
-      const signature = await claimKey.signTypedData(
-        await claimDomain,
-        { Claim: [{ name: "invoiceId", type: "bytes32" }, { name: "claimant", type: "address" }] },
-        { invoiceId: id, claimant: claimant.account },
-      );
-      // Whoever holds the code may try: the claimant is not yet a party, so `act`'s party check does not apply.
-      await parties.sendAs(claimant, await client.ledger.claim.populateTransaction(id, stored.commitment, signature)).catch((error: unknown) => {
-        throw error instanceof ApiError && (error.status === 404 || error.code === "INVALID_CLAIM_CODE") ? noSuchClaim() : error;
-      });
-      return view(claimant, id, { justActed: true });
-    },
 
     async transfer(holder: Party, id: string, to: string): Promise<InvoiceView> {
       requireRole(holder, ["individual", "enterprise"], "transfer invoices");
@@ -371,6 +395,7 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
       id: creditNoteId.toLowerCase(),
       invoiceId: invoice.id,
       number: note.number.toString(),
+      printedNumber: stored === undefined ? null : numbers.printed(note.number, stored.document.issuedAt),
       total: note.total.toString(),
       tax: note.tax.toString(),
       reason: REVERSAL_REASONS[Number(note.reason)] ?? "issue-error",

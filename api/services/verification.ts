@@ -2,7 +2,9 @@ import type { LedgerClient } from "../chain/ledger-client";
 import { toApiError, unknownOnRevert } from "../chain/contract-errors";
 import { commitmentOf, sealOf } from "../domain/commitment";
 import type { LedgerDocument } from "../domain/invoice-document";
+import { prefixMatches, type NumberInput } from "../domain/printed-number";
 import { STATES, type InvoiceState } from "../indexer/events";
+import type { InvoiceNumbers } from "./invoice-numbers";
 
 /**
  * Public verification, for anyone holding an invoice or a red-letter credit note. Nothing secret is needed and
@@ -28,11 +30,13 @@ export interface Verdict {
 
 const NOT_AUTHENTIC: Verdict = { authentic: false, state: null };
 
-export function createVerification(client: LedgerClient) {
+export function createVerification(client: LedgerClient, numbers: Pick<InvoiceNumbers, "accepts" | "form">) {
   return {
-    async byCode(input: { number: bigint; checkCode: bigint; total: bigint }): Promise<Verdict> {
+    async byCode(input: { number: NumberInput; checkCode: bigint; total: bigint }): Promise<Verdict> {
       try {
-        const [authentic, state, noteStatus] = await client.ledger.verify(input.number, input.checkCode, input.total);
+        // A printed number must carry the prefix this ledger printed on that document; the chain decides the rest.
+        if (!(await numbers.accepts(input.number))) return { ...NOT_AUTHENTIC };
+        const [authentic, state, noteStatus] = await client.ledger.verify(input.number.sequence, input.checkCode, input.total);
         if (!authentic) return { ...NOT_AUTHENTIC };
         const creditNoteStatus = CREDIT_NOTE_STATUSES[Number(noteStatus)] ?? null;
         const verdict: Verdict = { authentic, state: STATES[Number(state)] ?? null, kind: creditNoteStatus === null ? "invoice" : "credit-note" };
@@ -43,7 +47,7 @@ export function createVerification(client: LedgerClient) {
       }
     },
 
-    async byDocument(file: { id: string; number: bigint; document: LedgerDocument; salt: string; claimKeyAddress: string }): Promise<Verdict> {
+    async byDocument(file: { id: string; number: NumberInput; document: LedgerDocument; salt: string; claimKeyAddress: string }): Promise<Verdict> {
       const seal = sealOf(commitmentOf(file.salt, file.document), file.claimKeyAddress).toLowerCase();
       // Both records carry seal, number, total and tax; an invoice's state is its own, a credit note's is its invoice's.
       let record: { seal: string; number: bigint; total: bigint; tax: bigint } | undefined;
@@ -60,7 +64,7 @@ export function createVerification(client: LedgerClient) {
       // Until the seal matches, the caller has proved nothing: an unknown id reads exactly like a wrong document
       // (and costs the same one read).
       if (record === undefined || record.seal.toLowerCase() !== seal) return { ...NOT_AUTHENTIC, mismatch: "document" };
-      if (record.number !== file.number) return { ...NOT_AUTHENTIC, mismatch: "number" };
+      if (record.number !== file.number.sequence || !prefixMatches(file.number, file.document.issuedAt, numbers.form)) return { ...NOT_AUTHENTIC, mismatch: "number" };
       if (record.total !== BigInt(file.document.totals.total) || record.tax !== BigInt(file.document.totals.tax)) return { ...NOT_AUTHENTIC, mismatch: "amount" };
       stateCode ??= (await client.ledger.invoice(noteInvoice)).state;
       const verdict: Verdict = { authentic: true, state: STATES[Number(stateCode)] ?? null, kind: noteStatus === undefined ? "invoice" : "credit-note" };

@@ -38,7 +38,7 @@ describe("OpenAPI examples, sent to a running API", function () {
   let examples: DocumentedExample[];
   let problems: string[];
   let defaults: Map<unknown, unknown>;
-  let story: { id: string; number: string; checkCode: string; total: string; note: { id: string; number: string; checkCode: string } };
+  let story: { id: string; number: string; printedNumber: string; checkCode: string; total: string; note: { id: string; number: string; printedNumber: string; checkCode: string } };
   let run = 0;
   const ref = () => `oe-${Date.now().toString(36)}-${run++}`;
 
@@ -68,15 +68,19 @@ describe("OpenAPI examples, sent to a running API", function () {
     await ok(cast.enterprise.client.post(`/v1/invoices/${issued.id}/reimburse`));
     const { totals } = EXAMPLE_CREDIT_NOTE;
     const note = (await ok(cast.merchant.client.post(`/v1/invoices/${issued.id}/reversals`, { reference: ref(), reason: "discount", total: totals.total, tax: totals.tax }), 201)).creditNote;
-    story = { id: issued.id, number: issued.number, checkCode: issued.checkCode, total: issued.total, note: { id: note.id, number: note.number, checkCode: note.checkCode } };
+    story = { id: issued.id, number: issued.number, printedNumber: issued.printedNumber, checkCode: issued.checkCode, total: issued.total, note: { id: note.id, number: note.number, printedNumber: note.printedNumber, checkCode: note.checkCode } };
     defaults = new Map([
       ...castMap,
       [EXAMPLE_INVOICE.id, story.id],
       [EXAMPLE_INVOICE.number, story.number],
+      [EXAMPLE_INVOICE.printedNumber, story.printedNumber],
+      // The story's printed number with another year (the altered-year example): the same sequence, not printed so.
+      [`25${EXAMPLE_INVOICE.printedNumber.slice(2)}`, `${String((Number(story.printedNumber.slice(0, 2)) + 99) % 100).padStart(2, "0")}${story.printedNumber.slice(2)}`],
       [EXAMPLE_INVOICE.checkCode, story.checkCode],
       [EXAMPLE_INVOICE.totals.total, story.total],
       [EXAMPLE_CREDIT_NOTE.id, story.note.id],
       [EXAMPLE_CREDIT_NOTE.number, story.note.number],
+      [EXAMPLE_CREDIT_NOTE.printedNumber, story.note.printedNumber],
       [EXAMPLE_CREDIT_NOTE.checkCode, story.note.checkCode],
     ]);
   });
@@ -84,7 +88,7 @@ describe("OpenAPI examples, sent to a running API", function () {
 
   // ---- What the examples need that the defaults are not: fresh objects in the state an example shows. ----
 
-  type Made = { id: string; claimCode: string };
+  type Made = { id: string; claimCode: string; printedNumber: string; checkCode: string };
   const organisationBuyer = (org: Org): DemoBuyer => ({ type: "organisation", name: org.name, taxpayerId: org.taxpayerId });
   const issued = async (buyer: DemoBuyer = organisationBuyer(cast.enterprise)): Promise<Made> => (await ok(cast.merchant.client.post("/v1/invoices", invoiceBody(ref(), buyer)), 201)).invoice;
   async function claimed(holder: Person = cast.employee, buyer: DemoBuyer = organisationBuyer(cast.enterprise)): Promise<Made> {
@@ -127,6 +131,8 @@ describe("OpenAPI examples, sent to a running API", function () {
   const I = EXAMPLE_INVOICE;
   const invoice = (made: Made) => ({ map: { [I.id]: made.id, [I.claimCode]: made.claimCode } });
   const note = (id: string) => ({ map: { [EXAMPLE_CREDIT_NOTE.id]: id } });
+  /** What the QR code of a fresh invoice carries, for the example's number, check code and claim code. */
+  const scanned = (made: Made) => ({ map: { [I.id]: made.id, [I.printedNumber]: made.printedNumber, [I.checkCode]: made.checkCode, [I.claimCode]: made.claimCode } });
   const asFreshMerchant = async (options: { quota?: string; suspended?: boolean } = {}): Promise<Given> => {
     const merchant = await organisation("merchant", options);
     return { map: { [EXAMPLE_CAST.merchant.account]: merchant.account }, as: merchant.client };
@@ -155,6 +161,8 @@ describe("OpenAPI examples, sent to a running API", function () {
     "POST /v1/invoices/batch quota-exceeded": async () => asFreshMerchant({ quota: "10000" }),
     "POST /v1/invoices/{id}/claim claim": async () => invoice(await issued()),
     "POST /v1/invoices/{id}/claim already-claimed": async () => invoice(await claimed(cast.colleague)),
+    "POST /v1/claims scan": async () => scanned(await issued()),
+    "POST /v1/claims wrong-check-code": async () => scanned(await issued()),
     "POST /v1/invoices/{id}/transfer to-colleague": async () => invoice(await claimed()),
     "POST /v1/invoices/{id}/transfer to-a-merchant": async () => invoice(await claimed()),
     "POST /v1/invoices/{id}/submit to-employer": async () => invoice(await claimed()),
@@ -318,6 +326,8 @@ interface DocumentedExample {
   status: number;
   response: unknown;
   schema: Json | undefined;
+  /** The answer's media type: application/json, or a document's (application/pdf, application/xml). */
+  media: string;
 }
 
 interface SentRequest {
@@ -359,8 +369,11 @@ function examplesOf(document: OpenApiDocument): { examples: DocumentedExample[];
   for (const { operation, key, method, path } of operationsOf(document)) {
     const parameters = (operation.parameters ?? []) as Json[];
     const bodyExamples = (operation.requestBody?.content?.[JSON_MEDIA]?.examples ?? {}) as Record<string, Json>;
+    // A JSON answer is held to its schema; a document's (PDF, XML) to its media type and how it starts.
     const answers = Object.entries((operation.responses ?? {}) as Record<string, Json>).flatMap(([status, response]) =>
-      Object.entries((response.content?.[JSON_MEDIA]?.examples ?? {}) as Record<string, Json>).map(([name, example]) => ({ name, status: Number(status), example, schema: response.content[JSON_MEDIA].schema as Json | undefined })),
+      Object.entries((response.content ?? {}) as Record<string, Json>).flatMap(([media, content]) =>
+        Object.entries((content.examples ?? {}) as Record<string, Json>).map(([name, example]) => ({ name, status: Number(status), example, media, schema: media === JSON_MEDIA ? (content.schema as Json | undefined) : undefined })),
+      ),
     );
     const names = new Set([...parameters.flatMap((p) => Object.keys(p.examples ?? {})), ...Object.keys(bodyExamples), ...answers.map((a) => a.name)]);
     for (const name of names) {
@@ -374,8 +387,8 @@ function examplesOf(document: OpenApiDocument): { examples: DocumentedExample[];
       const query = pick("query");
       for (const p of parameters) if (p.required && (p.in === "path" || p.in === "query") && !(p.name in (p.in === "path" ? params : query))) problems.push(`${key} ${name}: no value for the required ${p.in} parameter ${p.name}`);
       if (operation.requestBody?.required && bodyExamples[name] === undefined) problems.push(`${key} ${name}: no body`);
-      const { status, example, schema } = answer[0]!;
-      examples.push({ operation: key, method, path, name, role: example["x-role"], params, query, body: bodyExamples[name]?.value, status, response: example.value, schema });
+      const { status, example, schema, media } = answer[0]!;
+      examples.push({ operation: key, method, path, name, role: example["x-role"], params, query, body: bodyExamples[name]?.value, status, response: example.value, schema, media });
     }
   }
   return { examples, problems };
@@ -429,6 +442,12 @@ function walkSchemaExamples(node: unknown, visit: (where: string, value: unknown
 function mismatches(example: DocumentedExample, answer: ApiAnswer, validator: (schema: Json) => ValidateFunction): string[] {
   const wrong: string[] = [];
   if (answer.status !== example.status) wrong.push(`status ${answer.status}, documented ${example.status}`);
+  if (example.media !== JSON_MEDIA) {
+    const type = answer.headers.get("content-type") ?? "";
+    if (!type.startsWith(example.media)) wrong.push(`content-type ${type}, documented ${example.media}`);
+    if (typeof answer.body !== "string" || !answer.body.startsWith(String(example.response))) wrong.push(`the document does not start with ${JSON.stringify(example.response)}`);
+    return wrong;
+  }
   if (example.schema !== undefined) {
     const validate = validator(example.schema);
     if (!validate(answer.body)) wrong.push(`the answer does not fit the documented schema: ${JSON.stringify(validate.errors).slice(0, 400)}`);

@@ -2,6 +2,7 @@ import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
 
 import { LEDGER_BOUNDS, MAX_EXACT_JSON_INTEGER } from "../../domain/ledger-bounds";
+import { parseNumber, type NumberInput } from "../../domain/printed-number";
 import { isValidTaxpayerId } from "../../domain/taxpayer-id";
 import { isValidPeriod } from "../../domain/tax-period";
 import { EXAMPLE_CAST } from "./example-cast";
@@ -58,6 +59,19 @@ export function digitString(max: bigint, what: string, width?: number) {
     .transform((value) => BigInt(value))
     .pipe(z.bigint().max(max, `${what}: at most ${max}`));
 }
+
+/**
+ * An invoice or credit-note number as a person has it: the 20 digits printed on it (api/domain/printed-number.ts)
+ * or the ledger's own number. Every route that takes a number takes both.
+ */
+export const invoiceNumber = z
+  .string("an invoice number: digits")
+  .transform((text, context): NumberInput => {
+    const parsed = parseNumber(text);
+    if (parsed === undefined) context.addIssue({ code: "custom", message: `an invoice number: the 20 digits printed on the invoice, or the ledger's number (at most ${LEDGER_BOUNDS.number})` });
+    return parsed ?? { sequence: 0n };
+  })
+  .meta({ description: "Invoice number: the 20 digits printed on the invoice (year, region, channel, 15-digit sequence), or the ledger's number", example: "26441000000000000042" });
 
 export const taxpayerId = z
   .string()

@@ -28,6 +28,8 @@ export const EXAMPLE_CAST = {
 export const EXAMPLE_INVOICE = {
   id: "0xa3b9ff142b6c1dace3b2e8ed1f92de37708668bbd5195338611d1e6e64701f64",
   number: "1024",
+  /** Year 26, region 44, channel 1, then the number in 15 digits (api/domain/printed-number.ts). */
+  printedNumber: "26441000000000001024",
   checkCode: "07316485209175364821",
   reference: "ORDER-20261125-0001",
   /** The private key printed on the invoice for its buyer; the address of its key is on chain. */
@@ -48,6 +50,7 @@ export const EXAMPLE_INVOICE = {
 export const EXAMPLE_CREDIT_NOTE = {
   id: "0x896f1b34857e5cc2e3811dfaae353744956870065739c0e496b888b51386c4dd",
   number: "1031",
+  printedNumber: "26441000000000001031",
   checkCode: "03579808465212361665",
   reference: "REFUND-20261125-0001",
   salt: "0x8e3a386c53d16e6d9b4222fb790b4eb8d12a1b93801f3f634be806d85a04c1c3",
@@ -98,6 +101,7 @@ export function exampleInvoice(changes: { state?: InvoiceState; [field: string]:
   return {
     id: EXAMPLE_INVOICE.id,
     number: EXAMPLE_INVOICE.number,
+    printedNumber: EXAMPLE_INVOICE.printedNumber,
     state: "Issued",
     frozenFrom: null,
     seller: { account: merchant.account, name: merchant.name, taxpayerId: merchant.taxpayerId },
@@ -125,6 +129,7 @@ export function exampleCreditNote(changes: { status?: "Pending" | "Effective" | 
     id: EXAMPLE_CREDIT_NOTE.id,
     invoiceId: EXAMPLE_INVOICE.id,
     number: EXAMPLE_CREDIT_NOTE.number,
+    printedNumber: EXAMPLE_CREDIT_NOTE.printedNumber,
     total: EXAMPLE_CREDIT_NOTE.totals.total,
     tax: EXAMPLE_CREDIT_NOTE.totals.tax,
     reason: "discount",

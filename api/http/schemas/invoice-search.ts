@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { LEDGER_BOUNDS } from "../../domain/ledger-bounds";
+import { parseNumber, type NumberInput } from "../../domain/printed-number";
 import { CST_OFFSET_MS } from "../../domain/tax-period";
 import { STATES, type InvoiceState } from "../../indexer/events";
 import { address, pageQuery, period, reference, taxpayerId, whenFieldsParsed } from "./common";
@@ -70,12 +71,12 @@ export type InvoiceExpansion = (typeof EXPANSIONS)[number];
 
 export const invoiceSearchQuery = z
   .strictObject({
-    number: commaList("[0-9]{1,13}", 100, "invoice numbers (digits)")
-      .transform((text) => [...new Set(text.split(",").map((n) => BigInt(n)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)))
-      .refine((numbers) => numbers.every((n) => n <= LEDGER_BOUNDS.number), `an invoice number is at most ${LEDGER_BOUNDS.number}`)
-      .transform((numbers) => numbers.map(String))
+    number: commaList("[0-9]{20}|[0-9]{1,13}", 100, "invoice numbers (the 20 printed digits, or the ledger's number)")
+      .transform((text) => text.split(",").map(parseNumber))
+      .refine((numbers) => numbers.every((n) => n !== undefined), `an invoice number: the 20 digits printed on the invoice, or the ledger's number (at most ${LEDGER_BOUNDS.number})`)
+      .transform((numbers) => numbers as NumberInput[])
       .optional()
-      .meta({ description: "The ledger's invoice number, or several comma-separated (at most 100)", example: "42,43" }),
+      .meta({ description: "The invoice number (the 20 digits printed on it, or the ledger's number), or several comma-separated (at most 100)", example: "26441000000000000042,43" }),
     reference: reference.optional().meta({ description: "The merchant's own reference (order number) the invoice was issued under" }),
     merchant: address.optional().meta({ description: "The seller's account" }),
     buyerTaxId: taxpayerId.optional().meta({ description: "The buyer organisation's taxpayer ID (unified social credit code) the invoice is titled to" }),

@@ -5,10 +5,22 @@ import { EXAMPLE_CREDIT_NOTE, EXAMPLE_DOCUMENT_FILE, EXAMPLE_INVOICE } from "./e
 export const verifyExamples = {
   byCode: {
     authentic: {
-      summary: "What is printed on the invoice: number, check code and total (fen)",
+      summary: "What is printed on the invoice: its 20-digit number, check code and total (fen)",
+      query: { number: EXAMPLE_INVOICE.printedNumber, checkCode: EXAMPLE_INVOICE.checkCode, total: EXAMPLE_INVOICE.totals.total },
+      status: 200,
+      response: { authentic: true, state: "Reimbursed", kind: "invoice" },
+    },
+    "ledger-number": {
+      summary: "The same invoice by the ledger's own number (the last digits of the printed one)",
       query: { number: EXAMPLE_INVOICE.number, checkCode: EXAMPLE_INVOICE.checkCode, total: EXAMPLE_INVOICE.totals.total },
       status: 200,
       response: { authentic: true, state: "Reimbursed", kind: "invoice" },
+    },
+    "altered-year": {
+      summary: "The printed number with its year altered (25 for 26): no invoice was printed with it, so not authentic",
+      query: { number: `25${EXAMPLE_INVOICE.printedNumber.slice(2)}`, checkCode: EXAMPLE_INVOICE.checkCode, total: EXAMPLE_INVOICE.totals.total },
+      status: 200,
+      response: { authentic: false, state: null },
     },
     "altered-total": {
       summary: "The same invoice with its total altered by one fen: not authentic, and nothing more is said",
@@ -18,7 +30,7 @@ export const verifyExamples = {
     },
     "credit-note": {
       summary: "A red-letter credit note, by what is printed on it: its status, and the state of the invoice it reverses",
-      query: { number: EXAMPLE_CREDIT_NOTE.number, checkCode: EXAMPLE_CREDIT_NOTE.checkCode, total: EXAMPLE_CREDIT_NOTE.totals.total },
+      query: { number: EXAMPLE_CREDIT_NOTE.printedNumber, checkCode: EXAMPLE_CREDIT_NOTE.checkCode, total: EXAMPLE_CREDIT_NOTE.totals.total },
       status: 200,
       response: { authentic: true, state: "Reimbursed", kind: "credit-note", creditNoteStatus: "Pending" },
     },

@@ -30,6 +30,7 @@ export const invoiceView = z
   .object({
     id: z.string(),
     number: z.string(),
+    printedNumber: z.string().nullable().meta({ description: "The 20 digits printed on the invoice: year, region, channel, and the ledger's number in 15 digits" }),
     state,
     frozenFrom: state.nullable(),
     seller: z.object({ account: z.string(), name: z.string().nullable(), taxpayerId: z.string().nullable() }),
@@ -83,7 +84,7 @@ export const invoiceSearchResult = z
   .meta({ id: "InvoiceSearchResult" });
 
 export const creditNoteView = z
-  .object({ id: z.string(), invoiceId: z.string(), number: z.string(), total: z.string(), tax: z.string(), reason: z.string(), status: z.enum(["Pending", "Effective", "Cancelled"]), checkCode: z.string(), document: documentFileView.optional() })
+  .object({ id: z.string(), invoiceId: z.string(), number: z.string(), printedNumber: z.string().nullable(), total: z.string(), tax: z.string(), reason: z.string(), status: z.enum(["Pending", "Effective", "Cancelled"]), checkCode: z.string(), document: documentFileView.optional() })
   .meta({ id: "CreditNote" });
 
 export const verdictView = z
