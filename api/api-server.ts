@@ -142,8 +142,12 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   server.keepAliveTimeout = 5_000;
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+  // QR codes point at the verification page where people reach the API; without API_PUBLIC_URL, where it listens.
+  // (A copy: the caller's configuration stays as given, for a restart on another port.)
+  if (ctx.config.publicUrl === undefined) ctx.config = { ...ctx.config, publicUrl: url };
   return {
-    url: `http://${config.host}:${port}`,
+    url,
     ctx,
     bureauKeyFile,
     async close() {

@@ -9,6 +9,8 @@ import { languageFor } from "../i18n/negotiate";
 import { languageNamed } from "../i18n/language";
 import type { PublicVerificationService } from "../services/public-verification";
 
+const CHINESE_FONT = require.resolve("@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf");
+
 /**
  * The public verification page (GET /verify), the address an invoice's QR code opens: server-written HTML in
  * Chinese (the default) or English (`lang=en`, or the browser's Accept-Language), no login, rate limited per
@@ -18,6 +20,11 @@ import type { PublicVerificationService } from "../services/public-verification"
 export function mountVerificationPage(app: Express, deps: { lookup: PublicVerificationService["lookup"]; limiter: RequestHandler }): void {
   app.get("/verify/claim.js", (_req, res) => {
     res.type("text/javascript").set("cache-control", "public, max-age=300").send(CLAIM_SCRIPT);
+  });
+  // The page's last-resort font for Chinese (the npm package's Noto Sans SC): a browser fetches it only for
+  // characters that no font it has (PingFang, YaHei, Noto CJK, ...) shows, which on phones and desktops is none.
+  app.get("/verify/noto-sans-sc.ttf", (_req, res) => {
+    res.type("font/ttf").set("cache-control", "public, max-age=604800, immutable").sendFile(CHINESE_FONT);
   });
   app.get("/verify", deps.limiter, async (req, res) => {
     const raw = req.query as Record<string, unknown>;

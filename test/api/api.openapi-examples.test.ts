@@ -163,6 +163,7 @@ describe("OpenAPI examples, sent to a running API", function () {
     "POST /v1/invoices/{id}/claim already-claimed": async () => invoice(await claimed(cast.colleague)),
     "POST /v1/claims scan": async () => scanned(await issued()),
     "POST /v1/claims wrong-check-code": async () => scanned(await issued()),
+    "POST /v1/claims already-claimed": async () => scanned(await claimed(cast.colleague)),
     "POST /v1/invoices/{id}/transfer to-colleague": async () => invoice(await claimed()),
     "POST /v1/invoices/{id}/transfer to-a-merchant": async () => invoice(await claimed()),
     "POST /v1/invoices/{id}/submit to-employer": async () => invoice(await claimed()),

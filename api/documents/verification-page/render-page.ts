@@ -67,7 +67,9 @@ export function renderVerificationPage(input: PageInput): string {
 <html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
 <title>${t.title}</title>
 <style>
-body{font-family:system-ui,"Noto Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f5f6f8;color:#1d2129;line-height:1.5}
+/* No system-ui: on Linux, Chromium's system-ui falls back to a font without Chinese before reaching the next family. */
+@font-face{font-family:"Ledger Noto Sans SC";src:url("/verify/noto-sans-sc.ttf") format("truetype");font-weight:100 900;font-display:swap;unicode-range:U+3000-303F,U+3400-4DBF,U+4E00-9FFF,U+F900-FAFF,U+FF00-FFEF}
+body{font-family:-apple-system,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Noto Sans SC","Ledger Noto Sans SC",sans-serif;margin:0;background:#f5f6f8;color:#1d2129;line-height:1.5}
 main{max-width:40rem;margin:0 auto;padding:1rem}
 header{display:flex;justify-content:space-between;align-items:baseline;border-bottom:2px solid #9b1c1c;margin-bottom:1rem}
 h1{font-size:1.4rem;margin:.5rem 0;color:#9b1c1c}
@@ -79,6 +81,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .4
 .note{background:#fff4e5;padding:.5rem;border-radius:.3rem}.privacy{color:#86909c;font-size:.85rem}
 fieldset{border:1px solid #c9cdd4;border-radius:.5rem;background:#fff;margin:1rem 0}
 label{display:block;margin:.5rem 0}input{display:block;width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem;border:1px solid #c9cdd4;border-radius:.3rem}
+button,input{font:inherit}
 button{padding:.5rem 1.5rem;font-size:1rem;background:#9b1c1c;color:#fff;border:0;border-radius:.3rem;cursor:pointer}button:disabled{opacity:.6}
 </style></head>
 <body><main>

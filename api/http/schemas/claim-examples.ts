@@ -10,6 +10,13 @@ export const claimExamples = {
     status: 200,
     response: exampleInvoice({ holder: EXAMPLE_CAST.employee.account }),
   },
+  "already-claimed": {
+    summary: "The QR code of an invoice that 李四 has claimed already",
+    as: "individual",
+    body: { number: EXAMPLE_INVOICE.printedNumber, checkCode: EXAMPLE_INVOICE.checkCode, claimCode: EXAMPLE_INVOICE.claimCode },
+    status: 409,
+    response: exampleError("ALREADY_CLAIMED", { reason: "InvoiceLedgerAlreadyClaimed", id: EXAMPLE_INVOICE.id, holder: EXAMPLE_CAST.colleague.account }),
+  },
   "wrong-check-code": {
     summary: "A check code that is not the invoice's: nothing is claimed, and the answer says no more than for an unknown number",
     as: "individual",

@@ -1,0 +1,12 @@
+import { chromium, type Browser } from "playwright-core";
+
+/**
+ * Debian's chromium (apt, /usr/bin/chromium; `.ci/run` installs it), driven by playwright-core: never a
+ * downloaded browser. CHROMIUM_PATH names another binary.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
