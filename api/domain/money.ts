@@ -53,10 +53,3 @@ export function lineTax(amountFen: bigint, rate: TaxRate): bigint {
   if (!(TAX_RATES as readonly number[]).includes(rate)) throw new RangeError(`${String(rate)} is not a VAT rate`);
   return divideHalfUp(amountFen * BigInt(rate), 100n);
 }
-
-/** An amount a person typed in yuan ("202.91", "88", "1,234.50" without the commas) as fen; undefined if it is not one. */
-export function parseYuan(text: string): bigint | undefined {
-  const match = /^(0|[1-9][0-9]{0,12})(?:\.([0-9]{1,2}))?$/.exec(text.trim());
-  if (match === null) return undefined;
-  return BigInt(match[1]!) * 100n + BigInt((match[2] ?? "").padEnd(2, "0"));
-}

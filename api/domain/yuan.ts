@@ -21,3 +21,10 @@ export function fenOf(digits: string): bigint {
   if (typeof digits !== "string" || !/^-?(0|[1-9][0-9]*)$/.test(digits)) throw new RangeError("an amount of fen is an integer written in digits");
   return BigInt(digits);
 }
+
+/** An amount a person typed in yuan ("202.91", "88", "0.5") as fen; undefined if it is not one (no sign, no separators, at most two decimals). */
+export function parseYuan(text: string): bigint | undefined {
+  const match = /^(0|[1-9][0-9]{0,12})(?:\.([0-9]{1,2}))?$/.exec(text.trim());
+  if (match === null) return undefined;
+  return BigInt(match[1]!) * 100n + BigInt((match[2] ?? "").padEnd(2, "0"));
+}

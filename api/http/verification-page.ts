@@ -1,6 +1,6 @@
 import type { Express, RequestHandler } from "express";
 
-import { parseYuan } from "../domain/money";
+import { parseYuan } from "../domain/yuan";
 import { LEDGER_BOUNDS } from "../domain/ledger-bounds";
 import { parseNumber, type NumberInput } from "../domain/printed-number";
 import { CLAIM_SCRIPT } from "../documents/verification-page/claim-script";

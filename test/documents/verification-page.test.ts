@@ -119,7 +119,7 @@ describe("the public verification page, in Debian's chromium", function () {
     const carrying = sent.filter((request) => request.url.includes(code) || request.body?.includes(code));
     expect(carrying.map((request) => new URL(request.url).pathname)).to.deep.equal(["/v1/claims", "/v1/claims"]);
     expect(sent.every((request) => !request.url.includes(code))).to.equal(true);
-    await page.evaluate(() => document.fonts.ready);
+    await page.evaluate("document.fonts.ready.then(() => true)");
     await page.screenshot({ path: "/tmp/verification-page-claimed.png", fullPage: true });
     await page.context().close();
   });
