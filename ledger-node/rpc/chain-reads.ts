@@ -1,3 +1,4 @@
+import { sealSigner } from "../chain/block-seal";
 import { transactionJson } from "../chain/transaction-json";
 import { StoreCorruptedError } from "../errors";
 import type { ChainStore, ServedBlock } from "../store/chain-store";
@@ -7,6 +8,18 @@ import { RPC, RpcError } from "./rpc-error";
 /** Geth's bounds of eth_feeHistory: blocks per answer (clamped) and reward percentiles (refused beyond). */
 const MAX_FEE_HISTORY_BLOCKS = 1_024;
 const MAX_REWARD_PERCENTILES = 100;
+
+/** The answer of `ledger_getBlockSeal`: the fields the seal signs, the signature, and who signed it. */
+export interface BlockSeal {
+  number: string;
+  hash: string;
+  parentHash: string;
+  chainId: string;
+  /** The address recovered from the seal; null if it does not recover (never for a store that verified). */
+  signer: string | null;
+  /** The authority's 65-byte secp256k1 signature over `sealDigest(chainId, number, hash, parentHash)`. */
+  seal: string;
+}
 
 /**
  * The chain's history as JSON-RPC answers it, from the node's own store: blocks, transactions, receipts, fee
@@ -18,6 +31,9 @@ export class ChainReads {
     private readonly store: ChainStore,
     private readonly head: () => number,
   ) {}
+
+  /** The chain's id, read once from the store's meta (written at genesis, never changed). */
+  private chainId: number | undefined;
 
   /** The methods this class answers, by name. */
   readonly methods: Record<string, (params: unknown[]) => Promise<unknown>> = {
@@ -38,6 +54,7 @@ export class ChainReads {
       return (await this.store.receipts(position.block))?.[position.index] ?? null;
     },
     eth_feeHistory: async ([count, newest, percentiles]) => this.feeHistory(count, newest, percentiles),
+    ledger_getBlockSeal: async ([block]) => this.sealAt(typeof block === "string" && block.length === 66 ? await this.numberOfHash(block) : blockNumberParam(block, this.head())),
   };
 
   /** The visible header of block `number`, or undefined. */
@@ -50,6 +67,28 @@ export class ChainReads {
   async numberOfHash(hash: unknown): Promise<number | undefined> {
     const number = await this.store.blockNumberOfHash(hashParam(hash, "the block hash"));
     return number === undefined || number > this.head() ? undefined : number;
+  }
+
+  /**
+   * `ledger_getBlockSeal`: the authority's seal of a visible block (chain/block-seal.ts), as journaled with it, so
+   * that a client can check offline that the bureau's node produced the block whose header it holds (the proof
+   * bundles of lib/proof/). `signer` is recovered from the seal for convenience only: a verifier recovers it
+   * itself. Genesis is not sealed (the chain's configuration fixes it), and an unknown block is null.
+   */
+  private async sealAt(number: number | undefined): Promise<BlockSeal | null> {
+    if (number === undefined || number === 0 || number > this.head()) return null;
+    const block = await this.store.block(number);
+    if (block === undefined) return null;
+    this.chainId ??= (await this.store.meta())?.chainId;
+    if (this.chainId === undefined) throw new StoreCorruptedError("the store has blocks but no chain meta");
+    return {
+      number: quantity(block.number),
+      hash: block.hash,
+      parentHash: block.parentHash,
+      chainId: quantity(this.chainId),
+      signer: sealSigner(block.seal, this.chainId, block.number, block.hash, block.parentHash) ?? null,
+      seal: block.seal,
+    };
   }
 
   private async positionOf(hash: unknown): Promise<{ block: number; index: number } | undefined> {

@@ -78,8 +78,9 @@ export interface Caller {
 
 /**
  * The node's JSON-RPC surface: the standard Ethereum methods that ethers, viem, Hardhat and wallets use.
- * Nothing node-specific is needed by any client; test and development methods (`hardhat_*`, `evm_*`,
- * `debug_*`) are not exposed, and there are no unlocked accounts.
+ * Nothing node-specific is needed by any client; the one read of our own, `ledger_getBlockSeal` (a block's
+ * authority seal, chain-reads.ts), is optional: a client on another chain gets -32601 and does without. Test and
+ * development methods (`hardhat_*`, `evm_*`, `debug_*`) are not exposed, and there are no unlocked accounts.
  */
 export async function dispatch(ctx: RpcContext, method: string, params: unknown[], caller: Caller = { trusted: false }): Promise<unknown> {
   if (method === "eth_call" || method === "eth_estimateGas") {
