@@ -21,6 +21,8 @@ import { createInvoices } from "./services/invoices";
 import { createParties } from "./services/parties";
 import { createReports } from "./services/reports";
 import { createSettlement } from "./services/settlement";
+import { createHolderDocuments } from "./services/holder-documents";
+import { createProofs } from "./services/proofs";
 import { createPublicVerification } from "./services/public-verification";
 import { createVerification } from "./services/verification";
 import { contractsMismatch, databaseUnavailable } from "./start-refusal";
@@ -70,6 +72,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
     const apiKeys = createApiKeys({ db, parties });
     const invoices = createInvoices({ db, client, batcher, indexer, parties, keystore, numberForm: config.numberForm });
     const verification = createVerification(client, invoices.numbers);
+    const proofs = createProofs(client);
     const ctx: ApiContext = {
       config,
       logger,
@@ -77,7 +80,9 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
       client,
       indexer,
       storage: new DatabaseStatus(db, database.location),
-      services: { parties, apiKeys, invoices, verification, publicVerification: createPublicVerification({ verification, numbers: invoices.numbers, documents: invoices.documents }), reports: createReports({ db, invoices, client }), settlement: createSettlement({ client, parties, invoices }), idempotency: createIdempotency(db, keystore), audit: createAudit({ db, client, logger }) },
+      services: { parties, apiKeys, invoices, verification, publicVerification: createPublicVerification({ verification, numbers: invoices.numbers, documents: invoices.documents }),
+        // QR codes point at the page where people reach the API: read at each request (startApi fills it in once listening).
+        holderDocuments: createHolderDocuments({ invoices, proofs, publicUrl: () => ctx.config.publicUrl ?? `http://${config.host}:${config.port}` }), reports: createReports({ db, invoices, client }), settlement: createSettlement({ client, parties, invoices }), idempotency: createIdempotency(db, keystore), audit: createAudit({ db, client, logger }) },
     };
     const bureauKeyFile = await bootstrapBureau(ctx, config);
     return { ctx, database, bureauKeyFile };

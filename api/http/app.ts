@@ -15,6 +15,7 @@ import { healthOf } from "./health";
 import { createOpenApiRegistry, openApiDocument } from "./openapi";
 import type { RouteKit } from "./route";
 import { claimRoutes } from "./routes/claims";
+import { holderDocumentRoutes } from "./routes/holder-documents";
 import { invoiceRoutes } from "./routes/invoices";
 import { participantRoutes } from "./routes/participants";
 import { reportRoutes } from "./routes/reports";
@@ -86,6 +87,7 @@ export function createApp(ctx: ApiContext): express.Express {
   participantRoutes(kit);
   invoiceRoutes(kit);
   claimRoutes(kit);
+  holderDocumentRoutes(kit);
   verifyRoutes(kit);
   reportRoutes(kit);
   settlementRoutes(kit);

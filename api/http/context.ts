@@ -7,6 +7,7 @@ import type { ApiKeys } from "../services/api-keys";
 import type { Audit } from "../services/audit";
 import type { Idempotency } from "../services/idempotency";
 import type { Invoices } from "../services/invoices";
+import type { HolderDocuments } from "../services/holder-documents";
 import type { Parties } from "../services/parties";
 import type { PublicVerificationService } from "../services/public-verification";
 import type { Reports } from "../services/reports";
@@ -31,6 +32,8 @@ export interface ApiContext {
     verification: Verification;
     /** What the public verification page shows. */
     publicVerification: PublicVerificationService;
+    /** The files a party to an invoice gets: PDF, UBL, proof bundle. */
+    holderDocuments: HolderDocuments;
     reports: Reports;
     settlement: Settlement;
     idempotency: Idempotency;

@@ -10,10 +10,10 @@ import { xmlText } from "../../api/documents/ubl/xml-text";
 import type { CreditNoteDocument, InvoiceDocument } from "../../api/domain/invoice-document";
 import { TAX_RATES, lineAmount, lineTax, type TaxRate } from "../../api/domain/money";
 import { withCheckCharacter } from "../../api/domain/taxpayer-id";
-import { canonicalText, canonicalXml } from "./canonical-xml";
-import { en16931Violations, fenAt, RULE_IDS, UNIT_CODES_CHECKED } from "./en16931-rules";
-import { all, copyOf, first, parseUbl, textAt, type UblElement } from "./ubl-tree";
-import { xsdErrors, xsdErrorsOf } from "./ubl-xsd";
+import { canonicalText, canonicalXml } from "./helpers/canonical-xml";
+import { en16931Violations, fenAt, RULE_IDS, UNIT_CODES_CHECKED } from "./helpers/en16931-rules";
+import { all, copyOf, first, parseUbl, textAt, type UblElement } from "./helpers/ubl-tree";
+import { xsdErrors, xsdErrorsOf } from "./helpers/ubl-xsd";
 
 /**
  * api/documents/ubl writes our invoices and red-letter credit notes as UBL 2.1 following EN 16931: every file

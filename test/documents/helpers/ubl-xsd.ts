@@ -8,7 +8,7 @@ import { validateXML } from "xmllint-wasm";
  * place from the vendored copy beside the repository (shared/vendor/ubl-2.1, never copied into it), by libxml2's
  * xmllint compiled to WebAssembly.
  */
-const XSD_DIR = join(resolve(__dirname, "..", ".."), "..", "shared", "vendor", "ubl-2.1", "xsd");
+const XSD_DIR = join(resolve(__dirname, "..", "..", ".."), "..", "shared", "vendor", "ubl-2.1", "xsd");
 const MAIN = { Invoice: "UBL-Invoice-2.1.xsd", CreditNote: "UBL-CreditNote-2.1.xsd" } as const;
 
 let schemas: { main: Record<keyof typeof MAIN, string>; common: { fileName: string; contents: string }[] } | undefined;
