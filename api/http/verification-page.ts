@@ -3,13 +3,14 @@ import type { Express, RequestHandler } from "express";
 import { parseYuan } from "../domain/yuan";
 import { LEDGER_BOUNDS } from "../domain/ledger-bounds";
 import { parseNumber, type NumberInput } from "../domain/printed-number";
+import { fontPaths } from "../documents/pdf/fonts";
 import { CLAIM_SCRIPT } from "../documents/verification-page/claim-script";
 import { renderVerificationPage, type PageInput } from "../documents/verification-page/render-page";
 import { languageFor } from "../i18n/negotiate";
 import { languageNamed } from "../i18n/language";
 import type { PublicVerificationService } from "../services/public-verification";
 
-const CHINESE_FONT = require.resolve("@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf");
+const CHINESE_FONT = fontPaths().regular;
 
 /**
  * The public verification page (GET /verify), the address an invoice's QR code opens: server-written HTML in

@@ -1,4 +1,5 @@
 import { REVERSAL_REASON_WORDING, type PrintableDocument, type PrintableLine } from "../documents/printable-document";
+import { loadInvoiceFonts, type InvoiceFonts } from "../documents/pdf/fonts";
 import { renderInvoicePdf } from "../documents/pdf/render-invoice-pdf";
 import { invoiceUbl, UBL_MEDIA_TYPE } from "../documents/ubl/invoice-ubl";
 import { verificationUrl } from "../documents/verification-url";
@@ -28,6 +29,8 @@ interface Assembled {
 
 export function createHolderDocuments(deps: { invoices: Invoices; proofs: Proofs; publicUrl: () => string }) {
   const { invoices, proofs } = deps;
+  // Read once, at the first PDF (20 MB held): each document then embeds only the glyphs it uses.
+  let fonts: Promise<InvoiceFonts> | undefined;
 
   async function assembleInvoice(viewer: Party, id: string): Promise<Assembled> {
     const view = await invoices.view(viewer, id);
@@ -88,13 +91,14 @@ export function createHolderDocuments(deps: { invoices: Invoices; proofs: Proofs
     async pdf(viewer: Party, kind: HolderDocumentKind, id: string): Promise<{ bytes: Buffer; filename: string }> {
       const { printable, ubl, file } = await assemble(viewer, kind, id);
       const bundle = await proofOf(kind, id, file);
+      fonts ??= loadInvoiceFonts();
       const bytes = await renderInvoicePdf({
         ...printable,
         attachments: [
           { name: `${printable.printedNumber}.xml`, content: Buffer.from(ubl), mimeType: UBL_MEDIA_TYPE, description: "UBL 2.1 / EN 16931", relationship: "Alternative" },
           { name: `${printable.printedNumber}.proof.json`, content: Buffer.from(`${JSON.stringify(bundle, null, 2)}\n`), mimeType: "application/json", description: "Offline proof: the ledger's record, its storage proof, the sealed block header", relationship: "Supplement" },
         ],
-      });
+      }, await fonts);
       return { bytes, filename: `${printable.printedNumber}.pdf` };
     },
 

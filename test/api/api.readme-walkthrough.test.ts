@@ -36,6 +36,12 @@ describe("README: your first hour, executed", function () {
     // What anyone's verification answered, as printed.
     const verdicts = lines.filter((line) => line.startsWith("{\"authentic\"")).map((line) => JSON.parse(line) as unknown);
     expect(verdicts).to.deep.equal([{ authentic: true, state: "Reimbursed", kind: "invoice" }]);
+    // The PDF it saved, and the verification page it named, which answers authentic.
+    const [, pdf, page] = /^PDF: (\S+); verification page: (\S+)$/m.exec(stdout) ?? [];
+    expect(readFileSync(join(tmpdir(), pdf!)).subarray(0, 5).toString()).to.equal("%PDF-");
+    const shown = await fetch(page!);
+    expect(shown.status).to.equal(200);
+    expect(await shown.text()).to.include('data-authentic="true"');
     // What the bureau's trace printed: the steps in order, each by its party.
     const bureau = system.bureau();
     const parties = (await bureau.get("/v1/participants?limit=500")).body.participants as { account: string; role: string; taxpayerId?: string; name: string }[];
