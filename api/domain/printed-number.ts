@@ -1,3 +1,4 @@
+import { chinaDate } from "./china-date";
 import { LEDGER_BOUNDS } from "./ledger-bounds";
 
 /**
@@ -21,7 +22,6 @@ export interface NumberForm {
 
 export const PRINTED_NUMBER_DIGITS = 20;
 const SEQUENCE_DIGITS = 15;
-const CHINA_STANDARD_TIME_MS = 8 * 3600_000;
 
 /** What a person typed or scanned as an invoice number: the ledger's number, or the printed form. */
 export interface NumberInput {
@@ -36,8 +36,7 @@ export function isNumberForm(form: NumberForm): boolean {
 
 /** The two-digit year of an instant in China Standard Time. */
 export function issueYearOf(issuedAt: string | Date): string {
-  const time = new Date(new Date(issuedAt).getTime() + CHINA_STANDARD_TIME_MS);
-  return String(time.getUTCFullYear() % 100).padStart(2, "0");
+  return chinaDate(typeof issuedAt === "string" ? issuedAt : issuedAt.toISOString()).slice(2, 4);
 }
 
 export function printedNumber(sequence: bigint, issuedAt: string | Date, form: NumberForm): string {

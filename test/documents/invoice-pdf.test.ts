@@ -8,7 +8,7 @@ import { expect } from "chai";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
 
-import { chineseDate } from "../../api/documents/chinese-date";
+import { chineseDate } from "../../api/domain/china-date";
 import { renderInvoicePdf } from "../../api/documents/pdf/render-invoice-pdf";
 import type { PrintableDocument, PrintableLine } from "../../api/documents/printable-document";
 

@@ -1,6 +1,6 @@
 import { capitalAmount } from "../../domain/chinese-capital";
 import { fenOf, yuan, yuanWithSign } from "../../domain/yuan";
-import { chineseDate } from "../chinese-date";
+import { chineseDate } from "../../domain/china-date";
 import { REVERSAL_REASON_WORDING, type PrintableDocument } from "../printable-document";
 
 /**

@@ -1,5 +1,5 @@
 import type { CreditNoteDocument, InvoiceDocument, ReversalReason } from "../../domain/invoice-document";
-import { chinaDate } from "./china-date";
+import { chinaDate } from "../../domain/china-date";
 import type { ModelInvoice } from "./en16931-model";
 import { buyerParty, sellerParty } from "./parties";
 import { reversalLines, type Derivation } from "./reversal-lines";

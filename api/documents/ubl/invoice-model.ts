@@ -1,5 +1,5 @@
 import type { InvoiceDocument } from "../../domain/invoice-document";
-import { chinaDate } from "./china-date";
+import { chinaDate } from "../../domain/china-date";
 import type { ModelInvoice } from "./en16931-model";
 import { invoiceLines } from "./invoice-lines";
 import { buyerParty, sellerParty } from "./parties";

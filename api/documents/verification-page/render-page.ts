@@ -1,3 +1,4 @@
+import { chinaDate, chineseDate } from "../../domain/china-date";
 import type { Language } from "../../i18n/language";
 import { catalogueOf } from "../../i18n/localize";
 import type { PublicVerification } from "../../services/public-verification";
@@ -17,13 +18,7 @@ export interface PageInput {
   outcome: { kind: "form" } | { kind: "invalid" } | { kind: "result"; result: PublicVerification };
 }
 
-const CHINA_STANDARD_TIME_MS = 8 * 3600_000;
-
-function issueDate(iso: string, language: Language): string {
-  const time = new Date(new Date(iso).getTime() + CHINA_STANDARD_TIME_MS);
-  const [y, m, d] = [time.getUTCFullYear(), time.getUTCMonth() + 1, time.getUTCDate()];
-  return language === "zh-CN" ? `${y}年${String(m).padStart(2, "0")}月${String(d).padStart(2, "0")}日` : `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
-}
+const issueDate = (iso: string, language: Language) => (language === "zh-CN" ? chineseDate(iso) : chinaDate(iso));
 
 function row(label: string, value: string | Html): Html {
   return html`<tr><th scope="row">${label}</th><td>${value}</td></tr>`;
