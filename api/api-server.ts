@@ -16,6 +16,9 @@ import { createApiMetrics } from "./http/metrics";
 import { EventIndexer } from "./indexer/event-indexer";
 import { createApiKeys } from "./services/api-keys";
 import { createAudit } from "./services/audit";
+import { convertPlaintextDocuments, documentStore } from "./services/documents";
+import { applyErasureRegister, createErasure } from "./services/erasure";
+import { ErasureRegister, registerFile } from "./services/erasure-register";
 import { createIdempotency } from "./services/idempotency";
 import { createInvoices } from "./services/invoices";
 import { createParties } from "./services/parties";
@@ -49,7 +52,8 @@ export interface RunningApi {
  * The checks before anything is written, each a refusal to start with its own code and exit code
  * (start-refusal.ts): the contracts on chain against this build's (CONTRACTS_MISMATCH), the database reachable and
  * migrated (DATABASE_UNAVAILABLE), the index against the chain (INDEX_AHEAD_OF_CHAIN), the master key against the
- * keystore's key-check value (KEYSTORE_KEY_MISMATCH).
+ * keystore's key-check value (KEYSTORE_KEY_MISMATCH). Then, before it serves, documents written by an earlier
+ * version get their personal fields encrypted, and the erasure register is applied (services/erasure.ts).
  */
 export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ ctx: ApiContext; database: Database; bureauKeyFile: string }> {
   await mkdir(config.dataDir, { recursive: true });
@@ -63,11 +67,18 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
     const indexer = new EventIndexer(client, database, logger, { pollIntervalMs: config.pollIntervalMs, onEvents: (count) => metrics.indexedEvents.inc(count) });
     await indexer.verifyAgainstChain();
     const keystore = await Keystore.open(db, config.dataDir, config.masterKey);
+    // Before serving: personal fields written by an earlier version encrypted, and every erasure of the register
+    // (kept beside the master key, in no backup) done again where a restored database does not hold it.
+    await convertPlaintextDocuments(db, keystore, logger);
+    const register = await ErasureRegister.open(registerFile(config.dataDir));
+    const reconciled = await applyErasureRegister(db, register);
+    if (reconciled.applied > 0 || reconciled.registered > 0) logger.info({ ...reconciled, register: register.file }, "erasures: the register and the database reconciled");
     const senders = new AccountSenders(client.provider, client.chainId, config.pollIntervalMs, databaseAccountLock(db));
     const batcher = new IssueBatcher(client.ledger, senders, { windowMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, onBatch: (size) => metrics.batchSize.observe(size) });
     const parties = createParties({ db, keystore, senders, client, indexer });
     const apiKeys = createApiKeys({ db, parties });
     const invoices = createInvoices({ db, client, batcher, indexer, parties, keystore });
+    const documents = documentStore(db, keystore);
     const ctx: ApiContext = {
       config,
       logger,
@@ -75,7 +86,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
       client,
       indexer,
       storage: new DatabaseStatus(db, database.location),
-      services: { parties, apiKeys, invoices, verification: createVerification(client), reports: createReports({ db, invoices, client }), settlement: createSettlement({ client, parties, invoices }), idempotency: createIdempotency(db, keystore), audit: createAudit({ db, client, logger }) },
+      services: { parties, apiKeys, invoices, verification: createVerification(client), reports: createReports({ db, invoices, client }), settlement: createSettlement({ client, parties, invoices }), idempotency: createIdempotency(db, keystore, documents), audit: createAudit({ db, client, logger }), erasure: createErasure({ db, register, invoices, documents }) },
     };
     const bureauKeyFile = await bootstrapBureau(ctx, config);
     return { ctx, database, bureauKeyFile };

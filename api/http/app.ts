@@ -14,6 +14,7 @@ import { errorHandler } from "./error-handler";
 import { healthOf } from "./health";
 import { createOpenApiRegistry, openApiDocument } from "./openapi";
 import type { RouteKit } from "./route";
+import { erasureRoutes } from "./routes/erasure";
 import { invoiceRoutes } from "./routes/invoices";
 import { participantRoutes } from "./routes/participants";
 import { reportRoutes } from "./routes/reports";
@@ -86,6 +87,7 @@ export function createApp(ctx: ApiContext): express.Express {
   verifyRoutes(kit);
   reportRoutes(kit);
   settlementRoutes(kit);
+  erasureRoutes(kit);
   const document = openApiDocument(registry);
 
   app.get("/health", async (_req, res) => {

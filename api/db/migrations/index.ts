@@ -3,12 +3,14 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as initial from "./0001-initial";
 import * as search from "./0002-search";
 import * as audit from "./0003-audit";
+import * as documentKeys from "./0004-document-keys";
 
 /** Every migration, in order: a new one is a new numbered file added here, never an edit of an old one. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001-initial": initial,
   "0002-search": search,
   "0003-audit": audit,
+  "0004-document-keys": documentKeys,
 };
 
 export const migrations: MigrationProvider = {
