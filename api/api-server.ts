@@ -16,6 +16,9 @@ import { createApiMetrics } from "./http/metrics";
 import { EventIndexer } from "./indexer/event-indexer";
 import { createApiKeys } from "./services/api-keys";
 import { createAudit } from "./services/audit";
+import { convertPlaintextDocuments } from "./services/documents";
+import { applyErasureRegister, createErasure } from "./services/erasure";
+import { ErasureRegister, registerFile } from "./services/erasure-register";
 import { createIdempotency } from "./services/idempotency";
 import { createInvoices } from "./services/invoices";
 import { createParties } from "./services/parties";
@@ -52,7 +55,8 @@ export interface RunningApi {
  * The checks before anything is written, each a refusal to start with its own code and exit code
  * (start-refusal.ts): the contracts on chain against this build's (CONTRACTS_MISMATCH), the database reachable and
  * migrated (DATABASE_UNAVAILABLE), the index against the chain (INDEX_AHEAD_OF_CHAIN), the master key against the
- * keystore's key-check value (KEYSTORE_KEY_MISMATCH).
+ * keystore's key-check value (KEYSTORE_KEY_MISMATCH). Then, before it serves, documents written by an earlier
+ * version get their personal fields encrypted, and the erasure register is applied (services/erasure.ts).
  */
 export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ ctx: ApiContext; database: Database; bureauKeyFile: string }> {
   await mkdir(config.dataDir, { recursive: true });
@@ -66,11 +70,18 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
     const indexer = new EventIndexer(client, database, logger, { pollIntervalMs: config.pollIntervalMs, onEvents: (count) => metrics.indexedEvents.inc(count) });
     await indexer.verifyAgainstChain();
     const keystore = await Keystore.open(db, config.dataDir, config.masterKey);
+    // Before serving: personal fields written by an earlier version encrypted, and every erasure of the register
+    // (kept beside the master key, in no backup) done again where a restored database does not hold it.
+    await convertPlaintextDocuments(db, keystore, logger);
+    const register = await ErasureRegister.open(registerFile(config.dataDir));
+    const reconciled = await applyErasureRegister(db, register);
+    if (reconciled.applied > 0 || reconciled.registered > 0) logger.info({ ...reconciled, register: register.file }, "erasures: the register and the database reconciled");
     const senders = new AccountSenders(client.provider, client.chainId, config.pollIntervalMs, databaseAccountLock(db));
     const batcher = new IssueBatcher(client.ledger, senders, { windowMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, onBatch: (size) => metrics.batchSize.observe(size) });
     const parties = createParties({ db, keystore, senders, client, indexer });
     const apiKeys = createApiKeys({ db, parties });
     const invoices = createInvoices({ db, client, batcher, indexer, parties, keystore, numberForm: config.numberForm });
+    const { documents } = invoices;
     const verification = createVerification(client, invoices.numbers);
     const proofs = createProofs(client);
     const ctx: ApiContext = {
@@ -80,9 +91,20 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
       client,
       indexer,
       storage: new DatabaseStatus(db, database.location),
-      services: { parties, apiKeys, invoices, verification, publicVerification: createPublicVerification({ verification, numbers: invoices.numbers, documents: invoices.documents }),
+      services: {
+        parties,
+        apiKeys,
+        invoices,
+        verification,
+        publicVerification: createPublicVerification({ verification, numbers: invoices.numbers, documents }),
         // QR codes point at the page where people reach the API: read at each request (startApi fills it in once listening).
-        holderDocuments: createHolderDocuments({ invoices, proofs, publicUrl: () => ctx.config.publicUrl ?? `http://${config.host}:${config.port}` }), reports: createReports({ db, invoices, client }), settlement: createSettlement({ client, parties, invoices }), idempotency: createIdempotency(db, keystore), audit: createAudit({ db, client, logger }) },
+        holderDocuments: createHolderDocuments({ invoices, proofs, publicUrl: () => ctx.config.publicUrl ?? `http://${config.host}:${config.port}` }),
+        reports: createReports({ db, invoices, client }),
+        settlement: createSettlement({ client, parties, invoices }),
+        idempotency: createIdempotency(db, keystore, documents),
+        audit: createAudit({ db, client, logger }),
+        erasure: createErasure({ db, register, invoices, documents }),
+      },
     };
     const bureauKeyFile = await bootstrapBureau(ctx, config);
     return { ctx, database, bureauKeyFile };

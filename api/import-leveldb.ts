@@ -7,6 +7,7 @@ import { Keystore } from "./chain/keystore";
 import { resolveApiConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { hasParticipants, insertLegacyRows, type LegacyRows } from "./db/legacy-import";
+import { PLAINTEXT_SETTING } from "./db/plaintext-conversion";
 import { putSetting } from "./db/settings";
 import { ApiError } from "./errors";
 import { hasLegacyStore, legacyStorePath, readLegacyStore } from "./legacy/leveldb-store";
@@ -90,7 +91,8 @@ async function main(): Promise<void> {
         const answer = value as StoredAnswer;
         return { account: lower(account!), key: rest.join(":"), fingerprint: answer.fingerprint, status: answer.status, body: JSON.stringify(answer.body) };
       }),
-      settings: [],
+      // Its documents and answers hold personal fields in clear: the API encrypts them at its next start.
+      settings: [{ name: PLAINTEXT_SETTING, value: "true" }],
     };
     await insertLegacyRows(db, rows);
     const moved = `${legacyStorePath(config.dataDir)}.imported-${new Date().toISOString().replace(/[:.]/g, "-")}`;

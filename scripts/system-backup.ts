@@ -10,21 +10,32 @@
  * rebuilds it from the restored chain at its first start. Secrets are not copied: the API's master key
  * (`data/api/master.key` or API_MASTER_KEY) and the node's authority key (`data/authority.key` or
  * LEDGER_AUTHORITY_KEY) must be kept apart, and the restored system needs the same ones.
+ *
+ * Neither is the erasure register (`data/api/erasures.register`, api/services/erasure-register.ts): a backup taken
+ * before an erasure holds the erased document's data key and salt, so the restore does every erasure the register
+ * lists again, right after loading the database, and the API does it again at every start. The restore replaces
+ * the chain store, the deployment file and the database, never a file of the API's data directory.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 import { Command } from "commander";
+import { sql } from "kysely";
 
 import { resolveApiConfig } from "../api/config";
 import { openDatabase } from "../api/db/database";
 import { dumpDatabase, restoreDatabase } from "../api/db/logical-backup";
+import { PLAINTEXT_SETTING } from "../api/db/plaintext-conversion";
+import { putSetting } from "../api/db/settings";
+import { applyErasureRegister } from "../api/services/erasure";
+import { ErasureRegister, registerFile } from "../api/services/erasure-register";
 import { adminTokenFile } from "../ledger-node/admin-token";
 import { resolveConfig } from "../ledger-node/config";
 import { restoreChainStore } from "../ledger-node/store/restore-chain";
 import { createLogger } from "../lib/logger";
 
-const NOTE = "Not in this backup: the API's master key (data/api/master.key or API_MASTER_KEY) and the node's authority key (data/authority.key or LEDGER_AUTHORITY_KEY). Keep them apart; a restore needs the same ones.";
+const NOTE =
+  "Not in this backup: the API's master key (data/api/master.key or API_MASTER_KEY), its erasure register (data/api/erasures.register) and the node's authority key (data/authority.key or LEDGER_AUTHORITY_KEY). Keep them apart; a restore needs the same ones, and applies the register.";
 
 const program = new Command().name("system-backup");
 
@@ -67,12 +78,21 @@ program
     if (!existsSync(join(source, "manifest.json"))) throw new Error(`${source} is not a system backup (no manifest.json)`);
     const node = resolveConfig({});
     const api = resolveApiConfig();
+    // Read before anything is replaced: a damaged register stops the restore here.
+    const register = await ErasureRegister.open(registerFile(api.dataDir));
     const chain = await restoreChainStore(node, join(source, "chain"));
     cpSync(join(source, "deployment.json"), api.deploymentFile);
     const database = await openDatabase({ databaseUrl: api.databaseUrl, embeddedDir: api.databaseDir }, createLogger("restore"));
     try {
       const restored = await restoreDatabase(database.url, join(source, "database"));
-      console.log(JSON.stringify({ restored: source, chain, database: restored.tables.map((t) => ({ table: t.name, rows: t.rows })), note: NOTE }));
+      if (!restored.migrations.includes("0004-document-keys")) {
+        // Taken before personal fields were encrypted per document: the database is the backup's, without keys
+        // or erasures of its own, and the API converts its documents at its next start.
+        await sql`TRUNCATE document_keys, erasures`.execute(database.db);
+        await putSetting(database.db, PLAINTEXT_SETTING, true);
+      }
+      const erasures = await applyErasureRegister(database.db, register);
+      console.log(JSON.stringify({ restored: source, chain, database: restored.tables.map((t) => ({ table: t.name, rows: t.rows })), erasures: { register: register.file, ...erasures }, note: NOTE }));
     } finally {
       await database.close();
     }

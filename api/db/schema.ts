@@ -48,6 +48,22 @@ export interface DocumentsTable {
   record: Json<unknown>;
 }
 
+export interface DocumentKeysTable {
+  id: string;
+  salt: string;
+  sealed_key: ColumnType<unknown, string | null, string | null>;
+}
+
+export interface ErasuresTable {
+  id: string;
+  /** Generated always (an identity): never written. */
+  seq: ColumnType<string, never, never>;
+  erased_at: Timestamp;
+  erased_by: string;
+  basis: string;
+  request_reference: string;
+}
+
 export interface IdempotencyAnswersTable {
   account: string;
   key: string;
@@ -129,6 +145,8 @@ export interface Schema {
   api_keys: ApiKeysTable;
   wallets: WalletsTable;
   documents: DocumentsTable;
+  document_keys: DocumentKeysTable;
+  erasures: ErasuresTable;
   idempotency_answers: IdempotencyAnswersTable;
   settings: SettingsTable;
   invoices: InvoicesTable;

@@ -16,6 +16,7 @@ import { createOpenApiRegistry, openApiDocument } from "./openapi";
 import type { RouteKit } from "./route";
 import { claimRoutes } from "./routes/claims";
 import { holderDocumentRoutes } from "./routes/holder-documents";
+import { erasureRoutes } from "./routes/erasure";
 import { invoiceRoutes } from "./routes/invoices";
 import { participantRoutes } from "./routes/participants";
 import { reportRoutes } from "./routes/reports";
@@ -91,6 +92,7 @@ export function createApp(ctx: ApiContext): express.Express {
   verifyRoutes(kit);
   reportRoutes(kit);
   settlementRoutes(kit);
+  erasureRoutes(kit);
   const document = openApiDocument(registry);
 
   app.get("/health", async (_req, res) => {

@@ -21,6 +21,7 @@ export const AUDITED_ACTIONS = {
   "post /v1/credit-notes/{id}/confirm": { action: "confirm-reversal", subject: "credit-note" },
   "post /v1/credit-notes/{id}/cancel": { action: "cancel-reversal", subject: "credit-note" },
   "post /v1/credit-notes/{id}/settle": { action: "settle-reversal", subject: "credit-note" },
+  "post /v1/invoices/{id}/erase": { action: "erase", subject: "invoice" },
 } as const satisfies Record<string, { action: string; subject: "invoice" | "credit-note" | undefined }>;
 
 export type AuditedAction = (typeof AUDITED_ACTIONS)[keyof typeof AUDITED_ACTIONS]["action"];

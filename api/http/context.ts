@@ -5,6 +5,7 @@ import type { ApiConfig } from "../config";
 import type { EventIndexer } from "../indexer/event-indexer";
 import type { ApiKeys } from "../services/api-keys";
 import type { Audit } from "../services/audit";
+import type { ErasureService } from "../services/erasure";
 import type { Idempotency } from "../services/idempotency";
 import type { Invoices } from "../services/invoices";
 import type { HolderDocuments } from "../services/holder-documents";
@@ -39,5 +40,7 @@ export interface ApiContext {
     idempotency: Idempotency;
     /** The bureau's audit of refused lifecycle attempts. */
     audit: Audit;
+    /** Erasure of individual buyers' personal data, and the bureau's record of it. */
+    erasure: ErasureService;
   };
 }

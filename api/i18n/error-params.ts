@@ -46,6 +46,8 @@ export interface ErrorParams {
     | { reference?: string; id?: string }
     | Revert<"InvoiceLedgerDuplicateRequest", { seller?: string; requestId?: string; number?: string }>;
   REFERENCE_IN_PROGRESS: { id?: string };
+  /** An erasure asked of an invoice whose buyer is an organisation (`buyer`): its data is public, nothing is personal. */
+  NOTHING_TO_ERASE: { id?: string; buyer?: "organisation" };
 
   // The ledger's rules (contract reverts: 409 wrong state, 422 a rule, 400 a registry input).
   INVALID_STATE:

@@ -84,6 +84,7 @@ export const catalogue: MessageCatalogue = {
       return `The reference${reference === undefined ? "" : ` ${reference}`} was already used for another invoice or credit note with other contents.`;
     },
     REFERENCE_IN_PROGRESS: () => "A request with this reference is being handled right now; retry shortly.",
+    NOTHING_TO_ERASE: () => "This invoice's buyer is an organisation, whose name and taxpayer ID are public: it holds no personal data to erase.",
 
     INVALID_STATE: (p) => {
       if (p.reason === "InvoiceLedgerCreditNoteNotPending") {

@@ -140,6 +140,7 @@ export const catalogue: MessageCatalogue = {
       return `业务单号${reference === undefined ? "" : `“${reference}”`}已用于另一张内容不同的发票或红字发票。`;
     },
     REFERENCE_IN_PROGRESS: () => "使用该业务单号的请求正在处理中，请稍后重试。",
+    NOTHING_TO_ERASE: () => "该发票的购买方是单位，其名称和纳税人识别号属于公开信息，发票中没有可删除的个人信息。",
 
     INVALID_STATE: (p) => {
       if (p.reason === "InvoiceLedgerCreditNoteNotPending") {

@@ -81,8 +81,10 @@ export function createHolderDocuments(deps: { invoices: Invoices; proofs: Proofs
 
   const assemble = (viewer: Party, kind: HolderDocumentKind, id: string) => (kind === "invoice" ? assembleInvoice(viewer, id) : assembleCreditNote(viewer, id));
 
+  /** The bundle carries the document file while it can be checked against the seal: an erased one has lost its salt. */
   async function proofOf(kind: HolderDocumentKind, id: string, file: DocumentFile): Promise<ProofBundle> {
-    const bundle = kind === "invoice" ? await proofs.invoiceBundle(id, file) : await proofs.creditNoteBundle(id, file);
+    const provable = file.salt === null ? undefined : { ...file, salt: file.salt };
+    const bundle = kind === "invoice" ? await proofs.invoiceBundle(id, provable) : await proofs.creditNoteBundle(id, provable);
     if (bundle === undefined) throw notFound(kind === "invoice" ? "invoice" : "credit note");
     return bundle;
   }

@@ -5,6 +5,7 @@ import { findAnswer, insertAnswer, type IdempotencyAnswerRow } from "../db/idemp
 import type { Schema } from "../db/schema";
 import { unprocessable } from "../errors";
 import { fingerprint } from "../domain/fingerprint";
+import { answerForStorage, type DocumentStore } from "./documents";
 
 /**
  * Idempotency-Key: the first answer to a key is stored (committed) with the fingerprint of its request; the
@@ -17,6 +18,11 @@ import { fingerprint } from "../domain/fingerprint";
  * record and the field's place in it) and opened only to answer a replay to the same party, same key and
  * same request. A replay is exactly the case of a caller that lost the first answer, and for a registration
  * that answer holds the new party's only key, which nobody else can issue: redacting it would strand the party.
+ *
+ * Personal data is never stored in an answer either: a document file with personal fields is stored as a
+ * reference to the document (documents.ts `answerForStorage`) and read again from the document store for a
+ * replay, so a replay after an erasure shows the document erased. An erasure deletes the answers that held its
+ * document (api/db/erasures.ts): their fingerprints hash requests that named the person.
  */
 export interface StoredAnswer {
   fingerprint: string;
@@ -49,11 +55,11 @@ const answerContext = (account: string, key: string) => `idem:${account.toLowerC
 
 const storedAnswer = (row: IdempotencyAnswerRow): StoredAnswer => ({ fingerprint: row.fingerprint, status: row.status, body: row.body });
 
-export function createIdempotency(db: Kysely<Schema>, keystore: Keystore) {
+export function createIdempotency(db: Kysely<Schema>, keystore: Keystore, documents: Pick<DocumentStore, "answerFromStorage">) {
   const inFlight = new Map<string, { fingerprint: string; answer: Promise<StoredAnswer> }>();
   const context = (storeKey: string, path: string) => Buffer.from(`${storeKey}#${path}`);
   const seal = (storeKey: string, body: unknown) =>
-    mapSecrets(body, "", (secret, path): SealedField => ({ $sealed: keystore.sealSecret(Buffer.from(JSON.stringify(secret)), context(storeKey, path)) }));
+    mapSecrets(answerForStorage(body), "", (secret, path): SealedField => ({ $sealed: keystore.sealSecret(Buffer.from(JSON.stringify(secret)), context(storeKey, path)) }));
   const unseal = (storeKey: string, body: unknown) =>
     mapSecrets(body, "", (field, path) => (isSealed(field) ? (JSON.parse(keystore.openSecret(field.$sealed, context(storeKey, path)).toString("utf8")) as unknown) : field));
 
@@ -61,9 +67,9 @@ export function createIdempotency(db: Kysely<Schema>, keystore: Keystore) {
     async run(account: string, key: string, request: unknown, execute: () => Promise<{ status: number; body: unknown }>): Promise<StoredAnswer & { replayed: boolean }> {
       const storeKey = answerContext(account, key);
       const print = fingerprint(request);
-      const reuse = (answer: StoredAnswer) => {
+      const reuse = async (answer: StoredAnswer) => {
         if (answer.fingerprint !== print) throw unprocessable("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for a different request", { idempotencyKey: key });
-        return { ...answer, body: unseal(storeKey, answer.body), replayed: true };
+        return { ...answer, body: await documents.answerFromStorage(unseal(storeKey, answer.body)), replayed: true };
       };
       const running = inFlight.get(storeKey);
       if (running !== undefined) {

@@ -4,9 +4,8 @@ import type { LedgerClient } from "../chain/ledger-client";
 import { toApiError } from "../chain/contract-errors";
 import { HEADER_FIELDS, type BlockHeader } from "../../lib/proof/header-hash";
 import { readCreditNoteRecord, readInvoiceRecord, type SlotReader } from "../../lib/proof/ledger-records";
-import { PROOF_BUNDLE_FORMAT, type BundleSeal, type ProofBundle } from "../../lib/proof/proof-bundle";
+import { PROOF_BUNDLE_FORMAT, type BundleSeal, type ProofBundle, type ProvableDocumentFile } from "../../lib/proof/proof-bundle";
 import { verifyProofBundle } from "../../lib/proof/verify-proof-bundle";
-import type { DocumentFile } from "./documents";
 
 /** Heads tried before giving up, when the chain no longer holds the state of the head it just named (a pruning node). */
 const ATTEMPTS = 3;
@@ -43,7 +42,7 @@ class SlotNeeded extends Error {
 export function createProofs(client: LedgerClient) {
   const contract = client.addresses.ledger;
 
-  async function build(kind: ProofBundle["kind"], id: string, document: DocumentFile | undefined): Promise<ProofBundle | undefined> {
+  async function build(kind: ProofBundle["kind"], id: string, document: ProvableDocumentFile | undefined): Promise<ProofBundle | undefined> {
     if (!/^0x[0-9a-fA-F]{64}$/.test(id)) return undefined;
     const key = id.toLowerCase();
     const decode = (read: SlotReader) => (kind === "invoice" ? readInvoiceRecord(key, read) : readCreditNoteRecord(key, read));
@@ -127,9 +126,9 @@ export function createProofs(client: LedgerClient) {
 
   return {
     /** The bundle of invoice `id` at the head block, with `document` (its file) inside when given; undefined for an unknown id. */
-    invoiceBundle: (id: string, document?: DocumentFile) => build("invoice", id, document),
+    invoiceBundle: (id: string, document?: ProvableDocumentFile) => build("invoice", id, document),
     /** The bundle of credit note `id`, with the record of the invoice it reverses; undefined for an unknown id. */
-    creditNoteBundle: (id: string, document?: DocumentFile) => build("credit-note", id, document),
+    creditNoteBundle: (id: string, document?: ProvableDocumentFile) => build("credit-note", id, document),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { DocumentFile } from "../../api/services/documents";
+import type { ProvableDocumentFile } from "./proof-bundle";
 import { checkCodeOf, commitmentOf, sealOf } from "../../api/domain/commitment";
 import type { KindedRecord } from "./ledger-records";
 
@@ -7,7 +7,7 @@ import type { KindedRecord } from "./ledger-records";
  * document, its salt and its claim key address (api/domain/commitment.ts, as the contract computes it), and
  * the number, amounts and check code printed on it against the ledger's. Returns what disagrees, or undefined.
  */
-export function documentMismatch(file: DocumentFile, proven: KindedRecord): string | undefined {
+export function documentMismatch(file: ProvableDocumentFile, proven: KindedRecord): string | undefined {
   const { record } = proven;
   if (file.document.kind !== proven.kind) return `the document is a ${file.document.kind}, the bundle proves a ${proven.kind}`;
   if (file.id.toLowerCase() !== proven.id.toLowerCase()) return "the document file is of another id";

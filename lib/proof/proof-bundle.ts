@@ -1,6 +1,9 @@
 import { z } from "zod";
 
 import type { DocumentFile } from "../../api/services/documents";
+
+/** A document file as the API serves it to parties, with its salt (an erased document's is gone): what a bundle can carry and the verifier checks. */
+export type ProvableDocumentFile = Omit<DocumentFile, "salt"> & { salt: string };
 import type { BlockHeader } from "./header-hash";
 import type { CreditNoteRecord, InvoiceRecord } from "./ledger-records";
 import { CREDIT_NOTE_STATUSES, INVOICE_STATES, REVERSAL_REASONS } from "./ledger-storage";
@@ -60,7 +63,7 @@ interface BundleBase {
   account: BundleAccount;
   storage: BundleSlot[];
   /** The document file the record's seal commits to, when the bundle's maker included it. */
-  document?: DocumentFile;
+  document?: ProvableDocumentFile;
 }
 
 export type ProofBundle = (BundleBase & { kind: "invoice"; record: InvoiceRecord }) | (BundleBase & { kind: "credit-note"; record: CreditNoteRecord });
@@ -139,9 +142,9 @@ export function parseProofBundle(value: unknown): { bundle: ProofBundle } | { pr
 }
 
 /** The same for a document file given on its own. */
-export function parseDocumentFile(value: unknown): { file: DocumentFile } | { problem: string } {
+export function parseDocumentFile(value: unknown): { file: ProvableDocumentFile } | { problem: string } {
   const parsed = documentFileSchema.safeParse(value);
-  if (parsed.success) return { file: value as DocumentFile };
+  if (parsed.success) return { file: value as ProvableDocumentFile };
   const issue = parsed.error.issues[0];
   return { problem: issue === undefined ? "not a document file" : `document.${issue.path.join(".")}: ${issue.message}` };
 }

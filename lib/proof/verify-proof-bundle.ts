@@ -1,13 +1,12 @@
 import canonicalize from "canonicalize";
 import { getAddress, isAddress } from "ethers";
 
-import type { DocumentFile } from "../../api/services/documents";
 import { blockSealSigner } from "./block-seal";
 import { documentMismatch } from "./document-match";
 import { HeaderFieldsError, headerHash } from "./header-hash";
 import { UnreadableRecordError, readCreditNoteRecord, readInvoiceRecord, type CreditNoteRecord, type InvoiceRecord, type KindedRecord } from "./ledger-records";
 import type { InvoiceStateName } from "./ledger-storage";
-import { parseDocumentFile, parseProofBundle, type ProofBundle } from "./proof-bundle";
+import { parseDocumentFile, parseProofBundle, type ProofBundle, type ProvableDocumentFile } from "./proof-bundle";
 import { provenAccount, provenSlot } from "./trie-proofs";
 
 /**
@@ -49,7 +48,7 @@ export interface VerifyOptions {
    */
   contract?: string;
   /** A document file to hold against the proven record, besides the one the bundle may carry. */
-  document?: DocumentFile;
+  document?: ProvableDocumentFile;
 }
 
 interface ProvenCommon {
@@ -221,7 +220,7 @@ function facts(bundle: ProofBundle, proven: KindedRecord, at: { contract: string
     : { ...common, kind: "credit-note", record: proven.record, state: proven.record.invoice.state };
 }
 
-function documentFile(value: unknown): DocumentFile {
+function documentFile(value: unknown): ProvableDocumentFile {
   const parsed = parseDocumentFile(value);
   if ("problem" in parsed) refuse("FORMAT_INVALID", parsed.problem);
   return parsed.file;

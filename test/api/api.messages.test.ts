@@ -96,6 +96,7 @@ const EXAMPLES: Partial<Record<ErrorCode, Record<string, unknown>[]>> = {
   IDEMPOTENCY_KEY_REUSED: [{ idempotencyKey: "order-42:issue" }],
   DUPLICATE_REFERENCE: [{ id: `0x${"ab".repeat(32)}` }, { reference: "ORDER-42", id: `0x${"ab".repeat(32)}` }, { reference: "ORDER-42" }],
   REFERENCE_IN_PROGRESS: [{ id: `0x${"ab".repeat(32)}` }, {}],
+  NOTHING_TO_ERASE: [{ id: `0x${"ab".repeat(32)}`, buyer: "organisation" }],
   TAXPAYER_ID_TAKEN: [{ taxpayerId: "91440300MA5DC8LQ07" }],
   NOT_CONFIRMED: [{ transactionHash: `0x${"cd".repeat(32)}` }],
   TRANSACTION_FAILED: [{ transactionHash: `0x${"cd".repeat(32)}` }],

@@ -3,6 +3,7 @@ import { expect } from "chai";
 
 import { isValidTaxpayerId } from "../../api/domain/taxpayer-id";
 import { EXAMPLE_CAST, EXAMPLE_CREDIT_NOTE, EXAMPLE_INVOICE, EXAMPLE_ISSUE_BODY, EXAMPLE_KEY, EXAMPLE_PERIOD } from "../../api/http/schemas/example-cast";
+import { EXAMPLE_PRIVATE_INVOICE } from "../../api/http/schemas/erasure-examples";
 import { ApiClient, type ApiAnswer } from "../../scripts/lib/api-client";
 import { invoiceBody, randomTaxpayerId, type DemoBuyer } from "../../scripts/lib/demo-data";
 import { registerCast, startSystem, type Cast, type Org, type Person, type TestSystem } from "./helpers/system";
@@ -208,6 +209,7 @@ describe("OpenAPI examples, sent to a running API", function () {
       return note(noteId);
     },
     "POST /v1/credit-notes/{id}/settle enterprise-active": async () => note(await pendingNote()),
+    "POST /v1/invoices/{id}/erase personal-data": async () => ({ map: { [EXAMPLE_PRIVATE_INVOICE.id]: (await claimed(cast.employee, { type: "individual", name: "张三" })).id } }),
   };
   async function heldByRevoked(): Promise<Made> {
     const holder = await employee();

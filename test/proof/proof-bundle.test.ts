@@ -3,7 +3,7 @@ import { Wallet, hexlify, randomBytes, toQuantity } from "ethers";
 
 import type { LedgerClient } from "../../api/chain/ledger-client";
 import { ApiError } from "../../api/errors";
-import type { DocumentFile } from "../../api/services/documents";
+import type { ProvableDocumentFile as DocumentFile } from "../../lib/proof/proof-bundle";
 import { createProofs } from "../../api/services/proofs";
 import { headerHash } from "../../lib/proof/header-hash";
 import { slotOf } from "../../lib/proof/ledger-storage";

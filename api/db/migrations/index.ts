@@ -3,6 +3,7 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as initial from "./0001-initial";
 import * as search from "./0002-search";
 import * as audit from "./0003-audit";
+import * as documentKeys from "./0004-document-keys";
 import * as numberLookup from "./0005-number-lookup";
 
 /** Every migration, in order: a new one is a new numbered file added here, never an edit of an old one. */
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0001-initial": initial,
   "0002-search": search,
   "0003-audit": audit,
+  "0004-document-keys": documentKeys,
   "0005-number-lookup": numberLookup,
 };
 

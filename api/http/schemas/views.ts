@@ -23,7 +23,14 @@ export const registeredView = z.object({ participant: partyView, apiKey: z.strin
 export const apiKeyInfo = z.object({ keyId: z.string(), label: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() }).meta({ id: "ApiKeyInfo" });
 
 export const documentFileView = z
-  .object({ id: z.string(), number: z.string(), checkCode: z.string(), document: z.record(z.string(), z.unknown()), salt: z.string(), claimKeyAddress: z.string() })
+  .object({
+    id: z.string(),
+    number: z.string(),
+    checkCode: z.string(),
+    document: z.record(z.string(), z.unknown()).meta({ description: "An invoice to an individual whose personal data was erased has the buyer `{ type: individual, name: null, erased: true }` and no remarks" }),
+    salt: z.string().nullable().meta({ description: "null once the buyer's personal data was erased: the seal can no longer be recomputed from the document" }),
+    claimKeyAddress: z.string(),
+  })
   .meta({ id: "DocumentFile", description: "The invoice document with what recomputes its seal; POST it to /v1/verify/document" });
 
 export const invoiceView = z
