@@ -138,6 +138,21 @@ describe("the documents a holder gets: PDF, QR code to the verification page, UB
     expect((await system.bureau.get(`/v1/invoices/${invoice.id}/proof`)).status).to.equal(200);
   });
 
+  it("prints an erased buyer as erased, in the PDF and the UBL; the proof then carries no document and still verifies", async () => {
+    const invoice = (await cast.merchant.client.post("/v1/invoices", { reference: `hd-${Date.now()}-e`, buyer: { type: "individual", name: "待删除购买人" }, items: ITEMS, remarks: "联系电话 13900001111" })).body.invoice;
+    const erased = await system.bureau.post(`/v1/invoices/${invoice.id}/erase`, { basis: "PIPL-47", requestReference: "CASE-2026-001" });
+    expect(erased.status).to.equal(200);
+    const text = poppler("pdftotext", "-layout", "-enc", "UTF-8", await download(cast.merchant.client, `/v1/invoices/${invoice.id}/pdf`, "application/pdf"), "-");
+    expect(text).to.include("已删除").and.include(invoice.printedNumber).and.not.include("待删除购买人").and.not.include("13900001111");
+    const ubl = readFileSync(await download(cast.merchant.client, `/v1/invoices/${invoice.id}/ubl`, "application/xml"), "utf8");
+    expect(await xsdErrorsOf(ubl, "Invoice")).to.deep.equal([]);
+    expect(ubl).to.include("已删除 (erased)").and.not.include("待删除购买人");
+    const proof = (await cast.merchant.client.get(`/v1/invoices/${invoice.id}/proof`)).body;
+    expect(proof.document).to.equal(undefined);
+    const verdict = await verifyProofBundle(proof, { authority: system.node.ready.authority });
+    expect(verdict.valid && verdict.proves).to.deep.include({ kind: "invoice", state: "Issued", total: invoice.total });
+  });
+
   it("prints a red-letter credit note: negative amounts, the total in capitals after 负, the original's number; its UBL is a CreditNote", async () => {
     const invoice = (await cast.merchant.client.post("/v1/invoices", { reference: `hd-${Date.now()}-c`, buyer: { type: "organisation", name: cast.enterprise.name, taxpayerId: cast.enterprise.taxpayerId }, items: ITEMS })).body.invoice;
     const note = (await cast.merchant.client.post(`/v1/invoices/${invoice.id}/reversals`, { reference: `hd-${Date.now()}-r`, reason: "discount", total: "1060", tax: "60" })).body.creditNote;

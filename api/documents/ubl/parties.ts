@@ -1,3 +1,4 @@
+import type { ErasedBuyer } from "../../domain/personal-fields";
 import type { InvoiceDocument } from "../../domain/invoice-document";
 import type { ModelParty } from "./en16931-model";
 
@@ -27,7 +28,7 @@ export function sellerParty(seller: { name: string; taxpayerId: string }): Model
  * never on our documents). The country is CN: the buyer of a Chinese VAT invoice, and EN 16931 wants a buyer
  * postal address with a country (BR-10, BR-11) even when nothing else of the address is known.
  */
-export function buyerParty(buyer: InvoiceDocument["buyer"]): ModelParty {
+export function buyerParty(buyer: InvoiceDocument["buyer"] | ErasedBuyer): ModelParty {
   if (buyer.type === "organisation") return organisation(buyer.name, buyer.taxpayerId);
-  return { name: buyer.name.trim() === "" ? ERASED_BUYER_NAME : buyer.name, countryCode: "CN" };
+  return { name: buyer.name === null || buyer.name.trim() === "" ? ERASED_BUYER_NAME : buyer.name, countryCode: "CN" };
 }
