@@ -1,14 +1,16 @@
-import { AbiCoder, keccak256, recoverAddress, type SigningKey } from "ethers";
+import type { SigningKey } from "ethers";
+
+import { blockSealDigest, blockSealSigner } from "../../lib/proof/block-seal";
 
 /**
  * A block's seal: the authority's signature over (chain id, number, hash, parent hash). The EVM block
- * hashes already link the chain; the seal says that the bureau's node produced it, and lets a start-up
- * check catch a store that was rebuilt or edited by anyone without the authority key.
+ * hashes already link the chain; the seal says that the bureau's node produced it, lets a start-up check
+ * catch a store that was rebuilt or edited by anyone without the authority key, and lets anyone holding an
+ * offline proof (lib/proof) check the block it proves against with the authority's address alone. The digest is
+ * defined once, in lib/proof/block-seal.ts, which verifiers share.
  */
 export function sealDigest(chainId: number, number: number, hash: string, parentHash: string): string {
-  return keccak256(
-    AbiCoder.defaultAbiCoder().encode(["string", "uint256", "uint256", "bytes32", "bytes32"], ["e-invoice-ledger/block", chainId, number, hash, parentHash]),
-  );
+  return blockSealDigest(BigInt(chainId), BigInt(number), hash, parentHash);
 }
 
 export function sealBlock(key: SigningKey, chainId: number, number: number, hash: string, parentHash: string): string {
@@ -16,9 +18,5 @@ export function sealBlock(key: SigningKey, chainId: number, number: number, hash
 }
 
 export function sealSigner(seal: string, chainId: number, number: number, hash: string, parentHash: string): string | undefined {
-  try {
-    return recoverAddress(sealDigest(chainId, number, hash, parentHash), seal);
-  } catch {
-    return undefined;
-  }
+  return blockSealSigner(seal, BigInt(chainId), BigInt(number), hash, parentHash);
 }

@@ -3,7 +3,7 @@ import { AbiCoder, keccak256, recoverAddress } from "ethers";
 /**
  * What the ledger node's authority signs for every block it seals (ledger-node/chain/block-seal.ts, served by
  * `ledger_getBlockSeal`): keccak256 of abi.encode("e-invoice-ledger/block", chainId, number, hash, parentHash).
- * Defined again here, for verifiers that hold nothing of the node; test/proof/ holds the two to the same seals.
+ * The node signs with it (ledger-node/chain/block-seal.ts) and verifiers check with it: one definition.
  */
 export function blockSealDigest(chainId: bigint, number: bigint, hash: string, parentHash: string): string {
   return keccak256(

@@ -6,8 +6,6 @@ import { bytesToHex } from "@ethereumjs/util";
 import { expect } from "chai";
 import { hexlify, randomBytes } from "ethers";
 
-import { sealDigest } from "../../ledger-node/chain/block-seal";
-import { blockSealDigest } from "../../lib/proof/block-seal";
 import { HEADER_FIELDS, HeaderFieldsError, headerHash, type BlockHeader } from "../../lib/proof/header-hash";
 import { connect, issueSome, registerMerchant, rpc } from "../ledger-node/helpers/clients";
 import { freshDataDir, startNodeProcess } from "../../scripts/lib/node-process";
@@ -70,12 +68,5 @@ describe("proof bundles: the block header's hash and the seal's digest", functio
     expect(() => headerHash({ ...header, baseFeePerGas: "0x0" })).to.not.throw();
     expect(() => headerHash({ ...header, withdrawalsRoot: `0x${"00".repeat(32)}` })).to.throw(HeaderFieldsError);
     expect(() => headerHash({ ...header, baseFeePerGas: "0x0", blobGasUsed: "0x0" })).to.throw(HeaderFieldsError);
-  });
-
-  it("computes the seal's digest as the node does", () => {
-    for (let i = 0; i < 20; i++) {
-      const [number, hash, parentHash] = [Math.floor(Math.random() * 2 ** 40), hexlify(randomBytes(32)), hexlify(randomBytes(32))];
-      expect(blockSealDigest(20180810n, BigInt(number), hash, parentHash)).to.equal(sealDigest(20180810, number, hash, parentHash));
-    }
   });
 });
