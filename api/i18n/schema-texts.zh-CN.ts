@@ -19,7 +19,7 @@ const t = (en: string, zh: (values: string[]) => string): Translation => ({ en, 
 export const FRAGMENTS: readonly Translation[] = [
   t("fen", () => "分"),
   t("total (fen)", () => "价税合计（分）"),
-  t("invoice numbers (digits)", () => "发票号码（数字）"),
+  t("invoice numbers (the 20 printed digits, or the ledger's number)", () => "发票号码（发票上印的 20 位号码，或账本编号）"),
   t("states among {states}", ([states]) => `发票状态（可选 ${states}）`),
   t("expansions among {expansions}", ([expansions]) => `扩展项（可选 ${expansions}）`),
 ];
@@ -47,7 +47,8 @@ export const SCHEMA_TEXTS: readonly Translation[] = [
   t("{what}, comma-separated, at most {max}", ([what, max]) => `应为${f(what)}，以英文逗号分隔，最多 ${max} 个`),
   t("a page size from 1 to 500", () => "每页条数应为 1 至 500"),
   t("an invoice number (digits)", () => "应为发票号码（数字）"),
-  t("an invoice number is at most {max}", ([max]) => `发票号码不能超过 ${max}`),
+  t("an invoice number: digits", () => "发票号码应为数字"),
+  t("an invoice number: the 20 digits printed on the invoice, or the ledger's number (at most {max})", ([max]) => `发票号码应为发票上印的 20 位号码，或账本编号（不超过 ${max}）`),
   t("an audit entry id (digits)", () => "应为审计记录编号（数字）"),
   t("a ratio from 0 to 1 with at most 4 decimals, e.g. 0.9", () => "应为 0 至 1 之间、最多 4 位小数的比例，例如 0.9"),
 

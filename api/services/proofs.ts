@@ -4,7 +4,7 @@ import type { LedgerClient } from "../chain/ledger-client";
 import { toApiError } from "../chain/contract-errors";
 import { HEADER_FIELDS, type BlockHeader } from "../../lib/proof/header-hash";
 import { readCreditNoteRecord, readInvoiceRecord, type SlotReader } from "../../lib/proof/ledger-records";
-import { PROOF_BUNDLE_FORMAT, type BundleSeal, type ProofBundle, type ProvableDocumentFile } from "../../lib/proof/proof-bundle";
+import { PROOF_BUNDLE_FORMAT, type BundleAccount, type BundleSeal, type ProofBundle, type ProvableDocumentFile } from "../../lib/proof/proof-bundle";
 import { verifyProofBundle } from "../../lib/proof/verify-proof-bundle";
 
 /** Heads tried before giving up, when the chain no longer holds the state of the head it just named (a pruning node). */
@@ -13,15 +13,8 @@ const METHOD_NOT_FOUND = -32601;
 /** Geth's, Besu's and our node's code for a state it does not hold (pruned, or before a state snapshot). */
 const SERVER_ERROR = -32000;
 
-interface ProofAnswer {
-  address: string;
-  accountProof: string[];
-  storageHash: string;
-  nonce: string;
-  balance: string;
-  codeHash: string;
-  storageProof: { key: string; value: string; proof: string[] }[];
-}
+/** `eth_getProof`'s answer (EIP-1186): the account as the bundle keeps it, and each storage word's proof. */
+type ProofAnswer = BundleAccount & { storageProof: { key: string; value: string; proof: string[] }[] };
 
 /** Asks for the words it needs and throws this when one is not at hand yet (see `discoverSlots`). */
 class SlotNeeded extends Error {

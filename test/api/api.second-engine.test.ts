@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { isCallException, JsonRpcProvider, Wallet } from "ethers";
 
 import { CST_OFFSET_MS } from "../../api/domain/tax-period";
+import { verifyProofBundle } from "../../lib/proof/verify-proof-bundle";
 import { ParticipantRegistry__factory } from "../../typechain-types";
 import { ApiClient } from "../../scripts/lib/api-client";
 import { bureauClient, startApiProcess, type ApiProcess } from "../../scripts/lib/api-process";
@@ -182,9 +183,23 @@ describe("the API on a second engine: anvil (Cancun, zero fees, a block a second
     const onChain = await scanChain(chain.anvil.url, story.personalData);
     expect(onChain.transactions).to.be.greaterThan(15);
     expect(onChain.hits).to.deep.equal([]);
-    // The scan sees them where they are meant to be: in the API's private database.
+    // The scan sees what is meant to be in clear in the API's private database: the participants' names. A
+    // document's personal fields are there only encrypted under a key of that document (api.erasure.test.ts).
     const apiStore = await scanDatabase(join(chain.dataRoot, "postgres"), story.personalData);
-    expect(new Set(apiStore.hits.map((hit) => hit.needle))).to.deep.equal(new Set(story.personalData));
+    expect(new Set(apiStore.hits.map((hit) => hit.needle))).to.deep.equal(new Set(["张三", "李四", "王五"]));
+  });
+
+  it("gives an offline proof of an invoice on a chain that seals nothing the verifier can check: valid against a block hash the verifier trusts", async () => {
+    const { cast, invoice } = story;
+    const bundle = (await cast.employee.client.get(`/v1/invoices/${invoice.id}/proof`)).body;
+    expect(bundle.seal).to.equal(null);
+    expect(await verifyProofBundle(bundle, { authority: chain.bureau.address })).to.deep.include({ valid: false, reason: "UNSEALED" });
+    // The verifier takes the block's hash from a source it trusts: here, the chain itself.
+    const block = await provider.getBlock(Number(bundle.block.number));
+    const verdict = await verifyProofBundle(bundle, { trustedBlockHash: block!.hash! });
+    expect(verdict.valid && verdict.proves).to.deep.include({ kind: "invoice", id: invoice.id, documentMatches: true });
+    const pdf = await fetch(`${api.url}/v1/invoices/${invoice.id}/pdf`, { headers: { authorization: `Bearer ${cast.employee.client.apiKey}` } });
+    expect([pdf.status, pdf.headers.get("content-type")]).to.deep.equal([200, "application/pdf"]);
   });
 
   it("answers the same after a graceful restart and after its index is rebuilt from the chain in ranges the endpoint accepts", async () => {

@@ -13,5 +13,5 @@ export function documentedMethods(program: keyof typeof ROWS): string[] {
   const row = document.split("\n").find((line) => line.startsWith(`| ${ROWS[program]}`));
   if (row === undefined) throw new Error(`deploy/CHAIN-ASSUMPTIONS.md has no row starting with ${ROWS[program]}`);
   const firstCell = row.split("|")[1]!;
-  return [...firstCell.matchAll(/`((?:eth|net|web3)_[A-Za-z]+)`/g)].map((match) => match[1]!).sort();
+  return [...firstCell.matchAll(/`((?:eth|net|web3|ledger)_[A-Za-z]+)`/g)].map((match) => match[1]!).sort();
 }
