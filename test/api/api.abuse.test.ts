@@ -97,5 +97,9 @@ describe("API abuse", function () {
     expectRefusal(limited, 429, "over the verify rate");
     expect(limited.body.error.code).to.equal("RATE_LIMITED");
     expect(limited.headers.get("retry-after")).to.match(/^\d+$/);
+    // The public verification page (what QR codes open) draws on the same budget of the same address.
+    const page = await anyone.get(`/verify?number=${invoice.number}&checkCode=${invoice.checkCode}&total=${invoice.total}`);
+    expect(page.status).to.equal(429);
+    expect(page.body.error.code).to.equal("RATE_LIMITED");
   });
 });
