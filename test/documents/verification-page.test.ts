@@ -119,8 +119,13 @@ describe("the public verification page, in Debian's chromium", function () {
     const carrying = sent.filter((request) => request.url.includes(code) || request.body?.includes(code));
     expect(carrying.map((request) => new URL(request.url).pathname)).to.deep.equal(["/v1/claims", "/v1/claims"]);
     expect(sent.every((request) => !request.url.includes(code))).to.equal(true);
-    await page.evaluate("document.fonts.ready.then(() => true)");
-    await page.screenshot({ path: "/tmp/verification-page-claimed.png", fullPage: true });
     await page.context().close();
+    // Reimbursed: nothing left to claim, and the page does not offer it, code or not.
+    expect((await cast.employee.client.post(`/v1/invoices/${invoice.id}/submit`, { enterprise: cast.enterprise.account })).status).to.equal(200);
+    expect((await cast.enterprise.client.post(`/v1/invoices/${invoice.id}/reimburse`)).status).to.equal(200);
+    const later = await open(urlOf(invoice, invoice.claimCode));
+    expect(await later.page.getAttribute(".state", "data-state")).to.equal("Reimbursed");
+    expect(await later.page.$("#claim")).to.equal(null);
+    await later.page.context().close();
   });
 });

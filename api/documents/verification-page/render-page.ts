@@ -51,7 +51,8 @@ export function renderVerificationPage(input: PageInput): string {
   const t = PAGE_TEXTS[language];
   const other = new URLSearchParams({ ...query, lang: t.otherLanguage.lang }).toString();
   const result = outcome.kind === "result" ? resultSection(outcome.result, language) : outcome.kind === "invalid" ? html`<section class="verdict bad" role="alert"><p>${t.invalidLink}</p></section>` : "";
-  const claimable = outcome.kind === "result" && outcome.result.verdict.authentic && outcome.result.facts?.kind === "invoice";
+  // Only an issued invoice can be claimed (one already claimed answers ALREADY_CLAIMED when tried: the page cannot tell).
+  const claimable = outcome.kind === "result" && outcome.result.verdict.authentic && outcome.result.verdict.state === "Issued" && outcome.result.facts?.kind === "invoice";
   const claim = claimable
     ? html`<form id="claim" class="claim" hidden data-number="${query.number}" data-check-code="${query.checkCode}" data-language="${language}" data-working="${t.claim.working}" data-claimed="${t.claim.claimed}" data-failed="${t.claim.failed}" data-states="${JSON.stringify(catalogueOf(language).terms.invoiceState)}">
   <fieldset><legend>${t.claim.legend}</legend><p>${t.claim.help}</p>
