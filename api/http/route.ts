@@ -25,6 +25,8 @@ export interface RouteSpec<P extends ObjectSchema, Q extends ObjectSchema, B ext
   method: "get" | "post" | "put" | "delete";
   /** OpenAPI form: /v1/invoices/{id} */
   path: string;
+  /** The operation's stable name (camelCase verb first): what generated clients and the SDK call it. Never renamed. */
+  operationId: string;
   summary: string;
   tag: string;
   access: "public" | Role[];
@@ -82,6 +84,7 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
   const config: RouteConfig = {
     method: spec.method,
     path: spec.path,
+    operationId: spec.operationId,
     summary: spec.summary,
     tags: [spec.tag],
     ...(isPublic ? {} : { security: [{ apiKey: [] }], description: `Roles: ${(spec.access as Role[]).join(", ")}`, "x-roles": spec.access }),

@@ -235,6 +235,13 @@ describe("OpenAPI examples, sent to a running API", function () {
     expect(examples.length).to.be.greaterThan(60);
   });
 
+  it("names every operation with its own stable operationId (what generated clients and the SDK call it)", () => {
+    const ids = operationsOf(document).map(({ operation, key }) => [key, operation.operationId as unknown] as const);
+    expect(ids.filter(([, id]) => typeof id !== "string" || !/^[a-z][A-Za-z]+$/.test(id)), "operations without a camelCase operationId").to.deep.equal([]);
+    const names = ids.map(([, id]) => id as string);
+    expect(names.filter((name, i) => names.indexOf(name) !== i), "operationIds used twice").to.deep.equal([]);
+  });
+
   it("has examples that fit their own schemas, and taxpayer IDs with the right check character (GB 32100-2015)", () => {
     const validator = schemaValidator(document);
     const unfit: string[] = [];

@@ -12,6 +12,7 @@ export function claimRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "post",
     path: "/v1/claims",
+    operationId: "claimInvoiceByNumber",
     summary: "Claim an invoice by what its QR code carries: number (printed or the ledger's), check code and claim code (employee or enterprise)",
     tag: "invoices",
     access: ["individual", "enterprise"],

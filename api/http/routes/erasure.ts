@@ -18,6 +18,7 @@ export function erasureRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "post",
     path: "/v1/invoices/{id}/erase",
+    operationId: "eraseInvoicePersonalData",
     summary:
       "Erase the personal data of an invoice's individual buyer on a lawful request (bureau): PIPL (个人信息保护法) Art. 47 right to deletion. The tax rules (发票管理办法) keep the invoice record: number, amounts, organisations, state and history stay, and it still verifies by number + check code + total; the buyer's name and the remarks are erased, with the key they were encrypted under and the salt, so the document can no longer be matched to the seal on chain. Erasing again answers the same.",
     tag: "erasure",
@@ -38,6 +39,7 @@ export function erasureRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "get",
     path: "/v1/erasures",
+    operationId: "listErasures",
     summary: "The bureau's record of erasures: which invoice, when, by which bureau account, on what basis and request (bureau)",
     tag: "erasure",
     access: ["bureau"],

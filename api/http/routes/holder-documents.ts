@@ -22,6 +22,7 @@ export function holderDocumentRoutes(kit: RouteKit): void {
     defineRoute(kit, {
       method: "get",
       path: `${base}/pdf`,
+      operationId: `${kind === "invoice" ? "getInvoicePdf" : "getCreditNotePdf"}`,
       summary: `The ${what} as a PDF in the layout of a Chinese e-invoice: QR code to the public verification page (on the seller's copy of an unclaimed invoice, with the claim code in the address's fragment), the UBL and the offline proof attached`,
       tag,
       access: [...everyone],
@@ -36,6 +37,7 @@ export function holderDocumentRoutes(kit: RouteKit): void {
     defineRoute(kit, {
       method: "get",
       path: `${base}/ubl`,
+      operationId: `${kind === "invoice" ? "getInvoiceUbl" : "getCreditNoteUbl"}`,
       summary: `The ${what} in UBL 2.1 following EN 16931 (${kind === "invoice" ? "Invoice, type 380" : "CreditNote, type 381, with a BillingReference to the invoice"}; VAT breakdown by category and rate, CNY, taxpayer IDs as legal identifiers)`,
       tag,
       access: [...everyone],
@@ -50,6 +52,7 @@ export function holderDocumentRoutes(kit: RouteKit): void {
     defineRoute(kit, {
       method: "get",
       path: `${base}/proof`,
+      operationId: `${kind === "invoice" ? "getInvoiceProof" : "getCreditNoteProof"}`,
       summary: `An offline proof of the ${what}: its record on the ledger with an EIP-1186 storage proof against a block's state root, that block's header and the authority's seal over it, and the document file; checked with nothing but the authority's address (lib/proof)`,
       tag,
       access: [...everyone],

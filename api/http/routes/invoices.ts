@@ -19,6 +19,7 @@ export function invoiceRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "post",
     path: "/v1/invoices",
+    operationId: "issueInvoice",
     summary: "Issue one invoice (merchant). Answers once it is in a block.",
     tag: "invoices",
     access: ["merchant"],
@@ -40,6 +41,7 @@ export function invoiceRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "post",
     path: "/v1/invoices/batch",
+    operationId: "issueInvoiceBatch",
     summary: "Issue up to 500 invoices (merchant); each reference is idempotent on its own",
     tag: "invoices",
     access: ["merchant"],
@@ -59,6 +61,7 @@ export function invoiceRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "get",
     path: "/v1/invoices",
+    operationId: "searchInvoices",
     summary: "Search your invoices (issued, held, locked, reimbursed, filed by you; an enterprise also every invoice titled to its taxpayer ID; the bureau all): filters, order, cursor pages",
     tag: "invoices",
     access: [...everyone],
@@ -76,6 +79,7 @@ export function invoiceRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "get",
     path: "/v1/invoices/{id}",
+    operationId: "getInvoice",
     summary: "One invoice as the chain holds it, with its document for parties to it",
     tag: "invoices",
     access: [...everyone],
@@ -90,6 +94,7 @@ export function invoiceRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "get",
     path: "/v1/invoices/{id}/trace",
+    operationId: "traceInvoice",
     summary: "The invoice's whole history: each event with actor, transaction, block and time",
     tag: "invoices",
     access: [...everyone],
@@ -114,6 +119,7 @@ export function invoiceRoutes(kit: RouteKit): void {
     defineRoute(kit, {
       method: "post",
       path: `/v1/invoices/{id}/${name}`,
+      operationId: `${name}Invoice`,
       summary,
       tag: "invoices",
       access: [...access],
@@ -143,6 +149,7 @@ export function invoiceRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "post",
     path: "/v1/invoices/{id}/reversals",
+    operationId: "reverseInvoice",
     summary: "Red-letter credit note against the invoice, full (amounts omitted) or partial (seller)",
     tag: "credit notes",
     access: ["merchant"],
@@ -163,6 +170,7 @@ export function invoiceRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "get",
     path: "/v1/credit-notes/{id}",
+    operationId: "getCreditNote",
     summary: "One credit note (parties to its invoice)",
     tag: "credit notes",
     access: [...everyone],
@@ -176,6 +184,7 @@ export function invoiceRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "post",
     path: "/v1/credit-notes/{id}/confirm",
+    operationId: "confirmCreditNote",
     summary: "Confirm a pending credit note (the enterprise that reimbursed the invoice)",
     tag: "credit notes",
     access: ["enterprise"],
@@ -190,6 +199,7 @@ export function invoiceRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "post",
     path: "/v1/credit-notes/{id}/cancel",
+    operationId: "cancelCreditNote",
     summary: "Withdraw (seller) or decline (enterprise) a pending credit note",
     tag: "credit notes",
     access: ["merchant", "enterprise"],

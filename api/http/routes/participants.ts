@@ -13,6 +13,7 @@ export function participantRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "post",
     path: "/v1/participants",
+    operationId: "registerParticipant",
     summary: "Register a merchant or an enterprise (bureau)",
     tag: "participants",
     access: ["bureau"],
@@ -30,6 +31,7 @@ export function participantRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "post",
     path: "/v1/employees",
+    operationId: "registerEmployee",
     summary: "Register an employee (enterprise); only an account goes on chain",
     tag: "participants",
     access: ["enterprise"],
@@ -47,6 +49,7 @@ export function participantRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "get",
     path: "/v1/participants",
+    operationId: "listParticipants",
     summary: "List participants (bureau: all; enterprise: its employees)",
     tag: "participants",
     access: ["bureau", "enterprise"],
@@ -61,6 +64,7 @@ export function participantRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "get",
     path: "/v1/participants/{account}",
+    operationId: "getParticipant",
     summary: "One participant (bureau, the party itself, or its employer)",
     tag: "participants",
     access: ["bureau", "merchant", "enterprise", "individual"],
@@ -76,6 +80,7 @@ export function participantRoutes(kit: RouteKit): void {
     defineRoute(kit, {
       method: "post",
       path: `/v1/participants/{account}/${action}`,
+      operationId: `${action}Participant`,
       summary: `${action[0]!.toUpperCase()}${action.slice(1)} a participant (bureau; an enterprise for its employees)`,
       tag: "participants",
       access: ["bureau", "enterprise"],
@@ -91,6 +96,7 @@ export function participantRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "put",
     path: "/v1/merchants/{account}/quotas/{period}",
+    operationId: "setQuota",
     summary: "Set a merchant's issuance quota for a tax period (bureau)",
     tag: "participants",
     access: ["bureau"],
@@ -106,6 +112,7 @@ export function participantRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "get",
     path: "/v1/merchants/{account}/quotas/{period}",
+    operationId: "getQuota",
     summary: "A merchant's quota and use in a tax period (bureau, the merchant)",
     tag: "participants",
     access: ["bureau", "merchant"],
@@ -120,6 +127,7 @@ export function participantRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "post",
     path: "/v1/api-keys",
+    operationId: "createApiKey",
     summary: "Issue another API key for yourself",
     tag: "api keys",
     access: ["bureau", "merchant", "enterprise", "individual"],
@@ -136,6 +144,7 @@ export function participantRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "get",
     path: "/v1/api-keys",
+    operationId: "listApiKeys",
     summary: "List your API keys (without secrets)",
     tag: "api keys",
     access: ["bureau", "merchant", "enterprise", "individual"],
@@ -149,6 +158,7 @@ export function participantRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "delete",
     path: "/v1/api-keys/{keyId}",
+    operationId: "revokeApiKey",
     summary: "Revoke one of your API keys",
     tag: "api keys",
     access: ["bureau", "merchant", "enterprise", "individual"],

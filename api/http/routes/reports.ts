@@ -12,6 +12,7 @@ export function reportRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "get",
     path: "/v1/reports/totals",
+    operationId: "getTotals",
     summary: "Issued and reversed totals per merchant and tax period, or grouped by merchant, buyer, period, state and tax rate",
     tag: "reports",
     access: ["bureau", "merchant"],
@@ -37,6 +38,7 @@ export function reportRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "get",
     path: "/v1/reports/series",
+    operationId: "getSeries",
     summary: "Invoices issued and their totals per day (China Standard Time), for charts",
     tag: "reports",
     access: ["bureau", "merchant"],
@@ -54,6 +56,7 @@ export function reportRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "get",
     path: "/v1/reports/anomalies",
+    operationId: "getAnomalies",
     summary: "What the bureau should look at: repeated reimbursement attempts, invoices locked too long, high reversal ratios, quotas nearly used up (bureau)",
     tag: "reports",
     access: ["bureau"],
@@ -85,6 +88,7 @@ export function reportRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "get",
     path: "/v1/reports/refusals",
+    operationId: "listRefusals",
     summary: "The audit of refused lifecycle attempts: who tried which action on which invoice, when, and the code (bureau)",
     tag: "reports",
     access: ["bureau"],

@@ -14,6 +14,7 @@ export function settlementRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "post",
     path: "/v1/invoices/{id}/release",
+    operationId: "releaseInvoice",
     summary: "Release an invoice locked by an enterprise that is suspended or revoked: Issued again, with its holder (bureau)",
     tag: "settlement",
     access: ["bureau"],
@@ -29,6 +30,7 @@ export function settlementRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "post",
     path: "/v1/invoices/{id}/reassign",
+    operationId: "reassignInvoice",
     summary: "Give an invoice whose holder is suspended or revoked to an active employee or enterprise (bureau)",
     tag: "settlement",
     access: ["bureau"],
@@ -45,6 +47,7 @@ export function settlementRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "post",
     path: "/v1/credit-notes/{id}/settle",
+    operationId: "settleCreditNote",
     summary: "Confirm a pending credit note for a confirming enterprise, or cancel one for a seller, that is suspended or revoked (bureau)",
     tag: "settlement",
     access: ["bureau"],

@@ -20,6 +20,7 @@ export function verifyRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "get",
     path: "/v1/verify",
+    operationId: "verifyByNumber",
     summary: "Verify an invoice or a credit note by number, check code and total (public)",
     tag: "verify",
     access: "public",
@@ -34,6 +35,7 @@ export function verifyRoutes(kit: RouteKit): void {
   defineRoute(kit, {
     method: "post",
     path: "/v1/verify/document",
+    operationId: "verifyDocument",
     summary: "Verify an invoice or credit-note document file (public): its seal is recomputed and compared with the chain",
     tag: "verify",
     access: "public",
