@@ -16,6 +16,8 @@ import { createApiMetrics } from "./http/metrics";
 import { EventIndexer } from "./indexer/event-indexer";
 import { createApiKeys } from "./services/api-keys";
 import { createAudit } from "./services/audit";
+import { createCustody } from "./services/custody";
+import { createForwarding } from "./services/forwarding";
 import { convertPlaintextDocuments } from "./services/documents";
 import { applyErasureRegister, createErasure } from "./services/erasure";
 import { ErasureRegister, registerFile } from "./services/erasure-register";
@@ -23,6 +25,7 @@ import { createIdempotency } from "./services/idempotency";
 import { createInvoices } from "./services/invoices";
 import { createParties } from "./services/parties";
 import { createReports } from "./services/reports";
+import { createSelfRegistration } from "./services/self-registration";
 import { createSettlement } from "./services/settlement";
 import { createHolderDocuments } from "./services/holder-documents";
 import { createProofs } from "./services/proofs";
@@ -104,6 +107,9 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
         idempotency: createIdempotency(db, keystore, documents),
         audit: createAudit({ db, client, logger }),
         erasure: createErasure({ db, register, invoices, documents }),
+        custody: createCustody({ db, keystore, client }),
+        forwarding: createForwarding({ db, client, parties, invoices }),
+        selfRegistration: createSelfRegistration({ db, client, parties, apiKeys }),
       },
     };
     const bureauKeyFile = await bootstrapBureau(ctx, config);

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from "kysely";
+import type { ColumnType, Generated, Insertable } from "kysely";
 
 /**
  * The tables of migrations/, as the query layer sees them. BIGINT columns (fen, invoice numbers, blocks) are
@@ -20,6 +20,9 @@ export interface ParticipantsTable {
   predecessor: string | null;
   created_at: Timestamp;
 }
+
+/** A new profile as inserted (api/db/parties.ts, api/db/custody.ts). */
+export type NewParticipantRow = Insertable<ParticipantsTable>;
 
 export interface TaxpayerAccountsTable {
   taxpayer_id: string;
@@ -139,6 +142,30 @@ export interface RefusedAttemptsTable {
   code: string;
 }
 
+/** Who holds a party's chain key; no row: hosted (migrations/0007-custody.ts). */
+export interface PartyCustodyTable {
+  account: string;
+  custody: "hosted" | "self";
+}
+
+export interface CustodyChangesTable {
+  /** Generated always (an identity): never written. */
+  id: ColumnType<string, never, never>;
+  at: ColumnType<Date, string | Date | undefined, never>;
+  account: string;
+  /** null: the party was registered in `to_custody`. */
+  from_custody: "hosted" | "self" | null;
+  to_custody: "hosted" | "self";
+  changed_by: string;
+}
+
+export interface UsedSignaturesTable {
+  digest: string;
+  purpose: string;
+  account: string;
+  at: ColumnType<Date, string | Date | undefined, never>;
+}
+
 export interface Schema {
   participants: ParticipantsTable;
   taxpayer_accounts: TaxpayerAccountsTable;
@@ -155,4 +182,7 @@ export interface Schema {
   period_totals: PeriodTotalsTable;
   missing_documents: MissingDocumentsTable;
   refused_attempts: RefusedAttemptsTable;
+  party_custody: PartyCustodyTable;
+  custody_changes: CustodyChangesTable;
+  used_signatures: UsedSignaturesTable;
 }

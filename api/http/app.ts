@@ -15,10 +15,13 @@ import { healthOf } from "./health";
 import { createOpenApiRegistry, openApiDocument } from "./openapi";
 import type { RouteKit } from "./route";
 import { claimRoutes } from "./routes/claims";
+import { custodyRoutes } from "./routes/custody";
+import { forwardRoutes } from "./routes/forward";
 import { holderDocumentRoutes } from "./routes/holder-documents";
 import { erasureRoutes } from "./routes/erasure";
 import { invoiceRoutes } from "./routes/invoices";
 import { participantRoutes } from "./routes/participants";
+import { registrationRoutes } from "./routes/registrations";
 import { reportRoutes } from "./routes/reports";
 import { settlementRoutes } from "./routes/settlement";
 import { verifyRoutes } from "./routes/verify";
@@ -93,6 +96,9 @@ export function createApp(ctx: ApiContext): express.Express {
   reportRoutes(kit);
   settlementRoutes(kit);
   erasureRoutes(kit);
+  forwardRoutes(kit);
+  registrationRoutes(kit);
+  custodyRoutes(kit);
   const document = openApiDocument(registry);
 
   app.get("/health", async (_req, res) => {

@@ -4,6 +4,8 @@ import type { LedgerClient } from "../chain/ledger-client";
 import type { ApiConfig } from "../config";
 import type { EventIndexer } from "../indexer/event-indexer";
 import type { ApiKeys } from "../services/api-keys";
+import type { CustodyService } from "../services/custody";
+import type { Forwarding } from "../services/forwarding";
 import type { Audit } from "../services/audit";
 import type { ErasureService } from "../services/erasure";
 import type { Idempotency } from "../services/idempotency";
@@ -12,6 +14,7 @@ import type { HolderDocuments } from "../services/holder-documents";
 import type { Parties } from "../services/parties";
 import type { PublicVerificationService } from "../services/public-verification";
 import type { Reports } from "../services/reports";
+import type { SelfRegistrationService } from "../services/self-registration";
 import type { Settlement } from "../services/settlement";
 import type { Verification } from "../services/verification";
 import type { DatabaseStatus } from "../db/database-status";
@@ -42,5 +45,11 @@ export interface ApiContext {
     audit: Audit;
     /** Erasure of individual buyers' personal data, and the bureau's record of it. */
     erasure: ErasureService;
+    /** Who holds each party's chain key, and changing it. */
+    custody: CustodyService;
+    /** Requests parties signed themselves, relayed through the forwarder. */
+    forwarding: Forwarding;
+    /** Individuals registering with a key of their own. */
+    selfRegistration: SelfRegistrationService;
   };
 }

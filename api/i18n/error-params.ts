@@ -49,6 +49,38 @@ export interface ErrorParams {
   /** An erasure asked of an invoice whose buyer is an organisation (`buyer`): its data is public, nothing is personal. */
   NOTHING_TO_ERASE: { id?: string; buyer?: "organisation" };
 
+  // Self custody: requests a party signed itself (POST /v1/forward), self-registration, custody changes.
+  /** The party keeps its own key (`account`): the API cannot sign for it; it signs and sends POST /v1/forward. */
+  SELF_CUSTODY: { account?: string };
+  /** The forward request's `from` is not the caller's account. */
+  FORWARD_SIGNER_MISMATCH: { from?: string; account?: string };
+  /** `to` is neither the ledger nor the registry (`allowed`). */
+  FORWARD_TARGET_NOT_ALLOWED: { to?: string; allowed?: string[] };
+  /** The call is not one the caller's `role` may relay (`function`, or `selector` when it names none of the target's). */
+  FORWARD_CALL_NOT_ALLOWED: { function?: string; selector?: string; role?: string };
+  FORWARD_VALUE_NOT_ZERO: { value?: string };
+  FORWARD_GAS_TOO_HIGH: { gas?: string; limit?: string };
+  /** The deadline (seconds since the epoch) has passed. */
+  FORWARD_EXPIRED: { deadline?: string };
+  /** The nonce was used already (`current` is the forwarder's next one): a request relayed before. */
+  FORWARD_REPLAYED: { nonce?: string; current?: string };
+  /** The nonce is ahead of the forwarder's next one (`current`): an earlier request must go first. */
+  FORWARD_NONCE_AHEAD: { nonce?: string; current?: string };
+  /** The signature does not recover to `from` under the forwarder's domain (`signer`: whom it recovers to). */
+  FORWARD_SIGNATURE_INVALID: { signer?: string };
+  /** A signed message the API checks itself (a self-registration, a custody change) whose deadline has passed. */
+  SIGNATURE_EXPIRED: { deadline?: string };
+  /** That signed message was accepted once already. */
+  SIGNATURE_REPLAYED: None;
+  /** That signature is not the account's (`account`) over this message. */
+  SIGNATURE_INVALID: { account?: string };
+  /** The party's custody is `custody` already. */
+  CUSTODY_UNCHANGED: { custody?: string };
+  /** Only employees (individuals) and enterprises may keep their own key (`role`: the caller's). */
+  CUSTODY_NOT_AVAILABLE: { role?: string };
+  /** The private key given is not the key of `account`. */
+  CUSTODY_KEY_MISMATCH: { account?: string };
+
   // The ledger's rules (contract reverts: 409 wrong state, 422 a rule, 400 a registry input).
   INVALID_STATE:
     | Revert<"InvoiceLedgerInvalidTransition", { id?: string; from?: string; to?: string }>
@@ -68,7 +100,8 @@ export interface ErrorParams {
   FILING_PERIOD_OUT_OF_RANGE: Revert<"InvoiceLedgerFilingPeriodOutOfRange", { id?: string; period?: string; earliest?: string; latest?: string }>;
   PARTY_ACTIVE: Revert<"InvoiceLedgerPartyActive", { id?: string; party?: string }>;
   INVALID_ACCOUNT: Revert<"ParticipantRegistryZeroAccount">;
-  ALREADY_REGISTERED: Revert<"ParticipantRegistryAlreadyRegistered", { account?: string; role?: string }>;
+  /** A revert of the registry, or a self-registration (`account`) of an account the API has a profile of already. */
+  ALREADY_REGISTERED: { account?: string; role?: string } | Revert<"ParticipantRegistryAlreadyRegistered", { account?: string; role?: string }>;
   INVALID_TAXPAYER_ID: Revert<"ParticipantRegistryInvalidTaxpayerId", { taxpayerId?: string }>;
   TAXPAYER_ID_TAKEN: { taxpayerId?: string } | Revert<"ParticipantRegistryTaxpayerIdTaken", { taxpayerId?: string; account?: string }>;
   LEDGER_PAUSED: Revert<"EnforcedPause">;

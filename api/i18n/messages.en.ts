@@ -127,6 +127,28 @@ export const catalogue: MessageCatalogue = {
         : "An invoice is filed into a tax period from the one it was issued in to the current one.",
     PARTY_ACTIVE: (p) => `The party${textOf(p.party) === undefined ? "" : ` ${textOf(p.party)!}`} is still active (or there is none): the tax bureau steps in only for a suspended or revoked party.`,
     INVALID_ACCOUNT: () => "The zero account cannot be registered.",
+    SELF_CUSTODY: () => "This party keeps its own chain key, so the API cannot sign for it: sign the request yourself and send it to POST /v1/forward.",
+    FORWARD_SIGNER_MISMATCH: (p) => `A forward request is signed by the caller's own account${textOf(p.account) === undefined ? "" : ` (${textOf(p.account)!})`}; its 'from' is ${textOf(p.from) ?? "another account"}.`,
+    FORWARD_TARGET_NOT_ALLOWED: (p) => {
+      const allowed = listOf(p.allowed);
+      return `Requests are relayed only to the ledger or the participant registry${allowed === undefined ? "" : ` (${allowed.join(", ")})`}, not to ${textOf(p.to) ?? "this address"}.`;
+    },
+    FORWARD_CALL_NOT_ALLOWED: (p) => {
+      const call = textOf(p.function) ?? (textOf(p.selector) === undefined ? "This call" : `The call with selector ${textOf(p.selector)!}`);
+      return `${textOf(p.function) === undefined ? call : `The call ${call}`} is not a lifecycle action ${roleWord(p.role) === undefined ? "you" : article(roleWord(p.role)!)} may relay.`;
+    },
+    FORWARD_VALUE_NOT_ZERO: (p) => `Nothing is paid on this ledger: the request's value must be 0${textOf(p.value) === undefined ? "" : `, not ${textOf(p.value)!}`}.`,
+    FORWARD_GAS_TOO_HIGH: (p) => `The request asks for ${textOf(p.gas) ?? "more"} gas${textOf(p.limit) === undefined ? ", more than the relay gives" : `; the relay gives at most ${textOf(p.limit)!}`}.`,
+    FORWARD_EXPIRED: (p) => `The request's deadline${textOf(p.deadline) === undefined ? "" : ` (${textOf(p.deadline)!})`} has passed: sign it again with a later one.`,
+    FORWARD_REPLAYED: (p) => `This request was relayed already: its nonce${textOf(p.nonce) === undefined ? "" : ` ${textOf(p.nonce)!}`} is used${textOf(p.current) === undefined ? "" : `; the next one is ${textOf(p.current)!}`}.`,
+    FORWARD_NONCE_AHEAD: (p) => `The request's nonce${textOf(p.nonce) === undefined ? "" : ` ${textOf(p.nonce)!}`} is ahead of the next one${textOf(p.current) === undefined ? "" : ` (${textOf(p.current)!})`}: send the earlier requests first.`,
+    FORWARD_SIGNATURE_INVALID: () => "The signature is not the signature of the request's 'from' over this request under the forwarder's domain (GET /v1/forward/domain).",
+    SIGNATURE_EXPIRED: (p) => `The signed message's deadline${textOf(p.deadline) === undefined ? "" : ` (${textOf(p.deadline)!})`} has passed: sign it again with a later one.`,
+    SIGNATURE_REPLAYED: () => "This signed message was accepted once already; it is not accepted again.",
+    SIGNATURE_INVALID: (p) => `The signature is not the signature of the account${textOf(p.account) === undefined ? "" : ` ${textOf(p.account)!}`} over this message.`,
+    CUSTODY_UNCHANGED: (p) => (textOf(p.custody) === undefined ? "The party's custody is that already." : `The party's custody is '${textOf(p.custody)!}' already.`),
+    CUSTODY_NOT_AVAILABLE: (p) => `Only employees and enterprises may keep their own key${roleWord(p.role) === undefined ? "" : `; this is ${article(roleWord(p.role)!)} account`}.`,
+    CUSTODY_KEY_MISMATCH: (p) => `The private key given is not the key of the account${textOf(p.account) === undefined ? "" : ` ${textOf(p.account)!}`}.`,
     ALREADY_REGISTERED: (p) => `The account${textOf(p.account) === undefined ? "" : ` ${textOf(p.account)!}`} is already registered${roleWord(p.role) === undefined ? "" : ` as ${article(roleWord(p.role)!)}`}.`,
     INVALID_TAXPAYER_ID: (p) => `${taxpayerIdOf(p.taxpayerId) ?? "This"} is not a valid taxpayer ID (unified social credit code).`,
     TAXPAYER_ID_TAKEN: (p) => `An organisation with ${taxpayerIdOf(p.taxpayerId) === undefined ? "this taxpayer ID" : `the taxpayer ID ${taxpayerIdOf(p.taxpayerId)!}`} is already registered.`,

@@ -182,6 +182,28 @@ export const catalogue: MessageCatalogue = {
         : "入账所属期须在开票所属期与当前所属期之间。",
     PARTY_ACTIVE: (p) => `参与方${textOf(p.party) === undefined ? "" : ` ${textOf(p.party)!} `}仍为正常状态（或不存在）：税务机关只能代已暂停或已注销的参与方处理。`,
     INVALID_ACCOUNT: () => "不能登记零地址账户。",
+    SELF_CUSTODY: () => "该参与方自行保管链上密钥，本 API 无法代其签名：请自行签名请求，并提交至 POST /v1/forward。",
+    FORWARD_SIGNER_MISMATCH: (p) => `转发请求须由调用方本人的账户${textOf(p.account) === undefined ? "" : `（${textOf(p.account)!}）`}签名，而该请求的 from 是${textOf(p.from) ?? "其他账户"}。`,
+    FORWARD_TARGET_NOT_ALLOWED: (p) => {
+      const allowed = listOf(p.allowed);
+      return `只转发发往发票账本或参与方登记合约${allowed === undefined ? "" : `（${allowed.join("、")}）`}的请求，不转发发往${textOf(p.to) ?? "该地址"}的请求。`;
+    },
+    FORWARD_CALL_NOT_ALLOWED: (p) => {
+      const call = textOf(p.function) ?? (textOf(p.selector) === undefined ? "该调用" : `选择器为 ${textOf(p.selector)!} 的调用`);
+      return `${textOf(p.function) === undefined ? call : `调用 ${call}`}不是${roleWord(p.role) === undefined ? "您" : `${roleWord(p.role)!}账户`}可以转发的发票业务操作。`;
+    },
+    FORWARD_VALUE_NOT_ZERO: (p) => `本账本不涉及支付：请求的 value 必须为 0${textOf(p.value) === undefined ? "" : `，而不是 ${textOf(p.value)!}`}。`,
+    FORWARD_GAS_TOO_HIGH: (p) => `请求申请的 gas${textOf(p.gas) === undefined ? "" : `（${textOf(p.gas)!}）`}超过了中继提供的上限${textOf(p.limit) === undefined ? "" : ` ${textOf(p.limit)!}`}。`,
+    FORWARD_EXPIRED: (p) => `请求的截止时间${textOf(p.deadline) === undefined ? "" : `（${textOf(p.deadline)!}）`}已过，请以更晚的截止时间重新签名。`,
+    FORWARD_REPLAYED: (p) => `该请求已经转发过：其 nonce${textOf(p.nonce) === undefined ? "" : ` ${textOf(p.nonce)!}`} 已被使用${textOf(p.current) === undefined ? "" : `，下一个可用的 nonce 是 ${textOf(p.current)!}`}。`,
+    FORWARD_NONCE_AHEAD: (p) => `请求的 nonce${textOf(p.nonce) === undefined ? "" : ` ${textOf(p.nonce)!}`} 超前于下一个可用的 nonce${textOf(p.current) === undefined ? "" : `（${textOf(p.current)!}）`}：请先提交之前的请求。`,
+    FORWARD_SIGNATURE_INVALID: () => "签名无效：它不是请求中 from 账户按转发合约的签名域（见 GET /v1/forward/domain）对该请求所作的签名。",
+    SIGNATURE_EXPIRED: (p) => `签名消息的截止时间${textOf(p.deadline) === undefined ? "" : `（${textOf(p.deadline)!}）`}已过，请以更晚的截止时间重新签名。`,
+    SIGNATURE_REPLAYED: () => "该签名消息已被受理过一次，不再重复受理。",
+    SIGNATURE_INVALID: (p) => `签名无效：它不是账户${textOf(p.account) === undefined ? "" : ` ${textOf(p.account)!} `}对该消息所作的签名。`,
+    CUSTODY_UNCHANGED: (p) => (textOf(p.custody) === undefined ? "该参与方的密钥保管方式已经如此。" : `该参与方的密钥保管方式已经是“${textOf(p.custody)!}”。`),
+    CUSTODY_NOT_AVAILABLE: (p) => `只有员工（个人）和企业可以自行保管密钥${roleWord(p.role) === undefined ? "" : `，您的账户是${roleWord(p.role)!}账户`}。`,
+    CUSTODY_KEY_MISMATCH: (p) => `所给私钥不是账户${textOf(p.account) === undefined ? "" : ` ${textOf(p.account)!} `}的密钥。`,
     ALREADY_REGISTERED: (p) => `账户${textOf(p.account) === undefined ? "" : ` ${textOf(p.account)!} `}已登记${roleWord(p.role) === undefined ? "" : `为${roleWord(p.role)!}`}。`,
     INVALID_TAXPAYER_ID: (p) => `${taxpayerIdOf(p.taxpayerId) === undefined ? "该号码" : `“${taxpayerIdOf(p.taxpayerId)!}”`}不是有效的纳税人识别号（统一社会信用代码）。`,
     TAXPAYER_ID_TAKEN: (p) => `${taxpayerIdOf(p.taxpayerId) === undefined ? "使用该纳税人识别号（统一社会信用代码）" : `纳税人识别号（统一社会信用代码）为 ${taxpayerIdOf(p.taxpayerId)!} `}的单位已经登记。`,

@@ -5,6 +5,7 @@ import type { AccountSenders, SentTransaction } from "../chain/account-sender";
 import type { Keystore } from "../chain/keystore";
 import type { LedgerClient } from "../chain/ledger-client";
 import type { EventIndexer } from "../indexer/event-indexer";
+import { custodyOf } from "../db/custody";
 import { findParticipant, forgetParticipant, listParticipants, saveParticipant, taxpayerAccount, type ParticipantRow, type SaveOutcome, type TaxpayerClaim } from "../db/parties";
 import type { Schema } from "../db/schema";
 import { ApiError, conflict, forbidden, notFound } from "../errors";
@@ -74,6 +75,12 @@ export function createParties({ db, keystore, senders, client, indexer }: Partie
   }
 
   async function walletOf(party: Party): Promise<Wallet> {
+    // A party in self custody has no key here; one that just left hosted custody may still have it in a keystore
+    // cache (of this or another instance): the custody, read each time, decides. Merchants and the bureau are
+    // always hosted (services/custody.ts), so issuing pays no extra read.
+    if ((party.role === "individual" || party.role === "enterprise") && (await custodyOf(db, party.account)) === "self") {
+      throw conflict("SELF_CUSTODY", "this party keeps its own key: sign the request and send it to POST /v1/forward", { account: party.account });
+    }
     const wallet = await keystore.wallet(party.account);
     if (wallet === undefined) throw forbidden("the API holds no key for this party; sign and relay your own requests", { account: party.account, reason: "NO_HOSTED_KEY" });
     return wallet;

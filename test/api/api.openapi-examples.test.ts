@@ -4,6 +4,9 @@ import { expect } from "chai";
 import { isValidTaxpayerId } from "../../api/domain/taxpayer-id";
 import { EXAMPLE_CAST, EXAMPLE_CREDIT_NOTE, EXAMPLE_INVOICE, EXAMPLE_ISSUE_BODY, EXAMPLE_KEY, EXAMPLE_PERIOD } from "../../api/http/schemas/example-cast";
 import { EXAMPLE_PRIVATE_INVOICE } from "../../api/http/schemas/erasure-examples";
+import { EXAMPLE_SELF } from "../../api/http/schemas/self-custody-examples";
+import { Wallet, type TypedDataDomain } from "ethers";
+import { CUSTODY_CHANGE_TYPES, FORWARD_REQUEST_TYPES, SELF_REGISTRATION_TYPES, nameHashOf } from "../../lib/forward-request";
 import { ApiClient, type ApiAnswer } from "../../scripts/lib/api-client";
 import { invoiceBody, randomTaxpayerId, type DemoBuyer } from "../../scripts/lib/demo-data";
 import { registerCast, startSystem, type Cast, type Org, type Person, type TestSystem } from "./helpers/system";
@@ -211,6 +214,81 @@ describe("OpenAPI examples, sent to a running API", function () {
     "POST /v1/credit-notes/{id}/settle enterprise-active": async () => note(await pendingNote()),
     "POST /v1/invoices/{id}/erase personal-data": async () => ({ map: { [EXAMPLE_PRIVATE_INVOICE.id]: (await claimed(cast.employee, { type: "individual", name: "张三" })).id } }),
   };
+  // Self custody: a person with a key of her own (registered here), and what she signs.
+  const farDeadline = () => BigInt(Math.floor(Date.now() / 1000) + 3600);
+  async function registration(key: Wallet, name = "王芳") {
+    const { domain } = await ok(new ApiClient(system.api.url).get("/v1/registrations/domain"));
+    const deadline = farDeadline();
+    return { name, account: key.address, deadline: deadline.toString(), signature: await key.signTypedData(domain as TypedDataDomain, SELF_REGISTRATION_TYPES, { account: key.address, nameHash: nameHashOf(name), deadline }) };
+  }
+  async function selfParty(): Promise<{ key: Wallet; client: ApiClient }> {
+    const key = new Wallet(Wallet.createRandom().privateKey);
+    const body = await ok(new ApiClient(system.api.url).post("/v1/registrations", await registration(key)), 201);
+    return { key, client: new ApiClient(system.api.url, body.apiKey) };
+  }
+  /** The example's claim, as a self-custody person signs it for a fresh invoice. */
+  async function signedClaim(party: { key: Wallet; client: ApiClient }) {
+    const made = await issued();
+    const call = await ok(party.client.post("/v1/forward/claim-data", { invoiceId: made.id, claimCode: made.claimCode }));
+    const info = await ok(party.client.get("/v1/forward/domain"));
+    const request = { from: party.key.address, to: call.to, value: 0n, gas: 300_000n, nonce: BigInt(info.nonce), deadline: farDeadline(), data: call.data };
+    const signature = await party.key.signTypedData(info.domain as TypedDataDomain, FORWARD_REQUEST_TYPES, request);
+    return { request: { ...request, value: "0", gas: "300000", nonce: request.nonce.toString(), deadline: request.deadline.toString() }, signature };
+  }
+  async function custodyProof(party: { key: Wallet; client: ApiClient }) {
+    const { signing } = await ok(party.client.get("/v1/custody"));
+    const deadline = farDeadline();
+    return { deadline: deadline.toString(), signature: await party.key.signTypedData(signing.domain as TypedDataDomain, CUSTODY_CHANGE_TYPES, { account: party.key.address, custody: "self", deadline }) };
+  }
+  async function hostedEmployee(): Promise<{ key: Wallet; client: ApiClient }> {
+    const person = await employee();
+    return { key: new Wallet((await ok(person.client.post("/v1/custody/key"))).privateKey), client: person.client };
+  }
+  GIVEN["POST /v1/forward/claim-data claim"] = async () => invoice(await issued());
+  GIVEN["POST /v1/forward claim"] = async () => {
+    const party = await selfParty();
+    return { as: party.client, prepare: async () => signedClaim(party) };
+  };
+  GIVEN["POST /v1/forward replayed"] = async () => {
+    const party = await selfParty();
+    return {
+      as: party.client,
+      prepare: async () => {
+        const body = await signedClaim(party);
+        await ok(party.client.post("/v1/forward", body));
+        return body;
+      },
+    };
+  };
+  GIVEN["POST /v1/forward not-the-ledger"] = async () => ({ map: { [EXAMPLE_SELF.account]: cast.employee.account, [EXAMPLE_SELF.forwarder]: system.api.ctx.client.addresses.forwarder, [EXAMPLE_SELF.ledger]: system.api.ctx.client.addresses.ledger, [EXAMPLE_SELF.registry]: system.api.ctx.client.addresses.registry } });
+  GIVEN["POST /v1/registrations register"] = async () => ({ prepare: async () => registration(new Wallet(Wallet.createRandom().privateKey)) });
+  GIVEN["POST /v1/registrations replayed"] = async () => ({
+    prepare: async () => {
+      const body = await registration(new Wallet(Wallet.createRandom().privateKey));
+      await ok(new ApiClient(system.api.url).post("/v1/registrations", body), 201);
+      return body;
+    },
+  });
+  GIVEN["POST /v1/registrations expired"] = async () => ({ map: { [EXAMPLE_SELF.account]: Wallet.createRandom().address } });
+  GIVEN["POST /v1/custody/key self-already"] = async () => ({ as: (await selfParty()).client });
+  GIVEN["POST /v1/custody/self to-self"] = async () => {
+    const party = await hostedEmployee();
+    return { as: party.client, prepare: async () => custodyProof(party) };
+  };
+  GIVEN["POST /v1/custody/self self-already"] = async () => {
+    const party = await selfParty();
+    return { as: party.client, prepare: async () => custodyProof(party) };
+  };
+  GIVEN["POST /v1/custody/hosted to-hosted"] = async () => {
+    const party = await selfParty();
+    return { as: party.client, prepare: async () => ({ privateKey: party.key.privateKey }) };
+  };
+  GIVEN["POST /v1/custody/hosted hosted-already"] = async () => {
+    const party = await hostedEmployee();
+    return { as: party.client, prepare: async () => ({ privateKey: party.key.privateKey }) };
+  };
+  GIVEN["POST /v1/custody/hosted not-her-key"] = async () => ({ map: { [`0x${"22".repeat(32)}`]: `0x${"22".repeat(32)}` } });
+
   async function heldByRevoked(): Promise<Made> {
     const holder = await employee();
     const held = await claimed(holder);
