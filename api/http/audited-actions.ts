@@ -8,6 +8,7 @@ export const AUDITED_ACTIONS = {
   "post /v1/invoices/batch": { action: "issue-batch", subject: undefined },
   "post /v1/invoices/{id}/claim": { action: "claim", subject: "invoice" },
   "post /v1/claims": { action: "claim-by-number", subject: undefined },
+  "post /v1/forward": { action: "forward", subject: undefined },
   "post /v1/invoices/{id}/transfer": { action: "transfer", subject: "invoice" },
   "post /v1/invoices/{id}/submit": { action: "submit", subject: "invoice" },
   "post /v1/invoices/{id}/reject": { action: "reject", subject: "invoice" },
