@@ -17,6 +17,7 @@ import type { RouteKit } from "./route";
 import { claimRoutes } from "./routes/claims";
 import { holderDocumentRoutes } from "./routes/holder-documents";
 import { erasureRoutes } from "./routes/erasure";
+import { identityRoutes } from "./routes/identity";
 import { invoiceRoutes } from "./routes/invoices";
 import { participantRoutes } from "./routes/participants";
 import { reportRoutes } from "./routes/reports";
@@ -86,6 +87,7 @@ export function createApp(ctx: ApiContext): express.Express {
   const registry = createOpenApiRegistry();
   const kit: RouteKit = { router, registry, ctx, limiters };
   participantRoutes(kit);
+  identityRoutes(kit);
   invoiceRoutes(kit);
   claimRoutes(kit);
   holderDocumentRoutes(kit);
