@@ -2,30 +2,34 @@ import type { Insertable, Kysely, Selectable } from "kysely";
 
 import type { ApiKeysTable, Schema } from "./schema";
 import { PARTICIPANT_COLUMNS, type ParticipantRow } from "./parties";
-import { isUniqueViolation } from "./unique-violation";
 
-/** API keys: only the SHA-256 of each secret is stored, with the key id that names it to its party. */
+/** API keys: only the SHA-256 of each secret is stored, with the key id that names it to its party, its scope and expiry. */
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type NewApiKey = Insertable<ApiKeysTable>;
 
 /** What authentication needs in one read: the key, its party's profile (if any) and indexed registry status. */
 export interface KeyHolderRow {
   revokedAt: Date | null;
+  expiresAt: Date | null;
+  scope: string;
   party: ParticipantRow | undefined;
   status: string | null;
 }
 
 const lower = (account: string) => account.toLowerCase();
 
-/** Stores a new key; false when its key id (or hash) is taken, so that the caller draws another. */
+/**
+ * Stores a new key; false when its key id (or hash) is taken, so that the caller draws another. A conflict is
+ * skipped, not raised, so that the insert can share a transaction with what must be written with it (the
+ * bureau's log of a replacement key).
+ */
 export async function insertApiKey(db: Kysely<Schema>, key: NewApiKey): Promise<boolean> {
-  try {
-    await db.insertInto("api_keys").values({ ...key, account: lower(key.account) }).execute();
-    return true;
-  } catch (error) {
-    if (isUniqueViolation(error)) return false;
-    throw error;
-  }
+  const result = await db
+    .insertInto("api_keys")
+    .values({ ...key, account: lower(key.account) })
+    .onConflict((conflict) => conflict.doNothing())
+    .executeTakeFirst();
+  return result.numInsertedOrUpdatedRows === 1n;
 }
 
 export async function findKeyHolder(db: Kysely<Schema>, keyHash: string): Promise<KeyHolderRow | undefined> {
@@ -33,13 +37,18 @@ export async function findKeyHolder(db: Kysely<Schema>, keyHash: string): Promis
     .selectFrom("api_keys")
     .leftJoin("participants", "participants.account", "api_keys.account")
     .leftJoin("participant_status", "participant_status.account", "api_keys.account")
-    .select(["api_keys.revoked_at as key_revoked_at", ...PARTICIPANT_COLUMNS, "participant_status.status"])
+    .select(["api_keys.revoked_at as key_revoked_at", "api_keys.expires_at as key_expires_at", "api_keys.scope as key_scope", ...PARTICIPANT_COLUMNS, "participant_status.status"])
     .where("api_keys.key_hash", "=", keyHash)
     .executeTakeFirst();
   if (row === undefined) return undefined;
-  const { key_revoked_at, status, account, role, name, created_at, ...rest } = row;
+  const { key_revoked_at, key_expires_at, key_scope, status, account, role, name, created_at, ...rest } = row;
   const party = account === null || role === null || name === null || created_at === null ? undefined : { account, role, name, created_at, ...rest };
-  return { revokedAt: key_revoked_at, party, status };
+  return { revokedAt: key_revoked_at, expiresAt: key_expires_at, scope: key_scope, party, status };
+}
+
+/** One key, by the hash of its secret. */
+export async function findApiKey(db: Kysely<Schema>, keyHash: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom("api_keys").selectAll().where("key_hash", "=", keyHash).executeTakeFirst();
 }
 
 /** A party's keys, by key id. */

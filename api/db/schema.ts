@@ -36,6 +36,10 @@ export interface ApiKeysTable {
   label: string;
   created_at: Timestamp;
   revoked_at: Timestamp | null;
+  /** "read" or "full"; the column's default (full) is what every key made before scopes is. */
+  scope: ColumnType<string, string | undefined, string>;
+  /** null: the key does not expire. */
+  expires_at: ColumnType<Date | null, string | Date | null | undefined, string | Date | null>;
 }
 
 export interface WalletsTable {
@@ -166,6 +170,19 @@ export interface UsedSignaturesTable {
   at: ColumnType<Date, string | Date | undefined, never>;
 }
 
+export interface AdminActionsTable {
+  /** Generated always (an identity): never written. */
+  id: ColumnType<string, never, never>;
+  at: ColumnType<Date, string | Date | undefined, never>;
+  actor: string;
+  actor_role: string;
+  action: string;
+  subject: string;
+  key_id: string | null;
+  reason: string;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+
 export interface Schema {
   participants: ParticipantsTable;
   taxpayer_accounts: TaxpayerAccountsTable;
@@ -185,4 +202,5 @@ export interface Schema {
   party_custody: PartyCustodyTable;
   custody_changes: CustodyChangesTable;
   used_signatures: UsedSignaturesTable;
+  admin_actions: AdminActionsTable;
 }

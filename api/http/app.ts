@@ -19,6 +19,7 @@ import { custodyRoutes } from "./routes/custody";
 import { forwardRoutes } from "./routes/forward";
 import { holderDocumentRoutes } from "./routes/holder-documents";
 import { erasureRoutes } from "./routes/erasure";
+import { identityRoutes } from "./routes/identity";
 import { invoiceRoutes } from "./routes/invoices";
 import { participantRoutes } from "./routes/participants";
 import { registrationRoutes } from "./routes/registrations";
@@ -89,6 +90,7 @@ export function createApp(ctx: ApiContext): express.Express {
   const registry = createOpenApiRegistry();
   const kit: RouteKit = { router, registry, ctx, limiters };
   participantRoutes(kit);
+  identityRoutes(kit);
   invoiceRoutes(kit);
   claimRoutes(kit);
   holderDocumentRoutes(kit);

@@ -27,6 +27,10 @@ export interface ErrorParams {
   FORBIDDEN: { role?: string; allowedRoles?: string[]; account?: string; reason?: "NO_HOSTED_KEY" | "NO_TAXPAYER_ID" };
   PARTICIPANT_REVOKED: None;
   PARTICIPANT_SUSPENDED: None;
+  /** The key's holder sent a key that has expired (`expiredAt`, ISO); a key nobody holds stays UNAUTHENTICATED. */
+  API_KEY_EXPIRED: { expiredAt?: string };
+  /** A read-only key sent to write (or to revoke another key). */
+  KEY_READ_ONLY: None;
   ACCOUNT_NOT_ADMITTED: None;
   RATE_LIMITED: None;
 
@@ -48,6 +52,8 @@ export interface ErrorParams {
   REFERENCE_IN_PROGRESS: { id?: string };
   /** An erasure asked of an invoice whose buyer is an organisation (`buyer`): its data is public, nothing is personal. */
   NOTHING_TO_ERASE: { id?: string; buyer?: "organisation" };
+  /** A replacement key asked for a participant (`account`) revoked on the registry: revocation is final. */
+  PARTICIPANT_REVOKED_FINAL: { account?: string };
 
   // Self custody: requests a party signed itself (POST /v1/forward), self-registration, custody changes.
   /** The party keeps its own key (`account`): the API cannot sign for it; it signs and sends POST /v1/forward. */

@@ -61,6 +61,8 @@ export const catalogue: MessageCatalogue = {
     },
     PARTICIPANT_REVOKED: () => "This participant has been revoked on the ledger; its API keys no longer give any access.",
     PARTICIPANT_SUSPENDED: () => "This participant is suspended on the ledger: it may read, but not act, until it is reinstated.",
+    API_KEY_EXPIRED: (p) => `This API key has expired${textOf(p.expiredAt) === undefined ? "" : ` (at ${textOf(p.expiredAt)!})`}: use another of your keys to make a new one, or ask the tax bureau for a replacement.`,
+    KEY_READ_ONLY: () => "This API key is read-only: it may read, and revoke itself, but not act; use a full key.",
     ACCOUNT_NOT_ADMITTED: () => "The party's account may not transact on the ledger (suspended or not registered).",
     RATE_LIMITED: () => "Too many requests: wait as long as Retry-After says, then try again.",
 
@@ -84,6 +86,8 @@ export const catalogue: MessageCatalogue = {
       return `The reference${reference === undefined ? "" : ` ${reference}`} was already used for another invoice or credit note with other contents.`;
     },
     REFERENCE_IN_PROGRESS: () => "A request with this reference is being handled right now; retry shortly.",
+    PARTICIPANT_REVOKED_FINAL: (p) =>
+      `The participant${textOf(p.account) === undefined ? "" : ` ${textOf(p.account)!}`} has been revoked on the ledger, which is final: a new key would give no access. An organisation is registered again under its taxpayer ID (a new account succeeds the revoked one); a person is registered again as a new account.`,
     NOTHING_TO_ERASE: () => "This invoice's buyer is an organisation, whose name and taxpayer ID are public: it holds no personal data to erase.",
 
     INVALID_STATE: (p) => {

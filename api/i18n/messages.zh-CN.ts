@@ -116,6 +116,8 @@ export const catalogue: MessageCatalogue = {
     },
     PARTICIPANT_REVOKED: () => "该参与方已在账本上注销，其 API 密钥不再有任何访问权限。",
     PARTICIPANT_SUSPENDED: () => "该参与方已在账本上暂停：恢复之前只能查询，不能办理业务。",
+    API_KEY_EXPIRED: (p) => `该 API 密钥已过期${textOf(p.expiredAt) === undefined ? "" : `（过期时间 ${textOf(p.expiredAt)!}）`}：请用您的其他密钥创建新密钥，或向税务机关申请补发。`,
+    KEY_READ_ONLY: () => "该 API 密钥为只读密钥：只能查询和吊销其自身，不能办理业务；请使用完整权限的密钥。",
     ACCOUNT_NOT_ADMITTED: () => "该参与方的账户不能在账本上发起交易（已暂停或未登记）。",
     RATE_LIMITED: () => "请求过于频繁，请按响应头 Retry-After 所示的秒数等待后再试。",
 
@@ -140,6 +142,8 @@ export const catalogue: MessageCatalogue = {
       return `业务单号${reference === undefined ? "" : `“${reference}”`}已用于另一张内容不同的发票或红字发票。`;
     },
     REFERENCE_IN_PROGRESS: () => "使用该业务单号的请求正在处理中，请稍后重试。",
+    PARTICIPANT_REVOKED_FINAL: (p) =>
+      `参与方${textOf(p.account) === undefined ? "" : ` ${textOf(p.account)!} `}已在账本上注销，注销不可撤回：补发的密钥也不会有任何访问权限。单位可以用其纳税人识别号重新登记（新账户承继已注销的账户）；个人可以重新登记为新账户。`,
     NOTHING_TO_ERASE: () => "该发票的购买方是单位，其名称和纳税人识别号属于公开信息，发票中没有可删除的个人信息。",
 
     INVALID_STATE: (p) => {

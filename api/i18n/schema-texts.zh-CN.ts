@@ -77,6 +77,10 @@ export const SCHEMA_TEXTS: readonly Translation[] = [
   t("a tax period is YYYYMM from 197001 to 999912, e.g. 202611", () => "所属期应为 197001 至 999912 之间的 YYYYMM，例如 202611"),
   t("an ISO date (2026-11-25) or date-time with an offset (2026-11-25T10:00:00Z)", () => "应为 ISO 日期（如 2026-11-25）或带时区的日期时间（如 2026-11-25T10:00:00Z）"),
   t("no such day", () => "该日期不存在"),
+  // API keys (schemas/identity.ts).
+  t("an ISO date-time with an offset, e.g. 2027-05-25T00:00:00Z", () => "应为带时区的 ISO 日期时间，如 2027-05-25T00:00:00Z"),
+  t("not in the future: a key's expiry must lie ahead", () => "不是将来的时间：密钥的过期时间必须晚于现在"),
+  t("at most {days} days ahead (for longer, leave out the expiry and revoke the key when done)", ([days]) => `最多为 ${days} 天之后（需要更久时，请不设过期时间，用完后吊销密钥）`),
   t("a time from 1970 to 9999", () => "时间应在 1970 年至 9999 年之间"),
   t("a day YYYY-MM-DD from 1970-01-01 to 9999-12-31", () => "应为 1970-01-01 至 9999-12-31 之间的日期，格式 YYYY-MM-DD"),
   t("not a day of the calendar", () => "日历上没有这一天"),

@@ -173,6 +173,22 @@ export function createParties({ db, keystore, senders, client, indexer }: Partie
     return party;
   }
 
+  /**
+   * Saves a new individual's profile, then registers its account on chain from the registrar's own account (the
+   * bureau, or the employer); a registration the ledger refuses leaves no profile behind.
+   */
+  async function registerPerson(registrar: Party, person: Party): Promise<Party> {
+    const saved = await save(person);
+    if (saved !== "saved") throw new Error(`a new account ${person.account} has a profile already (${saved})`);
+    try {
+      await senders.send(await walletOf(registrar), await client.registry.registerIndividual.populateTransaction(person.account));
+    } catch (error) {
+      if (error instanceof ApiError && error.status < 500) await forget(person);
+      throw error;
+    }
+    return person;
+  }
+
   /** Sends a transaction from `actor`'s own account and answers once its block is indexed. */
   async function sendAs(actor: Party, tx: ContractTransaction): Promise<SentTransaction> {
     const sent = await senders.send(await walletOf(actor), tx);
@@ -200,7 +216,7 @@ export function createParties({ db, keystore, senders, client, indexer }: Partie
     /** An enterprise registers one of its employees: on chain only an account, with no personal data. */
     async registerEmployee(enterprise: Party, input: { name: string; employeeNumber?: string | undefined }): Promise<Party> {
       const account = await keystore.create();
-      const party: Party = {
+      return registerPerson(enterprise, {
         account: account.address,
         role: "individual",
         name: input.name,
@@ -208,16 +224,17 @@ export function createParties({ db, keystore, senders, client, indexer }: Partie
         employer: enterprise.account,
         registeredBy: enterprise.account,
         createdAt: new Date().toISOString(),
-      };
-      const saved = await save(party);
-      if (saved !== "saved") throw new Error(`a new account ${party.account} has a profile already (${saved})`);
-      try {
-        await senders.send(await walletOf(enterprise), await client.registry.registerIndividual.populateTransaction(account.address));
-      } catch (error) {
-        if (error instanceof ApiError && error.status < 500) await forget(party);
-        throw error;
-      }
-      return party;
+      });
+    },
+
+    /**
+     * The bureau registers a private person who is nobody's employee (the registry lets a bureau officer register
+     * individuals as it lets an enterprise): on chain only an account, the name stays here. The API creates and
+     * keeps the person's key, as for an employee.
+     */
+    async registerIndividual(bureau: Party, input: { name: string }): Promise<Party> {
+      const account = await keystore.create();
+      return registerPerson(bureau, { account: account.address, role: "individual", name: input.name, registeredBy: bureau.account, createdAt: new Date().toISOString() });
     },
 
     /** The bureau's first officer, from the key the ledger's first start created; idempotent. */

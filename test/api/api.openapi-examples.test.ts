@@ -7,6 +7,7 @@ import { EXAMPLE_PRIVATE_INVOICE } from "../../api/http/schemas/erasure-examples
 import { EXAMPLE_SELF } from "../../api/http/schemas/self-custody-examples";
 import { Wallet, type TypedDataDomain } from "ethers";
 import { CUSTODY_CHANGE_TYPES, FORWARD_REQUEST_TYPES, SELF_REGISTRATION_TYPES, nameHashOf } from "../../lib/forward-request";
+import { EXAMPLE_EXPIRY } from "../../api/http/schemas/identity-examples";
 import { ApiClient, type ApiAnswer } from "../../scripts/lib/api-client";
 import { invoiceBody, randomTaxpayerId, type DemoBuyer } from "../../scripts/lib/demo-data";
 import { registerCast, startSystem, type Cast, type Org, type Person, type TestSystem } from "./helpers/system";
@@ -158,6 +159,14 @@ describe("OpenAPI examples, sent to a running API", function () {
     "POST /v1/participants/{account}/revoke already-revoked": async () => ({ map: { [EXAMPLE_CAST.colleague.account]: (await employee("Revoked")).account } }),
     "PUT /v1/merchants/{account}/quotas/{period} grant": async () => ({ map: { [EXAMPLE_CAST.merchant.account]: (await organisation("merchant")).account } }),
     "DELETE /v1/api-keys/{keyId} till": async () => ({ map: { [EXAMPLE_KEY.keyId]: (await ok(cast.merchant.client.post("/v1/api-keys", { label: "to revoke" }), 201)).info.keyId } }),
+    "DELETE /v1/api-keys/{keyId} read-only-key": async () => {
+      const reader = (await ok(cast.merchant.client.post("/v1/api-keys", { label: "accountant", scope: "read" }), 201)).apiKey as string;
+      const other = (await ok(cast.merchant.client.post("/v1/api-keys", { label: "till" }), 201)).info.keyId as string;
+      return { map: { [EXAMPLE_KEY.keyId]: other }, as: cast.merchant.client.as(reader) };
+    },
+    // An expiry as far ahead of this run's clock as the example's is of the story's day.
+    "POST /v1/api-keys read-only-expiring": async () => ({ map: { [EXAMPLE_EXPIRY]: new Date(Date.now() + 181 * 24 * 3600 * 1000).toISOString() } }),
+    "POST /v1/participants/{account}/api-keys revoked": async () => ({ map: { [EXAMPLE_CAST.colleague.account]: (await employee("Revoked")).account } }),
     "POST /v1/invoices replayed": async () => issuedBefore((request) => request.body),
     "POST /v1/invoices duplicate-reference": async () => issuedBefore((request) => invoiceBody((request.body as { reference: string }).reference, organisationBuyer(cast.enterprise))),
     "POST /v1/invoices quota-exceeded": async () => asFreshMerchant({ quota: "10000" }),

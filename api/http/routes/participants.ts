@@ -1,9 +1,11 @@
 import { z } from "zod";
 
-import { address, name, pageQuery, period, quotaFen, taxpayerId } from "../schemas/common";
+import { address, name, pageQuery, period, quotaFen } from "../schemas/common";
+import { newApiKeyBody, registerParticipantBody } from "../schemas/identity";
 import { participantExamples } from "../schemas/participant-examples";
 import { apiKeyInfo, partyView, quotaView, registeredView } from "../schemas/views";
 import { defineRoute, errorBody, type RouteKit } from "../route";
+import { presentedApiKey } from "./identity";
 
 /** Participants, their API keys, and merchants' quotas. */
 export function participantRoutes(kit: RouteKit): void {
@@ -14,15 +16,15 @@ export function participantRoutes(kit: RouteKit): void {
     method: "post",
     path: "/v1/participants",
     operationId: "registerParticipant",
-    summary: "Register a merchant or an enterprise (bureau)",
+    summary: "Register a merchant or an enterprise under its taxpayer ID, or an individual who is nobody's employee (bureau)",
     tag: "participants",
     access: ["bureau"],
     idempotent: true,
-    body: z.strictObject({ role: z.enum(["merchant", "enterprise"]), name, taxpayerId }).meta({ id: "RegisterOrganisation" }),
-    responses: { 201: { description: "Registered on chain; the API key is shown once", schema: registeredView }, 409: { description: "TAXPAYER_ID_TAKEN", schema: errorBody } },
+    body: registerParticipantBody,
+    responses: { 201: { description: "Registered on chain (an individual: only its account); the API key is shown once", schema: registeredView }, 409: { description: "TAXPAYER_ID_TAKEN", schema: errorBody } },
     examples: participantExamples.register,
     async handle({ party, body }) {
-      const registered = await parties.registerOrganisation(party!, body);
+      const registered = body.role === "individual" ? await parties.registerIndividual(party!, body) : await parties.registerOrganisation(party!, body);
       const { apiKey } = await apiKeys.issue(registered.account, "first key");
       return { status: 201, body: { participant: registered, apiKey } };
     },
@@ -128,16 +130,16 @@ export function participantRoutes(kit: RouteKit): void {
     method: "post",
     path: "/v1/api-keys",
     operationId: "createApiKey",
-    summary: "Issue another API key for yourself",
+    summary: "Issue another API key for yourself: full (default) or read-only, with an expiry or without",
     tag: "api keys",
     access: ["bureau", "merchant", "enterprise", "individual"],
     // A client retrying after a lost answer gets the same key, not a second one (the secret is sealed in the stored answer).
     idempotent: true,
-    body: z.strictObject({ label: z.string().trim().min(1).max(64) }).meta({ id: "NewApiKey" }),
+    body: newApiKeyBody,
     responses: { 201: { description: "The key, shown once", schema: z.object({ apiKey: z.string(), info: apiKeyInfo }) } },
     examples: participantExamples.newKey,
     async handle({ party, body }) {
-      return { status: 201, body: await apiKeys.issue(party!.account, body.label) };
+      return { status: 201, body: await apiKeys.issue(party!.account, body.label, { scope: body.scope, expiresAt: body.expiresAt }) };
     },
   });
 
@@ -145,7 +147,7 @@ export function participantRoutes(kit: RouteKit): void {
     method: "get",
     path: "/v1/api-keys",
     operationId: "listApiKeys",
-    summary: "List your API keys (without secrets)",
+    summary: "List your API keys with their scope and expiry (without secrets)",
     tag: "api keys",
     access: ["bureau", "merchant", "enterprise", "individual"],
     responses: { 200: { description: "Keys", schema: z.object({ keys: z.array(apiKeyInfo) }) } },
@@ -159,14 +161,15 @@ export function participantRoutes(kit: RouteKit): void {
     method: "delete",
     path: "/v1/api-keys/{keyId}",
     operationId: "revokeApiKey",
-    summary: "Revoke one of your API keys",
+    summary: "Revoke one of your API keys (a read-only key: only itself)",
     tag: "api keys",
     access: ["bureau", "merchant", "enterprise", "individual"],
     params: z.strictObject({ keyId: z.string().regex(/^[0-9a-f]{12}$/) }),
     responses: { 200: { description: "Revoked", schema: apiKeyInfo } },
     examples: participantExamples.revokeKey,
-    async handle({ party, params }) {
-      return { status: 200, body: await apiKeys.revoke(party!.account, params.keyId) };
+    async handle({ party, params, req }) {
+      const key = presentedApiKey(req);
+      return { status: 200, body: await apiKeys.revoke(party!, params.keyId, key === undefined ? undefined : await apiKeys.presented(key)) };
     },
   });
 }

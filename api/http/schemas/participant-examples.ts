@@ -1,10 +1,11 @@
 import type { RouteExample } from "../openapi";
 import { EXAMPLE_CAST, EXAMPLE_KEY, EXAMPLE_PERIOD, EXAMPLE_TRANSACTION, exampleError, exampleParticipant } from "./example-cast";
+import { EXAMPLE_EXPIRY, EXAMPLE_INDIVIDUAL, exampleKeyInfo } from "./identity-examples";
 
 /** The examples of the participant, quota and API-key routes (routes/participants.ts), in the story of example-cast.ts. */
-const { merchant, enterprise, employee, colleague } = EXAMPLE_CAST;
+const { bureau, merchant, enterprise, employee, colleague } = EXAMPLE_CAST;
 const period = String(EXAMPLE_PERIOD);
-const keyInfo = { keyId: EXAMPLE_KEY.keyId, label: EXAMPLE_KEY.label, createdAt: "2026-11-25T02:05:00.000Z", revokedAt: null };
+const keyInfo = exampleKeyInfo({ keyId: EXAMPLE_KEY.keyId, label: EXAMPLE_KEY.label, createdAt: "2026-11-25T02:05:00.000Z" });
 const statusChanged = { transactionHash: EXAMPLE_TRANSACTION.hash };
 
 export const participantExamples = {
@@ -22,6 +23,16 @@ export const participantExamples = {
       body: { role: "enterprise", name: enterprise.name, taxpayerId: enterprise.taxpayerId },
       status: 201,
       response: { participant: exampleParticipant("enterprise"), apiKey: "eil_52d9b7da6904_JvJC75fggImUfzsmXWnmJApggm1Bmtzf" },
+    },
+    individual: {
+      summary: "The bureau registers a private person who is nobody's employee (only an account goes on chain)",
+      as: "bureau",
+      body: { role: "individual", name: EXAMPLE_INDIVIDUAL.name },
+      status: 201,
+      response: {
+        participant: { account: EXAMPLE_INDIVIDUAL.account, role: "individual", name: EXAMPLE_INDIVIDUAL.name, registeredBy: bureau.account, createdAt: "2026-11-25T03:00:00.000Z" },
+        apiKey: "eil_61c0d9a3b7e2_Hq2VbT9xLm4Nw8Zs1Kc6Pr3Yf7Dj0GaE",
+      },
     },
     "taxpayer-id-taken": {
       summary: "A taxpayer ID already registered to an active organisation",
@@ -116,16 +127,37 @@ export const participantExamples = {
   },
   newKey: {
     till: { summary: "The restaurant makes a second key for another till", as: "merchant", body: { label: EXAMPLE_KEY.label }, status: 201, response: { apiKey: EXAMPLE_KEY.apiKey, info: keyInfo } },
+    "read-only-expiring": {
+      summary: "The restaurant gives its accountant a read-only key that expires in six months",
+      as: "merchant",
+      body: { label: "accountant", scope: "read", expiresAt: EXAMPLE_EXPIRY },
+      status: 201,
+      response: { apiKey: "eil_5d8e2a1f0b93_Rk7YwC2nQe9LpV4xTg1Hs6Mb3Ja8Fz0U", info: exampleKeyInfo({ keyId: "5d8e2a1f0b93", label: "accountant", scope: "read", createdAt: "2026-11-25T02:10:00.000Z", expiresAt: EXAMPLE_EXPIRY }) },
+    },
+    "expiry-in-the-past": {
+      summary: "An expiry that has passed already",
+      as: "merchant",
+      body: { label: "till 3", expiresAt: "2026-11-01T00:00:00Z" },
+      status: 400,
+      response: exampleError("VALIDATION_FAILED", { issues: [{ in: "body", path: "expiresAt", message: "not in the future: a key's expiry must lie ahead", code: "custom" }] }),
+    },
   },
   keys: {
     own: {
       summary: "The restaurant lists its keys (never their secrets)",
       as: "merchant",
       status: 200,
-      response: { keys: [{ keyId: "14f50b1c039f", label: "first key", createdAt: "2026-11-25T02:00:00.000Z", revokedAt: null }, keyInfo] },
+      response: { keys: [exampleKeyInfo(), keyInfo] },
     },
   },
   revokeKey: {
     till: { summary: "The restaurant revokes the till's key", as: "merchant", params: { keyId: EXAMPLE_KEY.keyId }, status: 200, response: { ...keyInfo, revokedAt: "2026-11-25T10:00:00.000Z" } },
+    "read-only-key": {
+      summary: "The accountant's read-only key tries to revoke the till's key: a read-only key may revoke only itself",
+      as: "merchant",
+      params: { keyId: EXAMPLE_KEY.keyId },
+      status: 403,
+      response: exampleError("KEY_READ_ONLY"),
+    },
   },
 } satisfies Record<string, Record<string, RouteExample>>;

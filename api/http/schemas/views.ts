@@ -20,7 +20,16 @@ export const partyView = z
 
 export const registeredView = z.object({ participant: partyView, apiKey: z.string().meta({ description: "Shown once; only its hash is stored" }) }).meta({ id: "Registered" });
 
-export const apiKeyInfo = z.object({ keyId: z.string(), label: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() }).meta({ id: "ApiKeyInfo" });
+export const apiKeyInfo = z
+  .object({
+    keyId: z.string(),
+    label: z.string(),
+    scope: z.enum(["read", "full"]).meta({ description: "read: no writes; full: whatever the role may do" }),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable().meta({ description: "null: does not expire" }),
+    revokedAt: z.string().nullable(),
+  })
+  .meta({ id: "ApiKeyInfo" });
 
 export const documentFileView = z
   .object({

@@ -114,6 +114,8 @@ function overridesFor(world: FuzzWorld, route: CataloguedRoute): Overrides {
     claimCode: fc.oneof(fc.constantFrom(...world.claimCodes), hex(64)),
     keyId: fc.oneof(fc.constantFrom(...world.keyIds), hex(12)),
     buyer: fc.oneof(fc.constant({ type: "organisation", name: world.buyerName, taxpayerId: world.buyerTaxpayerId }), fc.constant({ type: "individual", name: "张三" })),
+    // An API key's expiry: valid only ahead of now and within the horizon, so times on both sides of each.
+    expiresAt: fc.integer({ min: -30, max: 400 }).map((days) => new Date(Date.now() + days * 86_400_000 + 3_600_000).toISOString()),
   };
   // Status changes and quotas only on participants that exist to be changed, so the cast keeps working.
   if (/\/participants\/\{account\}\/(suspend|reinstate|revoke)$/.test(route.path)) byField.account = fc.oneof(fc.constantFrom(...world.sacrificial.byBureau, ...world.sacrificial.byEnterprise), randomAddress);
