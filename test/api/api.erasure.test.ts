@@ -46,7 +46,15 @@ describe("erasure of an individual buyer's personal data, the audit trail kept",
   };
   const backupCommand = (command: "backup" | "restore", flag: string, dir: string) =>
     run(process.execPath, [builtProgram("scripts/system-backup"), command, flag, dir, ...(command === "backup" ? ["--rpc-url", node.url] : [])], { env: { ...process.env, LEDGER_DATA_DIR: dataDir } });
-  const lastJsonLine = (stdout: string) => JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, any>;
+  /** The command's result: its JSON line with `restored` or `backup` (log lines, also JSON, may come after it). */
+  const lastJsonLine = (stdout: string) =>
+    stdout
+      .trim()
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, any>)
+      .reverse()
+      .find((line) => "restored" in line || "backup" in line)!;
 
   before(async () => {
     dataDir = freshDataDir();
