@@ -22,6 +22,7 @@ import { participantRoutes } from "./routes/participants";
 import { reportRoutes } from "./routes/reports";
 import { settlementRoutes } from "./routes/settlement";
 import { verifyRoutes } from "./routes/verify";
+import { webhookRoutes } from "./routes/webhooks";
 import { mountVerificationPage } from "./verification-page";
 
 /** A client's own request id is kept when it is this shape (no spaces, nothing a log could be forged with). */
@@ -93,6 +94,7 @@ export function createApp(ctx: ApiContext): express.Express {
   reportRoutes(kit);
   settlementRoutes(kit);
   erasureRoutes(kit);
+  webhookRoutes(kit);
   const document = openApiDocument(registry);
 
   app.get("/health", async (_req, res) => {

@@ -14,6 +14,8 @@ import type { PublicVerificationService } from "../services/public-verification"
 import type { Reports } from "../services/reports";
 import type { Settlement } from "../services/settlement";
 import type { Verification } from "../services/verification";
+import type { Webhooks } from "../services/webhooks";
+import type { DeliveryWorker } from "../webhooks/delivery-worker";
 import type { DatabaseStatus } from "../db/database-status";
 import type { ApiMetrics } from "./metrics";
 
@@ -42,5 +44,9 @@ export interface ApiContext {
     audit: Audit;
     /** Erasure of individual buyers' personal data, and the bureau's record of it. */
     erasure: ErasureService;
+    /** Each party's webhook subscriptions and their deliveries. */
+    webhooks: Webhooks;
   };
+  /** Delivers the webhook outbox (started with the indexer, stopped before the database closes). */
+  webhookWorker: DeliveryWorker;
 }

@@ -85,6 +85,21 @@ export const catalogue: MessageCatalogue = {
     },
     REFERENCE_IN_PROGRESS: () => "A request with this reference is being handled right now; retry shortly.",
     NOTHING_TO_ERASE: () => "This invoice's buyer is an organisation, whose name and taxpayer ID are public: it holds no personal data to erase.",
+    WEBHOOK_URL_NOT_ALLOWED: (p) => {
+      switch (p.reason) {
+        case "scheme":
+          return "A webhook URL must be an http or https address.";
+        case "credentials":
+          return "A webhook URL may not carry a user name or password; authenticate deliveries by their signature.";
+        case "unresolvable":
+          return "The webhook URL's host name has no address; check the name.";
+        case "address":
+          return `The webhook URL's host resolves to an address that is not public${textOf(p.range) === undefined ? "" : ` (${textOf(p.range)!})`}: deliveries go only to addresses on the internet.`;
+        default:
+          return "This webhook URL is not allowed.";
+      }
+    },
+    WEBHOOK_LIMIT_REACHED: (p) => `You have as many webhook subscriptions as a party may${textOf(p.limit) === undefined ? "" : ` (${textOf(p.limit)!})`}; delete one first.`,
 
     INVALID_STATE: (p) => {
       if (p.reason === "InvoiceLedgerCreditNoteNotPending") {

@@ -80,6 +80,7 @@ describe("erasure of an individual buyer's personal data, the audit trail kept",
       answer.body.invoice.document = file;
       await client.query("UPDATE idempotency_answers SET body = $2 WHERE key = 'old-layout-try' AND account = $1", [answer.account, JSON.stringify(answer.body)]);
       // (Nor the later migrations: the earlier version had none of them.)
+      await client.query("DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhook_subscriptions; DELETE FROM settings WHERE name = 'webhooks.outbox-block'; DELETE FROM kysely_migration WHERE name = '0008-webhooks'");
       await client.query("DROP INDEX invoice_events_credit_note_number; DELETE FROM kysely_migration WHERE name = '0005-number-lookup'");
       await client.query("DROP TABLE document_keys; DROP TABLE erasures; DELETE FROM kysely_migration WHERE name = '0004-document-keys'; DELETE FROM settings WHERE name = 'documents.plaintext'");
     });

@@ -97,6 +97,8 @@ const EXAMPLES: Partial<Record<ErrorCode, Record<string, unknown>[]>> = {
   DUPLICATE_REFERENCE: [{ id: `0x${"ab".repeat(32)}` }, { reference: "ORDER-42", id: `0x${"ab".repeat(32)}` }, { reference: "ORDER-42" }],
   REFERENCE_IN_PROGRESS: [{ id: `0x${"ab".repeat(32)}` }, {}],
   NOTHING_TO_ERASE: [{ id: `0x${"ab".repeat(32)}`, buyer: "organisation" }],
+  WEBHOOK_URL_NOT_ALLOWED: [{ reason: "scheme" }, { reason: "credentials" }, { reason: "host" }, { reason: "unresolvable" }, { reason: "address", range: "private" }, { reason: "address" }],
+  WEBHOOK_LIMIT_REACHED: [{ limit: 20 }],
   TAXPAYER_ID_TAKEN: [{ taxpayerId: "91440300MA5DC8LQ07" }],
   NOT_CONFIRMED: [{ transactionHash: `0x${"cd".repeat(32)}` }],
   TRANSACTION_FAILED: [{ transactionHash: `0x${"cd".repeat(32)}` }],

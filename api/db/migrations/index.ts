@@ -5,6 +5,7 @@ import * as search from "./0002-search";
 import * as audit from "./0003-audit";
 import * as documentKeys from "./0004-document-keys";
 import * as numberLookup from "./0005-number-lookup";
+import * as webhooks from "./0008-webhooks";
 
 /** Every migration, in order: a new one is a new numbered file added here, never an edit of an old one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0003-audit": audit,
   "0004-document-keys": documentKeys,
   "0005-number-lookup": numberLookup,
+  "0008-webhooks": webhooks,
 };
 
 export const migrations: MigrationProvider = {
