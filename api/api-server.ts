@@ -31,6 +31,10 @@ import { createHolderDocuments } from "./services/holder-documents";
 import { createProofs } from "./services/proofs";
 import { createPublicVerification } from "./services/public-verification";
 import { createVerification } from "./services/verification";
+import { createWebhooks } from "./services/webhooks";
+import { DeliveryWorker } from "./webhooks/delivery-worker";
+import { createOutbox } from "./webhooks/outbox";
+import { networkAllowance } from "./webhooks/url-guard";
 import { contractsMismatch, databaseUnavailable } from "./start-refusal";
 import { openDatabase, type Database } from "./db/database";
 import { databaseAccountLock } from "./db/account-locks";
@@ -70,9 +74,28 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
   const { db } = database;
   try {
     const metrics = createApiMetrics();
-    const indexer = new EventIndexer(client, database, logger, { pollIntervalMs: config.pollIntervalMs, onEvents: (count) => metrics.indexedEvents.inc(count) });
+    // Webhooks: the outbox is written with the index and the erasures; the worker delivers it (api/webhooks/).
+    const outbox = createOutbox({ numberForm: config.numberForm });
+    let webhookWorker: DeliveryWorker | undefined;
+    const indexer = new EventIndexer(client, database, logger, {
+      pollIntervalMs: config.pollIntervalMs,
+      outbox,
+      onEvents: (count) => {
+        metrics.indexedEvents.inc(count);
+        if (count > 0) webhookWorker?.wake();
+      },
+    });
     await indexer.verifyAgainstChain();
     const keystore = await Keystore.open(db, config.dataDir, config.masterKey);
+    const allowance = networkAllowance(config.webhookAllowedNetworks);
+    webhookWorker = new DeliveryWorker(db, keystore, logger, {
+      retryScheduleMs: config.webhookRetryScheduleMs,
+      timeoutMs: config.webhookTimeoutMs,
+      concurrency: config.webhookConcurrency,
+      pollMs: config.webhookPollMs,
+      allowance,
+    });
+    const worker = webhookWorker;
     // Before serving: personal fields written by an earlier version encrypted, and every erasure of the register
     // (kept beside the master key, in no backup) done again where a restored database does not hold it.
     await convertPlaintextDocuments(db, keystore, logger);
@@ -93,6 +116,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
       metrics,
       client,
       indexer,
+      webhookWorker: worker,
       storage: new DatabaseStatus(db, database.location),
       services: {
         parties,
@@ -106,7 +130,8 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
         settlement: createSettlement({ client, parties, invoices }),
         idempotency: createIdempotency(db, keystore, documents),
         audit: createAudit({ db, client, logger }),
-        erasure: createErasure({ db, register, invoices, documents }),
+        erasure: createErasure({ db, register, invoices, documents, outbox, onErased: () => worker.wake() }),
+        webhooks: createWebhooks({ db, keystore, allowance, timeoutMs: config.webhookTimeoutMs, onRedeliver: () => worker.wake() }),
         custody: createCustody({ db, keystore, client }),
         forwarding: createForwarding({ db, client, parties, invoices }),
         selfRegistration: createSelfRegistration({ db, client, parties, apiKeys }),
@@ -168,6 +193,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   const { ctx, database, bureauKeyFile } = await assembleApi(config, logger);
   const stopWatching = watchEmbeddedServer(database, ctx.storage, logger);
   await ctx.indexer.start();
+  ctx.webhookWorker.start();
   const app = createApp(ctx);
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
@@ -190,6 +216,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
       });
       stopWatching();
       await ctx.indexer.stop();
+      await ctx.webhookWorker.stop();
       await database.close();
     },
   };

@@ -2,6 +2,7 @@ import { isAbsolute, join, resolve } from "node:path";
 
 import { isNumberForm, type NumberForm } from "./domain/printed-number";
 import { DEFAULT_LANGUAGE, LANGUAGES, languageNamed, type Language } from "./i18n/language";
+import { networkAllowance } from "./webhooks/url-guard";
 
 /** Everything the API can be told, with the embedded defaults that `npm start` uses. */
 export interface ApiConfig {
@@ -65,7 +66,38 @@ export interface ApiConfig {
   publicUrl: string | undefined;
   /** The prefix of printed invoice numbers (API_INVOICE_REGION, two digits, default 44; API_INVOICE_CHANNEL, one digit, default 1). */
   numberForm: NumberForm;
+  /**
+   * Networks webhook deliveries may reach beyond public unicast addresses (API_WEBHOOK_ALLOWED_NETWORKS,
+   * comma-separated): "loopback" and/or CIDRs or addresses. Default none: a subscriber URL on a private,
+   * loopback, link-local, unique-local, CGNAT or metadata address is refused (api/webhooks/url-guard.ts).
+   */
+  webhookAllowedNetworks: string[];
+  /** Delays between webhook attempts in ms (API_WEBHOOK_RETRY_SCHEDULE, e.g. "5s,5m,30m,2h"); once spent, a delivery fails. */
+  webhookRetryScheduleMs: number[];
+  /** Time one webhook attempt may take, the answer included (API_WEBHOOK_TIMEOUT_MS, default 10000). */
+  webhookTimeoutMs: number;
+  /** Webhook attempts in flight at once in this process (API_WEBHOOK_CONCURRENCY, default 8). */
+  webhookConcurrency: number;
+  /** How often this process looks for due deliveries (API_WEBHOOK_POLL_MS, default 1000); new ones of its own are sent at once. */
+  webhookPollMs: number;
 }
+
+/** About three days: the first retry after 5 s, then 5 min, 30 min, 2 h, 5 h, and every 10 h. */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = "5s,5m,30m,2h,5h,10h,10h,10h,10h,10h";
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** "5s,5m,30m,2h" as milliseconds; each entry a whole number with its unit. */
+export function retryScheduleSetting(value: string): number[] {
+  const entries = value.split(",").map((entry) => entry.trim());
+  return entries.map((entry) => {
+    const match = /^([0-9]{1,9})(ms|s|m|h)$/.exec(entry);
+    if (match === null) throw new Error(`API configuration: API_WEBHOOK_RETRY_SCHEDULE must be delays like 5s,5m,30m,2h (ms, s, m or h), not ${value}`);
+    return Number(match[1]) * DURATION_UNITS[match[2]!]!;
+  });
+}
+
+const listSetting = (value: string | undefined) => (value === undefined ? [] : value.split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""));
 
 function contractCheckSetting(value: string | undefined): "refuse" | "warn" {
   if (value === undefined || value === "" || value === "refuse") return "refuse";
@@ -115,6 +147,11 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
     hsts: env.API_HSTS === "1" || env.API_HSTS === "true",
     publicUrl: env.API_PUBLIC_URL === undefined || env.API_PUBLIC_URL === "" ? undefined : env.API_PUBLIC_URL,
     numberForm: { region: env.API_INVOICE_REGION ?? "44", channel: env.API_INVOICE_CHANNEL ?? "1" },
+    webhookAllowedNetworks: listSetting(env.API_WEBHOOK_ALLOWED_NETWORKS),
+    webhookRetryScheduleMs: retryScheduleSetting(env.API_WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE),
+    webhookTimeoutMs: Number(env.API_WEBHOOK_TIMEOUT_MS ?? 10_000),
+    webhookConcurrency: Number(env.API_WEBHOOK_CONCURRENCY ?? 8),
+    webhookPollMs: Number(env.API_WEBHOOK_POLL_MS ?? 1_000),
     ...Object.fromEntries(Object.entries(partial).filter(([, value]) => value !== undefined)),
   };
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(path));
@@ -126,6 +163,11 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
   for (const [name, value] of Object.entries({ port: config.port, groupCommitMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, pollIntervalMs: config.pollIntervalMs })) {
     if (!Number.isInteger(value) || value < 0) throw new Error(`API configuration: ${name} must be a non-negative integer, not ${value}`);
   }
+  for (const [name, value] of Object.entries({ webhookTimeoutMs: config.webhookTimeoutMs, webhookConcurrency: config.webhookConcurrency, webhookPollMs: config.webhookPollMs })) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`API configuration: ${name} must be a positive integer, not ${value}`);
+  }
+  // Refused at start rather than at the first delivery.
+  networkAllowance(config.webhookAllowedNetworks);
   if (!isNumberForm(config.numberForm)) throw new Error(`API configuration: API_INVOICE_REGION must be two digits and API_INVOICE_CHANNEL one digit, not ${config.numberForm.region} and ${config.numberForm.channel}`);
   if (config.publicUrl !== undefined) config.publicUrl = publicUrlSetting(config.publicUrl);
   return config;

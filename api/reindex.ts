@@ -4,6 +4,7 @@ import { connectLedger } from "./chain/ledger-client";
 import { resolveApiConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { EventIndexer } from "./indexer/event-indexer";
+import { createOutbox } from "./webhooks/outbox";
 import { createLogger } from "../lib/logger";
 
 /**
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
   try {
     const database = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: config.databaseDir }, logger);
     try {
-      const indexer = new EventIndexer(client, database, logger, { pollIntervalMs: config.pollIntervalMs });
+      // The webhook outbox: events above its mark (new since it last fanned out) are fanned out; history is not sent again.
+      const indexer = new EventIndexer(client, database, logger, { pollIntervalMs: config.pollIntervalMs, outbox: createOutbox({ numberForm: config.numberForm }) });
       const result = await indexer.rebuild();
       const { missingDocuments } = indexer.status();
       process.stdout.write(`${JSON.stringify({ event: "reindexed", ...result, missingDocuments, eventsPerSecond: Math.round(result.events / Math.max(result.seconds, 0.001)) })}\n`);

@@ -64,6 +64,11 @@ export const SETTINGS = {
   API_PUBLIC_URL: { owner: "api", description: "the address people reach the API at, for the verification page's QR codes (default: where the API listens)" },
   API_INVOICE_REGION: { owner: "api", description: "two-digit region code printed in invoice numbers (default 44, Guangdong)" },
   API_INVOICE_CHANNEL: { owner: "api", description: "one-digit issuing channel printed in invoice numbers (default 1)" },
+  API_WEBHOOK_ALLOWED_NETWORKS: { owner: "api", description: "networks webhooks may reach beyond public addresses: loopback and/or CIDRs, comma-separated (default none; for development and tests)" },
+  API_WEBHOOK_RETRY_SCHEDULE: { owner: "api", description: "delays between webhook attempts, comma-separated with ms, s, m or h (default 5s,5m,30m,2h,5h,10h,10h,10h,10h,10h: about 3 days)" },
+  API_WEBHOOK_TIMEOUT_MS: { owner: "api", description: "time one webhook attempt may take, answer included (default 10000)" },
+  API_WEBHOOK_CONCURRENCY: { owner: "api", description: "webhook attempts in flight at once per API process (default 8)" },
+  API_WEBHOOK_POLL_MS: { owner: "api", description: "how often an API process looks for due webhook deliveries (default 1000)" },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -36,9 +36,9 @@ export interface ErasureEntry {
  * Erases one document: `redact` says what its record becomes (called only when the document is here). Stored
  * answers (Idempotency-Key) are found by the invoice's id in their text: they held the document, and their
  * request fingerprints are hashes of requests that named the person. The bureau's first record of an
- * erasure stands; erasing again changes nothing else.
+ * erasure stands; erasing again changes nothing else. `onRecorded` runs in the transaction when it writes that record.
  */
-export async function eraseDocumentRows(db: Db, erasure: Erasure, redact: (record: unknown) => object): Promise<void> {
+export async function eraseDocumentRows(db: Db, erasure: Erasure, redact: (record: unknown) => object, onRecorded?: (trx: Db) => Promise<void>): Promise<void> {
   const id = erasure.id.toLowerCase();
   await db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom("documents").select("record").where("id", "=", id).forUpdate().executeTakeFirst();
@@ -46,11 +46,14 @@ export async function eraseDocumentRows(db: Db, erasure: Erasure, redact: (recor
     await trx.deleteFrom("document_keys").where("id", "=", id).execute();
     // An id is 0x and hex digits: nothing LIKE would read as a wildcard.
     await trx.deleteFrom("idempotency_answers").where(sql<string>`body::text`, "like", `%${id}%`).execute();
-    await trx
+    const recorded = await trx
       .insertInto("erasures")
       .values({ id, erased_at: erasure.erasedAt, erased_by: erasure.erasedBy.toLowerCase(), basis: erasure.basis, request_reference: erasure.requestReference })
       .onConflict((conflict) => conflict.column("id").doNothing())
-      .execute();
+      .returning("id")
+      .executeTakeFirst();
+    // What is written with the bureau's record, in its transaction (the webhook outbox): once per erasure recorded.
+    if (recorded !== undefined) await onRecorded?.(trx);
   });
 }
 

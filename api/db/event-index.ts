@@ -2,6 +2,7 @@ import { sql } from "kysely";
 
 import { checksummedAccount, type LedgerEvent } from "../indexer/events";
 import type { InvoiceSummary, PeriodTotals } from "../indexer/invoice-summary";
+import type { IndexStep, Outbox } from "../webhooks/outbox";
 import type { CopyRows } from "./copy-rows";
 import type { Database, Db } from "./database";
 import { anyOf, insertRows } from "./bulk";
@@ -95,6 +96,8 @@ export interface IndexChanges {
   totals: PeriodTotals[];
   /** Seals whose document the database does not hold. */
   missingDocuments: string[];
+  /** Every event in chain order with its invoice's summary before and after it: what the webhook outbox fans out. */
+  steps: IndexStep[];
 }
 
 export type RangeOutcome =
@@ -105,13 +108,14 @@ export type RangeOutcome =
 /**
  * Writes the changes of the blocks after `after` up to `to` and moves the cursor to `to`, in one transaction,
  * if the cursor is still at `after` (undefined: an index never written). `changesOf` reads through the
- * transaction, so what it reads is what the changes apply to. New rows (invoices issued in the range, every
+ * transaction, so what it reads is what the changes apply to; `outbox` writes the range's webhook deliveries in it. New rows (invoices issued in the range, every
  * event) go in by COPY, on the transaction's own connection.
  */
 export async function writeIndexRange(
   database: Pick<Database, "pinned">,
   range: { after: number | undefined; to: number; toHash: string },
   changesOf: (reader: IndexReader) => Promise<IndexChanges>,
+  outbox?: Pick<Outbox, "writeRange">,
 ): Promise<RangeOutcome> {
   return database.pinned((db, copyRows) => db.transaction().execute(async (trx): Promise<RangeOutcome> => {
     // Derived data: committed without waiting for the disk (visible at once all the same). A crash loses at most the
@@ -139,6 +143,8 @@ export async function writeIndexRange(
     await putStatuses(trx, changes.statuses);
     await addTotals(trx, changes.totals);
     const added = await addMissingDocuments(trx, changes.missingDocuments);
+    // The webhook outbox, in this transaction: a delivery exists exactly when its event is indexed (api/webhooks/outbox.ts).
+    await outbox?.writeRange(trx, changes.steps, range);
     await putSetting(trx, SETTING.cursor, range.to);
     await putSetting(trx, SETTING.cursorHash, range.toHash);
     return { written: true, missingDocumentsAdded: added };

@@ -183,6 +183,47 @@ export interface AdminActionsTable {
   details: ColumnType<Record<string, unknown>, string | undefined, never>;
 }
 
+export interface WebhookSubscriptionsTable {
+  id: string;
+  account: string;
+  url: string;
+  event_types: string[];
+  description: string | null;
+  sealed_secret: Json<unknown>;
+  previous_sealed_secret: ColumnType<unknown, string | null, string | null>;
+  previous_until: Timestamp | null;
+  created_at: ColumnType<Date, string | Date | undefined, never>;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  /** Generated always (an identity): never written. */
+  seq: ColumnType<string, never, never>;
+  subscription_id: string;
+  event_key: string;
+  type: string;
+  body: string;
+  created_at: ColumnType<Date, string | Date | undefined, never>;
+  status: ColumnType<"pending" | "delivered" | "failed", "pending" | "delivered" | "failed" | undefined, "pending" | "delivered" | "failed">;
+  attempts: ColumnType<number, number | undefined, number>;
+  retry_step: ColumnType<number, number | undefined, number>;
+  next_attempt_at: ColumnType<Date, string | Date | undefined, string | Date>;
+  claim_token: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+}
+
+export interface WebhookAttemptsTable {
+  /** Generated always (an identity): never written. */
+  id: ColumnType<string, never, never>;
+  delivery_id: string;
+  at: Timestamp;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
 export interface Schema {
   participants: ParticipantsTable;
   taxpayer_accounts: TaxpayerAccountsTable;
@@ -203,4 +244,7 @@ export interface Schema {
   custody_changes: CustodyChangesTable;
   used_signatures: UsedSignaturesTable;
   admin_actions: AdminActionsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

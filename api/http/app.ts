@@ -26,6 +26,7 @@ import { registrationRoutes } from "./routes/registrations";
 import { reportRoutes } from "./routes/reports";
 import { settlementRoutes } from "./routes/settlement";
 import { verifyRoutes } from "./routes/verify";
+import { webhookRoutes } from "./routes/webhooks";
 import { mountVerificationPage } from "./verification-page";
 
 /** A client's own request id is kept when it is this shape (no spaces, nothing a log could be forged with). */
@@ -101,6 +102,7 @@ export function createApp(ctx: ApiContext): express.Express {
   forwardRoutes(kit);
   registrationRoutes(kit);
   custodyRoutes(kit);
+  webhookRoutes(kit);
   const document = openApiDocument(registry);
 
   app.get("/health", async (_req, res) => {

@@ -17,6 +17,8 @@ import type { Reports } from "../services/reports";
 import type { SelfRegistrationService } from "../services/self-registration";
 import type { Settlement } from "../services/settlement";
 import type { Verification } from "../services/verification";
+import type { Webhooks } from "../services/webhooks";
+import type { DeliveryWorker } from "../webhooks/delivery-worker";
 import type { DatabaseStatus } from "../db/database-status";
 import type { ApiMetrics } from "./metrics";
 
@@ -51,5 +53,9 @@ export interface ApiContext {
     forwarding: Forwarding;
     /** Individuals registering with a key of their own. */
     selfRegistration: SelfRegistrationService;
+    /** Each party's webhook subscriptions and their deliveries. */
+    webhooks: Webhooks;
   };
+  /** Delivers the webhook outbox (started with the indexer, stopped before the database closes). */
+  webhookWorker: DeliveryWorker;
 }

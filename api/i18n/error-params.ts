@@ -86,6 +86,14 @@ export interface ErrorParams {
   CUSTODY_NOT_AVAILABLE: { role?: string };
   /** The private key given is not the key of `account`. */
   CUSTODY_KEY_MISMATCH: { account?: string };
+  /**
+   * A webhook URL the API will not call (api/webhooks/url-guard.ts): `reason` scheme (not http or https),
+   * credentials (a user or password in it), host (none), unresolvable (no address), address (one of its
+   * addresses is not public: `range` says which kind, e.g. private, loopback, linkLocal, uniqueLocal, carrierGradeNat).
+   */
+  WEBHOOK_URL_NOT_ALLOWED: { reason?: "scheme" | "credentials" | "host" | "unresolvable" | "address"; range?: string };
+  /** A party has as many webhook subscriptions as it may (`limit`). */
+  WEBHOOK_LIMIT_REACHED: { limit?: number };
 
   // The ledger's rules (contract reverts: 409 wrong state, 422 a rule, 400 a registry input).
   INVALID_STATE:

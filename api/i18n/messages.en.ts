@@ -89,6 +89,21 @@ export const catalogue: MessageCatalogue = {
     PARTICIPANT_REVOKED_FINAL: (p) =>
       `The participant${textOf(p.account) === undefined ? "" : ` ${textOf(p.account)!}`} has been revoked on the ledger, which is final: a new key would give no access. An organisation is registered again under its taxpayer ID (a new account succeeds the revoked one); a person is registered again as a new account.`,
     NOTHING_TO_ERASE: () => "This invoice's buyer is an organisation, whose name and taxpayer ID are public: it holds no personal data to erase.",
+    WEBHOOK_URL_NOT_ALLOWED: (p) => {
+      switch (p.reason) {
+        case "scheme":
+          return "A webhook URL must be an http or https address.";
+        case "credentials":
+          return "A webhook URL may not carry a user name or password; authenticate deliveries by their signature.";
+        case "unresolvable":
+          return "The webhook URL's host name has no address; check the name.";
+        case "address":
+          return `The webhook URL's host resolves to an address that is not public${textOf(p.range) === undefined ? "" : ` (${textOf(p.range)!})`}: deliveries go only to addresses on the internet.`;
+        default:
+          return "This webhook URL is not allowed.";
+      }
+    },
+    WEBHOOK_LIMIT_REACHED: (p) => `You have as many webhook subscriptions as a party may${textOf(p.limit) === undefined ? "" : ` (${textOf(p.limit)!})`}; delete one first.`,
 
     INVALID_STATE: (p) => {
       if (p.reason === "InvoiceLedgerCreditNoteNotPending") {

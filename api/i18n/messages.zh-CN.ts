@@ -145,6 +145,21 @@ export const catalogue: MessageCatalogue = {
     PARTICIPANT_REVOKED_FINAL: (p) =>
       `参与方${textOf(p.account) === undefined ? "" : ` ${textOf(p.account)!} `}已在账本上注销，注销不可撤回：补发的密钥也不会有任何访问权限。单位可以用其纳税人识别号重新登记（新账户承继已注销的账户）；个人可以重新登记为新账户。`,
     NOTHING_TO_ERASE: () => "该发票的购买方是单位，其名称和纳税人识别号属于公开信息，发票中没有可删除的个人信息。",
+    WEBHOOK_URL_NOT_ALLOWED: (p) => {
+      switch (p.reason) {
+        case "scheme":
+          return "Webhook 地址必须是 http 或 https 地址。";
+        case "credentials":
+          return "Webhook 地址中不能包含用户名或密码，请通过签名验证推送。";
+        case "unresolvable":
+          return "Webhook 地址的主机名无法解析，请检查名称。";
+        case "address":
+          return `Webhook 地址的主机解析到非公网地址${textOf(p.range) === undefined ? "" : `（${textOf(p.range)!}）`}：推送只发往互联网上的地址。`;
+        default:
+          return "不允许使用该 Webhook 地址。";
+      }
+    },
+    WEBHOOK_LIMIT_REACHED: (p) => `Webhook 订阅数已达上限${textOf(p.limit) === undefined ? "" : `（${textOf(p.limit)!} 个）`}，请先删除一个。`,
 
     INVALID_STATE: (p) => {
       if (p.reason === "InvoiceLedgerCreditNoteNotPending") {

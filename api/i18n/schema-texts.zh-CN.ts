@@ -71,6 +71,15 @@ export const SCHEMA_TEXTS: readonly Translation[] = [
   t("1 to 128 letters, digits or . _ : -", () => "应为 1 至 128 个字母、数字或 . _ : -"),
   t("an error code, e.g. INVALID_STATE", () => "应为错误码，例如 INVALID_STATE"),
 
+  // Webhooks (schemas/webhooks.ts).
+  t("a webhook id: wh_ and 24 hex digits", () => "Webhook 编号应为 wh_ 加 24 位十六进制数字"),
+  t("a delivery id: msg_ and 32 hex digits", () => "推送编号应为 msg_ 加 32 位十六进制数字"),
+  t("an http or https URL of at most 2048 characters", () => "应为 http 或 https 地址，最长 2048 个字符"),
+  t("at least one event type", () => "至少选择一种事件类型"),
+  t("each event type at most once", () => "每种事件类型最多出现一次"),
+  t("at most 200 characters", () => "最多 200 个字符"),
+  t("a delivery's seq (digits)", () => "应为推送序号（数字）"),
+
   // Tax periods, days and times.
   t("a tax period is YYYYMM, e.g. 202611", () => "所属期应为 YYYYMM 格式，例如 202611"),
   t("a tax period is six digits YYYYMM, e.g. 202611", () => "所属期应为 6 位数字 YYYYMM，例如 202611"),

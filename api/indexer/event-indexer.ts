@@ -12,6 +12,7 @@ import { indexAheadOfChain } from "../start-refusal";
 import { periodOf } from "../domain/tax-period";
 import { decodeEvent, invoiceOf, type LedgerEvent, type RawLog } from "./events";
 import { applyToSummary, applyToTotals, emptyTotals, newSummary, type InvoiceSummary, type PeriodTotals } from "./invoice-summary";
+import type { Outbox } from "../webhooks/outbox";
 
 /**
  * Follows the chain and keeps the event index in the API's database (api/db/event-index.ts, invoices.ts): each
@@ -66,7 +67,8 @@ export class EventIndexer {
     private readonly client: LedgerClient,
     private readonly database: Pick<Database, "db" | "pinned">,
     private readonly logger: Logger,
-    private readonly options: { pollIntervalMs: number; onEvents?: (count: number) => void },
+    /** `outbox`: the webhook outbox, written in each range's transaction (api/webhooks/outbox.ts). */
+    private readonly options: { pollIntervalMs: number; onEvents?: (count: number) => void; outbox?: Pick<Outbox, "writeRange"> },
   ) {}
 
   private get db(): Db {
@@ -258,7 +260,7 @@ export class EventIndexer {
   private async apply({ from, to, toHash, events }: { from: number; to: number; toHash: string; events: LedgerEvent[] }): Promise<number | undefined> {
     if (from !== this.cursor + 1) throw new Error(`indexer: range ${from}-${to} does not follow the cursor ${this.cursor}`);
     const after = this.cursor < this.client.deploymentBlock ? undefined : this.cursor;
-    const outcome = await writeIndexRange(this.database, { after, to, toHash }, (index) => this.changesFor(events, index));
+    const outcome = await writeIndexRange(this.database, { after, to, toHash }, (index) => this.changesFor(events, index), this.options.outbox);
     if (!outcome.written) {
       this.logger.info({ expected: this.cursor, found: outcome.cursor ?? null }, "indexer: another process moved the index's cursor; following it");
       this.cursor = outcome.cursor ?? this.client.deploymentBlock - 1;
@@ -317,12 +319,16 @@ export class EventIndexer {
     const traced: IndexChanges["events"] = [];
     const statuses = new Map<string, { account: string; status: string }>();
     const totals = new Map<string, PeriodTotals>();
+    const steps: IndexChanges["steps"] = [];
     for (const event of events) {
       // Participants' statuses, which authentication follows (suspended: read-only, revoked: nothing).
       if (event.type === "ParticipantRegistered") statuses.set(event.account.toLowerCase(), { account: event.account, status: "Active" });
       if (event.type === "ParticipantStatusChanged") statuses.set(event.account.toLowerCase(), { account: event.account, status: event.to });
       const id = invoiceOf(event);
-      if (id === undefined) continue; // quotas: the ledger answers for them
+      if (id === undefined) {
+        steps.push({ event, before: undefined, after: undefined });
+        continue; // quotas: the ledger answers for them
+      }
       traced.push({ invoiceId: id, event });
       const before = event.type === "InvoiceIssued" ? newSummary(event) : summaries.get(id);
       if (before === undefined) {
@@ -330,6 +336,7 @@ export class EventIndexer {
         continue;
       }
       const after = applyToSummary(before, event);
+      steps.push({ event, before: event.type === "InvoiceIssued" ? undefined : before, after });
       summaries.set(id, after);
       changed.add(id);
       if (event.type === "InvoiceIssued" || event.type === "InvoiceReversed") {
@@ -346,6 +353,7 @@ export class EventIndexer {
       statuses: [...statuses.values()],
       totals: [...totals.values()],
       missingDocuments,
+      steps,
     };
   }
 }

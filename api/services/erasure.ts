@@ -6,6 +6,7 @@ import { erasedRecord, type DocumentStore } from "./documents";
 import type { ErasureRegister } from "./erasure-register";
 import type { InvoiceView, Invoices } from "./invoices";
 import type { Party } from "./parties";
+import type { Outbox } from "../webhooks/outbox";
 
 /**
  * Erasure of an individual buyer's personal data on a lawful request (PIPL 个人信息保护法 Art. 47, the right
@@ -32,9 +33,13 @@ export interface ErasureDeps {
   register: ErasureRegister;
   invoices: Pick<Invoices, "view">;
   documents: Pick<DocumentStore, "get">;
+  /** The webhook outbox: invoice.erased is written with the bureau's record of the erasure, in its transaction. */
+  outbox?: Pick<Outbox, "writeErasure">;
+  /** Told after an erasure was recorded (the webhook worker delivers at once). */
+  onErased?: () => void;
 }
 
-export function createErasure({ db, register, invoices, documents }: ErasureDeps) {
+export function createErasure({ db, register, invoices, documents, outbox, onErased }: ErasureDeps) {
   const requireBureau = (party: Party) => {
     if (party.role !== "bureau") throw forbidden("only the tax bureau erases personal data", { role: party.role, allowedRoles: ["bureau"] });
   };
@@ -53,7 +58,8 @@ export function createErasure({ db, register, invoices, documents }: ErasureDeps
         const erasure: Erasure = register.get(id) ??
           (await findErasure(db, id)) ?? { id: id.toLowerCase(), erasedAt: new Date().toISOString(), erasedBy: bureau.account, basis: request.basis, requestReference: request.requestReference };
         await register.append([erasure]);
-        await eraseDocumentRows(db, erasure, erasedRecord);
+        await eraseDocumentRows(db, erasure, erasedRecord, outbox === undefined ? undefined : (trx) => outbox.writeErasure(trx, id, erasure));
+        onErased?.();
       }
       return invoices.view(bureau, id);
     },

@@ -90,6 +90,7 @@ describe("erasure of an individual buyer's personal data, the audit trail kept",
       // (Nor the later migrations: the earlier version had none of them.)
       await client.query("DROP TABLE party_custody, custody_changes, used_signatures; DELETE FROM kysely_migration WHERE name = '0007-custody'");
       await client.query("DROP TABLE admin_actions; ALTER TABLE api_keys DROP COLUMN scope, DROP COLUMN expires_at; DELETE FROM kysely_migration WHERE name = '0006-identity'");
+      await client.query("DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhook_subscriptions; DELETE FROM settings WHERE name = 'webhooks.outbox-block'; DELETE FROM kysely_migration WHERE name = '0008-webhooks'");
       await client.query("DROP INDEX invoice_events_credit_note_number; DELETE FROM kysely_migration WHERE name = '0005-number-lookup'");
       await client.query("DROP TABLE document_keys; DROP TABLE erasures; DELETE FROM kysely_migration WHERE name = '0004-document-keys'; DELETE FROM settings WHERE name = 'documents.plaintext'");
     });

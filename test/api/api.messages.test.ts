@@ -100,6 +100,8 @@ const EXAMPLES: Partial<Record<ErrorCode, Record<string, unknown>[]>> = {
   DUPLICATE_REFERENCE: [{ id: `0x${"ab".repeat(32)}` }, { reference: "ORDER-42", id: `0x${"ab".repeat(32)}` }, { reference: "ORDER-42" }],
   REFERENCE_IN_PROGRESS: [{ id: `0x${"ab".repeat(32)}` }, {}],
   NOTHING_TO_ERASE: [{ id: `0x${"ab".repeat(32)}`, buyer: "organisation" }],
+  WEBHOOK_URL_NOT_ALLOWED: [{ reason: "scheme" }, { reason: "credentials" }, { reason: "host" }, { reason: "unresolvable" }, { reason: "address", range: "private" }, { reason: "address" }],
+  WEBHOOK_LIMIT_REACHED: [{ limit: 20 }],
   TAXPAYER_ID_TAKEN: [{ taxpayerId: "91440300MA5DC8LQ07" }],
   ALREADY_REGISTERED: [{ account: "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4" }],
   SELF_CUSTODY: [{ account: "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4" }],

@@ -8,6 +8,8 @@ import { EXAMPLE_SELF } from "../../api/http/schemas/self-custody-examples";
 import { Wallet, type TypedDataDomain } from "ethers";
 import { CUSTODY_CHANGE_TYPES, FORWARD_REQUEST_TYPES, SELF_REGISTRATION_TYPES, nameHashOf } from "../../lib/forward-request";
 import { EXAMPLE_EXPIRY } from "../../api/http/schemas/identity-examples";
+import { EXAMPLE_DELIVERY, EXAMPLE_WEBHOOK } from "../../api/http/schemas/webhook-examples";
+import { MAX_SUBSCRIPTIONS_PER_PARTY } from "../../api/services/webhooks";
 import { ApiClient, type ApiAnswer } from "../../scripts/lib/api-client";
 import { invoiceBody, randomTaxpayerId, type DemoBuyer } from "../../scripts/lib/demo-data";
 import { registerCast, startSystem, type Cast, type Org, type Person, type TestSystem } from "./helpers/system";
@@ -48,7 +50,8 @@ describe("OpenAPI examples, sent to a running API", function () {
   const ref = () => `oe-${Date.now().toString(36)}-${run++}`;
 
   before(async () => {
-    system = await startSystem({ groupCommitMs: 2 });
+    // Webhook examples subscribe a loopback address (nothing listens there: deliveries fail and are retried).
+    system = await startSystem({ groupCommitMs: 2, webhookAllowedNetworks: ["loopback"] });
     cast = await registerCast(system.bureau);
     document = (await new ApiClient(system.api.url).get("/openapi.json")).body as OpenApiDocument;
     ({ examples, problems } = examplesOf(document));
@@ -221,6 +224,22 @@ describe("OpenAPI examples, sent to a running API", function () {
       return note(noteId);
     },
     "POST /v1/credit-notes/{id}/settle enterprise-active": async () => note(await pendingNote()),
+    "POST /v1/webhooks erp": async () => ({ map: { [EXAMPLE_WEBHOOK.url]: UNREACHABLE_SUBSCRIBER } }),
+    "POST /v1/webhooks limit-reached": async () => {
+      const merchant = await organisation("merchant");
+      for (let i = 0; i < MAX_SUBSCRIPTIONS_PER_PARTY; i++) await ok(merchant.client.post("/v1/webhooks", { url: UNREACHABLE_SUBSCRIBER, eventTypes: ["invoice.issued"] }), 201);
+      return { map: { [EXAMPLE_WEBHOOK.url]: UNREACHABLE_SUBSCRIBER }, as: merchant.client };
+    },
+    "GET /v1/webhooks/{id} erp": async () => ({ map: { [EXAMPLE_WEBHOOK.id]: await webhook() } }),
+    "DELETE /v1/webhooks/{id} erp": async () => ({ map: { [EXAMPLE_WEBHOOK.id]: await webhook() } }),
+    "POST /v1/webhooks/{id}/rotate-secret erp": async () => ({ map: { [EXAMPLE_WEBHOOK.id]: await webhook() } }),
+    "GET /v1/webhooks/{id}/deliveries erp": async () => ({ map: { [EXAMPLE_WEBHOOK.id]: await webhook() } }),
+    "POST /v1/webhooks/deliveries/{deliveryId}/redeliver again": async () => {
+      const id = await webhook(["invoice.issued"]);
+      await issued();
+      const { deliveries } = await ok(cast.merchant.client.get(`/v1/webhooks/${id}/deliveries`));
+      return { map: { [EXAMPLE_DELIVERY.id]: deliveries[0].id } };
+    },
     "POST /v1/invoices/{id}/erase personal-data": async () => ({ map: { [EXAMPLE_PRIVATE_INVOICE.id]: (await claimed(cast.employee, { type: "individual", name: "张三" })).id } }),
   };
   // Self custody: a person with a key of her own (registered here), and what she signs.
@@ -298,6 +317,11 @@ describe("OpenAPI examples, sent to a running API", function () {
   };
   GIVEN["POST /v1/custody/hosted not-her-key"] = async () => ({ map: { [`0x${"22".repeat(32)}`]: `0x${"22".repeat(32)}` } });
 
+  /** A subscription of the merchant's (its deliveries fail: nothing listens at the address). */
+  const UNREACHABLE_SUBSCRIBER = "http://127.0.0.1:9/hooks/einvoice";
+  async function webhook(eventTypes = ["invoice.issued", "invoice.claimed"]): Promise<string> {
+    return (await ok(cast.merchant.client.post("/v1/webhooks", { url: UNREACHABLE_SUBSCRIBER, eventTypes }), 201)).webhook.id;
+  }
   async function heldByRevoked(): Promise<Made> {
     const holder = await employee();
     const held = await claimed(holder);

@@ -7,6 +7,7 @@ import * as documentKeys from "./0004-document-keys";
 import * as numberLookup from "./0005-number-lookup";
 import * as identity from "./0006-identity";
 import * as custody from "./0007-custody";
+import * as webhooks from "./0008-webhooks";
 
 /** Every migration, in order: a new one is a new numbered file added here, never an edit of an old one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0005-number-lookup": numberLookup,
   "0006-identity": identity,
   "0007-custody": custody,
+  "0008-webhooks": webhooks,
 };
 
 export const migrations: MigrationProvider = {
