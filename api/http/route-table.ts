@@ -1,0 +1,25 @@
+import type { RouteKit } from "./route";
+import { claimRoutes } from "./routes/claims";
+import { erasureRoutes } from "./routes/erasure";
+import { holderDocumentRoutes } from "./routes/holder-documents";
+import { invoiceRoutes } from "./routes/invoices";
+import { participantRoutes } from "./routes/participants";
+import { reportRoutes } from "./routes/reports";
+import { settlementRoutes } from "./routes/settlement";
+import { verifyRoutes } from "./routes/verify";
+
+/**
+ * Every route of the API, defined on one kit: the app mounts them (app.ts), and the SDK's generator builds the
+ * OpenAPI document from them without a running system (scripts/sdk/openapi-document.ts). A new route module is
+ * added here, and reaches both. Route modules only read the kit's services inside their handlers.
+ */
+export function registerRoutes(kit: RouteKit): void {
+  participantRoutes(kit);
+  invoiceRoutes(kit);
+  claimRoutes(kit);
+  holderDocumentRoutes(kit);
+  verifyRoutes(kit);
+  reportRoutes(kit);
+  settlementRoutes(kit);
+  erasureRoutes(kit);
+}
