@@ -14,19 +14,7 @@ import { errorHandler } from "./error-handler";
 import { healthOf } from "./health";
 import { createOpenApiRegistry, openApiDocument } from "./openapi";
 import type { RouteKit } from "./route";
-import { claimRoutes } from "./routes/claims";
-import { custodyRoutes } from "./routes/custody";
-import { forwardRoutes } from "./routes/forward";
-import { holderDocumentRoutes } from "./routes/holder-documents";
-import { erasureRoutes } from "./routes/erasure";
-import { identityRoutes } from "./routes/identity";
-import { invoiceRoutes } from "./routes/invoices";
-import { participantRoutes } from "./routes/participants";
-import { registrationRoutes } from "./routes/registrations";
-import { reportRoutes } from "./routes/reports";
-import { settlementRoutes } from "./routes/settlement";
-import { verifyRoutes } from "./routes/verify";
-import { webhookRoutes } from "./routes/webhooks";
+import { registerRoutes } from "./route-table";
 import { mountVerificationPage } from "./verification-page";
 
 /** A client's own request id is kept when it is this shape (no spaces, nothing a log could be forged with). */
@@ -90,19 +78,7 @@ export function createApp(ctx: ApiContext): express.Express {
   const router = express.Router();
   const registry = createOpenApiRegistry();
   const kit: RouteKit = { router, registry, ctx, limiters };
-  participantRoutes(kit);
-  identityRoutes(kit);
-  invoiceRoutes(kit);
-  claimRoutes(kit);
-  holderDocumentRoutes(kit);
-  verifyRoutes(kit);
-  reportRoutes(kit);
-  settlementRoutes(kit);
-  erasureRoutes(kit);
-  forwardRoutes(kit);
-  registrationRoutes(kit);
-  custodyRoutes(kit);
-  webhookRoutes(kit);
+  registerRoutes(kit);
   const document = openApiDocument(registry);
 
   app.get("/health", async (_req, res) => {

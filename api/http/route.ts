@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response, Router } from "express";
 import { z } from "zod";
 
 import { ApiError, forbidden, unauthenticated } from "../errors";
+import { catalogue } from "../i18n/messages.en";
 import { currentLogContext } from "../../lib/log-context";
 import { ParticipantBarred } from "../services/api-keys";
 import type { Party, Role } from "../services/parties";
@@ -65,12 +66,30 @@ export interface RouteKit {
 
 const STANDARD_ERRORS: Record<number, string> = {
   400: "Invalid input (VALIDATION_FAILED, MALFORMED_JSON, MALFORMED_BODY, MALFORMED_PATH)",
-  401: "Missing or unknown API key",
-  403: "The role may not use this route",
-  404: "Not found, or not yours",
-  413: "Body too large",
-  429: "Rate limited",
+  401: "Missing or unknown API key (UNAUTHENTICATED)",
+  403: "The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED)",
+  404: "Not found, or not yours (NOT_FOUND)",
+  413: "Body too large (BODY_TOO_LARGE)",
+  429: "Rate limited (RATE_LIMITED)",
 };
+
+/** Every code the API answers with: a word of a description is a code only if it is one of these. */
+const KNOWN_CODES: ReadonlySet<string> = new Set(Object.keys(catalogue.errors));
+
+/**
+ * The error codes a documented refusal names in its description, in order, as a machine-readable list
+ * (`x-error-codes` on the response): generated clients (sdk/) type a refusal's code by it. Words that are not
+ * codes (PDF, UBL) are not taken.
+ */
+export function errorCodesIn(description: string): string[] {
+  return [...new Set(description.match(/\b[A-Z][A-Z0-9_]*[A-Z0-9]\b/g) ?? [])].filter((word) => KNOWN_CODES.has(word));
+}
+
+/** A documented answer's OpenAPI form: a refusal (4xx, 5xx) also lists the codes its description names. */
+function documentedAnswer(status: string, description: string, content: object | undefined) {
+  const codes = Number(status) >= 400 ? errorCodesIn(description) : [];
+  return { description, ...(content === undefined ? {} : { content }), ...(codes.length === 0 ? {} : { "x-error-codes": codes }) };
+}
 
 /** A route without path parameters names no object: it answers 404 only where it says so in its own responses. */
 const documents = (status: string, spec: { params?: unknown; responses: Record<number, unknown> }, isPublic: boolean) =>
@@ -99,16 +118,17 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
       ...Object.fromEntries(
         Object.entries(spec.responses).map(([status, r]) => [
           status,
-          {
-            description: r.description,
-            ...(r.media !== undefined ? { content: { [r.media]: { schema: { type: "string", format: "binary" } } } } : r.schema ? { content: { "application/json": { schema: r.schema } } } : {}),
-          },
+          documentedAnswer(
+            status,
+            r.description,
+            r.media !== undefined ? { [r.media]: { schema: { type: "string", format: "binary" } } } : r.schema ? { "application/json": { schema: r.schema } } : undefined,
+          ),
         ]),
       ),
       ...Object.fromEntries(
         Object.entries(STANDARD_ERRORS)
           .filter(([status]) => documents(status, spec, isPublic))
-          .map(([status, description]) => [status, { description, content: { "application/json": { schema: errorBody } } }]),
+          .map(([status, description]) => [status, documentedAnswer(status, description, { "application/json": { schema: errorBody } })]),
       ),
     },
   };
