@@ -87,7 +87,7 @@ export const DEFAULTS: LedgerNodeConfig = {
   // Any view of the ledger's contracts takes under 100k gas; see the memory budget in README.md.
   rpcGasCap: 500_000,
   // The API's largest batch (200 invoices, ~10.6M gas) must fit.
-  trustedRpcGasCap: 12_000_000,
+  trustedRpcGasCap: 30_000_000,
   rpcEvmTimeoutMs: 5_000,
   // An issueBatch of 200 invoices (the API's largest) is ~64 KB.
   maxTransactionBytes: 128 * 1024,

@@ -32,7 +32,7 @@ export const SETTINGS = {
   LEDGER_MAX_LOGS: { owner: "node", description: "most logs one eth_getLogs answer holds (default 100000)" },
   LEDGER_MAX_LOG_RANGE: { owner: "node", description: "most blocks one logs query spans (default 10000)" },
   LEDGER_RPC_GAS_CAP: { owner: "node", description: "gas one anonymous eth_call or eth_estimateGas gets at most (default 500000)" },
-  LEDGER_RPC_TRUSTED_GAS_CAP: { owner: "node", description: "the same for callers with the admin token (default 12000000)" },
+  LEDGER_RPC_TRUSTED_GAS_CAP: { owner: "node", description: "the same for callers with the admin token (default 30000000: the largest batch a request may carry)" },
   LEDGER_RPC_EVM_TIMEOUT_MS: { owner: "node", description: "time one eth_call may take, queueing included (default 5000)" },
   LEDGER_MAX_TX_BYTES: { owner: "node", description: "largest signed transaction admitted (default 131072)" },
   LEDGER_TX_GAS_CAP: { owner: "node", description: "largest gas limit of one transaction (default 30000000)" },

@@ -49,7 +49,10 @@ export class AccountSenders {
         try {
           // Read under the lock every time: another API instance may have sent from this account since.
           const nonce = await this.provider.getTransactionCount(wallet.address, "pending");
-          const signed = await wallet.signTransaction({ ...tx, from: wallet.address, nonce, gasLimit: gas + gas / 5n + 10_000n, gasPrice: 0n, chainId: this.chainId, type: 0 });
+          // Headroom over the estimate for what may change before it runs (a period's first issue writes a few more
+          // slots): a tenth and 50,000 gas, which keeps the largest batch a request may carry (500 invoices, ~26.6M gas)
+          // under the 30M gas a node admits in one transaction.
+          const signed = await wallet.signTransaction({ ...tx, from: wallet.address, nonce, gasLimit: gas + gas / 10n + 50_000n, gasPrice: 0n, chainId: this.chainId, type: 0 });
           return (await this.provider.send("eth_sendRawTransaction", [signed])) as string;
         } catch (error) {
           throw toApiError(error);

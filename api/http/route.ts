@@ -66,8 +66,8 @@ export interface RouteKit {
 
 const STANDARD_ERRORS: Record<number, string> = {
   400: "Invalid input (VALIDATION_FAILED, MALFORMED_JSON, MALFORMED_BODY, MALFORMED_PATH)",
-  401: "Missing or unknown API key (UNAUTHENTICATED)",
-  403: "The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED)",
+  401: "Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED)",
+  403: "The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key)",
   404: "Not found, or not yours (NOT_FOUND)",
   413: "Body too large (BODY_TOO_LARGE)",
   429: "Rate limited (RATE_LIMITED)",

@@ -138,6 +138,14 @@ describe("API routes", function () {
       expect(duplicate.status).to.equal(400);
     });
 
+    it("issues the largest batch a request may carry (500 invoices) in one transaction on the ledger node", async () => {
+      const answer = await cast.merchant.client.post("/v1/invoices/batch", { invoices: Array.from({ length: 500 }, () => invoiceBody(ref(), buyer())) });
+      expect(answer.status, JSON.stringify(answer.body).slice(0, 300)).to.equal(201);
+      const results = answer.body.results as { transactionHash: string; invoice: { number: string } }[];
+      expect(new Set(results.map((r) => r.transactionHash)).size).to.equal(1);
+      expect(Number(results[499]!.invoice.number) - Number(results[0]!.invoice.number)).to.equal(499);
+    });
+
     it("groups concurrent single issues of one merchant into shared transactions", async () => {
       const answers = await Promise.all(Array.from({ length: 12 }, () => cast.merchant.client.post("/v1/invoices", invoiceBody(ref(), buyer()))));
       expect(answers.map((a) => a.status)).to.deep.equal(Array(12).fill(201));
