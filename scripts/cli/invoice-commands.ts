@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 
 import type { Command } from "commander";
+import { Wallet } from "ethers";
 
-import { OPERATIONS } from "../../sdk/src/generated/operations";
 import type { components } from "../../sdk/src/generated/openapi";
 import { verifyProofBundle } from "../../sdk/src/proof";
-import type { OperationInfo } from "../../sdk/src/transport-types";
+import { actWithOwnKey, claimWithOwnKey } from "../../sdk/src/self-custody";
 import { clientFor } from "./connection";
 import { CliError, EXIT } from "./exit-codes";
 import { fields, printResult, yuan } from "./output";
@@ -36,19 +36,18 @@ const readJson = (path: string): unknown => {
 };
 
 /**
- * A party's own chain key for self-custody (--key-file, or EINVOICE_PARTY_KEY): its requests would be signed
- * here and relayed through the forwarder. That needs the API's forward route; until this API documents one,
- * a command given a key refuses instead of silently acting with the hosted key.
+ * A party's own chain key for self-custody (--key-file, or EINVOICE_PARTY_KEY): the command signs its request
+ * here with it and the API relays it through the forwarder (POST /v1/forward); the key never leaves this machine.
+ * Undefined: act through the API as a hosted party.
  */
-function refuseSelfCustodyWithoutRoute(options: { keyFile?: string }): void {
-  const key = options.keyFile ?? process.env.EINVOICE_PARTY_KEY;
-  if (key === undefined || key === "") return;
-  const forward = Object.values(OPERATIONS as Record<string, OperationInfo>).some((operation) => operation.path === "/v1/forward");
-  throw new CliError(
-    EXIT.UNSUPPORTED,
-    "SELF_CUSTODY_UNAVAILABLE",
-    forward ? "self-custody signing from the CLI is not wired to this API's forward route yet: use the SDK's signForwardRequest" : "this API has no forward route (POST /v1/forward): it cannot relay requests signed with your own key",
-  );
+function ownKey(options: { keyFile?: string }): Wallet | undefined {
+  const text = options.keyFile !== undefined ? readFileSync(options.keyFile, "utf8").trim() : process.env.EINVOICE_PARTY_KEY;
+  if (text === undefined || text === "") return undefined;
+  try {
+    return new Wallet(text);
+  } catch {
+    throw new CliError(EXIT.USAGE, "INVALID_PARTY_KEY", `${options.keyFile ?? "EINVOICE_PARTY_KEY"} does not hold a private key (0x + 64 hex digits)`);
+  }
 }
 
 /** verify, claim, submit, reimburse, file, export: one invoice at a time. */
@@ -92,8 +91,13 @@ export function addInvoiceCommands(program: Command): void {
     .option("--key-file <file>", "self-custody: sign with your own chain key (or EINVOICE_PARTY_KEY)")
     .addHelpText("after", "\nExample:\n  einvoice claim 0x5f...e1 --claim-code 0x9a...44")
     .action(async (id: string | undefined, options: { claimCode: string; number?: string; checkCode?: string; keyFile?: string }, command: Command) => {
-      refuseSelfCustodyWithoutRoute(options);
       const client = clientFor(command);
+      const key = ownKey(options);
+      if (key !== undefined) {
+        if (id === undefined) throw new CliError(EXIT.USAGE, "MISSING_ARGUMENT", "with your own key, give the invoice's id");
+        printResult(command, (await claimWithOwnKey(client, key, { invoiceId: id, claimCode: options.claimCode })) as Invoice, describeInvoice);
+        return;
+      }
       let invoice: Invoice;
       if (id !== undefined) invoice = await client.claimInvoice({ params: { id }, body: { claimCode: options.claimCode } });
       else if (options.number !== undefined && options.checkCode !== undefined) invoice = await client.claimInvoiceByNumber({ body: { number: options.number, checkCode: options.checkCode, claimCode: options.claimCode } });
@@ -109,8 +113,10 @@ export function addInvoiceCommands(program: Command): void {
     .option("--key-file <file>", "self-custody: sign with your own chain key (or EINVOICE_PARTY_KEY)")
     .addHelpText("after", "\nExample:\n  einvoice submit 0x5f...e1 --enterprise 0x12...ab")
     .action(async (id: string, options: { enterprise: string; keyFile?: string }, command: Command) => {
-      refuseSelfCustodyWithoutRoute(options);
-      printResult(command, await clientFor(command).submitInvoice({ params: { id }, body: { enterprise: options.enterprise } }), describeInvoice);
+      const client = clientFor(command);
+      const key = ownKey(options);
+      const invoice = key === undefined ? await client.submitInvoice({ params: { id }, body: { enterprise: options.enterprise } }) : ((await actWithOwnKey(client, key, { action: "submit", id, enterprise: options.enterprise })) as Invoice);
+      printResult(command, invoice, describeInvoice);
     });
 
   program

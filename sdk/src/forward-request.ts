@@ -1,5 +1,7 @@
 import { getAddress, type Signer, type TypedDataDomain } from "ethers";
 
+import { FORWARD_REQUEST_TYPES, forwarderDomain as domainOf } from "../../lib/forward-request";
+
 /**
  * Self-custody: a party that keeps its own chain key signs an EIP-712 `ForwardRequest` of OpenZeppelin's
  * ERC2771Forwarder (contracts/LedgerForwarder.sol, deployed under the EIP-712 name "EInvoiceLedgerForwarder",
@@ -7,21 +9,7 @@ import { getAddress, type Signer, type TypedDataDomain } from "ethers";
  * forwarder refuses a request signed for another chain or forwarder, a used nonce (a replay) and one past its
  * deadline, and a request whose fields were changed after signing no longer recovers to its signer.
  */
-export const FORWARDER_NAME = "EInvoiceLedgerForwarder";
-export const FORWARDER_VERSION = "1";
-
-/** The typed data, field for field as ERC2771Forwarder's _FORWARD_REQUEST_TYPEHASH. */
-export const FORWARD_REQUEST_TYPES = {
-  ForwardRequest: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "gas", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint48" },
-    { name: "data", type: "bytes" },
-  ],
-} as const;
+export { FORWARD_REQUEST_TYPES, FORWARDER_NAME, FORWARDER_VERSION } from "../../lib/forward-request";
 
 /** Which forwarder the signature is for: the chain and the forwarder's address (from the deployment). */
 export interface ForwarderDomain {
@@ -60,8 +48,9 @@ export interface SignedForwardRequest {
   signature: string;
 }
 
+/** The forwarder's EIP-712 domain (one definition, lib/forward-request.ts, which the API checks against). */
 export function forwarderDomain(domain: ForwarderDomain): TypedDataDomain {
-  return { name: FORWARDER_NAME, version: FORWARDER_VERSION, chainId: BigInt(domain.chainId), verifyingContract: getAddress(domain.verifyingContract) };
+  return domainOf(BigInt(domain.chainId), domain.verifyingContract);
 }
 
 /** Signs `fields` with the party's own key (any ethers Signer: a Wallet, a browser wallet, a hardware signer). */
@@ -76,6 +65,12 @@ export async function signForwardRequest(signer: Signer, domain: ForwarderDomain
     deadline: BigInt(fields.deadline),
     data: fields.data,
   };
-  const signature = await signer.signTypedData(forwarderDomain(domain), { ForwardRequest: [...FORWARD_REQUEST_TYPES.ForwardRequest] }, message);
+  const signature = await signer.signTypedData(forwarderDomain(domain), FORWARD_REQUEST_TYPES, message);
   return { from, to: message.to, value: message.value.toString(), gas: message.gas.toString(), nonce: message.nonce.toString(), deadline: message.deadline.toString(), data: message.data, signature };
+}
+
+/** A signed request as `POST /v1/forward` takes it: `{ request, signature }`. */
+export function forwardBody(signed: SignedForwardRequest): { request: Omit<SignedForwardRequest, "signature">; signature: string } {
+  const { signature, ...request } = signed;
+  return { request, signature };
 }

@@ -11,5 +11,6 @@ export * from "./generated/operations";
 export type { components, operations, paths } from "./generated/openapi";
 export { iterateInvoices, iterateParticipants, type InvoiceListItem, type ParticipantListItem } from "./pagination";
 export { EInvoiceWebhookError, verifyWebhook, type VerifiedWebhook, type WebhookHeaders } from "./webhooks";
-export { FORWARD_REQUEST_TYPES, FORWARDER_NAME, FORWARDER_VERSION, forwarderDomain, signForwardRequest, type ForwarderDomain, type ForwardRequestFields, type SignedForwardRequest } from "./forward-request";
+export { FORWARD_REQUEST_TYPES, FORWARDER_NAME, FORWARDER_VERSION, forwardBody, forwarderDomain, signForwardRequest, type ForwarderDomain, type ForwardRequestFields, type SignedForwardRequest } from "./forward-request";
+export { actWithOwnKey, claimWithOwnKey, forwardWithOwnKey, registerWithOwnKey } from "./self-custody";
 export { PROOF_REFUSALS, ProofOptionsError, verifyProofBundle, type ProofRefusalCode, type ProofVerdict, type ProvenFacts, type ProofVerifyOptions } from "./proof";

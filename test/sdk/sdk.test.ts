@@ -6,8 +6,8 @@ import { expect } from "chai";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { Webhook } from "standardwebhooks";
 
-import { randomTaxpayerId } from "../../scripts/lib/demo-data";
-import { createEInvoiceClient, createTransport, EInvoiceApiError, getInvoice, isEInvoiceApiError, iterateInvoices, iterateParticipants, type EInvoiceClient } from "../../sdk/src";
+import { invoiceBody, randomTaxpayerId } from "../../scripts/lib/demo-data";
+import { actWithOwnKey, claimWithOwnKey, createEInvoiceClient, createTransport, EInvoiceApiError, getInvoice, isEInvoiceApiError, iterateInvoices, iterateParticipants, registerWithOwnKey, type EInvoiceClient } from "../../sdk/src";
 import { merchantIntegration } from "../../sdk/examples/merchant-integration";
 import { signClaimSubmission } from "../../sdk/examples/self-custody-signing";
 import { webhookReceiver } from "../../sdk/examples/webhook-receiver";
@@ -30,7 +30,8 @@ describe("SDK", function () {
     createEInvoiceClient({ baseUrl: system.api.url, ...(apiKey === undefined ? {} : { apiKey }), ...(language === undefined ? {} : { language }) });
 
   before(async () => {
-    system = await startSystem();
+    // Loopback allowed for webhooks: the test's receiver listens on 127.0.0.1.
+    system = await startSystem({ webhookAllowedNetworks: ["loopback"], webhookPollMs: 50 });
     cast = await registerCast(system.bureau);
   });
   after(async () => system?.close());
@@ -125,10 +126,29 @@ describe("SDK", function () {
       expect(result.stateAfterRefund).to.equal("Reversed");
     });
 
+    it("a merchant's integration, end to end: subscribes, issues, receives the signed event, reverses, receives that too", async () => {
+      const merchant = sdkOf(cast.merchant.client.apiKey);
+      const events: { type: string; data: { invoiceId: string } }[] = [];
+      let secret = "";
+      const server = webhookReceiver(() => secret, (event) => events.push(event as (typeof events)[number]));
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      try {
+        const subscription = await merchant.createWebhook({ body: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, eventTypes: ["invoice.issued", "invoice.reversed"] } as never });
+        secret = (subscription as { secret: string }).secret;
+        const { invoice } = await merchant.issueInvoice({ body: invoiceBody(`sdk-hook-${Date.now()}`, { type: "organisation", name: cast.enterprise.name, taxpayerId: cast.enterprise.taxpayerId }) as never });
+        await merchant.reverseInvoice({ params: { id: invoice.id }, body: { reference: `sdk-hook-refund-${Date.now()}`, reason: "sales-return" } });
+        const deadline = Date.now() + 30_000;
+        while (events.filter((e) => e.data.invoiceId === invoice.id).length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(events.filter((e) => e.data.invoiceId === invoice.id).map((e) => e.type)).to.deep.equal(["invoice.issued", "invoice.reversed"]);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+
     it("a webhook receiver: takes a signed delivery once per id, refuses a forged or altered one", async () => {
       const secret = `whsec_${Buffer.from("a secret of the subscription, 32b").toString("base64")}`;
       const handled: [unknown, string][] = [];
-      const server = webhookReceiver(secret, (event, id) => handled.push([event, id]));
+      const server = webhookReceiver(() => secret, (event, id) => handled.push([event, id]));
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       try {
@@ -151,6 +171,25 @@ describe("SDK", function () {
       } finally {
         await new Promise((resolve) => server.close(resolve));
       }
+    });
+
+    it("an employee with a key the operator never saw: registers, claims and submits through the SDK; the trace shows the person's own account", async () => {
+      const person = Wallet.createRandom();
+      const registered = await registerWithOwnKey(createEInvoiceClient({ baseUrl: system.api.url }), person, "自持密钥员工");
+      expect(registered.participant.account).to.equal(person.address);
+      const own = createEInvoiceClient({ baseUrl: system.api.url, apiKey: registered.apiKey });
+      const merchant = createEInvoiceClient({ baseUrl: system.api.url, apiKey: cast.merchant.client.apiKey! });
+      const { invoice } = await merchant.issueInvoice({ body: invoiceBody(`sdk-own-${Date.now()}`, { type: "individual", name: "自持密钥员工" }) as never });
+      const claimed = (await claimWithOwnKey(own, person, { invoiceId: invoice.id, claimCode: invoice.claimCode! })) as { holder: string };
+      expect(claimed.holder).to.equal(person.address);
+      const submitted = (await actWithOwnKey(own, person, { action: "submit", id: invoice.id, enterprise: cast.enterprise.account })) as { state: string };
+      expect(submitted.state).to.equal("Locked");
+      const trace = await createEInvoiceClient({ baseUrl: system.api.url, apiKey: cast.enterprise.client.apiKey! }).traceInvoice({ params: { id: invoice.id } });
+      expect(trace.events.map((e) => [e.type, e.actor])).to.deep.include.members([["InvoiceClaimed", person.address], ["InvoiceSubmitted", person.address]]);
+      // Submitting again: the ledger's refusal (a simulation as the person) comes back by its code, and nothing is relayed.
+      const error = await actWithOwnKey(own, person, { action: "submit", id: invoice.id, enterprise: cast.enterprise.account }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(EInvoiceApiError);
+      expect((error as EInvoiceApiError).code).to.equal("INVALID_STATE");
     });
 
     it("signing with one's own key: the deployed forwarder takes the request as the party's, and not once a field is changed", async () => {
