@@ -1,3 +1,4 @@
+import { FORWARD_REQUEST_TYPES } from "../../../lib/forward-request";
 import type { RouteExample } from "../openapi";
 import { EXAMPLE_CAST, EXAMPLE_INVOICE, exampleError, exampleInvoice } from "./example-cast";
 
@@ -22,17 +23,6 @@ export const EXAMPLE_SELF = {
   claimData: "0x082d4c6aa3b9ff142b6c1dace3b2e8ed1f92de37708668bbd5195338611d1e6e64701f64",
 } as const;
 
-const forwardTypes = {
-  ForwardRequest: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "gas", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint48" },
-    { name: "data", type: "bytes" },
-  ],
-};
 
 const claimRequest = (changes: Record<string, unknown> = {}) => ({
   request: { from: EXAMPLE_SELF.account, to: EXAMPLE_SELF.ledger, value: "0", gas: "300000", nonce: "0", deadline: EXAMPLE_SELF.deadline, data: EXAMPLE_SELF.claimData, ...changes },
@@ -48,7 +38,7 @@ export const forwardExamples = {
       response: {
         domain: { name: "EInvoiceLedgerForwarder", version: "1", chainId: EXAMPLE_SELF.chainId, verifyingContract: EXAMPLE_SELF.forwarder },
         primaryType: "ForwardRequest",
-        types: forwardTypes,
+        types: FORWARD_REQUEST_TYPES,
         from: EXAMPLE_SELF.account,
         nonce: "0",
         targets: { ledger: EXAMPLE_SELF.ledger, registry: EXAMPLE_SELF.registry },

@@ -1,3 +1,4 @@
+import { FORWARD_REQUEST_TYPES } from "../../../lib/forward-request";
 import type { BaseContract, ContractTransactionResponse, Signer } from "ethers";
 import { ethers } from "hardhat";
 
@@ -22,17 +23,7 @@ export const direct: Sender = {
   },
 };
 
-export const FORWARD_REQUEST_TYPES = {
-  ForwardRequest: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "gas", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint48" },
-    { name: "data", type: "bytes" },
-  ],
-};
+export { FORWARD_REQUEST_TYPES };
 
 /** A request signed by `from` for the forwarder, ready to execute (domain read from the forwarder). */
 export async function signForwardRequest(
