@@ -52,6 +52,7 @@ export const SCHEMA_TEXTS: readonly Translation[] = [
   t("a page size from 1 to 500", () => "每页条数应为 1 至 500"),
   t("an invoice number (digits)", () => "应为发票号码（数字）"),
   t("an invoice number: digits", () => "发票号码应为数字"),
+  t("text with a lone surrogate (no UTF-8 form)", () => "文本含有孤立的代理字符（无法以 UTF-8 表示）"),
   t("an invoice number: the 20 digits printed on the invoice, or the ledger's number (at most {max})", ([max]) => `发票号码应为发票上印的 20 位号码，或账本编号（不超过 ${max}）`),
   t("an audit entry id (digits)", () => "应为审计记录编号（数字）"),
   t("a ratio from 0 to 1 with at most 4 decimals, e.g. 0.9", () => "应为 0 至 1 之间、最多 4 位小数的比例，例如 0.9"),

@@ -23,7 +23,8 @@ describe("API identity: who am I, individuals, key recovery, scopes and expiry",
   after(async () => system?.close());
 
   const keyIdOf = (apiKey: string) => apiKey.split("_")[1]!;
-  const secretIn = (body: unknown, apiKey: string) => JSON.stringify(body).includes(apiKey.split("_")[2]!);
+  // eil_<keyId>_<secret>: the secret is all after the second underscore (base64url, which may itself hold "_").
+  const secretIn = (body: unknown, apiKey: string) => JSON.stringify(body).includes(apiKey.split("_").slice(2).join("_"));
   const sql = <T>(work: (client: import("pg").Client) => Promise<T>) => withEmbeddedDatabase(system.api.ctx.config.databaseDir!, work);
 
   async function individual(name = "王小明"): Promise<{ account: string; apiKey: string; client: ApiClient }> {

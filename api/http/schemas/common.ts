@@ -117,7 +117,15 @@ export const reasonCode = z
   .regex(/^[A-Za-z0-9_-]{1,31}$/, "1 to 31 letters, digits, _ or -")
   .meta({ description: "Short reason code, e.g. DUPLICATE_CLAIM (public, on chain)" });
 
-export const name = z.string().trim().min(1).max(200);
+/** A lone UTF-16 surrogate: text that has no UTF-8 form (neither PostgreSQL nor a signature's hash can take it). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export const name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((text) => !LONE_SURROGATE.test(text), "text with a lone surrogate (no UTF-8 form)");
 
 export const pageQuery = {
   limit: z
