@@ -150,7 +150,7 @@ function createProgressView(total: number, start: number) {
     update: (done: number, refused: number) => {
       const perSecond = rate(done);
       const eta = perSecond > 0 ? Math.ceil((total - done) / perSecond) : undefined;
-      process.stderr.write(`issued ${done}/${total} (${perSecond.toFixed(0)}/s${eta === undefined ? "" : `, ETA ${eta}s`}), refused ${refused}\n`);
+      process.stderr.write(`${done}/${total} done (${done - refused} issued, ${refused} refused; ${perSecond.toFixed(0)}/s${eta === undefined ? "" : `, ETA ${eta}s`})\n`);
     },
     stop: () => undefined,
   };
