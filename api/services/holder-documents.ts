@@ -109,8 +109,10 @@ export function createHolderDocuments(deps: { invoices: Invoices; proofs: Proofs
       return { xml: ubl, filename: `${printable.printedNumber}.xml` };
     },
 
+    /** Only the document file is needed (and who may read it): nothing is laid out or written as XML. */
     async proof(viewer: Party, kind: HolderDocumentKind, id: string): Promise<ProofBundle> {
-      const { file } = await assemble(viewer, kind, id);
+      const file = kind === "invoice" ? (await invoices.view(viewer, id)).document : (await invoices.creditNoteView(viewer, id)).document;
+      if (file === undefined) throw notFound(kind === "invoice" ? "invoice" : "credit note");
       return proofOf(kind, id, file);
     },
   };

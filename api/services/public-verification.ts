@@ -32,9 +32,13 @@ export function createPublicVerification(deps: {
   const { verification, numbers, documents } = deps;
   return {
     async lookup(input: { number: NumberInput; checkCode: bigint; total: bigint }): Promise<PublicVerification> {
-      const verdict = await verification.byCode(input);
+      // The document a number names is looked up once: a printed number is checked against it before the chain is
+      // asked (as byCode would check it), and the ledger's own number only once the chain says authentic.
+      let named = input.number.printed === undefined ? undefined : await numbers.named(input.number);
+      if (input.number.printed !== undefined && named === undefined) return { verdict: { authentic: false, state: null } };
+      const verdict = await verification.byCode({ ...input, number: { sequence: input.number.sequence } });
       if (!verdict.authentic) return { verdict };
-      const named = await numbers.named(input.number);
+      named ??= await numbers.named(input.number);
       if (named === undefined) return { verdict };
       const { document } = named.document;
       const facts: PublicFacts = {

@@ -38,14 +38,14 @@ describe("the public verification page, in Debian's chromium", function () {
   const urlOf = (invoice: Awaited<ReturnType<typeof issue>>, claim?: string) => verificationUrl(system.api.url, invoice, claim);
 
   /** A page whose every request is recorded (address and body), to show where the claim code goes. */
-  async function open(url: string, locale = "zh-CN"): Promise<{ page: Page; sent: { url: string; body: string | null }[] }> {
+  async function open(url: string, locale = "zh-CN"): Promise<{ page: Page; status: number | undefined; sent: { url: string; body: string | null }[] }> {
     const context = await browser.newContext({ locale, extraHTTPHeaders: { "accept-language": locale } });
     const page = await context.newPage();
     const sent: { url: string; body: string | null }[] = [];
     page.on("request", (request) => sent.push({ url: request.url(), body: request.postData() }));
     const response = await page.goto(url);
     expect(response?.status(), url).to.be.oneOf([200, 400]);
-    return { page, sent };
+    return { page, status: response?.status(), sent };
   }
 
   it("says authentic with the state, seller, date and amounts, in Chinese, and shows nothing personal", async () => {
@@ -76,7 +76,9 @@ describe("the public verification page, in Debian's chromium", function () {
     expect(await altered.page.innerText("main")).to.not.include("深圳市测试餐饮有限公司");
     await altered.page.context().close();
     const broken = await open(`${system.api.url}/verify?number=12ab&checkCode=1&total=1`);
-    expect(await broken.page.innerText("main")).to.include("格式不正确");
+    // A malformed link: 400, the page says so (an alert, no verdict), and offers the form.
+    expect(broken.status).to.equal(400);
+    expect([await broken.page.$("[role=alert]") !== null, await broken.page.$("[data-authentic]"), await broken.page.$("form[method=get]") !== null]).to.deep.equal([true, null, true]);
     await broken.page.context().close();
   });
 
