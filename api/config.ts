@@ -1,4 +1,5 @@
-import { isAbsolute, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 
 import { isNumberForm, type NumberForm } from "./domain/printed-number";
 import { DEFAULT_LANGUAGE, LANGUAGES, languageNamed, type Language } from "./i18n/language";
@@ -64,6 +65,8 @@ export interface ApiConfig {
    * reaches only on the same machine or network.
    */
   publicUrl: string | undefined;
+  /** The built web console served at /console (API_CONSOLE_DIR; default dist/console of this package). */
+  consoleDir: string;
   /** The prefix of printed invoice numbers (API_INVOICE_REGION, two digits, default 44; API_INVOICE_CHANNEL, one digit, default 1). */
   numberForm: NumberForm;
   /**
@@ -146,6 +149,7 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
     trustProxy: trustProxyOf(env.API_TRUST_PROXY),
     hsts: env.API_HSTS === "1" || env.API_HSTS === "true",
     publicUrl: env.API_PUBLIC_URL === undefined || env.API_PUBLIC_URL === "" ? undefined : env.API_PUBLIC_URL,
+    consoleDir: env.API_CONSOLE_DIR ?? defaultConsoleDirectory(),
     numberForm: { region: env.API_INVOICE_REGION ?? "44", channel: env.API_INVOICE_CHANNEL ?? "1" },
     webhookAllowedNetworks: listSetting(env.API_WEBHOOK_ALLOWED_NETWORKS),
     webhookRetryScheduleMs: retryScheduleSetting(env.API_WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_WEBHOOK_RETRY_SCHEDULE),
@@ -185,4 +189,15 @@ function publicUrlSetting(value: string): string {
     throw new Error(`API configuration: API_PUBLIC_URL must be an http or https address without query, fragment or credentials, not ${value}`);
   }
   return url.href.replace(/\/+$/, "");
+}
+
+/**
+ * Where the built console is (`npm run build` writes it, bin/build.js): dist/console under the package's root,
+ * found from this file whether it runs from the sources (api/http/) or the build (dist/api/http/).
+ */
+function defaultConsoleDirectory(from: string = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return join(dir, "dist", "console");
+    if (dirname(dir) === dir) return join(from, "console");
+  }
 }

@@ -13,11 +13,11 @@ const { existsSync, readdirSync, readFileSync } = require("node:fs");
 const { join, relative } = require("node:path");
 
 const ROOT = join(__dirname, "..");
-const SOURCE_DIRS = ["contracts", "api", "ledger-node", "lib", "crypto", "scripts", "sdk"];
+const SOURCE_DIRS = ["contracts", "api", "ledger-node", "lib", "crypto", "scripts", "sdk", "console"];
 /** Not part of the runtime build (development tools run from source). */
 const SKIPPED_DIRS = new Set(["scripts/bench", "node_modules"]);
 const SOURCE_FILES = ["tsconfig.json", "tsconfig.build.json", "hardhat.config.ts", "package-lock.json"];
-const EXTENSIONS = [".ts", ".sol"];
+const EXTENSIONS = [".ts", ".tsx", ".mts", ".sol", ".css", ".html"];
 
 /** @param {string} root */
 function hasSources(root = ROOT) {

@@ -2,7 +2,7 @@
 "use strict";
 /**
  * `npm run build`: compiles the contracts (Hardhat, solc from npm) and the runtime TypeScript into plain
- * JavaScript in `dist/`, with the contracts' artifacts (ABI, creation and runtime code, immutable references)
+ * JavaScript in `dist/`, the web console's static files in `dist/console/` (Vite), with the contracts' artifacts (ABI, creation and runtime code, immutable references)
  * in `dist/contract-artifacts/`, so that a production install (`npm ci --omit=dev`) runs without a compiler,
  * Hardhat or ts-node. `dist/build-info.json` records the digest of the sources it was built from
  * (bin/build-state.js). The new build is written beside the old one and swapped in by renames, so a process
@@ -70,6 +70,8 @@ function build() {
   run(tool("hardhat"), ["compile", "--quiet"]);
   rmSync(NEXT, { recursive: true, force: true });
   run(tool("tsc"), ["-p", "tsconfig.build.json", "--outDir", NEXT]);
+  // The web console (console/): static files the API serves at /console.
+  run(tool("vite"), ["build", "--config", "console/vite.config.mts", "--outDir", join(NEXT, "console"), "--emptyOutDir", "--logLevel", "warn"]);
   const artifacts = join(ROOT, "contract-artifacts");
   if (existsSync(artifacts)) cpSync(artifacts, join(NEXT, "contract-artifacts"), { recursive: true });
   const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));

@@ -9,6 +9,7 @@ import swaggerUi from "swagger-ui-express";
 import { ApiError } from "../errors";
 import { runWithLogContext } from "../../lib/log-context";
 import { createAuthFailureLimiter } from "./auth-failure-limiter";
+import { mountConsole } from "./console";
 import type { ApiContext } from "./context";
 import { errorHandler } from "./error-handler";
 import { healthOf } from "./health";
@@ -92,6 +93,7 @@ export function createApp(ctx: ApiContext): express.Express {
   app.get("/openapi.json", (_req, res) => void res.json(document));
   app.use("/docs", helmet({ strictTransportSecurity: https, contentSecurityPolicy: { directives: { "script-src": ["'self'", "'unsafe-inline'"], "upgrade-insecure-requests": https ? [] : null } } }), swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: "E-invoice ledger API" }));
   mountVerificationPage(app, { lookup: ctx.services.publicVerification.lookup, limiter: limiters.public });
+  mountConsole(app, ctx.config.consoleDir);
   app.use(router);
   app.use((req) => {
     throw new ApiError(404, "NO_SUCH_ROUTE", `no route ${req.method} ${req.path}`, { method: req.method, path: req.path });

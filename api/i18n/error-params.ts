@@ -37,6 +37,8 @@ export interface ErrorParams {
   // What was sent (400, 404, 413, 415, 422 of the edge).
   NOT_FOUND: None;
   NO_SUCH_ROUTE: { method?: string; path?: string };
+  /** The API runs, but its web console was never built (`npm run build`). */
+  CONSOLE_NOT_BUILT: None;
   VALIDATION_FAILED: IssuesParams;
   INVALID_CURSOR: IssuesParams;
   MALFORMED_JSON: None;

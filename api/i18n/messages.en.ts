@@ -68,6 +68,7 @@ export const catalogue: MessageCatalogue = {
 
     NOT_FOUND: () => "Not found: it does not exist, or it is not yours to see (for a claim: or the claim code does not match the invoice).",
     NO_SUCH_ROUTE: (p) => (textOf(p.method) !== undefined && textOf(p.path) !== undefined ? `There is no route ${textOf(p.method)!} ${textOf(p.path)!}.` : "There is no such route."),
+    CONSOLE_NOT_BUILT: () => "The web console has not been built on this server: run `npm run build` (npm start builds it when it is missing).",
     VALIDATION_FAILED: (p) => firstIssue(p.issues, "The request is not valid."),
     INVALID_CURSOR: (p) => {
       const reason = Array.isArray(p.issues) && isFieldIssue(p.issues[0]) ? `: ${catalogue.issue(p.issues[0])}` : "";

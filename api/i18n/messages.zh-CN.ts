@@ -123,6 +123,7 @@ export const catalogue: MessageCatalogue = {
 
     NOT_FOUND: () => "未找到：对象不存在，或您无权查看（领取发票时，也可能是领取码与该发票不符）。",
     NO_SUCH_ROUTE: (p) => (textOf(p.method) !== undefined && textOf(p.path) !== undefined ? `不存在接口 ${textOf(p.method)!} ${textOf(p.path)!}。` : "不存在该接口。"),
+    CONSOLE_NOT_BUILT: () => "此服务器尚未构建网页控制台：请运行 `npm run build`（npm start 会在缺失时自动构建）。",
     VALIDATION_FAILED: (p) => firstIssue(p.issues, "请求有误。"),
     INVALID_CURSOR: (p) => {
       const reason = Array.isArray(p.issues) && isFieldIssue(p.issues[0]) ? `（${catalogue.issue(p.issues[0])}）` : "";

@@ -86,6 +86,7 @@ const EXAMPLES: Partial<Record<ErrorCode, Record<string, unknown>[]>> = {
   RATE_LIMITED: [{}],
   NOT_FOUND: [{}],
   NO_SUCH_ROUTE: [{ method: "GET", path: "/v1/nothing-here" }],
+  CONSOLE_NOT_BUILT: [{}],
   VALIDATION_FAILED: [{ issues: SAMPLE_ISSUES() }, ...SAMPLE_ISSUES().map((issue) => ({ issues: [issue] }))],
   INVALID_CURSOR: ["not a cursor of this API", "not base64url", "altered, or from another search (other filters, sort or party)", "from a search in another order"].map((message) => ({
     issues: [{ in: "query", path: "cursor", message }],
