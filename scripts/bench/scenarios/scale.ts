@@ -13,6 +13,7 @@ import { bureauClient, startApiProcess } from "../../lib/api-process";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../lib/node-process";
 import { BENCH_API_ENV } from "../lib/bench-system";
 import { peakRssMiB, rssMiB } from "../lib/peak-rss";
+import { measureConsoleRender, type ConsoleRender } from "../lib/console-render";
 import { connectAsBureau, sendInFlight, signIssueBatch } from "../lib/direct-load";
 import { progress, summarise, type LatencySummary } from "../lib/stats";
 
@@ -50,6 +51,8 @@ export interface ScaleResult {
   };
   /** The state snapshot when seeding ended: how far behind the head, and how long until it caught up. */
   snapshot: { behindAtSeedEndBlocks: number; catchUpSeconds: number; bytesOnDisk: number; lastWrite: NodeHealth["snapshot"]["lastWrite"] };
+  /** The web console: its bundle, and the bureau's search desk from navigation to the first result row. */
+  console?: ConsoleRender;
   /** The node's memory: peak resident set over the seeding (VmHWM), and resident after the restart. */
   nodeMemoryMb: { peakWhileSeeding: number; afterRestart: number };
 }
@@ -131,6 +134,9 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       searchLatencies.push(ms);
       byKind[kind].push(ms);
     }
+    const merchants = [...new Set(picks.map((sample) => sample.merchant))];
+    const consoleRender = await measureConsoleRender(api.url, bureau.apiKey!, merchants, Math.min(50, options.samples));
+    process.stderr.write(`  console: search desk first row in ${consoleRender.coldMs} ms cold, p50 ${consoleRender.warmMs.p50} ms warm\n`);
     await api.stop();
 
     // Restart: kill -9 (no orderly shutdown to lean on), start, time to the ready line, then count.
@@ -163,6 +169,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       },
       snapshot: { behindAtSeedEndBlocks, catchUpSeconds: Number(catchUpSeconds.toFixed(1)), bytesOnDisk: directoryBytes(join(dir, "chain")), lastWrite: caughtUp.snapshot.lastWrite },
       nodeMemoryMb: { peakWhileSeeding, afterRestart },
+      console: consoleRender,
     };
   } finally {
     await node?.stop();

@@ -1,0 +1,88 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+
+import { chromium } from "playwright-core";
+
+import { summarise, type LatencySummary } from "./stats";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ROOT, ensureBuilt } = require("../../../bin/build-state") as { ROOT: string; ensureBuilt(): void };
+
+export interface ConsoleBundle {
+  /** Every file the first page of a role loads or may load, in KiB as served and gzip-compressed. */
+  files: { file: string; kib: number; gzipKib: number }[];
+  /** What the bureau's search page loads: the entry chunk, the stylesheet and the bureau's chunks. */
+  totalKib: number;
+  totalGzipKib: number;
+}
+
+export interface ConsoleRender {
+  bundle: ConsoleBundle;
+  /** The first load, with nothing cached: from navigation to the first result row on screen. */
+  coldMs: number;
+  /** Later loads of a search page (a new merchant each time, the browser's cache warm), the same span. */
+  warmMs: LatencySummary & { samples: number };
+}
+
+const kib = (bytes: number) => Number((bytes / 1024).toFixed(1));
+
+/** The built console's files (dist/console/assets), raw and gzip sizes; source maps left out. */
+export function consoleBundle(): ConsoleBundle {
+  ensureBuilt();
+  const dir = join(ROOT, "dist", "console", "assets");
+  const files = readdirSync(dir)
+    .filter((file) => /\.(js|css)$/.test(file))
+    .map((file) => {
+      const bytes = readFileSync(join(dir, file));
+      return { file, kib: kib(bytes.length), gzipKib: kib(gzipSync(bytes).length) };
+    })
+    .sort((a, b) => b.kib - a.kib);
+  const total = files.reduce((sum, f) => sum + f.kib, 0);
+  const totalGzip = files.reduce((sum, f) => sum + f.gzipKib, 0);
+  return { files, totalKib: Number(total.toFixed(1)), totalGzipKib: Number(totalGzip.toFixed(1)) };
+}
+
+/**
+ * The time a tax official waits for the search desk at the ledger's size: Debian's chromium (playwright-core)
+ * signs in with the bureau's key as a person does, then opens the search page of one merchant after another
+ * (`/console/bureau/search?merchant=…`, a full page load each time) and waits for the first row of results.
+ */
+export async function measureConsoleRender(apiUrl: string, bureauKey: string, merchants: readonly string[], samples: number): Promise<ConsoleRender> {
+  const bundle = consoleBundle();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const context = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai", viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    const firstRow = page.locator("table tbody tr").first();
+    const load = async (merchant: string) => {
+      const t0 = performance.now();
+      await page.goto(`${apiUrl}/console/bureau/search?merchant=${merchant}`);
+      await firstRow.waitFor({ state: "visible", timeout: 60_000 });
+      return performance.now() - t0;
+    };
+    await page.goto(`${apiUrl}/console/`);
+    await page.locator("#api-key").fill(bureauKey);
+    await page.locator("form button[type=submit]").click();
+    await page.locator("nav.side-nav").waitFor();
+    // Cold: a new context's cache is empty, but this one loaded the sign-in page's bundle; a second context
+    // shares the session cookie only, so its first search load fetches every file.
+    const cookies = await context.cookies();
+    const coldContext = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai", viewport: { width: 1280, height: 860 } });
+    await coldContext.addCookies(cookies);
+    const coldPage = await coldContext.newPage();
+    const c0 = performance.now();
+    await coldPage.goto(`${apiUrl}/console/bureau/search?merchant=${merchants[0]!}`);
+    await coldPage.locator("table tbody tr").first().waitFor({ state: "visible", timeout: 60_000 });
+    const coldMs = performance.now() - c0;
+    await coldContext.close();
+    const warm: number[] = [];
+    for (let i = 0; i < samples; i++) warm.push(await load(merchants[i % merchants.length]!));
+    return { bundle, coldMs: Number(coldMs.toFixed(1)), warmMs: { ...summarise(warm), samples } };
+  } finally {
+    await browser.close();
+  }
+}
