@@ -26,6 +26,7 @@ import { createInvoices } from "./services/invoices";
 import { createParties } from "./services/parties";
 import { createReports } from "./services/reports";
 import { createSelfRegistration } from "./services/self-registration";
+import { createSessions } from "./services/sessions";
 import { createSettlement } from "./services/settlement";
 import { createHolderDocuments } from "./services/holder-documents";
 import { createProofs } from "./services/proofs";
@@ -121,6 +122,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
       services: {
         parties,
         apiKeys,
+        sessions: createSessions({ db, apiKeys, config }),
         invoices,
         verification,
         publicVerification: createPublicVerification({ verification, numbers: invoices.numbers, documents }),

@@ -40,8 +40,15 @@ export interface ApiConfig {
   /** Requests per minute per client address on the public verify routes, and per API key elsewhere. */
   verifyRatePerMinute: number;
   apiRatePerMinute: number;
-  /** Failed authentications (wrong API keys) per minute per client address before 429. */
+  /** Failed authentications (wrong API keys, unknown or ended console sessions) per minute per client address before 429. */
   authFailuresPerMinute: number;
+  /**
+   * A console session (api/services/sessions.ts) ends after this many minutes without a request
+   * (API_SESSION_IDLE_MINUTES, default 30) and, however busy, this many hours after it was opened
+   * (API_SESSION_HOURS, default 12). Positive numbers; fractions are allowed (tests use seconds).
+   */
+  sessionIdleMinutes: number;
+  sessionHours: number;
   bodyLimit: string;
   /**
    * The language of error messages for a request without Accept-Language (or with none we write in):
@@ -143,6 +150,8 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
     verifyRatePerMinute: Number(env.API_VERIFY_RATE ?? 600),
     apiRatePerMinute: Number(env.API_RATE ?? 60_000),
     authFailuresPerMinute: Number(env.API_AUTH_FAILURE_RATE ?? 20),
+    sessionIdleMinutes: Number(env.API_SESSION_IDLE_MINUTES ?? 30),
+    sessionHours: Number(env.API_SESSION_HOURS ?? 12),
     bodyLimit: env.API_BODY_LIMIT ?? "2mb",
     defaultLanguage: languageSetting(env.API_DEFAULT_LANGUAGE),
     contractCheck: contractCheckSetting(env.API_CONTRACT_CHECK),
@@ -169,6 +178,9 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
   }
   for (const [name, value] of Object.entries({ webhookTimeoutMs: config.webhookTimeoutMs, webhookConcurrency: config.webhookConcurrency, webhookPollMs: config.webhookPollMs })) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`API configuration: ${name} must be a positive integer, not ${value}`);
+  }
+  for (const [name, value] of Object.entries({ API_SESSION_IDLE_MINUTES: config.sessionIdleMinutes, API_SESSION_HOURS: config.sessionHours })) {
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`API configuration: ${name} must be a positive number, not ${value}`);
   }
   // Refused at start rather than at the first delivery.
   networkAllowance(config.webhookAllowedNetworks);

@@ -57,6 +57,8 @@ export const SETTINGS = {
   API_VERIFY_RATE: { owner: "api", description: "public verify requests per minute per client address (default 600)" },
   API_RATE: { owner: "api", description: "requests per minute per API key (default 60000)" },
   API_AUTH_FAILURE_RATE: { owner: "api", description: "failed authentications per minute per address before 429 (default 20)" },
+  API_SESSION_IDLE_MINUTES: { owner: "api", description: "a console session ends after this many minutes without a request (default 30)" },
+  API_SESSION_HOURS: { owner: "api", description: "and at the latest this many hours after it was opened (default 12)" },
   API_BODY_LIMIT: { owner: "api", description: "largest request body (default 2mb)" },
   API_DEFAULT_LANGUAGE: { owner: "api", description: "language of messages when a request names none: en (default) or zh-CN" },
   API_TRUST_PROXY: { owner: "api", description: "Express 'trust proxy' behind a reverse proxy: a hop count, loopback, or addresses (default off)" },

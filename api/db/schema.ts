@@ -224,6 +224,15 @@ export interface WebhookAttemptsTable {
   error: string | null;
 }
 
+/** A console session (migrations/0009-sessions.ts): only the hash of its token is stored. */
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  key_hash: string;
+  created_at: ColumnType<Date, string | Date | undefined, never>;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
 export interface Schema {
   participants: ParticipantsTable;
   taxpayer_accounts: TaxpayerAccountsTable;
@@ -247,4 +256,5 @@ export interface Schema {
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  console_sessions: ConsoleSessionsTable;
 }

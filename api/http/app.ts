@@ -43,7 +43,10 @@ export function createApp(ctx: ApiContext): express.Express {
     pinoHttp({
       logger: ctx.logger,
       genReqId: (_req, res) => String(res.getHeader("request-id")),
-      redact: { paths: ["req.headers.authorization", "req.headers['x-api-key']", "req.headers.cookie"], censor: "[redacted]" },
+      // Credentials never reach a log: the API key, the console's session cookie (and its CSRF token, useless
+      // without it, but no business of a log), and the cookie an answer sets. Bodies are not logged at all (the
+      // API key POST /v1/sessions takes is in one).
+      redact: { paths: ["req.headers.authorization", "req.headers['x-api-key']", "req.headers.cookie", "req.headers['x-csrf-token']", "res.headers['set-cookie']"], censor: "[redacted]" },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "info" : "debug"),
     }),
   );

@@ -1,14 +1,18 @@
 import { createHash } from "node:crypto";
 
+import type { Request } from "express";
+
 import { ApiError } from "../errors";
 
 /**
- * Failed authentications per client address: at most `limit` wrong API keys per window; past that, a key
- * from that address is answered 429 RATE_LIMITED (with Retry-After until the window ends) without being
- * looked up, unless it is a key that authenticated from that address before (OWASP's "known device"
- * exception to lockouts): the parties already working from an address keep working while someone there
- * guesses keys. Requests without any key are not guesses and are not counted. Memory is bounded: at most
- * `maxAddresses` addresses (the oldest windows are dropped first) and a few known keys per address.
+ * Failed authentications per client address: at most `limit` wrong API keys (Bearer, or sent to sign in to the
+ * console) or unknown console session tokens per window; past that, a key from that address is answered 429
+ * RATE_LIMITED (with Retry-After until the window ends) without being looked up, unless it is a key that
+ * authenticated from that address before (OWASP's "known device" exception to lockouts): the parties already
+ * working from an address keep working while someone there guesses keys. Requests without any key are not
+ * guesses and are not counted. A "key" here is whichever secret a request authenticates with. Memory is
+ * bounded: at most `maxAddresses` addresses (the oldest windows are dropped first) and a few known keys per
+ * address.
  */
 export interface AuthFailureLimiter {
   /** Throws 429 when `address` is over its budget and `apiKey` is not known to work from it. */
@@ -16,6 +20,9 @@ export interface AuthFailureLimiter {
   failed(address: string): void;
   succeeded(address: string, apiKey: string): void;
 }
+
+/** The address a request is counted under (behind a proxy, as API_TRUST_PROXY lets Express read it). */
+export const clientAddress = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? "unknown";
 
 interface Window {
   startedAt: number;

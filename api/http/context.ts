@@ -15,6 +15,7 @@ import type { Parties } from "../services/parties";
 import type { PublicVerificationService } from "../services/public-verification";
 import type { Reports } from "../services/reports";
 import type { SelfRegistrationService } from "../services/self-registration";
+import type { Sessions } from "../services/sessions";
 import type { Settlement } from "../services/settlement";
 import type { Verification } from "../services/verification";
 import type { Webhooks } from "../services/webhooks";
@@ -34,6 +35,8 @@ export interface ApiContext {
   services: {
     parties: Parties;
     apiKeys: ApiKeys;
+    /** The web console's sign-in: sessions opened with an API key, carried by a cookie. */
+    sessions: Sessions;
     invoices: Invoices;
     verification: Verification;
     /** What the public verification page shows. */

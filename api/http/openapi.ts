@@ -1,11 +1,20 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from "@asteasolutions/zod-to-openapi";
 
 import type { Role } from "../services/parties";
+import { SESSION_COOKIE } from "./session-cookie";
 
 /** The OpenAPI 3 document, generated from the same zod schemas the routes enforce. */
 export function createOpenApiRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer", description: "Authorization: Bearer <API key>" });
+  // The web console's way in (api/services/sessions.ts): a cookie set by POST /v1/sessions, used only when no key is sent.
+  registry.registerComponent("securitySchemes", "session", {
+    type: "apiKey",
+    in: "cookie",
+    name: SESSION_COOKIE,
+    description:
+      "The console's session cookie, set by POST /v1/sessions (HttpOnly, SameSite=Strict); used only when no API key is sent. Every request but GET and HEAD also sends the session's csrfToken as x-csrf-token (else 403 CSRF_TOKEN_INVALID).",
+  });
   return registry;
 }
 

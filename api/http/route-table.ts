@@ -9,6 +9,7 @@ import { invoiceRoutes } from "./routes/invoices";
 import { participantRoutes } from "./routes/participants";
 import { registrationRoutes } from "./routes/registrations";
 import { reportRoutes } from "./routes/reports";
+import { sessionRoutes } from "./routes/sessions";
 import { settlementRoutes } from "./routes/settlement";
 import { verifyRoutes } from "./routes/verify";
 import { webhookRoutes } from "./routes/webhooks";
@@ -21,6 +22,7 @@ import { webhookRoutes } from "./routes/webhooks";
 export function registerRoutes(kit: RouteKit): void {
   participantRoutes(kit);
   identityRoutes(kit);
+  sessionRoutes(kit);
   invoiceRoutes(kit);
   claimRoutes(kit);
   holderDocumentRoutes(kit);

@@ -5,19 +5,21 @@ import { z } from "zod";
 import { ApiError, forbidden, unauthenticated } from "../errors";
 import { catalogue } from "../i18n/messages.en";
 import { currentLogContext } from "../../lib/log-context";
-import { ParticipantBarred } from "../services/api-keys";
+import { apiKeyHash, ParticipantBarred } from "../services/api-keys";
 import type { Party, Role } from "../services/parties";
+import type { ConsoleSession } from "../services/sessions";
 import { auditedAction, auditedId, type AuditedAttempt } from "./audited-actions";
-import type { AuthFailureLimiter } from "./auth-failure-limiter";
+import { clientAddress, type AuthFailureLimiter } from "./auth-failure-limiter";
 import type { ApiContext } from "./context";
 import { ROUTE_EXAMPLES, type RouteExample } from "./openapi";
+import { sessionTokenOf } from "./session-cookie";
 import { parse } from "./validate";
 
 /**
  * One definition per route, from which both the Express handler and the OpenAPI operation are made, so the
  * documentation cannot drift from what is enforced. The handler runs after, in this order: authentication
- * (401), the role check (403), the rate limit (429), strict validation of params, query and body (400), and
- * for writes the Idempotency-Key. Handlers throw; the error handler answers (and, for a lifecycle action the
+ * (401; an API key, or else the console's session cookie, api/services/sessions.ts), the role check (403), the
+ * rate limit (429), strict validation of params, query and body (400), and for writes the Idempotency-Key. Handlers throw; the error handler answers (and, for a lifecycle action the
  * caller was refused, records the refusal in the bureau's audit: see audited-actions.ts).
  */
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
@@ -40,15 +42,28 @@ export interface RouteSpec<P extends ObjectSchema, Q extends ObjectSchema, B ext
   responses: Record<number, { description: string; schema?: z.ZodType; media?: string }>;
   /** Requests and their answers, by name, for the OpenAPI document (see RouteExample); each one is sent to a running API by a test. */
   examples?: Record<string, RouteExample>;
-  handle(input: { party: Party | undefined; params: z.output<P>; query: z.output<Q>; body: z.output<B>; req: Request }): Promise<RouteAnswer>;
+  handle(input: { party: Party | undefined; credential: Credential | undefined; params: z.output<P>; query: z.output<Q>; body: z.output<B>; req: Request }): Promise<RouteAnswer>;
 }
 
-/** What a handler answers: JSON by default; a document (PDF, XML, HTML) with its media type and, to be saved, a file name. */
+/** How the caller of an authenticated route proved who it is. */
+export interface Credential {
+  /** The API key the request was sent with, or the one its console session was opened with, as stored (apiKeyHash). */
+  keyHash: string;
+  /** The console session, when the request came with its cookie rather than a key. */
+  session: ConsoleSession | undefined;
+}
+
+/**
+ * What a handler answers: JSON by default; a document (PDF, XML, HTML) with its media type and, to be saved, a
+ * file name; and headers of its own (a cookie). An idempotent route's stored answer keeps no headers: such a
+ * route sets none.
+ */
 export interface RouteAnswer {
   status: number;
   body: unknown;
   type?: string;
   filename?: string;
+  headers?: Record<string, string>;
 }
 
 export const errorBody = z
@@ -66,8 +81,8 @@ export interface RouteKit {
 
 const STANDARD_ERRORS: Record<number, string> = {
   400: "Invalid input (VALIDATION_FAILED, MALFORMED_JSON, MALFORMED_BODY, MALFORMED_PATH)",
-  401: "Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED)",
-  403: "The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key)",
+  401: "Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED)",
+  403: "The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token)",
   404: "Not found, or not yours (NOT_FOUND)",
   413: "Body too large (BODY_TOO_LARGE)",
   429: "Rate limited (RATE_LIMITED)",
@@ -106,7 +121,8 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
     operationId: spec.operationId,
     summary: spec.summary,
     tags: [spec.tag],
-    ...(isPublic ? {} : { security: [{ apiKey: [] }], description: `Roles: ${(spec.access as Role[]).join(", ")}`, "x-roles": spec.access }),
+    // Either an API key or the console's session cookie (openapi.ts names both schemes).
+    ...(isPublic ? {} : { security: [{ apiKey: [] }, { session: [] }], description: `Roles: ${(spec.access as Role[]).join(", ")}`, "x-roles": spec.access }),
     ...(spec.examples === undefined ? {} : { [ROUTE_EXAMPLES]: spec.examples }),
     request: {
       ...(spec.params ? { params: spec.params } : {}),
@@ -160,32 +176,45 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
     if (context !== undefined) context.route = `${spec.method.toUpperCase()} ${spec.path}`;
     if (isPublic) return next();
     const header = req.get("authorization");
-    const key = header?.startsWith("Bearer ") ? header.slice(7).trim() : req.get("x-api-key");
-    if (!key) throw unauthenticated("send your API key as 'Authorization: Bearer <key>'");
+    const key = (header?.startsWith("Bearer ") ? header.slice(7).trim() : req.get("x-api-key")) || undefined;
+    // The console's session cookie counts only without a key: a key sent is what the caller means to act with.
+    const secret = key ?? sessionTokenOf(req);
+    if (secret === undefined) throw unauthenticated("send your API key as 'Authorization: Bearer <key>', or sign in to the console");
     // Reads (and revoking one's own keys) stay open to a suspended participant; everything else is a write.
-    // Wrong keys are counted per client address (auth-failure-limiter.ts); keys that work are not.
-    const client = req.ip ?? req.socket.remoteAddress ?? "unknown";
-    limiters.authFailures.check(client, key);
-    const party = await ctx.services.apiKeys.authenticate(key, { writes: spec.method !== "get" && spec.method !== "delete" }).catch((error: unknown) => {
+    // Wrong keys and session tokens are counted per client address (auth-failure-limiter.ts); ones that work are not.
+    const writes = spec.method !== "get" && spec.method !== "delete";
+    const client = clientAddress(req);
+    limiters.authFailures.check(client, secret);
+    // Through a session, every method but GET (and HEAD, which Express answers with the GET route) needs the
+    // session's CSRF token too: DELETE is no write for a key's scope, but it changes something.
+    const signedIn: Promise<{ party: Party; credential: Credential }> =
+      key !== undefined
+        ? ctx.services.apiKeys.authenticate(key, { writes }).then((party) => ({ party, credential: { keyHash: apiKeyHash(key), session: undefined } }))
+        : ctx.services.sessions
+            .authenticate(secret, { writes, safe: spec.method === "get", csrfToken: req.get("x-csrf-token") })
+            .then(({ party, session }) => ({ party, credential: { keyHash: session.keyHash, session } }));
+    const { party, credential } = await signedIn.catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 401) limiters.authFailures.failed(client);
       if (error instanceof ParticipantBarred) noteAttempt(req, res, error.party);
       throw error;
     });
-    limiters.authFailures.succeeded(client, key);
+    limiters.authFailures.succeeded(client, secret);
     noteAttempt(req, res, party);
     if (!(spec.access as Role[]).includes(party.role)) throw forbidden(`this route is for ${(spec.access as Role[]).join(", ")} accounts`, { role: party.role, allowedRoles: [...(spec.access as Role[])] });
     res.locals.party = party;
+    res.locals.credential = credential;
     if (context !== undefined) Object.assign(context, { party: party.account, role: party.role });
     next();
   };
 
   router[spec.method](expressPath, authenticate, isPublic ? limiters.public : limiters.authenticated, async (req, res) => {
     const party = res.locals.party as Party | undefined;
+    const credential = res.locals.credential as Credential | undefined;
     const params = parse(spec.params ?? z.strictObject({}), req.params, "params") as z.output<P>;
     const query = parse(spec.query ?? z.strictObject({}), req.query, "query") as z.output<Q>;
     // A route without a body accepts none, or an empty JSON object.
     const body = (spec.body ? parse(spec.body, req.body, "body") : parse(z.union([z.undefined(), z.strictObject({})]), req.body, "body")) as z.output<B>;
-    const run = () => spec.handle({ party, params, query, body, req });
+    const run = () => spec.handle({ party, credential, params, query, body, req });
     const key = spec.idempotent ? req.get("idempotency-key") : undefined;
     if (key !== undefined && party !== undefined) {
       parse(z.object({ "idempotency-key": idempotencyKey }), { "idempotency-key": key }, "headers");
@@ -196,6 +225,7 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
     }
     const result = await run();
     countDone(result.body);
+    if (result.headers !== undefined) res.set(result.headers);
     if (result.type === undefined) {
       res.status(result.status).json(result.body);
       return;

@@ -31,6 +31,13 @@ export interface ErrorParams {
   API_KEY_EXPIRED: { expiredAt?: string };
   /** A read-only key sent to write (or to revoke another key). */
   KEY_READ_ONLY: None;
+  /**
+   * A console session past its absolute end (`reason` lifetime) or without a request for longer than its idle
+   * limit (`reason` idle); an unknown or signed-out session stays UNAUTHENTICATED.
+   */
+  SESSION_EXPIRED: { reason?: "idle" | "lifetime" };
+  /** A request through a console session, other than GET or HEAD, without the session's x-csrf-token. */
+  CSRF_TOKEN_INVALID: None;
   ACCOUNT_NOT_ADMITTED: None;
   RATE_LIMITED: None;
 

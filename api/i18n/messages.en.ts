@@ -50,7 +50,8 @@ export const catalogue: MessageCatalogue = {
   issue: (issue) => issue.message,
   fallback: (code) => `The request was refused (${code}).`,
   errors: {
-    UNAUTHENTICATED: () => "Send a valid API key as 'Authorization: Bearer <key>': the key is missing, unknown or revoked.",
+    UNAUTHENTICATED: () =>
+      "Send a valid API key as 'Authorization: Bearer <key>', or sign in to the console: the key is missing, unknown or revoked, or the console session is unknown or has been signed out.",
     FORBIDDEN: (p) => {
       if (p.reason === "NO_HOSTED_KEY") return "The API holds no key for this party: sign your requests yourself and relay them.";
       if (p.reason === "NO_TAXPAYER_ID") return "The merchant has no taxpayer ID, so it cannot issue invoices.";
@@ -63,6 +64,12 @@ export const catalogue: MessageCatalogue = {
     PARTICIPANT_SUSPENDED: () => "This participant is suspended on the ledger: it may read, but not act, until it is reinstated.",
     API_KEY_EXPIRED: (p) => `This API key has expired${textOf(p.expiredAt) === undefined ? "" : ` (at ${textOf(p.expiredAt)!})`}: use another of your keys to make a new one, or ask the tax bureau for a replacement.`,
     KEY_READ_ONLY: () => "This API key is read-only: it may read, and revoke itself, but not act; use a full key.",
+    SESSION_EXPIRED: (p) => {
+      if (p.reason === "idle") return "Your console session ended after a while without use: sign in again.";
+      if (p.reason === "lifetime") return "Your console session has reached its end: sign in again.";
+      return "Your console session has ended: sign in again.";
+    },
+    CSRF_TOKEN_INVALID: () => "This request through a console session needs the session's CSRF token in the x-csrf-token header (every request but GET and HEAD); reload the console and try again.",
     ACCOUNT_NOT_ADMITTED: () => "The party's account may not transact on the ledger (suspended or not registered).",
     RATE_LIMITED: () => "Too many requests: wait as long as Retry-After says, then try again.",
 

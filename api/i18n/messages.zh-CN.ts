@@ -105,7 +105,7 @@ export const catalogue: MessageCatalogue = {
   issue: (issue) => schemaTextInChinese(issue.message) ?? byCode(issue),
   fallback: (code) => `请求被拒绝（${code}）。`,
   errors: {
-    UNAUTHENTICATED: () => "身份验证失败：请在请求头“Authorization: Bearer <API 密钥>”中发送有效的 API 密钥（密钥缺失、不存在或已吊销）。",
+    UNAUTHENTICATED: () => "身份验证失败：请在请求头“Authorization: Bearer <API 密钥>”中发送有效的 API 密钥，或登录控制台（密钥缺失、不存在或已吊销，或控制台会话不存在或已退出）。",
     FORBIDDEN: (p) => {
       if (p.reason === "NO_HOSTED_KEY") return "本 API 未托管该参与方的签名密钥：请自行签名请求，再通过中继提交。";
       if (p.reason === "NO_TAXPAYER_ID") return "该商户没有纳税人识别号，不能开具发票。";
@@ -118,6 +118,12 @@ export const catalogue: MessageCatalogue = {
     PARTICIPANT_SUSPENDED: () => "该参与方已在账本上暂停：恢复之前只能查询，不能办理业务。",
     API_KEY_EXPIRED: (p) => `该 API 密钥已过期${textOf(p.expiredAt) === undefined ? "" : `（过期时间 ${textOf(p.expiredAt)!}）`}：请用您的其他密钥创建新密钥，或向税务机关申请补发。`,
     KEY_READ_ONLY: () => "该 API 密钥为只读密钥：只能查询和吊销其自身，不能办理业务；请使用完整权限的密钥。",
+    SESSION_EXPIRED: (p) => {
+      if (p.reason === "idle") return "控制台会话因长时间未操作已结束，请重新登录。";
+      if (p.reason === "lifetime") return "控制台会话已到期，请重新登录。";
+      return "控制台会话已结束，请重新登录。";
+    },
+    CSRF_TOKEN_INVALID: () => "通过控制台会话发送的此请求须在请求头 x-csrf-token 中携带会话的 CSRF 令牌（GET 和 HEAD 以外的每个请求都需要）；请刷新控制台后重试。",
     ACCOUNT_NOT_ADMITTED: () => "该参与方的账户不能在账本上发起交易（已暂停或未登记）。",
     RATE_LIMITED: () => "请求过于频繁，请按响应头 Retry-After 所示的秒数等待后再试。",
 

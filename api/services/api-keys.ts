@@ -50,7 +50,8 @@ export class ParticipantBarred extends ApiError {
   }
 }
 
-const hashOf = (secret: string) => createHash("sha256").update(secret).digest("hex");
+/** What is stored of a key, and what finds it: the SHA-256 of its secret (hex). */
+export const apiKeyHash = (secret: string) => createHash("sha256").update(secret).digest("hex");
 
 const infoOf = (row: ApiKeyRow): ApiKeyInfo => ({
   keyId: row.key_id,
@@ -75,11 +76,39 @@ export function createApiKeys({ db, parties }: { db: Kysely<Schema>; parties: Pa
     for (let draw = 1; ; draw++) {
       const keyId = randomBytes(6).toString("hex");
       const apiKey = `eil_${keyId}_${randomBytes(24).toString("base64url")}`;
-      if (await insertApiKey(into, { key_hash: hashOf(apiKey), key_id: keyId, account, label, created_at: createdAt, revoked_at: null, scope, expires_at: expiresAt })) {
+      if (await insertApiKey(into, { key_hash: apiKeyHash(apiKey), key_id: keyId, account, label, created_at: createdAt, revoked_at: null, scope, expires_at: expiresAt })) {
         return { apiKey, info: { keyId, label, scope, createdAt, expiresAt, revokedAt: null } };
       }
       if (draw >= KEY_ID_DRAWS) throw new Error(`no free API key id after ${KEY_ID_DRAWS} draws`);
     }
+  }
+
+  /**
+   * The party behind a key, as the registry now has it: a revoked participant may do nothing at all, a
+   * suspended one may only read (and revoke its own keys) until the bureau or its employer reinstates it;
+   * a read-only key may only read. The status comes from the event index, which follows the registry's events.
+   *
+   * An expired key is told apart from an unknown one (API_KEY_EXPIRED): only its holder can send it (its hash
+   * is what finds it), and the holder needs to know to replace it rather than hunt for a typo. A guesser
+   * never holds a key, so it learns nothing more than from any wrong key.
+   *
+   * By what is stored of the key (apiKeyHash): a console session (services/sessions.ts) holds the hash of the key
+   * it was opened with, never the key, and each of its requests goes through these same checks.
+   */
+  async function authenticateHash(keyHash: string, use: { writes: boolean }): Promise<Party> {
+    const holder = await findKeyHolder(db, keyHash);
+    if (holder === undefined || holder.revokedAt !== null) throw unauthenticated("the API key is unknown or revoked");
+    if (holder.expiresAt !== null && holder.expiresAt.getTime() <= Date.now()) {
+      throw new ApiError(401, "API_KEY_EXPIRED", "the API key has expired: use another of your keys, or ask for a new one", { expiredAt: holder.expiresAt.toISOString() });
+    }
+    if (holder.party === undefined) throw unauthenticated("the API key's party no longer exists");
+    const party = partyOf(holder.party);
+    if (holder.status === "Revoked") throw new ParticipantBarred(party, "PARTICIPANT_REVOKED", "this participant has been revoked on the ledger; its keys no longer give any access");
+    if (holder.status === "Suspended" && use.writes) {
+      throw new ParticipantBarred(party, "PARTICIPANT_SUSPENDED", "this participant is suspended on the ledger: it may read, but not act, until it is reinstated");
+    }
+    if (holder.scope === "read" && use.writes) throw readOnly(party, "a write");
+    return party;
   }
 
   return {
@@ -87,34 +116,19 @@ export function createApiKeys({ db, parties }: { db: Kysely<Schema>; parties: Pa
       return mint(db, account, label, options);
     },
 
-    /**
-     * The party behind a key, as the registry now has it: a revoked participant may do nothing at all, a
-     * suspended one may only read (and revoke its own keys) until the bureau or its employer reinstates it;
-     * a read-only key may only read. The status comes from the event index, which follows the registry's events.
-     *
-     * An expired key is told apart from an unknown one (API_KEY_EXPIRED): only its holder can send it (its hash
-     * is what finds it), and the holder needs to know to replace it rather than hunt for a typo. A guesser
-     * never holds a key, so it learns nothing more than from any wrong key.
-     */
+    /** The checks of authenticateHash, for a key as a request sends it. */
     async authenticate(apiKey: string, use: { writes: boolean }): Promise<Party> {
-      const holder = await findKeyHolder(db, hashOf(apiKey));
-      if (holder === undefined || holder.revokedAt !== null) throw unauthenticated("the API key is unknown or revoked");
-      if (holder.expiresAt !== null && holder.expiresAt.getTime() <= Date.now()) {
-        throw new ApiError(401, "API_KEY_EXPIRED", "the API key has expired: use another of your keys, or ask for a new one", { expiredAt: holder.expiresAt.toISOString() });
-      }
-      if (holder.party === undefined) throw unauthenticated("the API key's party no longer exists");
-      const party = partyOf(holder.party);
-      if (holder.status === "Revoked") throw new ParticipantBarred(party, "PARTICIPANT_REVOKED", "this participant has been revoked on the ledger; its keys no longer give any access");
-      if (holder.status === "Suspended" && use.writes) {
-        throw new ParticipantBarred(party, "PARTICIPANT_SUSPENDED", "this participant is suspended on the ledger: it may read, but not act, until it is reinstated");
-      }
-      if (holder.scope === "read" && use.writes) throw readOnly(party, "a write");
-      return party;
+      return authenticateHash(apiKeyHash(apiKey), use);
     },
 
-    /** The key a request was sent with (it authenticated already), as its party lists it. */
-    async presented(apiKey: string): Promise<ApiKeyInfo | undefined> {
-      const row = await findApiKey(db, hashOf(apiKey));
+    authenticateHash,
+
+    /**
+     * The key a request was sent with (it authenticated already), or the one its console session was opened with,
+     * by its hash (apiKeyHash), as its party lists it.
+     */
+    async presented(keyHash: string): Promise<ApiKeyInfo | undefined> {
+      const row = await findApiKey(db, keyHash);
       return row === undefined ? undefined : infoOf(row);
     },
 

@@ -18,15 +18,16 @@ export interface Me {
   createdAt: string;
   predecessor?: string;
   status: PartyWithStatus["status"];
-  /** The key this request was sent with. */
+  /** The key this request was sent with (through a console session: the key it was opened with). */
   key: ApiKeyInfo | null;
   keys: ApiKeyInfo[];
   // CUSTODY: where the custody column (hosted or self-custody signing, migration 0007) is read, add it here as
   // `custody`; the Me schema (api/http/schemas/identity.ts) documents it already, as optional.
 }
 
-export async function describeMe({ parties, apiKeys, client }: { parties: Parties; apiKeys: ApiKeys; client: Pick<LedgerClient, "registry"> }, party: Party, apiKey: string | undefined): Promise<Me> {
-  const [self, keys, key] = await Promise.all([parties.visibleTo(party, party.account), apiKeys.list(party.account), apiKey === undefined ? undefined : apiKeys.presented(apiKey)]);
+/** `keyHash`: the key the request was sent with, or the one its console session was opened with (apiKeyHash). */
+export async function describeMe({ parties, apiKeys, client }: { parties: Parties; apiKeys: ApiKeys; client: Pick<LedgerClient, "registry"> }, party: Party, keyHash: string | undefined): Promise<Me> {
+  const [self, keys, key] = await Promise.all([parties.visibleTo(party, party.account), apiKeys.list(party.account), keyHash === undefined ? undefined : apiKeys.presented(keyHash)]);
   const employer = self.employer === undefined ? undefined : await parties.get(self.employer);
   // The bureau's officers hold the registry's bureau role, not a participant's status: active while they hold it.
   const status = self.role === "bureau" ? ((await client.registry.isBureau(self.account)) ? "Active" : null) : self.status;

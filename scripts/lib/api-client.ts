@@ -12,6 +12,8 @@ export class ApiClient {
   constructor(
     readonly baseUrl: string,
     readonly apiKey?: string,
+    /** Sent with every request (e.g. a console session's Cookie and x-csrf-token, instead of a key). */
+    readonly headers: Record<string, string> = {},
   ) {}
 
   as(apiKey: string): ApiClient {
@@ -24,6 +26,7 @@ export class ApiClient {
       headers: {
         ...(body === undefined ? {} : { "content-type": "application/json" }),
         ...(this.apiKey === undefined ? {} : { authorization: `Bearer ${this.apiKey}` }),
+        ...this.headers,
         ...headers,
       },
       ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),

@@ -7,8 +7,15 @@ import type { ActionInput, OperationInfo, Transport } from "./transport-types";
 export interface TransportOptions {
   /** Where the API answers, e.g. http://127.0.0.1:8080 */
   baseUrl: string;
-  /** Your API key (omit for the public routes only). */
+  /** Your API key (omit for the public routes only, or in the browser, where the console's session cookie stands for it). */
   apiKey?: string;
+  /**
+   * In the browser, signed in to the console (openSession): the session's csrfToken, sent as x-csrf-token with
+   * every request. The session itself travels in its HttpOnly cookie, which no script reads or needs to.
+   */
+  csrfToken?: string;
+  /** Whether fetch sends cookies (RequestInit.credentials): the default, same-origin, suits the console served by the API itself. */
+  credentials?: RequestInit["credentials"];
   /** The language of error messages: "en" or "zh-CN" (the API's default without it). */
   language?: string;
   /** Headers sent with every request. */
@@ -20,8 +27,8 @@ export interface TransportOptions {
 type RawRequest = (method: string, path: string, init: Record<string, unknown>) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 /**
- * The SDK's transport over openapi-fetch: one HTTP request per call, the API key as a bearer token, the
- * Idempotency-Key of a write when given, and every refusal turned into an EInvoiceApiError (a request that got no
+ * The SDK's transport over openapi-fetch: one HTTP request per call, the API key as a bearer token (or, in the
+ * browser, the console session's cookie with its CSRF token), the Idempotency-Key of a write when given, and every refusal turned into an EInvoiceApiError (a request that got no
  * answer too, as NETWORK_ERROR, retryable). No state besides its options.
  */
 export function createTransport(options: TransportOptions): Transport {
@@ -29,10 +36,12 @@ export function createTransport(options: TransportOptions): Transport {
     baseUrl: options.baseUrl,
     headers: {
       ...(options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }),
+      ...(options.csrfToken === undefined ? {} : { "x-csrf-token": options.csrfToken }),
       ...(options.language === undefined ? {} : { "accept-language": options.language }),
       ...options.headers,
     },
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   });
   // The actions are typed by the generated options; the raw call is the same for every operation.
   const request = client.request as unknown as RawRequest;

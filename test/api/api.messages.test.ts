@@ -81,6 +81,8 @@ const EXAMPLES: Partial<Record<ErrorCode, Record<string, unknown>[]>> = {
   PARTICIPANT_SUSPENDED: [{}],
   API_KEY_EXPIRED: [{ expiredAt: "2027-05-25T00:00:00.000Z" }],
   KEY_READ_ONLY: [{}],
+  SESSION_EXPIRED: [{ reason: "idle" }, { reason: "lifetime" }],
+  CSRF_TOKEN_INVALID: [{}],
   PARTICIPANT_REVOKED_FINAL: [{ account: "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4" }],
   ACCOUNT_NOT_ADMITTED: [{}],
   RATE_LIMITED: [{}],

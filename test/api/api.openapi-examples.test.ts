@@ -12,6 +12,7 @@ import { EXAMPLE_DELIVERY, EXAMPLE_WEBHOOK } from "../../api/http/schemas/webhoo
 import { MAX_SUBSCRIPTIONS_PER_PARTY } from "../../api/services/webhooks";
 import { ApiClient, type ApiAnswer } from "../../scripts/lib/api-client";
 import { invoiceBody, randomTaxpayerId, type DemoBuyer } from "../../scripts/lib/demo-data";
+import { signIn } from "./helpers/console-session";
 import { registerCast, startSystem, type Cast, type Org, type Person, type TestSystem } from "./helpers/system";
 
 /**
@@ -240,6 +241,10 @@ describe("OpenAPI examples, sent to a running API", function () {
       const { deliveries } = await ok(cast.merchant.client.get(`/v1/webhooks/${id}/deliveries`));
       return { map: { [EXAMPLE_DELIVERY.id]: deliveries[0].id } };
     },
+    // Console sessions: signing in with the merchant's own key; reading and ending a session through its cookie.
+    "POST /v1/sessions merchant": async () => ({ map: { [EXAMPLE_KEY.apiKey]: cast.merchant.client.apiKey } }),
+    "GET /v1/sessions/current merchant": async () => ({ as: (await signIn(cast.merchant.client)).client }),
+    "DELETE /v1/sessions/current merchant": async () => ({ as: (await signIn(cast.merchant.client)).client }),
     "POST /v1/invoices/{id}/erase personal-data": async () => ({ map: { [EXAMPLE_PRIVATE_INVOICE.id]: (await claimed(cast.employee, { type: "individual", name: "张三" })).id } }),
   };
   // Self custody: a person with a key of her own (registered here), and what she signs.

@@ -8,6 +8,7 @@ import * as numberLookup from "./0005-number-lookup";
 import * as identity from "./0006-identity";
 import * as custody from "./0007-custody";
 import * as webhooks from "./0008-webhooks";
+import * as sessions from "./0009-sessions";
 
 /** Every migration, in order: a new one is a new numbered file added here, never an edit of an old one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0006-identity": identity,
   "0007-custody": custody,
   "0008-webhooks": webhooks,
+  "0009-sessions": sessions,
 };
 
 export const migrations: MigrationProvider = {

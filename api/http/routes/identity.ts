@@ -1,4 +1,3 @@
-import type { Request } from "express";
 import { z } from "zod";
 
 import { describeMe } from "../../services/identity";
@@ -25,8 +24,8 @@ export function identityRoutes(kit: RouteKit): void {
     access: ["bureau", "merchant", "enterprise", "individual"],
     responses: { 200: { description: "The party this key belongs to", schema: meView } },
     examples: identityExamples.me,
-    async handle({ party, req }) {
-      return { status: 200, body: await describeMe({ parties, apiKeys, client }, party!, presentedApiKey(req)) };
+    async handle({ party, credential }) {
+      return { status: 200, body: await describeMe({ parties, apiKeys, client }, party!, credential?.keyHash) };
     },
   });
 
@@ -66,10 +65,4 @@ export function identityRoutes(kit: RouteKit): void {
       return { status: 200, body: { actions: await apiKeys.adminActions({ subject: query.account, action: query.action, after: query.after, limit: query.limit }) } };
     },
   });
-}
-
-/** The API key a request was sent with, as route.ts reads it (it has authenticated it already). */
-export function presentedApiKey(req: Request): string | undefined {
-  const header = req.get("authorization");
-  return (header?.startsWith("Bearer ") ? header.slice(7).trim() : req.get("x-api-key")) || undefined;
 }

@@ -5,7 +5,6 @@ import { newApiKeyBody, registerParticipantBody } from "../schemas/identity";
 import { participantExamples } from "../schemas/participant-examples";
 import { apiKeyInfo, partyView, quotaView, registeredView } from "../schemas/views";
 import { defineRoute, errorBody, type RouteKit } from "../route";
-import { presentedApiKey } from "./identity";
 
 /** Participants, their API keys, and merchants' quotas. */
 export function participantRoutes(kit: RouteKit): void {
@@ -167,9 +166,9 @@ export function participantRoutes(kit: RouteKit): void {
     params: z.strictObject({ keyId: z.string().regex(/^[0-9a-f]{12}$/) }),
     responses: { 200: { description: "Revoked", schema: apiKeyInfo } },
     examples: participantExamples.revokeKey,
-    async handle({ party, params, req }) {
-      const key = presentedApiKey(req);
-      return { status: 200, body: await apiKeys.revoke(party!, params.keyId, key === undefined ? undefined : await apiKeys.presented(key)) };
+    async handle({ party, params, credential }) {
+      // The key the request came with, or the one its console session was opened with: a read-only key's session may revoke only that key.
+      return { status: 200, body: await apiKeys.revoke(party!, params.keyId, credential === undefined ? undefined : await apiKeys.presented(credential.keyHash)) };
     },
   });
 }

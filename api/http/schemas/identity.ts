@@ -76,7 +76,7 @@ export const meView = z
     createdAt: z.string(),
     predecessor: z.string().optional(),
     status: z.enum(["Active", "Suspended", "Revoked"]).nullable().meta({ description: "On the registry (for the bureau: whether it holds the bureau role); suspended: reads only" }),
-    key: apiKeyInfo.nullable().meta({ description: "The key this request was sent with" }),
+    key: apiKeyInfo.nullable().meta({ description: "The key this request was sent with (through a console session: the key it was opened with)" }),
     keys: z.array(apiKeyInfo).meta({ description: "All your keys, revoked and expired ones included; never their secrets" }),
     custody: z.enum(["hosted", "self"]).optional().meta({ description: "Who holds your chain key: the API (hosted) or you (self-custody)" }),
   })

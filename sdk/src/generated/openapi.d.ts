@@ -1090,6 +1090,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in to the console: exchange one of your API keys for a session cookie (HttpOnly, SameSite=Strict) and its CSRF token */
+        post: operations["openSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The console session this request came with: who, its CSRF token again (after a reload), its end and idle limit
+         * @description Roles: bureau, merchant, enterprise, individual
+         */
+        get: operations["getSession"];
+        put?: never;
+        post?: never;
+        /**
+         * Sign out of the console: the session ends at once and the cookie is cleared (with x-csrf-token, like every request but GET)
+         * @description Roles: bureau, merchant, enterprise, individual
+         */
+        delete: operations["closeSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/verify": {
         parameters: {
             query?: never;
@@ -1343,6 +1384,19 @@ export interface components {
             claimCode: string;
             /** @description Invoice id (0x + 64 hex digits) */
             invoiceId: string;
+        };
+        ClosedSession: {
+            /** @enum {boolean} */
+            closed: true;
+        };
+        ConsoleSession: {
+            /** @description Send it as x-csrf-token with every request but GET and HEAD through this session (else 403 CSRF_TOKEN_INVALID); useless without the cookie */
+            csrfToken: string;
+            /** @description The session's absolute end (then 401 SESSION_EXPIRED), however busy */
+            expiresAt: string;
+            /** @description The session ends after this many minutes without a request (then 401 SESSION_EXPIRED) */
+            idleMinutes: number;
+            party: components["schemas"]["Participant"];
         };
         CreditNote: {
             checkCode: string;
@@ -1743,7 +1797,7 @@ export interface components {
                 account: string;
                 name: string | null;
             };
-            /** @description The key this request was sent with */
+            /** @description The key this request was sent with (through a console session: the key it was opened with) */
             key: {
                 createdAt: string;
                 /** @description null: does not expire */
@@ -1783,6 +1837,10 @@ export interface components {
              * @enum {string}
              */
             scope?: "read" | "full";
+        };
+        OpenSession: {
+            /** @description One of your API keys: exchanged for the session cookie, so that the browser never keeps it (nor is it logged) */
+            apiKey: string;
         };
         Participant: {
             account: string;
@@ -2092,7 +2150,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2101,7 +2159,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2159,7 +2217,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2168,7 +2226,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2233,7 +2291,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2242,7 +2300,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2300,7 +2358,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2309,7 +2367,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2380,7 +2438,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2389,7 +2447,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2466,7 +2524,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2475,7 +2533,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2545,7 +2603,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2554,7 +2612,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2624,7 +2682,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2633,7 +2691,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2701,7 +2759,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2710,7 +2768,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2778,7 +2836,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2787,7 +2845,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2861,7 +2919,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2870,7 +2928,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2947,7 +3005,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2956,7 +3014,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3026,7 +3084,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3035,7 +3093,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3100,7 +3158,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3109,7 +3167,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3169,7 +3227,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3178,7 +3236,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3252,7 +3310,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3261,7 +3319,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3339,7 +3397,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3348,7 +3406,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3428,7 +3486,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3437,7 +3495,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3502,7 +3560,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3511,7 +3569,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3573,7 +3631,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3660,7 +3718,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3669,7 +3727,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3734,7 +3792,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3743,7 +3801,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3839,7 +3897,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3848,7 +3906,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3919,7 +3977,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3928,7 +3986,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4005,7 +4063,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4014,7 +4072,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4090,7 +4148,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4099,7 +4157,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4182,7 +4240,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4191,7 +4249,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4280,7 +4338,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4289,7 +4347,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4384,7 +4442,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4393,7 +4451,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4470,7 +4528,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4479,7 +4537,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4547,7 +4605,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4556,7 +4614,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4630,7 +4688,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4639,7 +4697,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4727,7 +4785,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4736,7 +4794,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4822,7 +4880,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4831,7 +4889,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4910,7 +4968,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4919,7 +4977,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5005,7 +5063,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5014,7 +5072,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5100,7 +5158,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5109,7 +5167,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5198,7 +5256,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5207,7 +5265,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5284,7 +5342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5293,7 +5351,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5370,7 +5428,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5379,7 +5437,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5449,7 +5507,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5458,7 +5516,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5540,7 +5598,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5549,7 +5607,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5623,7 +5681,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5632,7 +5690,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5693,7 +5751,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5702,7 +5760,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5776,7 +5834,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5785,7 +5843,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5858,7 +5916,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5867,7 +5925,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5929,7 +5987,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5938,7 +5996,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6006,7 +6064,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6015,7 +6073,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6093,7 +6151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6102,7 +6160,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6181,7 +6239,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6190,7 +6248,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6269,7 +6327,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6278,7 +6336,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6357,7 +6415,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6366,7 +6424,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6571,7 +6629,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6580,7 +6638,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6651,7 +6709,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6660,7 +6718,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6723,7 +6781,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6732,7 +6790,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6816,7 +6874,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6825,7 +6883,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6835,6 +6893,223 @@ export interface operations {
                 };
             };
             /** @description NOT_FOUND: a merchant asked for another merchant's totals */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    openSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenSession"];
+            };
+        };
+        responses: {
+            /** @description Signed in: Set-Cookie eil_session (HttpOnly, SameSite=Strict, Path=/, Max-Age until expiresAt; Secure over HTTPS), and the session's CSRF token */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON, MALFORMED_BODY, MALFORMED_PATH) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key is unknown or revoked (UNAUTHENTICATED), or past its expiry (API_KEY_EXPIRED); wrong keys are counted per address like a wrong Bearer key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The participant has been revoked on the ledger (PARTICIPANT_REVOKED): its keys give no access */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session, as signing in answered it (no new cookie) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSession"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON, MALFORMED_BODY, MALFORMED_PATH) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: the request came with an API key, not with the console's session cookie */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    closeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out: Set-Cookie eil_session with Max-Age=0 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClosedSession"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON, MALFORMED_BODY, MALFORMED_PATH) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: the request came with an API key, not with the console's session cookie */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6995,7 +7270,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7004,7 +7279,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7064,7 +7339,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7073,7 +7348,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7150,7 +7425,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7159,7 +7434,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7227,7 +7502,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7236,7 +7511,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7313,7 +7588,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7322,7 +7597,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7390,7 +7665,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7399,7 +7674,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7467,7 +7742,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key (UNAUTHENTICATED), or one past its expiry (API_KEY_EXPIRED) */
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7476,7 +7751,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key) */
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
             403: {
                 headers: {
                     [name: string]: unknown;

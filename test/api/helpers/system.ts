@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
-import pino from "pino";
+import pino, { type Logger } from "pino";
 
 import { startApi, type RunningApi } from "../../../api/api-server";
 import { resolveApiConfig, type ApiConfig } from "../../../api/config";
@@ -42,12 +42,13 @@ export function testApiConfig(dataDir: string, rpcUrl: string, overrides: Partia
   );
 }
 
-export async function startSystem(overrides: Partial<ApiConfig> = {}): Promise<TestSystem> {
+/** `logger`: the API's (default: silent, or at the level TEST_API_LOG names), e.g. to read what it logs. */
+export async function startSystem(overrides: Partial<ApiConfig> = {}, options: { logger?: Logger } = {}): Promise<TestSystem> {
   const dataDir = freshDataDir();
   const node = await startNodeProcess(dataDir, {}, 2);
   const config = testApiConfig(dataDir, node.url, overrides);
   // A start that fails must not leave the node behind (it would outlive the test run).
-  const api = await startApi(config, pino({ level: process.env.TEST_API_LOG ?? "silent" })).catch(async (error: unknown) => {
+  const api = await startApi(config, options.logger ?? pino({ level: process.env.TEST_API_LOG ?? "silent" })).catch(async (error: unknown) => {
     await node.stop();
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
