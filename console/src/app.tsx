@@ -1,3 +1,4 @@
+import type { ComponentType } from "preact";
 import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } from "preact-iso";
 import { useEffect } from "preact/hooks";
 
@@ -10,7 +11,7 @@ import { SignIn } from "./sign-in";
 import { Loading } from "./ui/views";
 
 /** Each role's pages are their own chunk: an employee on a phone never downloads the bureau's charts. */
-const AREA_PAGES: Record<Role, ReturnType<typeof lazy>> = {
+const AREA_PAGES: Record<Role, ComponentType> = {
   bureau: lazy(() => import("./pages/bureau/area")),
   enterprise: lazy(() => import("./pages/enterprise/area")),
   individual: lazy(() => import("./pages/employee/area")),

@@ -14,7 +14,7 @@ export function consoleClient(options: { language: string; csrfToken?: string | 
   const transport = createTransport({
     baseUrl: window.location.origin,
     language: options.language,
-    ...(options.csrfToken === undefined ? {} : { headers: { "x-csrf-token": options.csrfToken } }),
+    ...(options.csrfToken === undefined ? {} : { csrfToken: options.csrfToken }),
   });
   return createEInvoiceClient({ transport });
 }

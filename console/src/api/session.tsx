@@ -31,10 +31,10 @@ export interface Session {
 
 const SessionContext = createContext<Session | undefined>(undefined);
 
-const partyOf = (answer: { party: { account: string; role: string; name?: string | null; displayName?: string | null; taxpayerId?: string | null } }): SignedInParty => ({
+const partyOf = (answer: { party: { account: string; role: Role; name: string; taxpayerId?: string } }): SignedInParty => ({
   account: answer.party.account,
-  role: answer.party.role as Role,
-  name: answer.party.name ?? answer.party.displayName ?? answer.party.account,
+  role: answer.party.role,
+  name: answer.party.name,
   taxpayerId: answer.party.taxpayerId,
 });
 
