@@ -102,25 +102,33 @@ describe("the public verification page, in Debian's chromium", function () {
     await page.context().close();
   });
 
-  it("claims from the fragment for a signed-in employee; the code reaches the server only in the claim's body", async () => {
+  it("claims from the fragment with a key that opens a session; the code reaches the server only in the claim's body, the key only in the sign-in", async () => {
     const invoice = await issue();
     const code = invoice.claimCode.slice(2);
+    const key = cast.employee.client.apiKey!;
     const { page, sent } = await open(urlOf(invoice, invoice.claimCode));
     await page.waitForSelector("#claim:not([hidden])");
-    // A wrong key: refused with the API's code, in words, and the form stays usable.
+    // A wrong key: refused with the API's code, in words, and the form stays usable; the claim was not sent.
     await page.fill("input[name=apiKey]", "eil_000000000000_wrongwrongwrongwrongwrongwrongwro");
     await page.click("#claim button");
     await page.waitForSelector(".outcome[data-result=UNAUTHENTICATED]");
-    await page.fill("input[name=apiKey]", cast.employee.client.apiKey!);
+    await page.fill("input[name=apiKey]", key);
     await page.click("#claim button");
     await page.waitForSelector(".outcome[data-result=claimed]");
     expect(await page.innerText(".outcome")).to.include("已开具");
+    expect(await page.isVisible(".to-console a")).to.equal(true);
     // The fragment is gone from the address (and so from history); the API has the employee as holder.
     expect(page.url()).to.not.include(code);
     expect((await cast.employee.client.get(`/v1/invoices/${invoice.id}`)).body.holder).to.equal(cast.employee.account);
     const carrying = sent.filter((request) => request.url.includes(code) || request.body?.includes(code));
-    expect(carrying.map((request) => new URL(request.url).pathname)).to.deep.equal(["/v1/claims", "/v1/claims"]);
+    expect(carrying.map((request) => new URL(request.url).pathname)).to.deep.equal(["/v1/claims"]);
     expect(sent.every((request) => !request.url.includes(code))).to.equal(true);
+    // The key went only to the sign-in, in its body; the session is an httpOnly cookie the page's script cannot read.
+    const withKey = sent.filter((request) => request.url.includes(key) || request.body?.includes(key));
+    expect(withKey.map((request) => new URL(request.url).pathname)).to.deep.equal(["/v1/sessions"]);
+    expect(await page.evaluate("document.cookie")).to.equal("");
+    const cookies = await page.context().cookies();
+    expect(cookies.map((cookie) => [cookie.name, cookie.httpOnly, cookie.sameSite])).to.deep.equal([["eil_session", true, "Strict"]]);
     await page.context().close();
     // Reimbursed: nothing left to claim, and the page does not offer it, code or not.
     expect((await cast.employee.client.post(`/v1/invoices/${invoice.id}/submit`, { enterprise: cast.enterprise.account })).status).to.equal(200);
@@ -129,5 +137,20 @@ describe("the public verification page, in Debian's chromium", function () {
     expect(await later.page.getAttribute(".state", "data-state")).to.equal("Reimbursed");
     expect(await later.page.$("#claim")).to.equal(null);
     await later.page.context().close();
+  });
+
+  it("claims as the party already signed in to the console, with no key to type", async () => {
+    const invoice = await issue();
+    const context = await browser.newContext({ locale: "zh-CN" });
+    const page = await context.newPage();
+    const opened = await page.request.post(`${system.api.url}/v1/sessions`, { data: { apiKey: cast.colleague.client.apiKey! } });
+    expect(opened.status()).to.equal(201);
+    await page.goto(urlOf(invoice, invoice.claimCode));
+    await page.waitForSelector("#claim .signed-in:not([hidden])");
+    expect(await page.isVisible("input[name=apiKey]")).to.equal(false);
+    await page.click("#claim button");
+    await page.waitForSelector(".outcome[data-result=claimed]");
+    expect((await cast.colleague.client.get(`/v1/invoices/${invoice.id}`)).body.holder).to.equal(cast.colleague.account);
+    await context.close();
   });
 });

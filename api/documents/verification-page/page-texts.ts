@@ -13,7 +13,7 @@ export interface PageTexts {
   fields: { kind: string; number: string; issuedAt: string; seller: string; sellerTaxpayerId: string; amount: string; tax: string; total: string; state: string; creditNoteStatus: string; original: string };
   stateNotes: { Frozen: string; Reversed: string };
   form: { legend: string; number: string; checkCode: string; totalYuan: string; submit: string };
-  claim: { legend: string; help: string; apiKey: string; submit: string; claimed: string; failed: string; working: string };
+  claim: { legend: string; help: string; apiKey: string; submit: string; claimed: string; failed: string; working: string; signedInAs: string; openConsole: string };
   privacy: string;
 }
 
@@ -32,12 +32,14 @@ export const PAGE_TEXTS: Readonly<Record<Language, PageTexts>> = {
     form: { legend: "查验一张发票", number: "发票号码（20 位）", checkCode: "校验码（20 位）", totalYuan: "价税合计（元）", submit: "查验" },
     claim: {
       legend: "领取这张发票",
-      help: "这是购买方联：链接中带有领取码。领取码只保存在本页面中，不会发送到服务器，直到您点击“领取”。请使用个人或企业的 API 密钥登录后领取。",
+      help: "这是购买方联：链接中带有领取码。领取码只保存在本页面中，不会发送到服务器，直到您点击“领取”。已登录控制台的个人或企业直接领取；否则请输入 API 密钥登录（密钥只用于登录，浏览器不会保存）。",
       apiKey: "API 密钥",
       submit: "领取",
       claimed: "已领取，发票状态：",
       failed: "未能领取：",
       working: "正在领取……",
+      signedInAs: "将以此身份领取：",
+      openConsole: "在控制台中查看我的发票",
     },
     privacy: "本页面不显示购买方等个人信息。",
   },
@@ -55,12 +57,14 @@ export const PAGE_TEXTS: Readonly<Record<Language, PageTexts>> = {
     form: { legend: "Verify an invoice", number: "Invoice number (20 digits)", checkCode: "Check code (20 digits)", totalYuan: "Total including tax (yuan)", submit: "Verify" },
     claim: {
       legend: "Claim this invoice",
-      help: "This is the buyer's copy: the link carries its claim code. The claim code stays in this page and is not sent to any server until you press Claim. Sign in with an individual's or an enterprise's API key to claim it.",
+      help: "This is the buyer's copy: the link carries its claim code. The claim code stays in this page and is not sent to any server until you press Claim. An individual or enterprise signed in to the console claims directly; otherwise sign in with your API key (used only to sign in; the browser does not keep it).",
       apiKey: "API key",
       submit: "Claim",
       claimed: "Claimed. State: ",
       failed: "Could not claim: ",
       working: "Claiming…",
+      signedInAs: "You will claim as: ",
+      openConsole: "See my invoices in the console",
     },
     privacy: "This page shows nothing personal about the buyer.",
   },

@@ -54,10 +54,12 @@ export function renderVerificationPage(input: PageInput): string {
   // Only an issued invoice can be claimed (one already claimed answers ALREADY_CLAIMED when tried: the page cannot tell).
   const claimable = outcome.kind === "result" && outcome.result.verdict.authentic && outcome.result.verdict.state === "Issued" && outcome.result.facts?.kind === "invoice";
   const claim = claimable
-    ? html`<form id="claim" class="claim" hidden data-number="${query.number}" data-check-code="${query.checkCode}" data-language="${language}" data-working="${t.claim.working}" data-claimed="${t.claim.claimed}" data-failed="${t.claim.failed}" data-states="${JSON.stringify(catalogueOf(language).terms.invoiceState)}">
+    ? html`<form id="claim" class="claim" hidden data-number="${query.number}" data-check-code="${query.checkCode}" data-language="${language}" data-working="${t.claim.working}" data-claimed="${t.claim.claimed}" data-failed="${t.claim.failed}" data-signed-in-as="${t.claim.signedInAs}" data-states="${JSON.stringify(catalogueOf(language).terms.invoiceState)}">
   <fieldset><legend>${t.claim.legend}</legend><p>${t.claim.help}</p>
-  <label>${t.claim.apiKey} <input name="apiKey" type="password" autocomplete="off" required></label>
-  <button type="submit">${t.claim.submit}</button><p class="outcome" role="status" aria-live="polite"></p></fieldset></form>`
+  <p class="signed-in" hidden></p>
+  <label class="key-field">${t.claim.apiKey} <input name="apiKey" type="password" autocomplete="off" required></label>
+  <button type="submit">${t.claim.submit}</button><p class="outcome" role="status" aria-live="polite"></p>
+  <p class="to-console" hidden><a href="/console/">${t.claim.openConsole}</a></p></fieldset></form>`
     : "";
   return html`<!doctype html>
 <html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
@@ -76,7 +78,7 @@ h2{font-size:1.2rem;margin:.25rem 0}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #e5e6eb;vertical-align:top}th{font-weight:normal;color:#4e5969;width:45%}
 .note{background:#fff4e5;padding:.5rem;border-radius:.3rem}.privacy{color:#86909c;font-size:.85rem}
 fieldset{border:1px solid #c9cdd4;border-radius:.5rem;background:#fff;margin:1rem 0}
-label{display:block;margin:.5rem 0}input{display:block;width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem;border:1px solid #c9cdd4;border-radius:.3rem}
+[hidden]{display:none!important}label{display:block;margin:.5rem 0}input{display:block;width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem;border:1px solid #c9cdd4;border-radius:.3rem}
 button,input{font:inherit}
 button{padding:.5rem 1.5rem;font-size:1rem;background:#9b1c1c;color:#fff;border:0;border-radius:.3rem;cursor:pointer}button:disabled{opacity:.6}
 </style></head>
