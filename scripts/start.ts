@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       "E-invoice ledger is running.",
       `  API           ${api.url}`,
       `  API docs      ${api.url}/docs   (OpenAPI: ${api.url}/openapi.json)`,
+      `  Console       ${api.url}/console   (sign in with an API key: bureau, merchant, enterprise, employee)`,
       `  Ledger chain  ${node.url}   (chain id ${node.ready.chainId}, standard Ethereum JSON-RPC)`,
       `  Data          ${shown}   (logs in ${join(shown, "logs")})`,
       "",

@@ -56,6 +56,16 @@ describe("operations: a production install runs the build without development de
       const verified = await new ApiClient(started.apiUrl).get(`/v1/verify?number=${number}&checkCode=${checkCode}&total=${total}`);
       expect(verified.status, JSON.stringify(verified.body)).to.equal(200);
       expect(verified.body).to.include({ authentic: true, state: "Issued" });
+      // The web console is in the build: its page and the script it loads, with no Vite installed.
+      const page = await fetch(`${started.apiUrl}/console/`);
+      expect(page.status).to.equal(200);
+      const html = await page.text();
+      const script = /<script type="module" crossorigin src="(\/console\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      expect(script, html).to.be.a("string");
+      const bundle = await fetch(`${started.apiUrl}${script!}`);
+      expect(bundle.status).to.equal(200);
+      expect(bundle.headers.get("content-type")).to.match(/javascript/);
+      expect(existsSync(join(target, "node_modules", "vite"))).to.equal(false);
     } finally {
       started.child.kill("SIGTERM");
     }
