@@ -3,6 +3,7 @@ import { join } from "node:path";
 
 import express, { type Express } from "express";
 
+import { fontPaths } from "../documents/pdf/fonts";
 import { ApiError } from "../errors";
 
 /**
@@ -12,6 +13,15 @@ import { ApiError } from "../errors";
  */
 export function mountConsole(app: Express, dir: string): void {
   const page = join(dir, "index.html");
+  // The console's last-resort font for Chinese (Noto Sans SC from npm, as the PDFs and the verification page use):
+  // its stylesheet names it after every system CJK font, for CJK characters only, so a browser fetches a file only
+  // on a machine with no Chinese font at all (a bare Linux desktop, a kiosk).
+  const fonts = fontPaths();
+  for (const [weight, file] of [["400", fonts.regular], ["700", fonts.bold]] as const) {
+    app.get(`/console/fonts/noto-sans-sc-${weight}.ttf`, (_req, res) => {
+      res.type("font/ttf").set("cache-control", "public, max-age=604800, immutable").sendFile(file);
+    });
+  }
   app.use(
     "/console/assets",
     express.static(join(dir, "assets"), { index: false, immutable: true, maxAge: "365d", fallthrough: true }),

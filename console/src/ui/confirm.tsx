@@ -4,15 +4,17 @@ import { useEffect, useRef } from "preact/hooks";
 import { useI18n } from "../i18n/i18n";
 
 /**
- * Asks before an irreversible step (reimburse, file, reverse, freeze): a modal <dialog> (focus kept inside,
+ * Asks before a step that matters (reimburse, file, reverse, freeze; suspend, with `irreversible={false}`): a modal <dialog> (focus kept inside,
  * Escape cancels), with what will happen in words. `children` may hold inputs the step needs (a reason).
  */
-export function ConfirmDialog({ open, title, confirmLabel, busy, onConfirm, onCancel, children, danger = false }: {
+export function ConfirmDialog({ open, title, confirmLabel, busy, onConfirm, onCancel, children, danger = false, irreversible = true }: {
   open: boolean;
   title: string;
   confirmLabel: string;
   busy?: boolean;
   danger?: boolean;
+  /** Says that the step cannot be undone (the default); false for one that can (suspending, which reinstating undoes). */
+  irreversible?: boolean;
   onConfirm(): void;
   onCancel(): void;
   children?: ComponentChildren;
@@ -36,7 +38,7 @@ export function ConfirmDialog({ open, title, confirmLabel, busy, onConfirm, onCa
       >
         <h2 id="confirm-title">{title}</h2>
         {children}
-        <p class="dialog-warning">{t("confirm.irreversible")}</p>
+        {irreversible ? <p class="dialog-warning">{t("confirm.irreversible")}</p> : null}
         <div class="dialog-actions">
           <button type="button" class="button" onClick={onCancel}>
             {t("action.cancel")}

@@ -52,6 +52,8 @@ export async function startConsoleSystem(): Promise<ConsoleSystem> {
       },
       async open(options = {}) {
         const context = await browser.newContext({
+          // axe-core is added to the page as a script (seriousViolations): the console's CSP would refuse it.
+          bypassCSP: true,
           locale: options.locale ?? "zh-CN",
           timezoneId: "Asia/Shanghai",
           ...(options.phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : { viewport: { width: 1280, height: 860 } }),
