@@ -1,0 +1,177 @@
+import { useSignedIn } from "../../api/session";
+import { saveFile } from "../../api/download";
+import { useAction, useResource } from "../../api/use-resource";
+import { useI18n } from "../../i18n/i18n";
+import { Page, Panel } from "../../ui/page";
+import { Hex, Money, StateBadge, When } from "../../ui/values";
+import { ErrorNotice, ResourceView } from "../../ui/views";
+import { BASE, documentFacts, useKnownText, usePeriodText, useReasonText } from "./common";
+import "./enterprise.css";
+
+/** One event of the trace as the API answers it: its type, who, when, and the fields of its kind. */
+type TraceEvent = { type: string; actor: string; time: string; transactionHash: string; blockNumber: number } & Record<string, unknown>;
+
+/** One invoice: its facts, its document (items), the PDF, and its history on the chain as a timeline. */
+export function InvoicePage({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { party } = useSignedIn();
+  const known = useKnownText();
+  const reasonText = useReasonText();
+  const periodText = usePeriodText();
+  const trace = useResource((client, signal) => client.traceInvoice({ params: { id }, signal }), [id]);
+  const pdf = useAction(async (client, fileName: string) => saveFile(await client.getInvoicePdf({ params: { id } }), fileName, "application/pdf"));
+  const me = party.account.toLowerCase();
+  const who = (account: string | null | undefined, name?: string | null) =>
+    account === null || account === undefined ? "—" : account.toLowerCase() === me ? t("enterprise.us") : name ? name : <Hex value={account} />;
+
+  return (
+    <Page title={t("enterprise.invoice.title")} actions={<a href={`${BASE}/pool`}>{t("enterprise.invoice.back")}</a>}>
+      <ResourceView resource={trace}>
+        {({ invoice, events }) => {
+          const facts = documentFacts(invoice.document);
+          const shownNumber = invoice.printedNumber ?? invoice.number;
+          return (
+            <>
+              <div class="grid-2">
+                <Panel id="invoice-facts" title={t("enterprise.invoice.facts")}>
+                  <dl class="facts">
+                    <dt>{t("invoice.number")}</dt>
+                    <dd>
+                      <span data-testid="invoice-number">{shownNumber}</span>
+                    </dd>
+                    <dt>{t("invoice.state")}</dt>
+                    <dd>
+                      <StateBadge state={invoice.state} />
+                      {invoice.reversalPending ? <span class="ent-muted"> · {t("enterprise.invoice.reversalPending")}</span> : null}
+                    </dd>
+                    <dt>{t("invoice.seller")}</dt>
+                    <dd>
+                      {invoice.seller.name ?? <Hex value={invoice.seller.account} />}
+                      {invoice.seller.taxpayerId ? <div class="ent-muted">{invoice.seller.taxpayerId}</div> : null}
+                    </dd>
+                    <dt>{t("invoice.buyer")}</dt>
+                    <dd>{facts?.buyer?.name ?? invoice.buyerTaxId ?? "—"}</dd>
+                    <dt>{t("invoice.holder")}</dt>
+                    <dd>{who(invoice.holder)}</dd>
+                    <dt>{t("invoice.amount")}</dt>
+                    <dd>
+                      <Money fen={(BigInt(invoice.total) - BigInt(invoice.tax)).toString()} />
+                    </dd>
+                    <dt>{t("invoice.tax")}</dt>
+                    <dd>
+                      <Money fen={invoice.tax} />
+                    </dd>
+                    <dt>{t("invoice.total")}</dt>
+                    <dd>
+                      <Money fen={invoice.total} />
+                    </dd>
+                    {BigInt(invoice.reversedTotal) > 0n ? (
+                      <>
+                        <dt>{t("enterprise.invoice.reversed")}</dt>
+                        <dd>
+                          <Money fen={`-${invoice.reversedTotal}`} />
+                        </dd>
+                      </>
+                    ) : null}
+                    {invoice.filedPeriod === null ? null : (
+                      <>
+                        <dt>{t("invoice.period")}</dt>
+                        <dd>{periodText(invoice.filedPeriod)}</dd>
+                      </>
+                    )}
+                    <dt>{t("enterprise.invoice.checkCode")}</dt>
+                    <dd>
+                      <code>{invoice.checkCode}</code>
+                    </dd>
+                  </dl>
+                  <div class="form-actions">
+                    <button type="button" class="button" disabled={pdf.busy} onClick={() => void pdf.run(`${shownNumber}.pdf`)}>
+                      {pdf.busy ? t("view.loading") : t("enterprise.invoice.pdf")}
+                    </button>
+                    {invoice.reversalPending ? <a href={`${BASE}/credit-notes`}>{t("enterprise.invoice.toCreditNotes")}</a> : null}
+                  </div>
+                  {pdf.error === undefined ? null : <ErrorNotice error={pdf.error} />}
+                </Panel>
+                <Panel id="invoice-trace" title={t("enterprise.invoice.trace")}>
+                  <ol class="timeline" data-testid="trace">
+                    {(events as TraceEvent[]).map((event) => (
+                      <li key={`${event.transactionHash}-${String(event["logIndex"])}`} data-event={event.type} data-reason={typeof event["reason"] === "string" ? event["reason"] : undefined}>
+                        <strong>{known(`enterprise.event.${event.type}`, event.type)}</strong>
+                        <div class="ent-muted">
+                          <When iso={event.time} /> · {who(event.actor)}
+                        </div>
+                        {typeof event["reason"] === "string" && event.type !== "ReversalRequested" && event.type !== "InvoiceReversed" ? <div>{t("enterprise.invoice.reason", { reason: reasonText(event["reason"]) })}</div> : null}
+                        {typeof event["period"] === "number" ? <div>{t("enterprise.invoice.filedInto", { period: periodText(event["period"]) })}</div> : null}
+                        {typeof event["total"] === "string" && event.type !== "InvoiceIssued" ? (
+                          <div>
+                            {t("enterprise.invoice.creditNote")} <Money fen={`-${event["total"]}`} />
+                          </div>
+                        ) : null}
+                      </li>
+                    ))}
+                  </ol>
+                </Panel>
+              </div>
+              <Panel id="invoice-items" title={t("invoice.items")}>
+                {facts === undefined || facts.items.length === 0 ? (
+                  <p class="ent-muted">{t("enterprise.items.hidden")}</p>
+                ) : (
+                  <div class="table-wrap">
+                    <table>
+                      <thead>
+                        <tr>
+                          <th scope="col">{t("enterprise.item.name")}</th>
+                          <th scope="col">{t("enterprise.item.specification")}</th>
+                          <th scope="col" class="num">
+                            {t("enterprise.item.quantity")}
+                          </th>
+                          <th scope="col" class="num">
+                            {t("enterprise.item.unitPrice")}
+                          </th>
+                          <th scope="col" class="num">
+                            {t("invoice.amount")}
+                          </th>
+                          <th scope="col" class="num">
+                            {t("enterprise.item.rate")}
+                          </th>
+                          <th scope="col" class="num">
+                            {t("invoice.tax")}
+                          </th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {facts.items.map((item, i) => (
+                          <tr key={i}>
+                            <th scope="row">{item.name}</th>
+                            <td>{item.specification ?? ""}</td>
+                            <td class="num">
+                              {item.quantity}
+                              {item.unit ?? ""}
+                            </td>
+                            <td class="num">
+                              <Money fen={item.unitPrice} />
+                            </td>
+                            <td class="num">
+                              <Money fen={item.amount} />
+                            </td>
+                            <td class="num">{item.taxRate}%</td>
+                            <td class="num">
+                              <Money fen={item.tax} />
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+                {facts?.remarks ? (
+                  <p>{t("enterprise.invoice.remarks", { text: facts.remarks })}</p>
+                ) : null}
+              </Panel>
+            </>
+          );
+        }}
+      </ResourceView>
+    </Page>
+  );
+}
