@@ -1,20 +1,37 @@
-import { Route, Router } from "preact-iso";
+import { Route, Router, useLocation } from "preact-iso";
+import { useEffect } from "preact/hooks";
 
-import { useI18n } from "../../i18n/i18n";
 import { NotFound } from "../../not-found";
-import { Page } from "../../ui/page";
+import { AnomaliesPage } from "./anomalies";
+import { BUREAU_BASE } from "./common";
+import { DashboardPage } from "./dashboard";
+import { InvoicePage } from "./invoice";
+import { ParticipantsPage } from "./participants";
+import { QuotasPage } from "./quotas";
+import { SearchPage } from "./search";
+import "./bureau.css";
 
-function Home() {
-  const { t } = useI18n();
-  return <Page title={t("bureau.title")}>{null}</Page>;
+/** The area's own root (/console/bureau) leads to its start page, the search desk. */
+function ToSearch() {
+  const { route } = useLocation();
+  useEffect(() => route(`${BUREAU_BASE}/search`, true), [route]);
+  return null;
 }
 
 /** The bureau's pages, under its base path (roles.ts). */
 export default function BureauArea() {
   return (
-    <Router>
-      <Route path="/" component={Home} />
-      <Route default component={NotFound} />
-    </Router>
+    <div class="bureau-area">
+      <Router>
+        <Route path="/" component={ToSearch} />
+        <Route path="/search" component={SearchPage} />
+        <Route path="/invoices/:id" component={InvoicePage} />
+        <Route path="/dashboard" component={DashboardPage} />
+        <Route path="/anomalies" component={AnomaliesPage} />
+        <Route path="/participants" component={ParticipantsPage} />
+        <Route path="/quotas" component={QuotasPage} />
+        <Route default component={NotFound} />
+      </Router>
+    </div>
   );
 }

@@ -1,0 +1,541 @@
+import { useLocation } from "preact-iso";
+import { useMemo, useState } from "preact/hooks";
+
+import type { EInvoiceClient } from "../../api/client";
+import { useAction, useResource } from "../../api/use-resource";
+import { fenOfYuan } from "../../format/money";
+import type { MessageKey } from "../../i18n/catalogue";
+import { useI18n } from "../../i18n/i18n";
+import { Field } from "../../ui/field";
+import { Page, Panel } from "../../ui/page";
+import { Empty, ErrorNotice, Loading } from "../../ui/views";
+import { Money, StateBadge, When } from "../../ui/values";
+import {
+  AccountName,
+  BUREAU_BASE,
+  invoiceHref,
+  monthOfPeriod,
+  periodOfMonth,
+} from "./common";
+
+type SearchQuery = NonNullable<
+  Parameters<EInvoiceClient["searchInvoices"]>[0]
+>["query"] &
+  object;
+type SearchAnswer = Awaited<ReturnType<EInvoiceClient["searchInvoices"]>>;
+type Row = SearchAnswer["invoices"][number];
+
+export const INVOICE_STATES = [
+  "Issued",
+  "Locked",
+  "Reimbursed",
+  "Filed",
+  "Reversed",
+  "Frozen",
+] as const;
+const SORTS = [
+  "-issuedAt",
+  "issuedAt",
+  "-number",
+  "number",
+  "-total",
+  "total",
+] as const;
+const PAGE_SIZE = "50";
+
+/** The filters as the page's address holds them (so a search can be linked, reloaded, and gone back to). */
+interface Filters {
+  number: string;
+  merchant: string;
+  buyerTaxId: string;
+  state: string[];
+  periodFrom: string;
+  periodTo: string;
+  issuedFrom: string;
+  issuedTo: string;
+  minYuan: string;
+  maxYuan: string;
+  reference: string;
+  sort: string;
+}
+
+const TEXT_KEYS = [
+  "number",
+  "merchant",
+  "buyerTaxId",
+  "periodFrom",
+  "periodTo",
+  "issuedFrom",
+  "issuedTo",
+  "minYuan",
+  "maxYuan",
+  "reference",
+  "sort",
+] as const;
+
+function filtersOf(query: Record<string, string>): Filters {
+  const text = (key: string) => (query[key] ?? "").trim();
+  return {
+    number: text("number"),
+    merchant: text("merchant"),
+    buyerTaxId: text("buyerTaxId"),
+    state:
+      text("state") === ""
+        ? []
+        : text("state")
+            .split(",")
+            .filter((s) => (INVOICE_STATES as readonly string[]).includes(s)),
+    periodFrom: text("periodFrom"),
+    periodTo: text("periodTo"),
+    issuedFrom: text("issuedFrom"),
+    issuedTo: text("issuedTo"),
+    minYuan: text("minYuan"),
+    maxYuan: text("maxYuan"),
+    reference: text("reference"),
+    sort: (SORTS as readonly string[]).includes(text("sort"))
+      ? text("sort")
+      : "-issuedAt",
+  };
+}
+
+function addressOf(filters: Filters): string {
+  const params = new URLSearchParams();
+  for (const key of TEXT_KEYS) {
+    const value = filters[key].trim();
+    if (value !== "" && !(key === "sort" && value === "-issuedAt"))
+      params.set(key, value);
+  }
+  if (filters.state.length > 0) params.set("state", filters.state.join(","));
+  const text = params.toString();
+  return `${BUREAU_BASE}/search${text === "" ? "" : `?${text}`}`;
+}
+
+/** The API's query for the filters; amounts in yuan become fen digits here (never a float). */
+function apiQueryOf(filters: Filters): SearchQuery {
+  const query: SearchQuery = {
+    limit: PAGE_SIZE,
+    expand: "parties",
+    sort: filters.sort as NonNullable<SearchQuery["sort"]>,
+  };
+  if (filters.number !== "") query.number = filters.number.replace(/\s/g, "");
+  if (filters.merchant !== "") query.merchant = filters.merchant;
+  if (filters.buyerTaxId !== "")
+    query.buyerTaxId = filters.buyerTaxId.toUpperCase();
+  if (filters.state.length > 0) query.state = filters.state.join(",");
+  if (filters.periodFrom !== "") query.periodFrom = filters.periodFrom;
+  if (filters.periodTo !== "") query.periodTo = filters.periodTo;
+  if (filters.issuedFrom !== "") query.issuedFrom = filters.issuedFrom;
+  if (filters.issuedTo !== "") query.issuedTo = filters.issuedTo;
+  if (filters.reference !== "") query.reference = filters.reference;
+  const min = filters.minYuan === "" ? undefined : fenOfYuan(filters.minYuan);
+  const max = filters.maxYuan === "" ? undefined : fenOfYuan(filters.maxYuan);
+  if (min !== undefined) query.totalMin = min;
+  if (max !== undefined) query.totalMax = max;
+  return query;
+}
+
+type Merchant = {
+  account: string;
+  name: string;
+  taxpayerId?: string | undefined;
+};
+
+/** The merchants the bureau may pick from by name or taxpayer ID (the search itself takes the account). */
+function useMerchants() {
+  return useResource(
+    async (client, signal) =>
+      (
+        await client.listParticipants({
+          query: { role: "merchant", limit: "500" },
+          signal,
+        })
+      ).participants as Merchant[],
+    [],
+  );
+}
+
+/** What a person typed in the merchant field, as the account the search takes: an address, or a known merchant's taxpayer ID or exact name. */
+function merchantAccountOf(
+  typed: string,
+  merchants: readonly Merchant[] | undefined,
+): string | undefined {
+  const text = typed.trim();
+  if (text === "" || /^0x[0-9a-fA-F]{40}$/.test(text)) return text;
+  const upper = text.toUpperCase();
+  return merchants?.find((m) => m.taxpayerId === upper || m.name === text)
+    ?.account;
+}
+
+function SearchForm({
+  initial,
+  merchants,
+}: {
+  initial: Filters;
+  merchants: readonly Merchant[] | undefined;
+}) {
+  const { t } = useI18n();
+  const { route } = useLocation();
+  const [form, setForm] = useState<Filters>(initial);
+  const [errors, setErrors] = useState<Partial<Record<keyof Filters, string>>>(
+    {},
+  );
+  const set = (key: keyof Filters) => (event: Event) =>
+    setForm((f) => ({
+      ...f,
+      [key]: (event.currentTarget as HTMLInputElement).value,
+    }));
+  const toggleState = (state: string) =>
+    setForm((f) => ({
+      ...f,
+      state: f.state.includes(state)
+        ? f.state.filter((s) => s !== state)
+        : [...f.state, state],
+    }));
+
+  // The less used filters stay folded unless one of them is in use.
+  const moreSet =
+    initial.issuedFrom !== "" ||
+    initial.issuedTo !== "" ||
+    initial.minYuan !== "" ||
+    initial.maxYuan !== "" ||
+    initial.sort !== "-issuedAt";
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const found: Partial<Record<keyof Filters, string>> = {};
+    for (const key of ["minYuan", "maxYuan"] as const)
+      if (form[key].trim() !== "" && fenOfYuan(form[key]) === undefined)
+        found[key] = t("field.yuan");
+    const merchant = merchantAccountOf(form.merchant, merchants);
+    if (merchant === undefined)
+      found.merchant = t("bureau.search.merchant.unknown");
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    route(addressOf({ ...form, merchant: merchant ?? "" }));
+  };
+
+  const field = (
+    key: keyof Filters,
+    label: MessageKey,
+    extra: Record<string, unknown> = {},
+    hint?: MessageKey,
+  ) => (
+    <Field
+      id={`search-${key}`}
+      label={t(label)}
+      hint={hint === undefined ? undefined : t(hint)}
+      error={errors[key]}
+    >
+      {(aria) => (
+        <input
+          {...aria}
+          {...extra}
+          name={key}
+          value={form[key] as string}
+          onInput={set(key)}
+        />
+      )}
+    </Field>
+  );
+
+  return (
+    <form
+      onSubmit={submit}
+      aria-label={t("bureau.search.filters")}
+      data-testid="search-form"
+    >
+      <div class="filters">
+        {field(
+          "number",
+          "bureau.search.number",
+          { inputMode: "numeric", autoComplete: "off" },
+          "bureau.search.number.hint",
+        )}
+        <Field
+          id="search-merchant"
+          label={t("bureau.search.merchant")}
+          hint={t("bureau.search.merchant.hint")}
+          error={errors.merchant}
+        >
+          {(aria) => (
+            <input
+              {...aria}
+              name="merchant"
+              list="bureau-merchants"
+              autoComplete="off"
+              value={form.merchant}
+              onInput={set("merchant")}
+            />
+          )}
+        </Field>
+        <datalist id="bureau-merchants">
+          {(merchants ?? []).map((m) => (
+            <option
+              key={m.account}
+              value={m.account}
+              label={`${m.name}${m.taxpayerId === undefined ? "" : ` · ${m.taxpayerId}`}`}
+            />
+          ))}
+        </datalist>
+        {field("buyerTaxId", "bureau.search.buyerTaxId", {
+          autoComplete: "off",
+          spellcheck: false,
+        })}
+        {field("reference", "bureau.search.reference", { autoComplete: "off" })}
+        <Field id="search-periodFrom" label={t("bureau.search.periodFrom")}>
+          {(aria) => (
+            <input
+              {...aria}
+              type="month"
+              value={
+                form.periodFrom === ""
+                  ? ""
+                  : monthOfPeriod(Number(form.periodFrom))
+              }
+              onInput={(e) =>
+                setForm((f) => ({
+                  ...f,
+                  periodFrom: String(
+                    periodOfMonth(
+                      (e.currentTarget as HTMLInputElement).value,
+                    ) ?? "",
+                  ),
+                }))
+              }
+            />
+          )}
+        </Field>
+        <Field id="search-periodTo" label={t("bureau.search.periodTo")}>
+          {(aria) => (
+            <input
+              {...aria}
+              type="month"
+              value={
+                form.periodTo === "" ? "" : monthOfPeriod(Number(form.periodTo))
+              }
+              onInput={(e) =>
+                setForm((f) => ({
+                  ...f,
+                  periodTo: String(
+                    periodOfMonth(
+                      (e.currentTarget as HTMLInputElement).value,
+                    ) ?? "",
+                  ),
+                }))
+              }
+            />
+          )}
+        </Field>
+      </div>
+      <details
+        class="bureau-more"
+        open={
+          moreSet ||
+          errors.minYuan !== undefined ||
+          errors.maxYuan !== undefined
+        }
+      >
+        <summary>{t("bureau.search.more")}</summary>
+        <div class="filters">
+          {field("issuedFrom", "bureau.search.issuedFrom", { type: "date" })}
+          {field("issuedTo", "bureau.search.issuedTo", { type: "date" })}
+          {field("minYuan", "bureau.search.minYuan", {
+            inputMode: "decimal",
+            autoComplete: "off",
+          })}
+          {field("maxYuan", "bureau.search.maxYuan", {
+            inputMode: "decimal",
+            autoComplete: "off",
+          })}
+          <Field id="search-sort" label={t("bureau.search.sort")}>
+            {(aria) => (
+              <select {...aria} value={form.sort} onChange={set("sort")}>
+                {SORTS.map((sort) => (
+                  <option key={sort} value={sort}>
+                    {t(`bureau.sort.${sort}` as MessageKey)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+      </details>
+      <fieldset class="bureau-states">
+        <legend>{t("bureau.search.state")}</legend>
+        {INVOICE_STATES.map((state) => (
+          <label key={state} class="bureau-check">
+            <input
+              type="checkbox"
+              name="state"
+              value={state}
+              checked={form.state.includes(state)}
+              onChange={() => toggleState(state)}
+            />
+            {t(`state.${state}` as MessageKey)}
+          </label>
+        ))}
+      </fieldset>
+      <div class="form-actions">
+        <button type="submit" class="button button-primary">
+          {t("action.search")}
+        </button>
+        <a
+          class="button"
+          href={`${BUREAU_BASE}/search`}
+          onClick={() => setForm(filtersOf({}))}
+        >
+          {t("action.reset")}
+        </a>
+      </div>
+    </form>
+  );
+}
+
+function ResultsTable({ rows }: { rows: readonly Row[] }) {
+  const { t } = useI18n();
+  return (
+    <div class="table-wrap">
+      <table data-testid="search-results">
+        <caption class="visually-hidden">{t("bureau.search.results")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("invoice.number")}</th>
+            <th scope="col">{t("invoice.date")}</th>
+            <th scope="col">{t("invoice.seller")}</th>
+            <th scope="col">{t("bureau.search.buyerColumn")}</th>
+            <th scope="col" class="num">
+              {t("invoice.total")}
+            </th>
+            <th scope="col">{t("invoice.state")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id} data-testid="invoice-row">
+              <th scope="row">
+                <a href={invoiceHref(row.id)}>{row.number}</a>
+              </th>
+              <td>
+                <When iso={row.issuedAt} />
+              </td>
+              <td>
+                <AccountName
+                  account={row.seller}
+                  name={row.parties?.seller.name}
+                />
+              </td>
+              <td>
+                {typeof row["buyerTaxId"] === "string" ? (
+                  <code>{row["buyerTaxId"] as string}</code>
+                ) : (
+                  t("bureau.buyer.individual")
+                )}
+              </td>
+              <td class="num">
+                <Money fen={row.total} />
+              </td>
+              <td>
+                <StateBadge state={row.state} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** 发票查询: every filter of the search, pages by the API's cursor (never an offset), the filters in the address. */
+export function SearchPage() {
+  const { t } = useI18n();
+  const { query, url } = useLocation();
+  const filters = useMemo(() => filtersOf(query), [url]);
+  const apiQuery = useMemo(() => apiQueryOf(filters), [filters]);
+  const key = JSON.stringify(apiQuery);
+  const merchants = useMerchants();
+  const first = useResource(
+    (client, signal) => client.searchInvoices({ query: apiQuery, signal }),
+    [key],
+  );
+  const [more, setMore] = useState<{
+    key: string;
+    rows: Row[];
+    cursor: string | null;
+  }>({ key: "", rows: [], cursor: null });
+  const next = useAction((client, cursor: string) =>
+    client.searchInvoices({ query: { ...apiQuery, cursor } }),
+  );
+
+  const extra = more.key === key ? more : undefined;
+  const firstPage =
+    first.status === "ready" || first.status === "loading"
+      ? first.data
+      : undefined;
+  const rows = [
+    ...(first.status === "ready" ? first.data.invoices : []),
+    ...(extra?.rows ?? []),
+  ];
+  const cursor =
+    extra === undefined ? (firstPage?.nextCursor ?? null) : extra.cursor;
+
+  const loadMore = async () => {
+    if (cursor === null) return;
+    const page = await next.run(cursor);
+    if (page === undefined) return;
+    setMore({
+      key,
+      rows: [...(extra?.rows ?? []), ...page.invoices],
+      cursor: page.nextCursor,
+    });
+  };
+
+  return (
+    <Page title={t("bureau.search.title")}>
+      <Panel title={t("bureau.search.filters")} id="bureau-filters">
+        <SearchForm
+          key={url}
+          initial={filters}
+          merchants={merchants.status === "error" ? undefined : merchants.data}
+        />
+      </Panel>
+      <Panel title={t("bureau.search.results")} id="bureau-results">
+        {first.status === "error" ? (
+          <ErrorNotice error={first.error} onRetry={first.reload} />
+        ) : first.status === "loading" ? (
+          <Loading />
+        ) : rows.length === 0 ? (
+          <Empty>{t("bureau.search.none")}</Empty>
+        ) : (
+          <>
+            <p
+              class="bureau-count"
+              role="status"
+              data-testid="result-count"
+              data-count={rows.length}
+            >
+              {cursor === null
+                ? t("bureau.search.countAll", { count: rows.length })
+                : t("bureau.search.countMore", { count: rows.length })}
+            </p>
+            <ResultsTable rows={rows} />
+            {next.error === undefined ? null : (
+              <ErrorNotice error={next.error} onRetry={() => void loadMore()} />
+            )}
+            {cursor === null ? null : (
+              <div class="form-actions">
+                <button
+                  type="button"
+                  class="button"
+                  disabled={next.busy}
+                  onClick={() => void loadMore()}
+                  data-testid="load-more"
+                >
+                  {next.busy ? t("view.loading") : t("action.more")}
+                </button>
+              </div>
+            )}
+          </>
+        )}
+      </Panel>
+    </Page>
+  );
+}
