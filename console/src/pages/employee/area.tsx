@@ -1,20 +1,31 @@
-import { Route, Router } from "preact-iso";
+import { Route, Router, useLocation } from "preact-iso";
+import { useEffect } from "preact/hooks";
 
-import { useI18n } from "../../i18n/i18n";
 import { NotFound } from "../../not-found";
-import { Page } from "../../ui/page";
+import { ClaimPage } from "./claim";
+import { Folder } from "./folder";
+import { InvoicePage } from "./invoice";
+import { MeProvider } from "./me";
+import { employeePath } from "./paths";
 
-function Home() {
-  const { t } = useI18n();
-  return <Page title={t("employee.title")}>{null}</Page>;
+/** The area's own address (/console/me) leads to the folder. */
+function ToFolder() {
+  const { route } = useLocation();
+  useEffect(() => route(employeePath("/folder"), true), [route]);
+  return null;
 }
 
-/** The employee's pages, under its base path (roles.ts). */
+/** The employee's pages (我的发票), under its base path (roles.ts); mostly used on a phone. */
 export default function EmployeeArea() {
   return (
-    <Router>
-      <Route path="/" component={Home} />
-      <Route default component={NotFound} />
-    </Router>
+    <MeProvider>
+      <Router>
+        <Route path="/" component={ToFolder} />
+        <Route path="/folder" component={Folder} />
+        <Route path="/claim" component={ClaimPage} />
+        <Route path="/invoices/:id" component={InvoicePage} />
+        <Route default component={NotFound} />
+      </Router>
+    </MeProvider>
   );
 }
