@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from "kysely";
+import { sql, type Insertable, type Kysely, type Selectable } from "kysely";
 
 import type { DocumentsTable, Schema } from "./schema";
 import { anyOf } from "./bulk";
@@ -35,6 +35,20 @@ export async function findDocument(db: Kysely<Schema>, id: string): Promise<Docu
 export async function findDocuments(db: Kysely<Schema>, ids: readonly string[]): Promise<DocumentRow[]> {
   if (ids.length === 0) return [];
   return withKeys(db).where("d.id", "=", anyOf(ids.map(lower))).execute();
+}
+
+/**
+ * The issue time each of these documents carries (the time its printed number's year is taken from), by lowercase
+ * id; ids without a document are absent. One read of a page of ids, without decrypting or parsing whole records.
+ */
+export async function documentIssueTimes(db: Kysely<Schema>, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("documents")
+    .select(["id", sql<string | null>`record::json -> 'document' ->> 'issuedAt'`.as("issued_at")])
+    .where("id", "=", anyOf(ids.map(lower)))
+    .execute();
+  return new Map(rows.filter((row) => row.issued_at !== null).map((row) => [row.id, row.issued_at!]));
 }
 
 /**

@@ -18,6 +18,8 @@ import { createCursorCodec } from "./search-cursor";
  * participant's name where the viewer may read that participant.
  */
 export interface InvoiceListItem extends InvoiceSummary {
+  /** The 20 digits printed on it (null where the API holds no document for it). */
+  printedNumber: string | null;
   parties?: {
     seller: { account: string; name: string | null; taxpayerId: string | null };
     holder: { account: string; name: string | null } | null;
@@ -39,6 +41,8 @@ export interface InvoiceSearchDeps {
   accountsOf(viewer: Party): Promise<Set<string>>;
   /** The document files of these invoices, by lowercase id. */
   documentFiles(invoices: readonly { id: string; number: string }[]): Promise<Map<string, DocumentFile>>;
+  /** The printed numbers of these invoices (by lowercase id), where their documents are held (invoice-numbers.ts). */
+  printedNumbers(summaries: readonly { id: string; number: string }[]): Promise<Map<string, string>>;
   /** The key that tags cursors (Keystore.deriveKey). */
   cursorKey: Buffer;
   /** Whether a number as given names the ledger's number it carries (a printed one: with this ledger's prefix; invoice-numbers.ts). */
@@ -76,7 +80,7 @@ const ORDERS: Record<InvoiceSort, { key: InvoiceSortKey; descending: boolean }> 
 };
 
 export function createInvoiceSearch(deps: InvoiceSearchDeps) {
-  const { db, accountsOf, documentFiles, cursorKey } = deps;
+  const { db, accountsOf, documentFiles, printedNumbers, cursorKey } = deps;
   const cursors = createCursorCodec(cursorKey);
 
   /** Who may read a participant's profile (GET /v1/participants/{account}): the bureau, the party itself, its employer. */
@@ -147,12 +151,13 @@ export function createInvoiceSearch(deps: InvoiceSearchDeps) {
       const last = page.at(-1);
       const hasMore = rows.length > limit;
       const summaries = page.map((row) => row.summary);
-      const [parties, documents] = await Promise.all([
+      const [printed, parties, documents] = await Promise.all([
+        printedNumbers(summaries),
         expand?.includes("parties") ? withParties(viewer, summaries) : undefined,
         expand?.includes("document") ? withDocuments(mine, summaries) : undefined,
       ]);
       const invoices = summaries.map((summary, i): InvoiceListItem => {
-        const item: InvoiceListItem = { ...summary };
+        const item: InvoiceListItem = { ...summary, printedNumber: printed.get(summary.id.toLowerCase()) ?? null };
         if (parties !== undefined) item.parties = parties[i]!;
         const document = documents?.[i];
         if (document !== undefined) item.document = document;

@@ -16,6 +16,7 @@ import type { EventIndexer } from "../indexer/event-indexer";
 import type { Db } from "../db/database";
 import { documentFile, documentStore, sealDocument, type DocumentFile, type StoredDocument } from "./documents";
 import { createInvoiceNumbers } from "./invoice-numbers";
+import { documentIssueTimes } from "../db/documents";
 import { createInvoiceSearch } from "./invoice-search";
 import { KeyedLock } from "./keyed-lock";
 import { CREDIT_NOTE_STATUSES } from "./verification";
@@ -91,7 +92,17 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
   /** One execution per merchant reference (invoice or credit-note id), however many requests carry it at once. */
   const references = new KeyedLock();
   let claimDomain: Promise<{ name: string; version: string; chainId: bigint; verifyingContract: string }> | undefined;
-  const searchService = createInvoiceSearch({ db, accountsOf: (viewer) => accountsOf(viewer), documentFiles: documents.files, cursorKey: keystore.deriveKey("search-cursor"), acceptsNumber: numbers.accepts });
+  /** The printed numbers of a page of invoices, from their documents' issue times (invoice-numbers.ts). */
+  async function printedNumbers(summaries: readonly { id: string; number: string }[]): Promise<Map<string, string>> {
+    const times = await documentIssueTimes(db, summaries.map((summary) => summary.id));
+    const printed = new Map<string, string>();
+    for (const summary of summaries) {
+      const issuedAt = times.get(summary.id.toLowerCase());
+      if (issuedAt !== undefined) printed.set(summary.id.toLowerCase(), numbers.printed(summary.number, issuedAt));
+    }
+    return printed;
+  }
+  const searchService = createInvoiceSearch({ db, accountsOf: (viewer) => accountsOf(viewer), documentFiles: documents.files, printedNumbers, cursorKey: keystore.deriveKey("search-cursor"), acceptsNumber: numbers.accepts });
 
   async function chainInvoice(id: string) {
     const invoice = await client.ledger.invoice(id).catch(unknownOnRevert);

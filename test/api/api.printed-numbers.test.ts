@@ -34,6 +34,11 @@ describe("API: printed invoice numbers and claim by scan", function () {
     expect(invoice.printedNumber).to.equal(`${year}443${invoice.number.padStart(15, "0")}`);
     expect((await cast.merchant.client.get(`/v1/invoices/${invoice.id}`)).body.printedNumber).to.equal(invoice.printedNumber);
     expect((await system.bureau.get(`/v1/invoices/${invoice.id}/trace`)).body.invoice.printedNumber).to.equal(invoice.printedNumber);
+    // A search lists it with its printed number, for the bureau and the merchant alike.
+    for (const viewer of [system.bureau, cast.merchant.client]) {
+      const listed = (await viewer.get(`/v1/invoices?number=${invoice.number}`)).body.invoices as { id: string; printedNumber: string | null }[];
+      expect(listed.map((i) => [i.id, i.printedNumber])).to.deep.equal([[invoice.id, invoice.printedNumber]]);
+    }
     const note = (await cast.merchant.client.post(`/v1/invoices/${invoice.id}/reversals`, { reference: ref(), reason: "issue-error" })).body.creditNote;
     expect(note.printedNumber).to.equal(`${year}443${note.number.padStart(15, "0")}`);
     // The credit note verifies by its printed number too, found through its ReversalRequested event.

@@ -141,6 +141,7 @@ export const invoiceExamples = {
           {
             id: EXAMPLE_INVOICE.id,
             number: EXAMPLE_INVOICE.number,
+            printedNumber: EXAMPLE_INVOICE.printedNumber,
             seller: merchant.account,
             buyerTaxId: enterprise.taxpayerId,
             total: EXAMPLE_INVOICE.totals.total,
@@ -175,6 +176,7 @@ export const invoiceExamples = {
           {
             id: EXAMPLE_INVOICE.id,
             number: EXAMPLE_INVOICE.number,
+            printedNumber: EXAMPLE_INVOICE.printedNumber,
             seller: merchant.account,
             state: "Reimbursed",
             total: EXAMPLE_INVOICE.totals.total,
@@ -195,8 +197,8 @@ export const invoiceExamples = {
       status: 200,
       response: {
         invoices: [
-          { id: EXAMPLE_INVOICE.id, number: EXAMPLE_INVOICE.number, seller: merchant.account, state: "Reimbursed", total: "20291", tax: "1191", holder: employee.account, enterprise: enterprise.account, issuedAt: "2026-11-25T04:12:09.000Z" },
-          { id: batchInvoices[1]!.id, number: "1026", seller: merchant.account, state: "Issued", total: "15255", tax: "1755", holder: null, enterprise: null, issuedAt: "2026-11-25T05:40:31.000Z" },
+          { id: EXAMPLE_INVOICE.id, number: EXAMPLE_INVOICE.number, printedNumber: EXAMPLE_INVOICE.printedNumber, seller: merchant.account, state: "Reimbursed", total: "20291", tax: "1191", holder: employee.account, enterprise: enterprise.account, issuedAt: "2026-11-25T04:12:09.000Z" },
+          { id: batchInvoices[1]!.id, number: "1026", printedNumber: "26441000000000001026", seller: merchant.account, state: "Issued", total: "15255", tax: "1755", holder: null, enterprise: null, issuedAt: "2026-11-25T05:40:31.000Z" },
         ],
         hasMore: true,
         nextCursor: "eyJ2IjoxLCJrIjpbIjE1MjU1IiwiMTAyNiJdfQ.Xk2c9Qw",

@@ -79,6 +79,7 @@ const namedAccount = z.object({ account: z.string(), name: z.string().nullable()
 /** One invoice of a search: its summary, and what `expand` asked for. */
 export const invoiceListItem = summaryView
   .extend({
+    printedNumber: z.string().nullable().meta({ description: "The 20 digits printed on the invoice (null where the API holds no document for it)" }),
     parties: z
       .object({
         seller: namedAccount.extend({ taxpayerId: z.string().nullable() }),

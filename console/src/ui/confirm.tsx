@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useId, useRef } from "preact/hooks";
 
 import { useI18n } from "../i18n/i18n";
 
@@ -21,6 +21,7 @@ export function ConfirmDialog({ open, title, confirmLabel, busy, onConfirm, onCa
 }) {
   const { t } = useI18n();
   const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const element = dialog.current;
     if (element === null) return;
@@ -28,7 +29,7 @@ export function ConfirmDialog({ open, title, confirmLabel, busy, onConfirm, onCa
     if (!open && element.open) element.close();
   }, [open]);
   return (
-    <dialog ref={dialog} class="dialog" aria-labelledby="confirm-title" onCancel={(event) => (event.preventDefault(), onCancel())}>
+    <dialog ref={dialog} class="dialog" aria-labelledby={titleId} onCancel={(event) => (event.preventDefault(), onCancel())}>
       <form
         method="dialog"
         onSubmit={(event) => {
@@ -36,7 +37,7 @@ export function ConfirmDialog({ open, title, confirmLabel, busy, onConfirm, onCa
           onConfirm();
         }}
       >
-        <h2 id="confirm-title">{title}</h2>
+        <h2 id={titleId}>{title}</h2>
         {children}
         {irreversible ? <p class="dialog-warning">{t("confirm.irreversible")}</p> : null}
         <div class="dialog-actions">

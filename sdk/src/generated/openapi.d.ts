@@ -1717,6 +1717,8 @@ export interface components {
                     taxpayerId: string | null;
                 };
             };
+            /** @description The 20 digits printed on the invoice (null where the API holds no document for it) */
+            printedNumber: string | null;
             seller: string;
             /** @enum {string} */
             state: "Issued" | "Locked" | "Reimbursed" | "Filed" | "Reversed" | "Frozen";
