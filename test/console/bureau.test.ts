@@ -2,6 +2,7 @@ import { expect } from "chai";
 import type { BrowserContext, Page } from "playwright-core";
 
 import { randomTaxpayerId } from "../../scripts/lib/demo-data";
+import { callApi } from "./helpers/http";
 import {
   seriousViolations,
   startConsoleSystem,
@@ -25,20 +26,9 @@ describe("console: the tax bureau's pages", function () {
     path: string,
     init: { method?: string; body?: unknown; key?: string } = {},
   ): Promise<T> {
-    const response = await fetch(`${cs.url}${path}`, {
-      method: init.method ?? "GET",
-      headers: {
-        authorization: `Bearer ${init.key ?? cs.party("bureau").apiKey}`,
-        ...(init.body === undefined
-          ? {}
-          : { "content-type": "application/json" }),
-      },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-    });
-    expect(response.status, `${init.method ?? "GET"} ${path}`).to.be.lessThan(
-      300,
-    );
-    return (await response.json()) as T;
+    const answer = await callApi(cs.url, { apiKey: init.key ?? cs.party("bureau").apiKey }, init.method ?? "GET", path, init.body);
+    expect(answer.status, `${init.method ?? "GET"} ${path}`).to.be.lessThan(300);
+    return answer.body as T;
   }
   const period = () => {
     const cst = new Date(Date.now() + 8 * 3600 * 1000);
@@ -61,33 +51,9 @@ describe("console: the tax bureau's pages", function () {
       "document.querySelectorAll('.view-loading').length === 0 && document.querySelectorAll('[aria-busy=true]').length === 0",
     );
 
-  /**
-   * A fresh context as the harness's open() makes it, but with the page's Content Security Policy bypassed:
-   * axe-core is injected as an inline script and waitForFunction evaluates strings, both of which the console's
-   * CSP (script-src 'self') rightly refuses.
-   */
-  async function open(
-    phone = false,
-  ): Promise<{ context: BrowserContext; page: Page }> {
-    const created = await cs.browser.newContext({
-      locale: "zh-CN",
-      timezoneId: "Asia/Shanghai",
-      bypassCSP: true,
-      ...(phone
-        ? {
-            viewport: { width: 390, height: 844 },
-            isMobile: true,
-            hasTouch: true,
-            deviceScaleFactor: 2,
-          }
-        : { viewport: { width: 1280, height: 860 } }),
-    });
-    return { context: created, page: await created.newPage() };
-  }
-
   before(async () => {
     cs = await startConsoleSystem();
-    ({ context, page } = await open());
+    ({ context, page } = await cs.open());
     await cs.signIn(page, cs.party("bureau"));
   });
   after(async () => {
@@ -107,7 +73,7 @@ describe("console: the tax bureau's pages", function () {
     await page.locator("[data-testid=result-count]").waitFor();
     const shown = await page.locator("[data-testid=invoice-row]").count();
     const expected = await api<{
-      invoices: { id: string; number: string }[];
+      invoices: { id: string; number: string; printedNumber: string | null }[];
       hasMore: boolean;
     }>(
       `/v1/invoices?merchant=${merchant.account}&periodFrom=${p}&periodTo=${p}&limit=500`,
@@ -123,7 +89,7 @@ describe("console: the tax bureau's pages", function () {
       .locator("[data-testid=invoice-row] th a")
       .allInnerTexts();
     expect([...numbers].sort()).to.deep.equal(
-      expected.invoices.map((i) => i.number).sort(),
+      expected.invoices.map((i) => i.printedNumber ?? i.number).sort(),
     );
 
     // The filters are in the address: a reload shows the same search, filled in.
@@ -305,7 +271,7 @@ describe("console: the tax bureau's pages", function () {
       .locator("[data-testid=register-form] button[type=submit]")
       .click();
     const key = (
-      await page.locator("[data-testid=api-key]").innerText()
+      await page.locator("[data-testid=secret]").innerText()
     ).trim();
     expect(key).to.match(/^eil_/);
     const me = await api<{ role: string; name: string }>("/v1/me", { key });
@@ -315,8 +281,8 @@ describe("console: the tax bureau's pages", function () {
       .waitFor();
     await shot("participants");
     // Once stored, the key is gone from the page.
-    await page.locator("[data-testid=key-once] button").nth(1).click();
-    expect(await page.locator("[data-testid=api-key]").count()).to.equal(0);
+    await page.locator("[data-testid=shown-once] button").nth(1).click();
+    expect(await page.locator("[data-testid=secret]").count()).to.equal(0);
     expect(await page.content()).to.not.include(key);
   });
 
@@ -372,7 +338,7 @@ describe("console: the tax bureau's pages", function () {
 
   it("fits a phone", async () => {
     if (!shots) return;
-    const phone = await open(true);
+    const phone = await cs.open({ phone: true });
     await cs.signIn(phone.page, cs.party("bureau"));
     for (const path of ["/search", "/dashboard", "/participants"]) {
       await phone.page.goto(`${cs.url}/console/bureau${path}`);

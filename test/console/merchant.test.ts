@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { BrowserContext, Page } from "playwright-core";
 
 import type { DemoParty } from "../../scripts/seed/demo-keys";
-import { invoiceBody } from "../../scripts/lib/demo-data";
+import { callApi, issueInvoice } from "./helpers/http";
 import { seriousViolations, startConsoleSystem, type ConsoleSystem } from "./helpers/console-system";
 
 describe("console: the merchant's pages (商户)", function () {
@@ -18,9 +18,7 @@ describe("console: the merchant's pages (商户)", function () {
     cs = await startConsoleSystem();
     merchantA = cs.party("merchant", "深圳市南山示范餐饮有限公司");
     enterpriseA = cs.party("enterprise", "深圳市前海示范科技有限公司");
-    // As cs.open() does, and with the page's Content Security Policy bypassed: axe-core is injected as an inline script.
-    context = await cs.browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai", viewport: { width: 1280, height: 860 }, bypassCSP: true });
-    page = await context.newPage();
+    ({ context, page } = await cs.open());
     await cs.signIn(page, merchantA);
   });
   after(async () => {
@@ -30,12 +28,7 @@ describe("console: the merchant's pages (商户)", function () {
 
   /** The API as merchant A's own systems see it: plain HTTP with its key. */
   const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
-    const response = await fetch(`${cs.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${merchantA.apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: await response.json() };
+    return callApi(cs.url, merchantA, method, path, body);
   };
   const byReference = async (reference: string) => (await api("GET", `/v1/invoices?reference=${encodeURIComponent(reference)}`)).body.invoices as { id: string; total: string; tax: string; state: string }[];
   const goto = async (path: string) => page.goto(`${cs.url}/console/merchant${path}`);
@@ -95,7 +88,7 @@ describe("console: the merchant's pages (商户)", function () {
     await table.waitFor({ state: "detached" });
     await goto("/invoices?state=Reversed");
     await table.locator("tbody tr th a").first().click();
-    await page.locator("[data-testid=history] li[data-type=InvoiceIssued]").waitFor();
+    await page.locator("[data-testid=history] li[data-event=InvoiceIssued]").waitFor();
     await page.locator("[data-testid=credit-notes] tbody tr").first().waitFor();
   });
 
@@ -140,8 +133,7 @@ describe("console: the merchant's pages (商户)", function () {
   });
 
   it("reverses an invoice in full after confirmation: the API reports it Reversed with a credit note", async () => {
-    const buyer = { type: "organisation" as const, name: enterpriseA.name, taxpayerId: enterpriseA.taxpayerId! };
-    const issued = await api("POST", "/v1/invoices", invoiceBody(`console-to-reverse-${run}`, buyer, { item: "会议餐", quantity: 4, unitPrice: 3_000 }));
+    const issued = await issueInvoice(cs.url, merchantA, enterpriseA, `console-to-reverse-${run}`, { item: "会议餐", quantity: 4, unitPrice: 3_000 });
     expect(issued.status, JSON.stringify(issued.body)).to.equal(201);
     const id = issued.body.invoice.id as string;
 
@@ -200,9 +192,9 @@ describe("console: the merchant's pages (商户)", function () {
     await form.locator("input[value='invoice.claimed']").uncheck();
     await form.locator("input[value='quota.granted']").check();
     await form.locator("button[type=submit]").click();
-    const secret = page.getByTestId("webhook-secret");
+    const secret = page.getByTestId("shown-once");
     await secret.waitFor();
-    expect(await secret.locator("code").textContent()).to.match(/^whsec_/);
+    expect(await secret.getByTestId("secret").textContent()).to.match(/^whsec_/);
     const listed = (await api("GET", "/v1/webhooks")).body.webhooks as { id: string; url: string; eventTypes: string[] }[];
     expect(listed.map((w) => [w.url, w.eventTypes])).to.deep.equal([[url, ["quota.granted"]]]);
     await noSeriousViolations();

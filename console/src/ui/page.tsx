@@ -20,11 +20,11 @@ export function Page({ title, actions, children }: { title: string; actions?: Co
   );
 }
 
-/** A titled block inside a page. */
+/** A titled block inside a page; its `id` names the section (a link's #fragment) and, with "-title", its heading. */
 export function Panel({ title, children, id }: { title: string; children: ComponentChildren; id?: string }) {
   const headingId = `${id ?? title.replace(/\W+/g, "-").toLowerCase()}-title`;
   return (
-    <section class="panel" aria-labelledby={headingId}>
+    <section class="panel" id={id} aria-labelledby={headingId}>
       <h2 id={headingId}>{title}</h2>
       {children}
     </section>

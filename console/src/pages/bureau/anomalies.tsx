@@ -6,7 +6,8 @@ import { useI18n } from "../../i18n/i18n";
 import { Page, Panel } from "../../ui/page";
 import { Empty, ErrorNotice, Loading } from "../../ui/views";
 import { Money, StateBadge, When } from "../../ui/values";
-import { AccountName, invoiceHref, useNames, usePeriodText } from "./common";
+import { usePeriodText } from "../../ui/period";
+import { AccountName, invoiceHref, useNames } from "./common";
 
 type Anomalies = Awaited<ReturnType<EInvoiceClient["getAnomalies"]>>;
 type Refusal = Awaited<

@@ -10,16 +10,9 @@ import { Page, Panel } from "../../ui/page";
 import { Empty, ErrorNotice, Loading } from "../../ui/views";
 import { Money } from "../../ui/values";
 import { Chart } from "./chart";
-import {
-  AccountName,
-  BUREAU_BASE,
-  currentPeriod,
-  monthOfPeriod,
-  periodOfMonth,
-  shiftPeriod,
-  useNames,
-  usePeriodText,
-} from "./common";
+import { currentPeriod, monthOfPeriod, periodOfMonth, shiftPeriod } from "../../format/period";
+import { usePeriodText } from "../../ui/period";
+import { AccountName, BUREAU_BASE, useNames } from "./common";
 
 type Totals = Awaited<ReturnType<EInvoiceClient["getTotals"]>>;
 type Series = Awaited<ReturnType<EInvoiceClient["getSeries"]>>;

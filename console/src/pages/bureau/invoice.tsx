@@ -1,22 +1,21 @@
 import { useState } from "preact/hooks";
 
 import type { EInvoiceClient } from "../../api/client";
-import { saveFile } from "../../api/download";
 import { useAction, useResource } from "../../api/use-resource";
 import type { MessageKey } from "../../i18n/catalogue";
 import { useI18n } from "../../i18n/i18n";
 import { ConfirmDialog } from "../../ui/confirm";
 import { Field } from "../../ui/field";
+import { FREEZE_REASONS, freezeReasonKey } from "../../format/events";
+import { shownNumber } from "../../format/invoice-number";
 import { Page, Panel } from "../../ui/page";
+import { PdfButton } from "../../ui/pdf-button";
+import { Timeline } from "../../ui/timeline";
 import { ErrorNotice, Loading, Success } from "../../ui/views";
 import { Hex, Money, StateBadge, When } from "../../ui/values";
-import {
-  AccountName,
-  BUREAU_BASE,
-  newIdempotencyKey,
-  useNames,
-  usePeriodText,
-} from "./common";
+import { newIdempotencyKey } from "../../api/idempotency";
+import { usePeriodText } from "../../ui/period";
+import { AccountName, BUREAU_BASE, useNames } from "./common";
 
 type Invoice = Awaited<ReturnType<EInvoiceClient["getInvoice"]>>;
 type TraceEvent = Awaited<
@@ -49,34 +48,8 @@ interface DocumentView {
   remarks?: string;
 }
 
-/** Reason codes a tax officer freezes an invoice for (short ASCII codes: they go on chain, public). */
-const FREEZE_REASONS = [
-  "AUDIT",
-  "SUSPECTED_FRAUD",
-  "DUPLICATE_REIMBURSEMENT",
-  "FAKE_TRANSACTION",
-  "TAX_INVESTIGATION",
-  "COURT_ORDER",
-] as const;
 const OTHER = "OTHER";
 const REASON_CODE = /^[A-Za-z0-9_-]{1,31}$/;
-
-const KNOWN_EVENTS = [
-  "InvoiceIssued",
-  "InvoiceClaimed",
-  "InvoiceTransferred",
-  "InvoiceSubmitted",
-  "InvoiceRejected",
-  "InvoiceReimbursed",
-  "InvoiceFiled",
-  "ReversalRequested",
-  "InvoiceReversed",
-  "ReversalCancelled",
-  "InvoiceFrozen",
-  "InvoiceUnfrozen",
-  "InvoiceReleased",
-  "InvoiceReassigned",
-];
 
 function Parties({
   invoice,
@@ -208,115 +181,10 @@ function Items({ doc }: { doc: DocumentView }) {
   );
 }
 
-/** What one event of the trace did, in words: its type, and the detail it carries (a reason, a period, a recipient). */
-function EventDetail({
-  event,
-  names,
-}: {
-  event: TraceEvent;
-  names: Record<string, string | null>;
-}) {
-  const { t } = useI18n();
-  const periodText = usePeriodText();
-  const who = (account: unknown) =>
-    typeof account === "string" ? (
-      <AccountName account={account} name={names[account]} />
-    ) : null;
-  switch (event.type) {
-    case "InvoiceSubmitted":
-    case "InvoiceReleased":
-      return (
-        <>
-          {t("bureau.event.to")} {who(event["enterprise"])}
-        </>
-      );
-    case "InvoiceTransferred":
-    case "InvoiceReassigned":
-      return (
-        <>
-          {t("bureau.event.to")} {who(event["to"])}
-        </>
-      );
-    case "InvoiceRejected":
-    case "InvoiceFrozen":
-      return (
-        <>
-          {t("bureau.event.reason")}{" "}
-          <code>{String(event["reason"] ?? "")}</code>
-        </>
-      );
-    case "InvoiceFiled":
-      return (
-        <>
-          {t("bureau.event.period")}{" "}
-          {typeof event["period"] === "number"
-            ? periodText(event["period"])
-            : ""}
-        </>
-      );
-    case "ReversalRequested":
-    case "InvoiceReversed":
-      return (
-        <>
-          {t("bureau.event.credit")}{" "}
-          {typeof event["total"] === "string" ? (
-            <Money fen={`-${event["total"]}`} />
-          ) : null}
-          {typeof event["reason"] === "string" ? (
-            <>
-              {" "}
-              · <code>{event["reason"]}</code>
-            </>
-          ) : null}
-        </>
-      );
-    case "InvoiceUnfrozen":
-      return typeof event["to"] === "string" ? (
-        <>
-          {t("bureau.event.back")} <StateBadge state={event["to"]} />
-        </>
-      ) : null;
-    default:
-      return null;
-  }
-}
-
-function Timeline({ events }: { events: readonly TraceEvent[] }) {
-  const { t } = useI18n();
-  const names = useNames(
-    events.flatMap((e) =>
-      [e.actor, e["enterprise"], e["to"]].filter(
-        (a): a is string => typeof a === "string",
-      ),
-    ),
-  );
-  return (
-    <ol class="timeline" data-testid="timeline">
-      {events.map((event) => (
-        <li
-          key={`${event.blockNumber}-${event.transactionIndex}-${event.logIndex}`}
-          data-event={event.type}
-        >
-          <p class="bureau-event-title">
-            <strong>
-              {KNOWN_EVENTS.includes(event.type)
-                ? t(`bureau.event.${event.type}` as MessageKey)
-                : event.type}
-            </strong>{" "}
-            <EventDetail event={event} names={names} />
-          </p>
-          <p class="bureau-event-meta">
-            <When iso={event.time} /> · {t("bureau.event.actor")}{" "}
-            <AccountName account={event.actor} name={names[event.actor]} />
-          </p>
-          <p class="bureau-event-meta">
-            {t("bureau.event.block", { block: event.blockNumber })} ·{" "}
-            {t("bureau.event.tx")} <Hex value={event.transactionHash} />
-          </p>
-        </li>
-      ))}
-    </ol>
-  );
+/** The history with each account by its name (read once per page) and each step's block and transaction. */
+function History({ events }: { events: readonly TraceEvent[] }) {
+  const names = useNames(events.flatMap((e) => [e.actor, e["enterprise"], e["to"]].filter((a): a is string => typeof a === "string")));
+  return <Timeline events={events} who={(account) => <AccountName account={account} name={names[account]} />} chain testId="timeline" />;
 }
 
 function CreditNotes({ ids }: { ids: readonly string[] }) {
@@ -467,7 +335,7 @@ function FreezeControl({
                 >
                   {FREEZE_REASONS.map((code) => (
                     <option key={code} value={code}>
-                      {t(`bureau.reason.${code}` as MessageKey)} ({code})
+                      {t(freezeReasonKey(code)!)} ({code})
                     </option>
                   ))}
                   <option value={OTHER}>{t("bureau.reason.OTHER")}</option>
@@ -500,34 +368,6 @@ function FreezeControl({
       </ConfirmDialog>
       {action.error === undefined ? null : <ErrorNotice error={action.error} />}
       {done === undefined ? null : <Success>{done}</Success>}
-    </>
-  );
-}
-
-function PdfButton({ invoice }: { invoice: Invoice }) {
-  const { t } = useI18n();
-  const pdf = useAction((client) =>
-    client.getInvoicePdf({ params: { id: invoice.id } }),
-  );
-  return (
-    <>
-      <button
-        type="button"
-        class="button"
-        disabled={pdf.busy}
-        onClick={async () => {
-          const bytes = await pdf.run();
-          if (bytes !== undefined)
-            saveFile(
-              bytes,
-              `${invoice.printedNumber ?? invoice.number}.pdf`,
-              "application/pdf",
-            );
-        }}
-      >
-        {pdf.busy ? t("view.loading") : t("bureau.invoice.pdf")}
-      </button>
-      {pdf.error === undefined ? null : <ErrorNotice error={pdf.error} />}
     </>
   );
 }
@@ -573,7 +413,7 @@ export function InvoicePage({ params }: { params?: { id?: string } }) {
       actions={
         invoice === undefined ? undefined : (
           <>
-            <PdfButton invoice={invoice} />
+            <PdfButton id={invoice.id} number={shownNumber(invoice)} />
             <FreezeControl invoice={invoice} onChanged={trace.reload} />
           </>
         )
@@ -680,7 +520,7 @@ export function InvoicePage({ params }: { params?: { id?: string } }) {
             </Panel>
           )}
           <Panel title={t("bureau.invoice.history")} id="invoice-history">
-            <Timeline events={events} />
+            <History events={events} />
           </Panel>
         </div>
       )}

@@ -10,7 +10,8 @@ import { Field } from "../../ui/field";
 import { Page, Panel } from "../../ui/page";
 import { Empty, ErrorNotice, Loading, Success } from "../../ui/views";
 import { Hex, When } from "../../ui/values";
-import { newIdempotencyKey, ShownOnce } from "./common";
+import { newIdempotencyKey } from "../../api/idempotency";
+import { ShownOnce } from "../../ui/shown-once";
 
 type Participant = Awaited<
   ReturnType<EInvoiceClient["listParticipants"]>

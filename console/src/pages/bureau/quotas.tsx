@@ -8,13 +8,9 @@ import { Field } from "../../ui/field";
 import { Page, Panel } from "../../ui/page";
 import { Empty, ErrorNotice, Loading, Success } from "../../ui/views";
 import { Money } from "../../ui/values";
-import {
-  BUREAU_BASE,
-  currentPeriod,
-  monthOfPeriod,
-  periodOfMonth,
-  usePeriodText,
-} from "./common";
+import { currentPeriod, monthOfPeriod, periodOfMonth } from "../../format/period";
+import { usePeriodText } from "../../ui/period";
+import { BUREAU_BASE } from "./common";
 
 type Merchant = {
   account: string;

@@ -2,11 +2,15 @@ import { useLocation } from "preact-iso";
 import { useMemo, useState } from "preact/hooks";
 
 import type { EInvoiceClient } from "../../api/client";
-import { useAction, useResource } from "../../api/use-resource";
+import { useSearchPages, type ListedInvoice, type SearchQuery } from "../../api/search-pages";
+import { useResource } from "../../api/use-resource";
+import { shownNumber } from "../../format/invoice-number";
 import { fenOfYuan } from "../../format/money";
+import { monthOfPeriod, periodOfMonth } from "../../format/period";
 import type { MessageKey } from "../../i18n/catalogue";
 import { useI18n } from "../../i18n/i18n";
 import { Field } from "../../ui/field";
+import { MoreButton } from "../../ui/more-button";
 import { Page, Panel } from "../../ui/page";
 import { Empty, ErrorNotice, Loading } from "../../ui/views";
 import { Money, StateBadge, When } from "../../ui/values";
@@ -14,16 +18,9 @@ import {
   AccountName,
   BUREAU_BASE,
   invoiceHref,
-  monthOfPeriod,
-  periodOfMonth,
 } from "./common";
 
-type SearchQuery = NonNullable<
-  Parameters<EInvoiceClient["searchInvoices"]>[0]
->["query"] &
-  object;
-type SearchAnswer = Awaited<ReturnType<EInvoiceClient["searchInvoices"]>>;
-type Row = SearchAnswer["invoices"][number];
+type Row = ListedInvoice;
 
 export const INVOICE_STATES = [
   "Issued",
@@ -412,7 +409,7 @@ function ResultsTable({ rows }: { rows: readonly Row[] }) {
           {rows.map((row) => (
             <tr key={row.id} data-testid="invoice-row">
               <th scope="row">
-                <a href={invoiceHref(row.id)}>{row.number}</a>
+                <a href={invoiceHref(row.id)}>{shownNumber(row)}</a>
               </th>
               <td>
                 <When iso={row.issuedAt} />
@@ -452,41 +449,10 @@ export function SearchPage() {
   const apiQuery = useMemo(() => apiQueryOf(filters), [filters]);
   const key = JSON.stringify(apiQuery);
   const merchants = useMerchants();
-  const first = useResource(
-    (client, signal) => client.searchInvoices({ query: apiQuery, signal }),
-    [key],
-  );
-  const [more, setMore] = useState<{
-    key: string;
-    rows: Row[];
-    cursor: string | null;
-  }>({ key: "", rows: [], cursor: null });
-  const next = useAction((client, cursor: string) =>
-    client.searchInvoices({ query: { ...apiQuery, cursor } }),
-  );
-
-  const extra = more.key === key ? more : undefined;
-  const firstPage =
-    first.status === "ready" || first.status === "loading"
-      ? first.data
-      : undefined;
-  const rows = [
-    ...(first.status === "ready" ? first.data.invoices : []),
-    ...(extra?.rows ?? []),
-  ];
-  const cursor =
-    extra === undefined ? (firstPage?.nextCursor ?? null) : extra.cursor;
-
-  const loadMore = async () => {
-    if (cursor === null) return;
-    const page = await next.run(cursor);
-    if (page === undefined) return;
-    setMore({
-      key,
-      rows: [...(extra?.rows ?? []), ...page.invoices],
-      cursor: page.nextCursor,
-    });
-  };
+  const pages = useSearchPages(apiQuery);
+  const first = pages.resource;
+  const rows = first.status === "ready" ? first.data.invoices : [];
+  const hasMore = first.status === "ready" && first.data.hasMore;
 
   return (
     <Page title={t("bureau.search.title")}>
@@ -512,27 +478,12 @@ export function SearchPage() {
               data-testid="result-count"
               data-count={rows.length}
             >
-              {cursor === null
+              {!hasMore
                 ? t("bureau.search.countAll", { count: rows.length })
                 : t("bureau.search.countMore", { count: rows.length })}
             </p>
             <ResultsTable rows={rows} />
-            {next.error === undefined ? null : (
-              <ErrorNotice error={next.error} onRetry={() => void loadMore()} />
-            )}
-            {cursor === null ? null : (
-              <div class="form-actions">
-                <button
-                  type="button"
-                  class="button"
-                  disabled={next.busy}
-                  onClick={() => void loadMore()}
-                  data-testid="load-more"
-                >
-                  {next.busy ? t("view.loading") : t("action.more")}
-                </button>
-              </div>
-            )}
+            <MoreButton pages={pages} count={rows.length} hasMore={hasMore} />
           </>
         )}
       </Panel>

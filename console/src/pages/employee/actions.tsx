@@ -1,13 +1,12 @@
 import { useState } from "preact/hooks";
 
 import type { EInvoiceClient } from "../../api/client";
-import { saveFile } from "../../api/download";
 import { useAction } from "../../api/use-resource";
 import { useI18n } from "../../i18n/i18n";
 import { ConfirmDialog } from "../../ui/confirm";
 import { Money } from "../../ui/values";
 import { ErrorNotice } from "../../ui/views";
-import { newIdempotencyKey } from "./idempotency";
+import { newIdempotencyKey } from "../../api/idempotency";
 import { useMe } from "./me";
 
 export type SubmittedInvoice = Awaited<ReturnType<EInvoiceClient["submitInvoice"]>>;
@@ -50,7 +49,7 @@ export function SubmitButton({
         data-testid="submit-invoice"
         onClick={() => {
           submit.clear();
-          setKey(newIdempotencyKey());
+          setKey(newIdempotencyKey("submit"));
           setOpen(true);
         }}
       >
@@ -87,29 +86,6 @@ export function SubmitButton({
           {submit.error === undefined ? null : <ErrorNotice error={submit.error} />}
         </ConfirmDialog>
       )}
-    </>
-  );
-}
-
-/** Downloads the invoice's PDF (the layout of a Chinese e-invoice, with its QR code). */
-export function PdfButton({ id, shownNumber }: { id: string; shownNumber: string }) {
-  const { t } = useI18n();
-  const pdf = useAction((client) => client.getInvoicePdf({ params: { id } }));
-  return (
-    <>
-      <button
-        type="button"
-        class="button"
-        disabled={pdf.busy}
-        data-testid="download-pdf"
-        onClick={async () => {
-          const bytes = await pdf.run();
-          if (bytes !== undefined) saveFile(bytes, t("employee.pdf.filename", { number: shownNumber }), "application/pdf");
-        }}
-      >
-        {pdf.busy ? t("employee.pdf.working") : t("employee.pdf.action")}
-      </button>
-      {pdf.error === undefined ? null : <ErrorNotice error={pdf.error} />}
     </>
   );
 }

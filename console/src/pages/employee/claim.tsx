@@ -1,15 +1,16 @@
 import { useRef, useState } from "preact/hooks";
 
 import type { EInvoiceClient } from "../../api/client";
+import { newIdempotencyKey } from "../../api/idempotency";
 import { useAction } from "../../api/use-resource";
 import { useI18n } from "../../i18n/i18n";
 import { Field } from "../../ui/field";
+import { FormRefusal, useFieldIssues } from "../../ui/field-issues";
 import { Page, Panel } from "../../ui/page";
 import { Money, StateBadge } from "../../ui/values";
-import { ErrorNotice, Success } from "../../ui/views";
+import { Success } from "../../ui/views";
 import { SubmitButton } from "./actions";
 import { compact, parseClaimLink, type ClaimLink } from "./claim-link";
-import { newIdempotencyKey } from "./idempotency";
 import { employeePath, invoicePath } from "./paths";
 import { QrScanner } from "./qr-scanner";
 import "./employee.css";
@@ -17,18 +18,6 @@ import "./employee.css";
 type Claimed = Awaited<ReturnType<EInvoiceClient["claimInvoiceByNumber"]>>;
 type Part = "number" | "checkCode" | "claimCode";
 const PARTS: readonly Part[] = ["number", "checkCode", "claimCode"];
-
-/** The fields the API's VALIDATION_FAILED names (details.issues[].path), to mark next to the inputs. */
-function refusedParts(details: Readonly<Record<string, unknown>>): Set<Part> {
-  const issues = Array.isArray(details.issues) ? (details.issues as unknown[]) : [];
-  const parts = new Set<Part>();
-  for (const issue of issues) {
-    const path = typeof issue === "object" && issue !== null ? (issue as { path?: unknown }).path : undefined;
-    const head = typeof path === "string" ? path.split(".")[0] : undefined;
-    if (head !== undefined && (PARTS as readonly string[]).includes(head)) parts.add(head as Part);
-  }
-  return parts;
-}
 
 /**
  * 领取发票: an invoice becomes the employee's with what its QR code carries (number, check code, claim code):
@@ -44,19 +33,20 @@ export function ClaimPage() {
   const [claimed, setClaimed] = useState<Claimed | undefined>(undefined);
   const [submitted, setSubmitted] = useState<string | undefined>(undefined);
   // One key per intended claim: drawn again only when what is claimed changes.
-  const key = useRef(newIdempotencyKey());
+  const key = useRef(newIdempotencyKey("claim"));
   const claimButton = useRef<HTMLButtonElement>(null);
   const claim = useAction((client, body: Record<Part, string>, idempotencyKey: string) => client.claimInvoiceByNumber({ body, idempotencyKey }));
-  const refused = claim.error?.code === "VALIDATION_FAILED" ? refusedParts(claim.error.details) : new Set<Part>();
+  // A VALIDATION_FAILED refusal names its fields: each issue, in the API's words, next to its input.
+  const issues = useFieldIssues(claim.error);
 
   const set = (part: Part, value: string) => {
     setValues((previous) => ({ ...previous, [part]: value }));
-    key.current = newIdempotencyKey();
+    key.current = newIdempotencyKey("claim");
     claim.clear();
   };
   const fill = (found: ClaimLink) => {
     setValues({ number: found.number, checkCode: found.checkCode, claimCode: found.claimCode ?? "" });
-    key.current = newIdempotencyKey();
+    key.current = newIdempotencyKey("claim");
     claim.clear();
     setMissing(new Set());
     return found.claimCode === undefined ? "noClaimCode" : "read";
@@ -78,7 +68,7 @@ export function ClaimPage() {
     setValues({ number: "", checkCode: "", claimCode: "" });
     setLink("");
     setLinkState("none");
-    key.current = newIdempotencyKey();
+    key.current = newIdempotencyKey("claim");
     claim.clear();
   }
 
@@ -133,7 +123,7 @@ export function ClaimPage() {
     );
   }
 
-  const fieldError = (part: Part) => (missing.has(part) ? t("field.required") : refused.has(part) ? t("employee.claim.refusedField") : undefined);
+  const fieldError = (part: Part) => (missing.has(part) ? t("field.required") : issues.byPath.get(part));
   return (
     <Page title={t("employee.claim.title")}>
       <p class="employee-lead">{t("employee.claim.lead")}</p>
@@ -187,7 +177,7 @@ export function ClaimPage() {
               <input {...aria} name="claimCode" autocomplete="off" autocapitalize="off" spellcheck={false} value={values.claimCode} onInput={(event) => set("claimCode", event.currentTarget.value)} />
             )}
           </Field>
-          {claim.error === undefined ? null : <ErrorNotice error={claim.error} />}
+          <FormRefusal error={claim.error} unplaced={issues.unplaced((path) => (PARTS as readonly string[]).includes(path))} />
           <div class="form-actions">
             <button ref={claimButton} type="submit" class="button button-primary" disabled={claim.busy}>
               {claim.busy ? t("employee.claim.working") : t("employee.claim.submit")}

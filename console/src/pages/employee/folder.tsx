@@ -1,21 +1,22 @@
 import { useLocation } from "preact-iso";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 
-import type { EInvoiceClient } from "../../api/client";
-import { useAction, useResource } from "../../api/use-resource";
+import { useSearchPages, type ListedInvoice } from "../../api/search-pages";
+import { useResource } from "../../api/use-resource";
+import { lastRejection } from "../../format/events";
+import { shownNumber } from "../../format/invoice-number";
 import type { MessageKey } from "../../i18n/catalogue";
 import { useI18n } from "../../i18n/i18n";
 import { Page } from "../../ui/page";
 import { Money, StateBadge, When } from "../../ui/values";
-import { Empty, ErrorNotice, ResourceView, Success } from "../../ui/views";
+import { MoreButton } from "../../ui/more-button";
+import { ResourceView, Success } from "../../ui/views";
 import { SubmitButton } from "./actions";
-import { lastRejection } from "./history";
 import { employeePath, invoicePath } from "./paths";
 import { RejectionNote } from "./rejection";
 import "./employee.css";
 
-type SearchResult = Awaited<ReturnType<EInvoiceClient["searchInvoices"]>>;
-type Item = SearchResult["invoices"][number];
+type Item = ListedInvoice;
 
 /** The folder's views: each asks the API for the states it names (a rejected invoice is back among the held). */
 const VIEWS: readonly { show: string; state?: string; label: MessageKey }[] = [
@@ -39,16 +40,7 @@ export function Folder() {
   const { query } = useLocation();
   const view = VIEWS.find((v) => v.show === query.show) ?? VIEWS[0]!;
   const [done, setDone] = useState<string | undefined>(undefined);
-  const search = (client: EInvoiceClient, cursor?: string, signal?: AbortSignal) =>
-    client.searchInvoices({
-      query: { expand: "parties,document", sort: "-issuedAt", limit: PAGE_SIZE, ...(view.state === undefined ? {} : { state: view.state }), ...(cursor === undefined ? {} : { cursor }) },
-      ...(signal === undefined ? {} : { signal }),
-    });
-  const first = useResource((client, signal) => search(client, undefined, signal), [view.show]);
-  const [more, setMore] = useState<{ invoices: Item[]; nextCursor: string | null } | undefined>(undefined);
-  useEffect(() => setMore(undefined), [first.data]);
-  const next = useAction((client, cursor: string) => search(client, cursor));
-  const nextCursor = more?.nextCursor ?? first.data?.nextCursor ?? null;
+  const pages = useSearchPages({ expand: "parties,document", sort: "-issuedAt", limit: PAGE_SIZE, ...(view.state === undefined ? {} : { state: view.state }) });
 
   return (
     <Page
@@ -72,7 +64,7 @@ export function Folder() {
       </nav>
       {done === undefined ? null : <Success>{done}</Success>}
       <ResourceView
-        resource={first}
+        resource={pages.resource}
         isEmpty={(data) => data.invoices.length === 0}
         empty={
           view.show === "all" ? (
@@ -87,31 +79,18 @@ export function Folder() {
         {(data) => (
           <>
             <ul class="employee-cards" data-testid="folder">
-              {[...data.invoices, ...(more?.invoices ?? [])].map((invoice) => (
+              {data.invoices.map((invoice) => (
                 <InvoiceCard
                   key={invoice.id}
                   invoice={invoice}
                   onSubmitted={(employer) => {
                     setDone(t("employee.submit.done", { employer }));
-                    first.reload();
+                    pages.reload();
                   }}
                 />
               ))}
             </ul>
-            {next.error === undefined ? null : <ErrorNotice error={next.error} />}
-            {nextCursor === null ? null : (
-              <button
-                type="button"
-                class="button"
-                disabled={next.busy}
-                onClick={async () => {
-                  const page = await next.run(nextCursor);
-                  if (page !== undefined) setMore({ invoices: [...(more?.invoices ?? []), ...page.invoices], nextCursor: page.nextCursor });
-                }}
-              >
-                {next.busy ? t("view.loading") : t("action.more")}
-              </button>
-            )}
+            <MoreButton pages={pages} count={data.invoices.length} hasMore={data.hasMore} />
           </>
         )}
       </ResourceView>
@@ -141,6 +120,9 @@ function InvoiceCard({ invoice, onSubmitted }: { invoice: Item; onSubmitted(empl
           <StateBadge state={invoice.state} />
         </div>
         {what === undefined ? null : <p class="employee-card-what">{what}</p>}
+        <p class="employee-card-number" data-testid="invoice-number">
+          {t("invoice.number")} <code>{shownNumber(invoice)}</code>
+        </p>
         <p class="employee-card-line">
           <span class="employee-card-total">
             <Money fen={invoice.total} />
@@ -157,12 +139,11 @@ function InvoiceCard({ invoice, onSubmitted }: { invoice: Item; onSubmitted(empl
 function HeldExtras({ invoice, seller, onSubmitted }: { invoice: Item; seller: string; onSubmitted(employer: string): void }) {
   const trace = useResource((client, signal) => client.traceInvoice({ params: { id: invoice.id }, signal }), [invoice.id]);
   const rejection = trace.data === undefined ? undefined : lastRejection(trace.data.events);
-  const shownNumber = trace.data?.invoice.printedNumber ?? invoice.number;
   return (
     <>
       {rejection === undefined ? null : <RejectionNote event={rejection} />}
       <div class="employee-card-actions">
-        <SubmitButton invoice={{ id: invoice.id, total: invoice.total, shownNumber, seller }} onSubmitted={(_, employer) => onSubmitted(employer)} />
+        <SubmitButton invoice={{ id: invoice.id, total: invoice.total, shownNumber: shownNumber(invoice), seller }} onSubmitted={(_, employer) => onSubmitted(employer)} />
       </div>
     </>
   );

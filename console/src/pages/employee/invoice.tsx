@@ -2,21 +2,23 @@ import { useRoute } from "preact-iso";
 import { useState } from "preact/hooks";
 
 import type { EInvoiceClient } from "../../api/client";
-import { yuanText } from "../../format/money";
 import { useSignedIn } from "../../api/session";
 import { useResource } from "../../api/use-resource";
 import { useI18n } from "../../i18n/i18n";
+import { lastRejection } from "../../format/events";
 import { Page, Panel } from "../../ui/page";
+import { PdfButton } from "../../ui/pdf-button";
+import { Timeline } from "../../ui/timeline";
 import { Hex, Money, StateBadge, When } from "../../ui/values";
 import { ResourceView, Success } from "../../ui/views";
-import { PdfButton, SubmitButton } from "./actions";
-import { eventKey, lastRejection, rejectionReasonKey, type Trace, type TraceEvent } from "./history";
+import { SubmitButton } from "./actions";
 import { useMe } from "./me";
 import { employeePath } from "./paths";
 import { RejectionNote } from "./rejection";
 import "./employee.css";
 
 type Invoice = Awaited<ReturnType<EInvoiceClient["getInvoice"]>>;
+type Trace = Awaited<ReturnType<EInvoiceClient["traceInvoice"]>>;
 
 /** The invoice document as the API stores it (api/domain/invoice-document.ts); read defensively, it is JSON. */
 interface InvoiceDocument {
@@ -47,7 +49,7 @@ export function InvoicePage() {
       actions={
         data === undefined ? undefined : (
           <>
-            <PdfButton id={data.id} shownNumber={shownNumber} />
+            <PdfButton id={data.id} number={shownNumber} />
             {data.state === "Issued" ? (
               <SubmitButton
                 primary
@@ -267,45 +269,19 @@ function InvoiceDetails({ invoice }: { invoice: Invoice }) {
   );
 }
 
-/** The invoice's history on the ledger, oldest first: each step, who took it, when. */
+/** The invoice's history on the ledger, oldest first: each step, who took it (the employee, the employer, the seller by name), when. */
 function History({ trace }: { trace: Trace }) {
   const { t } = useI18n();
   const { party } = useSignedIn();
   const me = useMe();
   const employer = me.data?.employer;
   const seller = trace.invoice.seller;
-  const who = (account: string): string | undefined => {
+  const who = (account: string) => {
     const lower = account.toLowerCase();
     if (lower === party.account.toLowerCase()) return t("employee.history.you");
-    if (employer !== undefined && lower === employer.account.toLowerCase()) return employer.name ?? undefined;
-    if (lower === seller.account.toLowerCase()) return seller.name ?? undefined;
-    return undefined;
+    if (employer !== undefined && lower === employer.account.toLowerCase() && employer.name) return employer.name;
+    if (lower === seller.account.toLowerCase() && seller.name) return seller.name;
+    return <Hex value={account} />;
   };
-  return (
-    <ol class="timeline" data-testid="history">
-      {trace.events.map((event) => (
-        <li key={`${event.blockNumber}-${event.logIndex}`} data-event={event.type}>
-          <p class="employee-step">
-            <strong>{stepText(t, event)}</strong>
-          </p>
-          <p class="employee-step-meta">
-            <When iso={event.time} /> · {who(event.actor) ?? <Hex value={event.actor} />}
-          </p>
-        </li>
-      ))}
-    </ol>
-  );
-}
-
-function stepText(t: ReturnType<typeof useI18n>["t"], event: TraceEvent & Record<string, unknown>): string {
-  const key = eventKey(event.type);
-  const label = key === undefined ? event.type : t(key);
-  const detail = (text: string) => t("employee.history.detail", { label, detail: text });
-  if (event.type === "InvoiceFiled" && event.period !== undefined) return detail(String(event.period));
-  if (event.type === "InvoiceRejected" && typeof event.reason === "string") {
-    const reason = rejectionReasonKey(event.reason);
-    return detail(reason === undefined ? event.reason : `${t(reason)} ${event.reason}`);
-  }
-  if ((event.type === "InvoiceReversed" || event.type === "ReversalRequested") && typeof event.total === "string") return detail(t("money.yuan", { amount: yuanText(event.total) }));
-  return label;
+  return <Timeline events={trace.events} who={who} />;
 }

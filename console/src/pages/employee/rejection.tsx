@@ -1,9 +1,9 @@
 import { useI18n } from "../../i18n/i18n";
 import { When } from "../../ui/values";
-import { rejectionReasonKey, type TraceEvent } from "./history";
+import { rejectionReasonKey } from "../../format/events";
 
 /** The employer sent this invoice back: when, and why (the reason code it gave, with its label when known). */
-export function RejectionNote({ event }: { event: TraceEvent & { reason?: unknown } }) {
+export function RejectionNote({ event }: { event: { time: string; reason?: unknown } }) {
   const { t } = useI18n();
   const code = typeof event.reason === "string" ? event.reason : "";
   const label = rejectionReasonKey(code);

@@ -2,23 +2,19 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 
 import type { EInvoiceClient } from "../../api/client";
 import { EInvoiceApiError } from "../../api/client";
+import { newIdempotencyKey } from "../../api/idempotency";
+import type { ListedInvoice, SearchQuery } from "../../api/search-pages";
 import { useSession } from "../../api/session";
-import { useResource, type Resource } from "../../api/use-resource";
 import { yuanText } from "../../format/money";
-import { CATALOGUES, type MessageKey } from "../../i18n/catalogue";
-import { useI18n } from "../../i18n/i18n";
 import { AREAS } from "../../roles";
 
 /**
- * What the enterprise's pages share: links, tax periods, the paged invoice search, and bulk steps (one SDK call
+ * What the enterprise's pages share: links, the document's facts, every page of a search, and bulk steps (one SDK call
  * per invoice, each with its own idempotency key kept until the API has answered it).
  */
 
 export const BASE = AREAS.enterprise.base;
 export const invoiceHref = (id: string) => `${BASE}/invoices/${id}`;
-
-export type SearchQuery = NonNullable<Parameters<EInvoiceClient["searchInvoices"]>[0]>["query"] & object;
-export type ListedInvoice = Awaited<ReturnType<EInvoiceClient["searchInvoices"]>>["invoices"][number];
 
 /** The document's fields the pages show (the API types it as an open record). */
 export interface InvoiceItem {
@@ -55,62 +51,6 @@ export const filedPeriodOf = (invoice: ListedInvoice): number | null => (typeof 
 export const pendingCreditNoteOf = (invoice: ListedInvoice): string | null => (typeof invoice["pendingCreditNote"] === "string" ? invoice["pendingCreditNote"] : null);
 export const updatedAtOf = (invoice: ListedInvoice): string => (typeof invoice["updatedAt"] === "string" ? invoice["updatedAt"] : invoice.issuedAt);
 
-// ---- tax periods ----------------------------------------------------------------------------------------------
-
-/** The tax period (YYYYMM) of an instant, in China Standard Time (as the ledger counts periods). */
-export function periodOfDate(date: Date): number {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit" }).formatToParts(date);
-  const year = parts.find((p) => p.type === "year")?.value ?? "1970";
-  const month = parts.find((p) => p.type === "month")?.value ?? "01";
-  return Number(`${year}${month}`);
-}
-export const currentPeriod = () => periodOfDate(new Date());
-
-/** "2026-11" (an <input type=month>) or "202611" as a period, or undefined. */
-export function periodOfText(text: string): number | undefined {
-  const match = /^\s*(\d{4})-?(\d{2})\s*$/.exec(text);
-  if (match === null) return undefined;
-  const month = Number(match[2]);
-  return month >= 1 && month <= 12 ? Number(`${match[1]}${match[2]}`) : undefined;
-}
-export const monthValue = (period: number) => `${String(period).slice(0, 4)}-${String(period).slice(4)}`;
-
-/** The instants a period spans: from its first day 00:00 China time to the next period's. */
-export function periodSpan(period: number): { from: number; to: number } {
-  const year = Math.floor(period / 100);
-  const month = period % 100;
-  const cst = 8 * 3600 * 1000;
-  return { from: Date.UTC(year, month - 1, 1) - cst, to: Date.UTC(year, month, 1) - cst };
-}
-
-export function usePeriodText() {
-  const { t } = useI18n();
-  return (period: number) => t("enterprise.period.value", { year: Math.floor(period / 100), month: period % 100 });
-}
-
-/** A tax period picker: a month field, the period it names in words, and its error. */
-export function PeriodPicker({ id, value, onChange }: { id: string; value: string; onChange(text: string): void }) {
-  const { t } = useI18n();
-  const periodText = usePeriodText();
-  const period = periodOfText(value);
-  return (
-    <div class={period === undefined ? "field field-invalid" : "field"}>
-      <label for={id}>{t("invoice.period")}</label>
-      <input
-        id={id}
-        type="month"
-        value={value}
-        aria-describedby={`${id}-hint`}
-        aria-invalid={period === undefined ? "true" : undefined}
-        onInput={(event) => onChange(event.currentTarget.value)}
-      />
-      <p class={period === undefined ? "field-error" : "field-hint"} id={`${id}-hint`}>
-        {period === undefined ? t("enterprise.period.invalid") : periodText(period)}
-      </p>
-    </div>
-  );
-}
-
 // ---- money as text for files ------------------------------------------------------------------------------------
 
 /** Yuan with two decimals and no grouping ("1234.50"), exact from fen: for CSV cells. */
@@ -122,46 +62,6 @@ export function plainYuan(fen: string | bigint): string {
 export const csvLine = (cells: readonly (string | number)[]) => cells.map((cell) => (/[",\r\n]/.test(String(cell)) ? `"${String(cell).replace(/"/g, '""')}"` : String(cell))).join(",");
 
 // ---- reading pages ----------------------------------------------------------------------------------------------
-
-/**
- * A search the person pages through: the first page reloads when the query changes; "load more" appends the
- * page `nextCursor` names. A refusal of a further page is kept apart, so the rows already read stay.
- */
-export function useInvoicePages(query: SearchQuery): {
-  resource: Resource<{ invoices: ListedInvoice[]; hasMore: boolean }>;
-  loadMore(): void;
-  loadingMore: boolean;
-  moreError: EInvoiceApiError | undefined;
-  reload(): void;
-} {
-  const key = JSON.stringify(query);
-  const first = useResource((client, signal) => client.searchInvoices({ query, signal }), [key]);
-  const { client, ended } = useSession();
-  const [more, setMore] = useState<{ base: unknown; invoices: ListedInvoice[]; nextCursor: string | null }>({ base: undefined, invoices: [], nextCursor: null });
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<EInvoiceApiError | undefined>(undefined);
-  const extra = more.base === first.data ? more : { base: first.data, invoices: [], nextCursor: first.data?.nextCursor ?? null };
-
-  const loadMore = useCallback(() => {
-    const cursor = extra.nextCursor;
-    if (cursor === null || loadingMore) return;
-    setLoadingMore(true);
-    setMoreError(undefined);
-    client
-      .searchInvoices({ query: { ...query, cursor } })
-      .then((page) => setMore({ base: extra.base, invoices: [...extra.invoices, ...page.invoices], nextCursor: page.nextCursor }))
-      .catch((error: unknown) => {
-        if (!(error instanceof EInvoiceApiError)) throw error;
-        ended(error);
-        setMoreError(error);
-      })
-      .finally(() => setLoadingMore(false));
-  }, [client, ended, extra, loadingMore, query]);
-
-  const data = first.data === undefined ? undefined : { invoices: [...first.data.invoices, ...extra.invoices], hasMore: extra.nextCursor !== null };
-  const resource = { ...first, data } as Resource<{ invoices: ListedInvoice[]; hasMore: boolean }>;
-  return { resource, loadMore, loadingMore, moreError, reload: first.reload };
-}
 
 /** Every page of a search (for totals and lists the API cannot filter further), at most `cap` invoices. */
 export async function searchAll(client: EInvoiceClient, query: SearchQuery, signal: AbortSignal, cap = 5000): Promise<{ invoices: ListedInvoice[]; truncated: boolean }> {
@@ -177,12 +77,6 @@ export async function searchAll(client: EInvoiceClient, query: SearchQuery, sign
 }
 
 // ---- bulk steps -------------------------------------------------------------------------------------------------
-
-/** A random idempotency key (crypto.getRandomValues works on plain http too, unlike randomUUID). */
-export function newIdempotencyKey(prefix: string): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `console-${prefix}-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
 
 export type StepOutcome = { status: "running" } | { status: "done" } | { status: "refused"; error: EInvoiceApiError };
 
@@ -252,19 +146,4 @@ export function useBulk() {
   );
 
   return { run, outcomes, progress, running, clear: () => (setOutcomes(new Map()), setProgress(undefined)) };
-}
-
-/** The text of a key built from the API's data (an event type, a reason code), or the fallback when the catalogue has none. */
-export function useKnownText() {
-  const { t, language } = useI18n();
-  return (key: string, fallback: string) => (key in CATALOGUES[language] ? t(key as MessageKey) : fallback);
-}
-
-/** The reasons the console offers for rejecting a claim: short ASCII codes, stored on chain and shown to the employee with their label. */
-export const REJECT_REASONS = ["MISSING_RECEIPT", "OVER_BUDGET", "NOT_BUSINESS", "DUPLICATE", "WRONG_DETAILS"] as const;
-
-/** A reason code in words (with the code itself, which is what the chain keeps). */
-export function useReasonText() {
-  const known = useKnownText();
-  return (code: string) => `${known(`enterprise.reason.${code}`, code)} (${code})`;
 }

@@ -1,15 +1,19 @@
 import { useState } from "preact/hooks";
 
 import type { EInvoiceClient } from "../../api/client";
+import { newIdempotencyKey } from "../../api/idempotency";
+import type { ListedInvoice } from "../../api/search-pages";
 import { useSignedIn } from "../../api/session";
 import { useAction, useResource } from "../../api/use-resource";
+import { reversalReasonKey } from "../../format/events";
+import { shownNumber } from "../../format/invoice-number";
 import { yuanText } from "../../format/money";
 import { useI18n } from "../../i18n/i18n";
 import { ConfirmDialog } from "../../ui/confirm";
 import { Page } from "../../ui/page";
 import { Hex, Money } from "../../ui/values";
 import { ErrorNotice, ResourceView, Success } from "../../ui/views";
-import { invoiceHref, newIdempotencyKey, pendingCreditNoteOf, searchAll, useKnownText, type ListedInvoice } from "./common";
+import { invoiceHref, pendingCreditNoteOf, searchAll } from "./common";
 import { HolderName } from "./invoice-table";
 import "./enterprise.css";
 
@@ -24,7 +28,6 @@ type Asking = { kind: "confirm" | "cancel"; invoice: ListedInvoice; note: Note; 
 export function CreditNotes() {
   const { t } = useI18n();
   const { party } = useSignedIn();
-  const known = useKnownText();
   const pending = useResource(async (client, signal) => {
     const { invoices, truncated } = await searchAll(client, { enterprise: party.account, state: "Reimbursed,Filed", expand: "parties" }, signal);
     const waiting = invoices.filter((invoice) => pendingCreditNoteOf(invoice) !== null);
@@ -41,7 +44,7 @@ export function CreditNotes() {
     if (asking === undefined) return;
     const answer = await act.run(asking);
     if (answer === undefined) return;
-    setDone({ kind: asking.kind, number: answer.printedNumber ?? answer.number });
+    setDone({ kind: asking.kind, number: shownNumber(answer) });
     setAsking(undefined);
     pending.reload();
   }
@@ -80,9 +83,9 @@ export function CreditNotes() {
               <tbody>
                 {data.rows.map(({ invoice, note }) => (
                   <tr key={note.id} data-testid="credit-row" data-credit-note-id={note.id}>
-                    <th scope="row">{note.printedNumber ?? note.number}</th>
+                    <th scope="row">{shownNumber(note)}</th>
                     <td>
-                      <a href={invoiceHref(invoice.id)}>{invoice.number}</a>
+                      <a href={invoiceHref(invoice.id)}>{shownNumber(invoice)}</a>
                     </td>
                     <td>{invoice.parties?.seller.name ?? <Hex value={invoice.seller} />}</td>
                     <td>
@@ -94,13 +97,13 @@ export function CreditNotes() {
                     <td class="num">
                       <Money fen={`-${note.total}`} />
                     </td>
-                    <td>{known(`enterprise.reversal.${note.reason}`, note.reason)}</td>
+                    <td>{t(reversalReasonKey(note.reason))}</td>
                     <td>
                       <span class="ent-row-actions">
-                        <button type="button" class="button button-small button-primary" data-testid="credit-confirm" aria-label={t("enterprise.credit.confirmOne", { number: note.printedNumber ?? note.number })} onClick={() => ask("confirm", invoice, note)}>
+                        <button type="button" class="button button-small button-primary" data-testid="credit-confirm" aria-label={t("enterprise.credit.confirmOne", { number: shownNumber(note) })} onClick={() => ask("confirm", invoice, note)}>
                           {t("enterprise.credit.confirm")}
                         </button>
-                        <button type="button" class="button button-small" data-testid="credit-cancel" aria-label={t("enterprise.credit.cancelOne", { number: note.printedNumber ?? note.number })} onClick={() => ask("cancel", invoice, note)}>
+                        <button type="button" class="button button-small" data-testid="credit-cancel" aria-label={t("enterprise.credit.cancelOne", { number: shownNumber(note) })} onClick={() => ask("cancel", invoice, note)}>
                           {t("enterprise.credit.cancel")}
                         </button>
                       </span>
@@ -126,7 +129,7 @@ export function CreditNotes() {
           <p data-testid="confirm-summary">
             {t(asking.kind === "cancel" ? "enterprise.credit.cancelBody" : "enterprise.credit.confirmBody", {
               note: asking.note.printedNumber ?? asking.note.number,
-              invoice: asking.invoice.number,
+              invoice: shownNumber(asking.invoice),
               amount: t("money.yuan", { amount: yuanText(asking.note.total) }),
             })}
           </p>

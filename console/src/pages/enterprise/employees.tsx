@@ -1,15 +1,16 @@
 import { useState } from "preact/hooks";
 
 import type { EInvoiceClient } from "../../api/client";
+import { newIdempotencyKey } from "../../api/idempotency";
 import { useAction, useResource } from "../../api/use-resource";
 import type { MessageKey } from "../../i18n/catalogue";
 import { useI18n } from "../../i18n/i18n";
+import { ConfirmDialog } from "../../ui/confirm";
 import { Field } from "../../ui/field";
 import { Page, Panel } from "../../ui/page";
+import { ShownOnce } from "../../ui/shown-once";
 import { Hex, When } from "../../ui/values";
 import { ErrorNotice, ResourceView, Success } from "../../ui/views";
-import { AskDialog } from "./ask-dialog";
-import { newIdempotencyKey } from "./common";
 import "./enterprise.css";
 
 type Participant = Awaited<ReturnType<EInvoiceClient["listParticipants"]>>["participants"][number];
@@ -37,7 +38,6 @@ export function Employees() {
   // One key per registration a person means: a retry after a lost answer registers nobody twice.
   const [registrationKey, setRegistrationKey] = useState(() => newIdempotencyKey("employee"));
   const [registered, setRegistered] = useState<{ name: string; apiKey: string } | undefined>(undefined);
-  const [copied, setCopied] = useState(false);
   const register = useAction((client, body: { name: string; employeeNumber?: string }, idempotencyKey: string) => client.registerEmployee({ body, idempotencyKey }));
 
   const [asking, setAsking] = useState<{ kind: "suspend" | "reinstate"; employee: Participant } | undefined>(undefined);
@@ -53,7 +53,6 @@ export function Employees() {
     const answer = await register.run({ name: name.trim(), ...(employeeNumber.trim() === "" ? {} : { employeeNumber: employeeNumber.trim() }) }, registrationKey);
     if (answer === undefined) return;
     setRegistered({ name: answer.participant.name, apiKey: answer.apiKey });
-    setCopied(false);
     setName("");
     setEmployeeNumber("");
     setMissing(false);
@@ -90,31 +89,7 @@ export function Employees() {
           </form>
         </Panel>
         {registered === undefined ? null : (
-          <Panel id="employee-key" title={t("enterprise.employees.keyTitle", { name: registered.name })}>
-            <p class="notice notice-info" role="status">
-              {t("enterprise.employees.keyOnce")}
-            </p>
-            <code class="ent-secret" data-testid="employee-api-key">
-              {registered.apiKey}
-            </code>
-            <div class="form-actions">
-              <button
-                type="button"
-                class="button"
-                onClick={() =>
-                  void navigator.clipboard
-                    ?.writeText(registered.apiKey)
-                    .then(() => setCopied(true))
-                    .catch(() => setCopied(false))
-                }
-              >
-                {copied ? t("enterprise.employees.copied") : t("enterprise.employees.copy")}
-              </button>
-              <button type="button" class="button button-quiet" onClick={() => setRegistered(undefined)}>
-                {t("enterprise.employees.keySaved")}
-              </button>
-            </div>
-          </Panel>
+          <ShownOnce title={t("enterprise.employees.keyTitle", { name: registered.name })} lead={t("enterprise.employees.keyOnce")} secret={registered.apiKey} doneLabel={t("enterprise.employees.keySaved")} onDone={() => setRegistered(undefined)} />
         )}
       </div>
       {changed === undefined ? null : <Success>{t(changed.kind === "suspend" ? "enterprise.employees.suspended" : "enterprise.employees.reinstated", { name: changed.name })}</Success>}
@@ -168,8 +143,9 @@ export function Employees() {
           </div>
         )}
       </ResourceView>
-      <AskDialog
+      <ConfirmDialog
         open={asking !== undefined}
+        irreversible={false}
         danger={asking?.kind === "suspend"}
         busy={status.busy}
         title={asking?.kind === "reinstate" ? t("enterprise.employees.reinstateTitle") : t("enterprise.employees.suspendTitle")}
@@ -179,7 +155,7 @@ export function Employees() {
       >
         {asking === undefined ? null : <p>{t(asking.kind === "reinstate" ? "enterprise.employees.reinstateBody" : "enterprise.employees.suspendBody", { name: asking.employee.name })}</p>}
         {status.error === undefined ? null : <ErrorNotice error={status.error} />}
-      </AskDialog>
+      </ConfirmDialog>
     </Page>
   );
 }

@@ -1,14 +1,18 @@
 import { useState } from "preact/hooks";
 
+import { useSearchPages, type ListedInvoice } from "../../api/search-pages";
 import { useSignedIn } from "../../api/session";
+import { shownNumber } from "../../format/invoice-number";
 import { yuanText } from "../../format/money";
+import { currentPeriod, monthOfPeriod, periodOfMonth } from "../../format/period";
 import { useI18n } from "../../i18n/i18n";
 import { ConfirmDialog } from "../../ui/confirm";
 import { Page } from "../../ui/page";
-import { ErrorNotice, ResourceView } from "../../ui/views";
-import { currentPeriod, monthValue, periodOfText, PeriodPicker, useBulk, useInvoicePages, usePeriodText, type ListedInvoice } from "./common";
+import { PeriodPicker, usePeriodText } from "../../ui/period";
+import { MoreButton } from "../../ui/more-button";
+import { ResourceView } from "../../ui/views";
+import { useBulk } from "./common";
 import { BulkProgress, BulkResults, SelectableInvoices, selectedTotal } from "./invoice-table";
-import { MoreButton } from "./more";
 import "./enterprise.css";
 
 /** 入账: reimbursed invoices filed into the enterprise's books for a tax period, one by one or together. */
@@ -16,13 +20,13 @@ export function Filing() {
   const { t } = useI18n();
   const { party } = useSignedIn();
   const periodText = usePeriodText();
-  const pages = useInvoicePages({ state: "Reimbursed", enterprise: party.account, expand: "parties,document", limit: "100" });
+  const pages = useSearchPages({ state: "Reimbursed", enterprise: party.account, expand: "parties,document", limit: "100" });
   const bulk = useBulk();
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [month, setMonth] = useState(monthValue(currentPeriod()));
+  const [month, setMonth] = useState(monthOfPeriod(currentPeriod()));
   const [asking, setAsking] = useState<string[] | undefined>(undefined);
   const [processed, setProcessed] = useState<{ invoices: ListedInvoice[]; period: number } | undefined>(undefined);
-  const period = periodOfText(month);
+  const period = periodOfMonth(month);
 
   const invoices = pages.resource.data?.invoices ?? [];
   const askedInvoices = asking === undefined ? [] : invoices.filter((i) => asking.includes(i.id));
@@ -72,13 +76,12 @@ export function Filing() {
               doneLabel={t("state.Filed")}
               disabled={bulk.running}
               actions={(invoice) => (
-                <button type="button" class="button button-small" data-testid="file-one" disabled={bulk.running || period === undefined} aria-label={t("enterprise.filing.fileOne", { number: invoice.number })} onClick={() => ask([invoice.id])}>
+                <button type="button" class="button button-small" data-testid="file-one" disabled={bulk.running || period === undefined} aria-label={t("enterprise.filing.fileOne", { number: shownNumber(invoice) })} onClick={() => ask([invoice.id])}>
                   {t("enterprise.filing.file")}
                 </button>
               )}
             />
-            <MoreButton hasMore={data.hasMore} loading={pages.loadingMore} onMore={pages.loadMore} count={data.invoices.length} />
-            {pages.moreError === undefined ? null : <ErrorNotice error={pages.moreError} onRetry={pages.loadMore} />}
+            <MoreButton pages={pages} count={data.invoices.length} hasMore={data.hasMore} />
           </>
         )}
       </ResourceView>

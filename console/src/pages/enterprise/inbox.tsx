@@ -1,15 +1,18 @@
 import { useState } from "preact/hooks";
 
+import { useSearchPages, type ListedInvoice } from "../../api/search-pages";
 import { useSignedIn } from "../../api/session";
+import { shownNumber } from "../../format/invoice-number";
+import { REJECT_REASONS, rejectionReasonKey } from "../../format/events";
 import { yuanText } from "../../format/money";
 import { useI18n } from "../../i18n/i18n";
 import { ConfirmDialog } from "../../ui/confirm";
 import { Field } from "../../ui/field";
 import { Page } from "../../ui/page";
-import { ErrorNotice, ResourceView } from "../../ui/views";
-import { REJECT_REASONS, useBulk, useInvoicePages, useReasonText, type BulkStep, type ListedInvoice } from "./common";
+import { MoreButton } from "../../ui/more-button";
+import { ResourceView } from "../../ui/views";
+import { useBulk, type BulkStep } from "./common";
 import { BulkProgress, BulkResults, SelectableInvoices, selectedTotal } from "./invoice-table";
-import { MoreButton } from "./more";
 import "./enterprise.css";
 
 type Asking = { kind: "reimburse" | "reject"; ids: string[] } | undefined;
@@ -18,8 +21,12 @@ type Asking = { kind: "reimburse" | "reject"; ids: string[] } | undefined;
 export function Inbox() {
   const { t } = useI18n();
   const { party } = useSignedIn();
-  const reasonText = useReasonText();
-  const pages = useInvoicePages({ state: "Locked", enterprise: party.account, expand: "parties,document", limit: "100" });
+  // A reason code in words, with the code itself (what the chain keeps and the employee sees).
+  const reasonText = (code: string) => {
+    const key = rejectionReasonKey(code);
+    return key === undefined ? code : `${t(key)} (${code})`;
+  };
+  const pages = useSearchPages({ state: "Locked", enterprise: party.account, expand: "parties,document", limit: "100" });
   const bulk = useBulk();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [asking, setAsking] = useState<Asking>(undefined);
@@ -84,17 +91,16 @@ export function Inbox() {
               disabled={bulk.running}
               actions={(invoice) => (
                 <span class="ent-row-actions">
-                  <button type="button" class="button button-small" data-testid="reimburse-one" disabled={bulk.running} aria-label={t("enterprise.inbox.reimburseOne", { number: invoice.number })} onClick={() => setAsking({ kind: "reimburse", ids: [invoice.id] })}>
+                  <button type="button" class="button button-small" data-testid="reimburse-one" disabled={bulk.running} aria-label={t("enterprise.inbox.reimburseOne", { number: shownNumber(invoice) })} onClick={() => setAsking({ kind: "reimburse", ids: [invoice.id] })}>
                     {t("enterprise.inbox.reimburse")}
                   </button>
-                  <button type="button" class="button button-small" data-testid="reject-one" disabled={bulk.running} aria-label={t("enterprise.inbox.rejectOne", { number: invoice.number })} onClick={() => setAsking({ kind: "reject", ids: [invoice.id] })}>
+                  <button type="button" class="button button-small" data-testid="reject-one" disabled={bulk.running} aria-label={t("enterprise.inbox.rejectOne", { number: shownNumber(invoice) })} onClick={() => setAsking({ kind: "reject", ids: [invoice.id] })}>
                     {t("enterprise.inbox.reject")}
                   </button>
                 </span>
               )}
             />
-            <MoreButton hasMore={data.hasMore} loading={pages.loadingMore} onMore={pages.loadMore} count={data.invoices.length} />
-            {pages.moreError === undefined ? null : <ErrorNotice error={pages.moreError} onRetry={pages.loadMore} />}
+            <MoreButton pages={pages} count={data.invoices.length} hasMore={data.hasMore} />
           </>
         )}
       </ResourceView>

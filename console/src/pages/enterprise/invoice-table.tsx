@@ -4,7 +4,9 @@ import { useEffect, useRef } from "preact/hooks";
 import { sumFen } from "../../format/money";
 import { useI18n } from "../../i18n/i18n";
 import { Hex, Money, When } from "../../ui/values";
-import { amountOf, documentFacts, invoiceHref, type ListedInvoice, type StepOutcome } from "./common";
+import type { ListedInvoice } from "../../api/search-pages";
+import { shownNumber } from "../../format/invoice-number";
+import { amountOf, documentFacts, invoiceHref, type StepOutcome } from "./common";
 
 /** Who holds the invoice, by name where the API names them (its employees), else the account. */
 export function HolderName({ invoice }: { invoice: ListedInvoice }) {
@@ -104,10 +106,10 @@ export function SelectableInvoices({ caption, invoices, selected, onSelect, outc
           {invoices.map((invoice) => (
             <tr key={invoice.id} data-testid="invoice-row" data-invoice-id={invoice.id} class={selected.has(invoice.id) ? "ent-selected" : undefined}>
               <td class="ent-check">
-                <input type="checkbox" checked={selected.has(invoice.id)} disabled={disabled} aria-label={t("enterprise.select.one", { number: invoice.number })} onChange={() => toggle(invoice.id)} />
+                <input type="checkbox" checked={selected.has(invoice.id)} disabled={disabled} aria-label={t("enterprise.select.one", { number: shownNumber(invoice) })} onChange={() => toggle(invoice.id)} />
               </td>
               <th scope="row">
-                <a href={invoiceHref(invoice.id)}>{invoice.number}</a>
+                <a href={invoiceHref(invoice.id)}>{shownNumber(invoice)}</a>
               </th>
               <td>
                 <HolderName invoice={invoice} />
@@ -174,7 +176,7 @@ export function BulkResults({ title, invoices, outcomes, doneLabel }: { title: s
           {invoices.map((invoice) => (
             <tr key={invoice.id} data-testid="bulk-result" data-invoice-id={invoice.id} data-outcome={outcomes.get(invoice.id)?.status ?? "waiting"}>
               <th scope="row">
-                <a href={invoiceHref(invoice.id)}>{invoice.number}</a>
+                <a href={invoiceHref(invoice.id)}>{shownNumber(invoice)}</a>
               </th>
               <td>
                 <HolderName invoice={invoice} />

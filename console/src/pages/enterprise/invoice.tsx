@@ -1,25 +1,22 @@
 import { useSignedIn } from "../../api/session";
-import { saveFile } from "../../api/download";
-import { useAction, useResource } from "../../api/use-resource";
+import { useResource } from "../../api/use-resource";
+import { shownNumber as shownNumberOf } from "../../format/invoice-number";
 import { useI18n } from "../../i18n/i18n";
 import { Page, Panel } from "../../ui/page";
+import { PdfButton } from "../../ui/pdf-button";
+import { usePeriodText } from "../../ui/period";
+import { Timeline } from "../../ui/timeline";
 import { Hex, Money, StateBadge, When } from "../../ui/values";
-import { ErrorNotice, ResourceView } from "../../ui/views";
-import { BASE, documentFacts, useKnownText, usePeriodText, useReasonText } from "./common";
+import { ResourceView } from "../../ui/views";
+import { BASE, documentFacts } from "./common";
 import "./enterprise.css";
-
-/** One event of the trace as the API answers it: its type, who, when, and the fields of its kind. */
-type TraceEvent = { type: string; actor: string; time: string; transactionHash: string; blockNumber: number } & Record<string, unknown>;
 
 /** One invoice: its facts, its document (items), the PDF, and its history on the chain as a timeline. */
 export function InvoicePage({ id }: { id: string }) {
   const { t } = useI18n();
   const { party } = useSignedIn();
-  const known = useKnownText();
-  const reasonText = useReasonText();
   const periodText = usePeriodText();
   const trace = useResource((client, signal) => client.traceInvoice({ params: { id }, signal }), [id]);
-  const pdf = useAction(async (client, fileName: string) => saveFile(await client.getInvoicePdf({ params: { id } }), fileName, "application/pdf"));
   const me = party.account.toLowerCase();
   const who = (account: string | null | undefined, name?: string | null) =>
     account === null || account === undefined ? "—" : account.toLowerCase() === me ? t("enterprise.us") : name ? name : <Hex value={account} />;
@@ -29,7 +26,7 @@ export function InvoicePage({ id }: { id: string }) {
       <ResourceView resource={trace}>
         {({ invoice, events }) => {
           const facts = documentFacts(invoice.document);
-          const shownNumber = invoice.printedNumber ?? invoice.number;
+          const shownNumber = shownNumberOf(invoice);
           return (
             <>
               <div class="grid-2">
@@ -85,31 +82,12 @@ export function InvoicePage({ id }: { id: string }) {
                     </dd>
                   </dl>
                   <div class="form-actions">
-                    <button type="button" class="button" disabled={pdf.busy} onClick={() => void pdf.run(`${shownNumber}.pdf`)}>
-                      {pdf.busy ? t("view.loading") : t("enterprise.invoice.pdf")}
-                    </button>
+                    <PdfButton id={invoice.id} number={shownNumber} />
                     {invoice.reversalPending ? <a href={`${BASE}/credit-notes`}>{t("enterprise.invoice.toCreditNotes")}</a> : null}
                   </div>
-                  {pdf.error === undefined ? null : <ErrorNotice error={pdf.error} />}
                 </Panel>
                 <Panel id="invoice-trace" title={t("enterprise.invoice.trace")}>
-                  <ol class="timeline" data-testid="trace">
-                    {(events as TraceEvent[]).map((event) => (
-                      <li key={`${event.transactionHash}-${String(event["logIndex"])}`} data-event={event.type} data-reason={typeof event["reason"] === "string" ? event["reason"] : undefined}>
-                        <strong>{known(`enterprise.event.${event.type}`, event.type)}</strong>
-                        <div class="ent-muted">
-                          <When iso={event.time} /> · {who(event.actor)}
-                        </div>
-                        {typeof event["reason"] === "string" && event.type !== "ReversalRequested" && event.type !== "InvoiceReversed" ? <div>{t("enterprise.invoice.reason", { reason: reasonText(event["reason"]) })}</div> : null}
-                        {typeof event["period"] === "number" ? <div>{t("enterprise.invoice.filedInto", { period: periodText(event["period"]) })}</div> : null}
-                        {typeof event["total"] === "string" && event.type !== "InvoiceIssued" ? (
-                          <div>
-                            {t("enterprise.invoice.creditNote")} <Money fen={`-${event["total"]}`} />
-                          </div>
-                        ) : null}
-                      </li>
-                    ))}
-                  </ol>
+                  <Timeline events={events} who={(account) => who(account)} testId="trace" />
                 </Panel>
               </div>
               <Panel id="invoice-items" title={t("invoice.items")}>

@@ -1,14 +1,16 @@
 import { useState } from "preact/hooks";
 
+import { useSearchPages, type SearchQuery } from "../../api/search-pages";
 import { useSignedIn } from "../../api/session";
+import { shownNumber } from "../../format/invoice-number";
 import { useI18n } from "../../i18n/i18n";
 import { Field } from "../../ui/field";
 import { Page } from "../../ui/page";
 import { Hex, Money, StateBadge, When } from "../../ui/values";
-import { ErrorNotice, ResourceView } from "../../ui/views";
-import { invoiceHref, useInvoicePages, type SearchQuery } from "./common";
+import { MoreButton } from "../../ui/more-button";
+import { ResourceView } from "../../ui/views";
+import { invoiceHref } from "./common";
 import { HolderName } from "./invoice-table";
-import { MoreButton } from "./more";
 import "./enterprise.css";
 
 const STATES = ["Issued", "Locked", "Reimbursed", "Filed", "Reversed", "Frozen"] as const;
@@ -27,7 +29,7 @@ export function Pool() {
     sort: "-number",
     limit: "50",
   };
-  const pages = useInvoicePages(query);
+  const pages = useSearchPages(query);
 
   return (
     <Page title={t("enterprise.pool.title")}>
@@ -68,7 +70,7 @@ export function Pool() {
                   {data.invoices.map((invoice) => (
                     <tr key={invoice.id} data-testid="pool-row" data-invoice-id={invoice.id}>
                       <th scope="row">
-                        {invoice.document === undefined ? invoice.number : <a href={invoiceHref(invoice.id)}>{invoice.number}</a>}
+                        {invoice.document === undefined ? shownNumber(invoice) : <a href={invoiceHref(invoice.id)}>{shownNumber(invoice)}</a>}
                       </th>
                       <td>{invoice.parties?.seller.name ?? <Hex value={invoice.seller} />}</td>
                       <td>
@@ -88,8 +90,7 @@ export function Pool() {
                 </tbody>
               </table>
             </div>
-            <MoreButton hasMore={data.hasMore} loading={pages.loadingMore} onMore={pages.loadMore} count={data.invoices.length} />
-            {pages.moreError === undefined ? null : <ErrorNotice error={pages.moreError} onRetry={pages.loadMore} />}
+            <MoreButton pages={pages} count={data.invoices.length} hasMore={data.hasMore} />
           </>
         )}
       </ResourceView>

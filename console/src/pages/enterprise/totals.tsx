@@ -4,12 +4,16 @@ import type { EInvoiceClient } from "../../api/client";
 import { saveFile } from "../../api/download";
 import { useSignedIn } from "../../api/session";
 import { useResource } from "../../api/use-resource";
+import type { ListedInvoice } from "../../api/search-pages";
+import { shownNumber } from "../../format/invoice-number";
 import { sumFen } from "../../format/money";
+import { currentPeriod, monthOfPeriod, periodOfMonth, periodSpan } from "../../format/period";
 import { useI18n } from "../../i18n/i18n";
 import { Page, Panel } from "../../ui/page";
+import { PeriodPicker, usePeriodText } from "../../ui/period";
 import { Hex, Money, When } from "../../ui/values";
 import { ResourceView } from "../../ui/views";
-import { amountOf, csvLine, currentPeriod, filedPeriodOf, invoiceHref, monthValue, periodOfText, PeriodPicker, periodSpan, plainYuan, searchAll, updatedAtOf, usePeriodText, type ListedInvoice } from "./common";
+import { amountOf, csvLine, filedPeriodOf, invoiceHref, plainYuan, searchAll, updatedAtOf } from "./common";
 import { HolderName } from "./invoice-table";
 import "./enterprise.css";
 
@@ -59,8 +63,8 @@ export function Totals() {
   const { t, date } = useI18n();
   const { party } = useSignedIn();
   const periodText = usePeriodText();
-  const [month, setMonth] = useState(monthValue(currentPeriod()));
-  const period = periodOfText(month);
+  const [month, setMonth] = useState(monthOfPeriod(currentPeriod()));
+  const period = periodOfMonth(month);
   const data = useResource((client, signal) => (period === undefined ? Promise.resolve(undefined) : periodRows(client, party.account, period, signal)), [party.account, period]);
 
   function exportCsv(rows: readonly Row[], forPeriod: number) {
@@ -68,7 +72,7 @@ export function Totals() {
     const lines = rows.map(({ kind, invoice }) =>
       csvLine([
         t(kind === "filed" ? "enterprise.totals.filed" : "enterprise.totals.reimbursed"),
-        invoice.number,
+        shownNumber(invoice),
         date(invoice.issuedAt),
         invoice.parties?.seller.name ?? invoice.seller,
         invoice.parties?.holder?.name ?? invoice.holder ?? "",
@@ -153,7 +157,7 @@ export function Totals() {
                           <tr key={`${kind}-${invoice.id}`} data-testid="totals-row" data-kind={kind}>
                             <td>{t(kind === "filed" ? "enterprise.totals.filed" : "enterprise.totals.reimbursed")}</td>
                             <th scope="row">
-                              <a href={invoiceHref(invoice.id)}>{invoice.number}</a>
+                              <a href={invoiceHref(invoice.id)}>{shownNumber(invoice)}</a>
                             </th>
                             <td>{invoice.parties?.seller.name ?? <Hex value={invoice.seller} />}</td>
                             <td>

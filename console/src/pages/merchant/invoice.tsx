@@ -2,15 +2,21 @@ import { useState } from "preact/hooks";
 
 import type { EInvoiceClient } from "../../api/client";
 import { useAction, useResource } from "../../api/use-resource";
+import { newIdempotencyKey } from "../../api/idempotency";
+import { REVERSAL_REASONS, reversalReasonKey, type LedgerEvent, type ReversalReason } from "../../format/events";
+import { shownNumber } from "../../format/invoice-number";
 import { fenOfYuan } from "../../format/money";
 import type { MessageKey } from "../../i18n/catalogue";
 import { useI18n } from "../../i18n/i18n";
 import { ConfirmDialog } from "../../ui/confirm";
 import { Field } from "../../ui/field";
+import { FormRefusal, useFieldIssues } from "../../ui/field-issues";
 import { Page, Panel } from "../../ui/page";
+import { PdfButton } from "../../ui/pdf-button";
+import { Timeline } from "../../ui/timeline";
 import { Hex, Money, StateBadge, When } from "../../ui/values";
 import { ResourceView, Success } from "../../ui/views";
-import { documentOf, FormRefusal, merchantPath, newIdempotencyKey, PdfButton, reasonLabel, REVERSAL_REASONS, shownNumber, useFieldIssues, type CreditNote, type Invoice, type LedgerEvent, type ReversalReason } from "./shared";
+import { documentOf, merchantPath, type CreditNote, type Invoice } from "./shared";
 
 /** Everything the page shows of one invoice: the invoice with its document, its history, its credit notes. */
 async function loadInvoice(client: EInvoiceClient, id: string) {
@@ -36,7 +42,7 @@ export function InvoicePage({ id }: { id: string }) {
       actions={
         invoice === undefined ? undefined : (
           <>
-            <PdfButton kind="invoice" id={invoice.id} number={shownNumber(invoice)} />
+            <PdfButton kind="invoice" small id={invoice.id} number={shownNumber(invoice)} />
             {invoice.state === "Reversed" ? null : (
               <button type="button" class="button button-danger button-small" data-testid="reverse-open" onClick={() => (setReversed(undefined), setReversing(true))}>
                 {t("merchant.reverse.open")}
@@ -52,7 +58,7 @@ export function InvoicePage({ id }: { id: string }) {
       {reversed === undefined ? null : (
         <div data-testid="reversed" data-credit-note-id={reversed.id}>
           <Success>
-            {t("merchant.reverse.done", { number: shownNumber(reversed) })} <PdfButton kind="creditNote" id={reversed.id} number={shownNumber(reversed)} label={t("merchant.creditNote.pdf")} />
+            {t("merchant.reverse.done", { number: shownNumber(reversed) })} <PdfButton kind="creditNote" small id={reversed.id} number={shownNumber(reversed)} label={t("merchant.creditNote.pdf")} />
           </Success>
         </div>
       )}
@@ -183,7 +189,7 @@ export function Items({ invoice }: { invoice: Invoice }) {
   if (items === undefined) return null;
   return (
     <Panel title={t("invoice.items")} id="merchant-items">
-      <div class="table-wrap merchant-scroll">
+      <div class="table-wrap">
         <table>
           <thead>
             <tr>
@@ -256,7 +262,7 @@ function CreditNotes({ notes }: { notes: CreditNote[] }) {
       {notes.length === 0 ? (
         <p class="merchant-muted">{t("merchant.creditNotes.none")}</p>
       ) : (
-        <div class="table-wrap merchant-scroll">
+        <div class="table-wrap">
           <table data-testid="credit-notes">
             <thead>
               <tr>
@@ -278,7 +284,7 @@ function CreditNotes({ notes }: { notes: CreditNote[] }) {
               {notes.map((note) => (
                 <tr key={note.id} data-status={note.status}>
                   <th scope="row">{shownNumber(note)}</th>
-                  <td>{t(reasonLabel(note.reason))}</td>
+                  <td>{t(reversalReasonKey(note.reason))}</td>
                   <td class="num">
                     <Money fen={`-${note.total}`} />
                   </td>
@@ -287,7 +293,7 @@ function CreditNotes({ notes }: { notes: CreditNote[] }) {
                   </td>
                   <td>{t(`creditNote.${note.status}` as MessageKey)}</td>
                   <td>
-                    <PdfButton kind="creditNote" id={note.id} number={shownNumber(note)} />
+                    <PdfButton kind="creditNote" small id={note.id} number={shownNumber(note)} />
                   </td>
                 </tr>
               ))}
@@ -299,52 +305,11 @@ function CreditNotes({ notes }: { notes: CreditNote[] }) {
   );
 }
 
-const EVENT_LABELS: Record<string, MessageKey> = {
-  InvoiceIssued: "merchant.event.InvoiceIssued",
-  InvoiceClaimed: "merchant.event.InvoiceClaimed",
-  InvoiceTransferred: "merchant.event.InvoiceTransferred",
-  InvoiceSubmitted: "merchant.event.InvoiceSubmitted",
-  InvoiceRejected: "merchant.event.InvoiceRejected",
-  InvoiceReimbursed: "merchant.event.InvoiceReimbursed",
-  InvoiceFiled: "merchant.event.InvoiceFiled",
-  ReversalRequested: "merchant.event.ReversalRequested",
-  InvoiceReversed: "merchant.event.InvoiceReversed",
-  ReversalCancelled: "merchant.event.ReversalCancelled",
-  InvoiceFrozen: "merchant.event.InvoiceFrozen",
-  InvoiceUnfrozen: "merchant.event.InvoiceUnfrozen",
-  InvoiceReleased: "merchant.event.InvoiceReleased",
-  InvoiceReassigned: "merchant.event.InvoiceReassigned",
-};
-
 function History({ events }: { events: LedgerEvent[] }) {
   const { t } = useI18n();
   return (
     <Panel title={t("merchant.history.title")} id="merchant-history">
-      {events.length === 0 ? (
-        <p class="merchant-muted">{t("view.empty")}</p>
-      ) : (
-        <ol class="timeline" data-testid="history">
-          {events.map((event) => {
-            const label = EVENT_LABELS[event.type];
-            return (
-              <li key={`${event.blockNumber}-${event.transactionIndex}-${event.logIndex}`} data-type={event.type}>
-                <strong>{label === undefined ? event.type : t(label)}</strong>
-                {typeof event.reason === "string" && event.reason !== "" ? <span> · {event.type === "ReversalRequested" || event.type === "InvoiceReversed" ? t(reasonLabel(event.reason)) : <code>{event.reason}</code>}</span> : null}
-                {typeof event.total === "string" && (event.type === "InvoiceReversed" || event.type === "ReversalRequested") ? (
-                  <span>
-                    {" "}
-                    · <Money fen={`-${event.total}`} />
-                  </span>
-                ) : null}
-                <br />
-                <span class="merchant-muted">
-                  <When iso={event.time} /> · {t("merchant.history.actor")} <Hex value={event.actor} /> · {t("merchant.history.block", { block: event.blockNumber })}
-                </span>
-              </li>
-            );
-          })}
-        </ol>
-      )}
+      {events.length === 0 ? <p class="merchant-muted">{t("view.empty")}</p> : <Timeline events={events} who={(account) => <Hex value={account} />} chain />}
     </Panel>
   );
 }
@@ -357,7 +322,7 @@ function History({ events }: { events: LedgerEvent[] }) {
  */
 function ReverseDialog({ invoice, onCancel, onDone }: { invoice: Invoice; onCancel(): void; onDone(note: CreditNote): void }) {
   const { t } = useI18n();
-  const [idempotencyKey] = useState(newIdempotencyKey);
+  const [idempotencyKey] = useState(() => newIdempotencyKey("reverse"));
   const [reference, setReference] = useState("");
   const [reason, setReason] = useState<ReversalReason>("sales-return");
   const [partial, setPartial] = useState(false);
@@ -393,7 +358,7 @@ function ReverseDialog({ invoice, onCancel, onDone }: { invoice: Invoice; onCanc
           <select {...aria} name="reason" value={reason} onChange={(event) => setReason(event.currentTarget.value as ReversalReason)}>
             {REVERSAL_REASONS.map((value) => (
               <option key={value} value={value}>
-                {t(reasonLabel(value))}
+                {t(reversalReasonKey(value))}
               </option>
             ))}
           </select>

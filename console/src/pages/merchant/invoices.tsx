@@ -1,14 +1,17 @@
 import { useLocation } from "preact-iso";
 import { useEffect, useState } from "preact/hooks";
 
-import { useAction, useResource } from "../../api/use-resource";
+import { useSearchPages } from "../../api/search-pages";
+import { shownNumber } from "../../format/invoice-number";
 import { useI18n } from "../../i18n/i18n";
 import type { MessageKey } from "../../i18n/catalogue";
 import { Field } from "../../ui/field";
+import { useFieldIssues } from "../../ui/field-issues";
+import { MoreButton } from "../../ui/more-button";
 import { Page, Panel } from "../../ui/page";
 import { Money, StateBadge, When } from "../../ui/values";
-import { ErrorNotice, ResourceView } from "../../ui/views";
-import { documentOf, merchantPath, useFieldIssues, type InvoiceListItem } from "./shared";
+import { ResourceView } from "../../ui/views";
+import { documentOf, merchantPath, type InvoiceListItem } from "./shared";
 
 /** The filters of the list, as the address's query holds them (a reload or the back button keeps them). */
 const FILTERS = ["number", "buyerTaxId", "reference", "state", "issuedFrom", "issuedTo"] as const;
@@ -29,11 +32,8 @@ export function InvoicesPage() {
   const [draft, setDraft] = useState<Filters>(applied);
   useEffect(() => setDraft(applied), [key]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const first = useResource((client) => client.searchInvoices({ query: { ...applied, sort: "-number", expand: "document", limit: PAGE_SIZE } }), [key]);
-  const [more, setMore] = useState<{ invoices: InvoiceListItem[]; nextCursor: string | null } | undefined>(undefined);
-  useEffect(() => setMore(undefined), [key, first.status]);
-  const next = useAction((client, cursor: string) => client.searchInvoices({ query: { ...applied, sort: "-number", expand: "document", limit: PAGE_SIZE, cursor } }));
-  const issues = useFieldIssues(first.status === "error" ? first.error : undefined);
+  const pages = useSearchPages({ ...applied, sort: "-number", expand: "document", limit: PAGE_SIZE });
+  const issues = useFieldIssues(pages.resource.status === "error" ? pages.resource.error : undefined);
 
   const apply = (filters: Filters) => {
     const params = new URLSearchParams(Object.entries(filters).filter(([, value]) => value !== undefined && value.trim() !== "").map(([name, value]) => [name, value!.trim()]));
@@ -103,35 +103,13 @@ export function InvoicesPage() {
         </form>
       </Panel>
 
-      <ResourceView resource={first} isEmpty={(page) => page.invoices.length === 0} empty={Object.keys(applied).length > 0 ? t("merchant.invoices.noMatch") : t("merchant.invoices.none")}>
-        {(page) => {
-          const rows = [...page.invoices, ...(more?.invoices ?? [])];
-          const cursor = more === undefined ? page.nextCursor : more.nextCursor;
-          return (
-            <>
-              <InvoiceTable invoices={rows} />
-              <div class="form-actions merchant-pager">
-                <span class="merchant-muted" aria-live="polite">
-                  {t("pager.page", { count: rows.length })}
-                </span>
-                {cursor === null ? null : (
-                  <button
-                    type="button"
-                    class="button"
-                    disabled={next.busy}
-                    onClick={async () => {
-                      const answer = await next.run(cursor);
-                      if (answer !== undefined) setMore({ invoices: [...(more?.invoices ?? []), ...answer.invoices], nextCursor: answer.nextCursor });
-                    }}
-                  >
-                    {next.busy ? t("view.loading") : t("action.more")}
-                  </button>
-                )}
-              </div>
-              {next.error === undefined ? null : <ErrorNotice error={next.error} />}
-            </>
-          );
-        }}
+      <ResourceView resource={pages.resource} isEmpty={(page) => page.invoices.length === 0} empty={Object.keys(applied).length > 0 ? t("merchant.invoices.noMatch") : t("merchant.invoices.none")}>
+        {(page) => (
+          <>
+            <InvoiceTable invoices={page.invoices} />
+            <MoreButton pages={pages} count={page.invoices.length} hasMore={page.hasMore} />
+          </>
+        )}
       </ResourceView>
     </Page>
   );
@@ -140,12 +118,12 @@ export function InvoicesPage() {
 function InvoiceTable({ invoices }: { invoices: InvoiceListItem[] }) {
   const { t } = useI18n();
   return (
-    <div class="table-wrap merchant-scroll panel merchant-table-panel">
+    <div class="table-wrap panel merchant-table-panel">
       <table class="merchant-list-table" data-testid="merchant-invoices">
         <caption class="visually-hidden">{t("merchant.invoices.title")}</caption>
         <thead>
           <tr>
-            <th scope="col">{t("merchant.invoice.ledgerNumber")}</th>
+            <th scope="col">{t("invoice.number")}</th>
             <th scope="col">{t("invoice.date")}</th>
             <th scope="col">{t("invoice.buyer")}</th>
             <th scope="col">{t("merchant.reference")}</th>
@@ -165,7 +143,7 @@ function InvoiceTable({ invoices }: { invoices: InvoiceListItem[] }) {
             return (
               <tr key={invoice.id} data-invoice-id={invoice.id}>
                 <th scope="row">
-                  <a href={merchantPath(`/invoices/${invoice.id}`)}>{invoice.number}</a>
+                  <a href={merchantPath(`/invoices/${invoice.id}`)}>{shownNumber(invoice)}</a>
                 </th>
                 <td class="merchant-nowrap">
                   <When iso={invoice.issuedAt} />

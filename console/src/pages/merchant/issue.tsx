@@ -2,16 +2,20 @@ import type { JSX } from "preact";
 import { useRef, useState } from "preact/hooks";
 
 import { lineAmount, lineTax, QUANTITY_PATTERN, TAX_RATES, type TaxRate } from "../../../../api/domain/money";
+import { newIdempotencyKey } from "../../api/idempotency";
 import { useAction } from "../../api/use-resource";
+import { shownNumber } from "../../format/invoice-number";
 import { fenOfYuan, sumFen } from "../../format/money";
 import { useI18n } from "../../i18n/i18n";
 import { ConfirmDialog } from "../../ui/confirm";
 import { Field } from "../../ui/field";
+import { FormRefusal, useFieldIssues } from "../../ui/field-issues";
 import { Page, Panel } from "../../ui/page";
+import { PdfButton } from "../../ui/pdf-button";
 import { Money } from "../../ui/values";
 import { Success } from "../../ui/views";
 import { InvoiceFacts, Items } from "./invoice";
-import { FormRefusal, merchantPath, newIdempotencyKey, PdfButton, shownNumber, useFieldIssues, type Invoice, type IssueBody } from "./shared";
+import { merchantPath, type Invoice, type IssueBody } from "./shared";
 
 interface Row {
   key: number;
@@ -90,7 +94,7 @@ export function IssuePage() {
   const [confirming, setConfirming] = useState<IssueBody | undefined>(undefined);
   const [issued, setIssued] = useState<{ invoice: Invoice; replayed: boolean } | undefined>(undefined);
   // One key per form and body: a double click or a retry of the same request is one invoice; a corrected form is a new request.
-  const idempotency = useRef<{ key: string; body?: string }>({ key: newIdempotencyKey() });
+  const idempotency = useRef<{ key: string; body?: string }>({ key: newIdempotencyKey("issue") });
   const issue = useAction((client, body: IssueBody, idempotencyKey: string) => client.issueInvoice({ body, idempotencyKey }));
   const issues = useFieldIssues(issue.error);
 
@@ -110,7 +114,7 @@ export function IssuePage() {
   };
   const send = async (body: IssueBody) => {
     const text = JSON.stringify(body);
-    if (idempotency.current.body !== undefined && idempotency.current.body !== text) idempotency.current = { key: newIdempotencyKey() };
+    if (idempotency.current.body !== undefined && idempotency.current.body !== text) idempotency.current = { key: newIdempotencyKey("issue") };
     idempotency.current.body = text;
     const answer = await issue.run(body, idempotency.current.key);
     setConfirming(undefined);
@@ -120,7 +124,7 @@ export function IssuePage() {
     setForm(emptyForm());
     setIssued(undefined);
     issue.clear();
-    idempotency.current = { key: newIdempotencyKey() };
+    idempotency.current = { key: newIdempotencyKey("issue") };
   };
 
   if (issued !== undefined) return <Issued invoice={issued.invoice} replayed={issued.replayed} onAnother={startOver} />;
@@ -167,7 +171,7 @@ export function IssuePage() {
               {issues.byPath.get("items")}
             </p>
           ) : null}
-          <div class="table-wrap merchant-scroll">
+          <div class="table-wrap">
             <table class="merchant-item-table" data-testid="issue-items">
               <thead>
                 <tr>
@@ -335,7 +339,7 @@ function Issued({ invoice, replayed, onAnother }: { invoice: Invoice; replayed: 
       title={t("merchant.issued.title")}
       actions={
         <>
-          <PdfButton kind="invoice" id={invoice.id} number={shownNumber(invoice)} />
+          <PdfButton kind="invoice" small id={invoice.id} number={shownNumber(invoice)} />
           <a class="button button-small" href={merchantPath(`/invoices/${invoice.id}`)}>
             {t("merchant.issued.open")}
           </a>

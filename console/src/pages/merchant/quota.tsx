@@ -2,23 +2,21 @@ import { useState } from "preact/hooks";
 
 import { useSignedIn } from "../../api/session";
 import { useResource } from "../../api/use-resource";
+import { currentPeriod, monthOfPeriod, periodOfMonth } from "../../format/period";
 import { useI18n } from "../../i18n/i18n";
 import { Field } from "../../ui/field";
 import { Page, Panel } from "../../ui/page";
+import { usePeriodText } from "../../ui/period";
 import { Money } from "../../ui/values";
 import { ResourceView } from "../../ui/views";
-import { currentPeriod } from "./shared";
-
-/** YYYYMM <-> the YYYY-MM of a month input. */
-const monthOf = (period: string) => `${period.slice(0, 4)}-${period.slice(4, 6)}`;
-const periodOf = (month: string) => month.replace("-", "");
 
 /** 额度: what the bureau granted the merchant for a tax period, what is used of it, and what is left. */
 export function QuotaPage() {
   const { t } = useI18n();
   const { party } = useSignedIn();
   const [period, setPeriod] = useState(currentPeriod);
-  const quota = useResource((client) => client.getQuota({ params: { account: party.account, period } }), [party.account, period]);
+  const periodText = usePeriodText();
+  const quota = useResource((client) => client.getQuota({ params: { account: party.account, period: String(period) } }), [party.account, period]);
 
   return (
     <Page title={t("merchant.quota.title")}>
@@ -29,10 +27,10 @@ export function QuotaPage() {
               <input
                 {...aria}
                 type="month"
-                value={monthOf(period)}
+                value={monthOfPeriod(period)}
                 onChange={(event) => {
-                  const value = event.currentTarget.value;
-                  if (/^\d{4}-\d{2}$/.test(value)) setPeriod(periodOf(value));
+                  const next = periodOfMonth(event.currentTarget.value);
+                  if (next !== undefined) setPeriod(next);
                 }}
               />
             )}
@@ -48,7 +46,7 @@ export function QuotaPage() {
           const perMille = grantedFen === 0n ? (usedFen > 0n ? 1000n : 0n) : (usedFen * 1000n) / grantedFen;
           const percent = `${perMille / 10n}.${perMille % 10n}`;
           return (
-            <Panel title={t("merchant.quota.of", { period: `${period.slice(0, 4)}-${period.slice(4)}` })} id="quota-figures">
+            <Panel title={t("merchant.quota.of", { period: periodText(period) })} id="quota-figures">
               {grantedFen === 0n ? <p class="notice notice-info">{t("merchant.quota.none")}</p> : null}
               <dl class="facts merchant-quota-facts" data-testid="quota" data-granted={granted} data-used={used}>
                 <dt>{t("merchant.quota.granted")}</dt>

@@ -1,43 +1,24 @@
 import { useState } from "preact/hooks";
 
+import { WEBHOOK_EVENT_TYPES } from "../../../../api/webhooks/event-types";
 import type { components } from "../../../../sdk/src/generated/openapi";
 import { useAction, useResource } from "../../api/use-resource";
 import type { MessageKey } from "../../i18n/catalogue";
 import { useI18n } from "../../i18n/i18n";
 import { ConfirmDialog } from "../../ui/confirm";
 import { Field } from "../../ui/field";
+import { FormRefusal, useFieldIssues } from "../../ui/field-issues";
 import { Page, Panel } from "../../ui/page";
+import { ShownOnce } from "../../ui/shown-once";
 import { When } from "../../ui/values";
 import { ErrorNotice, ResourceView, Success } from "../../ui/views";
-import { FormRefusal, useFieldIssues, type WebhookEventType } from "./shared";
+import { type WebhookEventType } from "./shared";
 
 type Webhook = components["schemas"]["Webhook"];
 type Delivery = components["schemas"]["WebhookDelivery"];
 
-/** The API's event types (api/webhooks/event-types.ts); the compiler checks the list against its type both ways. */
-const EVENT_TYPES = [
-  "invoice.issued",
-  "invoice.claimed",
-  "invoice.transferred",
-  "invoice.submitted",
-  "invoice.rejected",
-  "invoice.reimbursed",
-  "invoice.filed",
-  "invoice.reversal_requested",
-  "invoice.reversed",
-  "credit_note.confirmed",
-  "credit_note.cancelled",
-  "invoice.frozen",
-  "invoice.unfrozen",
-  "invoice.released",
-  "invoice.reassigned",
-  "invoice.erased",
-  "participant.status_changed",
-  "quota.granted",
-] as const satisfies readonly WebhookEventType[];
-type MissingType = Exclude<WebhookEventType, (typeof EVENT_TYPES)[number]>;
-const everyType: [MissingType] extends [never] ? true : MissingType = true;
-void everyType;
+/** The API's event types, from the API's own list (the SDK's WebhookEventType names the same). */
+const EVENT_TYPES: readonly WebhookEventType[] = WEBHOOK_EVENT_TYPES;
 
 const eventLabel = (type: string): string | MessageKey => ((EVENT_TYPES as readonly string[]).includes(type) ? (`merchant.webhookEvent.${type}` as MessageKey) : type);
 
@@ -58,24 +39,13 @@ export function WebhooksPage() {
   return (
     <Page title={t("merchant.webhooks.title")}>
       <p class="merchant-lead">{t("merchant.webhooks.lead")}</p>
-      {created === undefined ? null : (
-        <div class="notice notice-success" role="status" data-testid="webhook-secret">
-          <p class="notice-title">{t("merchant.webhooks.created")}</p>
-          <p>{t("merchant.webhooks.secretOnce")}</p>
-          <p>
-            <code class="merchant-secret">{created.secret}</code>
-          </p>
-          <button type="button" class="button button-small" onClick={() => setCreated(undefined)}>
-            {t("merchant.webhooks.secretSaved")}
-          </button>
-        </div>
-      )}
+      {created === undefined ? null : <ShownOnce title={t("merchant.webhooks.created")} lead={t("merchant.webhooks.secretOnce")} secret={created.secret} doneLabel={t("merchant.webhooks.secretSaved")} onDone={() => setCreated(undefined)} />}
       {deleted === undefined ? null : <Success>{t("merchant.webhooks.deleted", { url: deleted })}</Success>}
 
       <Panel title={t("merchant.webhooks.list")} id="webhooks-list">
         <ResourceView resource={list} isEmpty={(data) => data.webhooks.length === 0} empty={t("merchant.webhooks.none")}>
           {({ webhooks }) => (
-            <div class="table-wrap merchant-scroll">
+            <div class="table-wrap">
               <table data-testid="webhooks">
                 <thead>
                   <tr>
@@ -242,7 +212,7 @@ function Deliveries({ id, label }: { id: string; label(type: string): string }) 
           const last = rows[rows.length - 1];
           return (
             <>
-              <div class="table-wrap merchant-scroll">
+              <div class="table-wrap">
                 <table data-testid="deliveries">
                   <thead>
                     <tr>
