@@ -75,7 +75,8 @@ export interface InvoiceSearchQuery {
   numbers?: readonly string[] | undefined;
   /** The request id (keccak256 of the merchant's reference) of the invoice's document. */
   requestId?: string | undefined;
-  seller?: string | undefined;
+  /** The seller is one of these accounts (a merchant's, or those registered under a taxpayer ID); none: no invoice. */
+  sellers?: readonly string[] | undefined;
   buyerTaxId?: string | undefined;
   holder?: string | undefined;
   enterprise?: string | undefined;
@@ -88,6 +89,8 @@ export interface InvoiceSearchQuery {
   periodTo?: number | undefined;
   totalMin?: string | undefined;
   totalMax?: string | undefined;
+  /** With a credit note awaiting the buyer's confirmation (true), or without (false). */
+  reversalPending?: boolean | undefined;
   sort: { key: InvoiceSortKey; descending: boolean };
   after?: KeysetPosition | undefined;
   limit: number;
@@ -132,6 +135,9 @@ const columnValue = (column: AccountColumn, value: string) => (column === "buyer
  *   account's invoices, or the whole table, to find nothing; so such a branch is evaluated first (a MATERIALIZED
  *   common table expression: the planner intersects the accounts' index bitmaps) and sorted after. Its cost is
  *   bounded by the accounts' index entries and their common invoices, never the table.
+ * - A seller given as several accounts (those registered under one taxpayer ID: an organisation revoked and
+ *   registered again) is one branch per account, as whose invoices are, so each is still one index's range.
+ * - Invoices with a pending credit note are few: their partial index (0010) holds only them, in number order.
  * - Totals have their own (total, number) index; a party's invoices by total are either fetched through its column
  *   and sorted, or met by walking the total index, whichever the planner finds cheaper.
  */
@@ -143,9 +149,13 @@ export async function searchInvoices(db: Db, query: InvoiceSearchQuery): Promise
 
   // Account filters by column, and the other conditions (filters, keyset, the number ranges of issue-time bounds).
   const filtered = new Map<AccountColumn, string>();
-  for (const [column, value] of [["seller", query.seller], ["holder", query.holder], ["enterprise", query.enterprise], ["buyer_tax_id", query.buyerTaxId]] as const) {
+  for (const [column, value] of [["holder", query.holder], ["enterprise", query.enterprise], ["buyer_tax_id", query.buyerTaxId]] as const) {
     if (value !== undefined) filtered.set(column, columnValue(column, value));
   }
+  // The seller, when filtered, is one of some accounts: each a set of account filters of its own.
+  const sellers = query.sellers === undefined ? undefined : [...new Set(query.sellers.map((account) => account.toLowerCase()))];
+  if (sellers?.length === 0) return [];
+  const filterSets = sellers === undefined ? [filtered] : sellers.map((seller) => new Map<AccountColumn, string>([["seller", seller], ...filtered]));
   const conditions: RawBuilder<unknown>[] = [];
   if (query.numbers !== undefined) conditions.push(sql`i.number = any(${query.numbers}::int8[])`);
   if (query.requestId !== undefined) conditions.push(sql`i.id in (select d.id from documents d where d.request_id = ${query.requestId.toLowerCase()})`);
@@ -154,6 +164,8 @@ export async function searchInvoices(db: Db, query: InvoiceSearchQuery): Promise
   if (query.periodTo !== undefined) conditions.push(sql`i.issued_period <= ${query.periodTo}`);
   if (query.totalMin !== undefined) conditions.push(sql`i.total >= ${query.totalMin}::int8`);
   if (query.totalMax !== undefined) conditions.push(sql`i.total <= ${query.totalMax}::int8`);
+  // Written as the partial index's predicate, so that `true` reads that index.
+  if (query.reversalPending !== undefined) conditions.push(query.reversalPending ? sql`i.pending_credit_note is not null` : sql`i.pending_credit_note is null`);
   const from = [query.issuedFrom, query.periodFrom === undefined ? undefined : periodStart(query.periodFrom).toISOString()].filter((t) => t !== undefined);
   // The end of period 999912 is in the year 10000, which PostgreSQL does not read: nothing is issued after it anyway.
   const endOfPeriod = query.periodTo === undefined ? undefined : periodEnd(query.periodTo);
@@ -180,13 +192,15 @@ export async function searchInvoices(db: Db, query: InvoiceSearchQuery): Promise
 
   // The branches: each constrains some account columns to one value each.
   let branches: Map<AccountColumn, string>[];
-  if (query.visibleTo === undefined) branches = [filtered];
+  if (query.visibleTo === undefined) branches = filterSets;
   else {
     const own = query.visibleTo.map(({ column, value }) => ({ column, value: columnValue(column, value) }));
-    const named = own.find(({ column, value }) => filtered.get(column) === value);
-    branches = (named === undefined ? own : [named])
-      .filter(({ column, value }) => (filtered.get(column) ?? value) === value)
-      .map(({ column, value }) => new Map([...filtered, [column, value]]));
+    branches = filterSets.flatMap((filters) => {
+      const named = own.find(({ column, value }) => filters.get(column) === value);
+      return (named === undefined ? own : [named])
+        .filter(({ column, value }) => (filters.get(column) ?? value) === value)
+        .map(({ column, value }) => new Map([...filters, [column, value]]));
+    });
   }
   if (branches.length === 0) return [];
 

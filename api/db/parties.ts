@@ -51,15 +51,40 @@ export async function findParticipants(db: Kysely<Schema>, accounts: readonly st
   return db.selectFrom("participants").select(PARTICIPANT_COLUMNS).where("participants.account", "=", anyOf(accounts.map(lower))).execute();
 }
 
-/** Participants in account order, strictly after `after`; `employer` keeps only that enterprise's employees. */
+/** Every account registered under a taxpayer ID (an organisation revoked and registered again has several), lowercase. */
+export async function accountsOfTaxpayerId(db: Kysely<Schema>, taxpayerId: string): Promise<string[]> {
+  const rows = await db.selectFrom("participants").select("account").where("taxpayer_id", "=", taxpayerId).orderBy("account").execute();
+  return rows.map((row) => row.account);
+}
+
+/** `text` with LIKE's wildcards (and its escape character) taken literally. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Participants in account order, strictly after `after`; `employer` keeps only that enterprise's employees,
+ * `role` one role, `status` one registry status as the event index has it (a registration not indexed yet has
+ * none, and is found only without `status`). `q` keeps those whose name contains it (case-insensitive), or whose
+ * taxpayer ID or account starts with it (accounts are stored lowercase, taxpayer IDs in capitals). Each narrows.
+ */
 export async function listParticipants(
   db: Kysely<Schema>,
-  options: { after?: string | undefined; employer?: string | undefined; role?: string | undefined; limit: number },
+  options: { after?: string | undefined; employer?: string | undefined; role?: string | undefined; status?: string | undefined; q?: string | undefined; limit: number },
 ): Promise<ParticipantWithStatusRow[]> {
   let query = withStatus(db);
   if (options.after !== undefined) query = query.where("participants.account", ">", lower(options.after));
   if (options.employer !== undefined) query = query.where("participants.employer", "=", lower(options.employer));
   if (options.role !== undefined) query = query.where("participants.role", "=", options.role);
+  if (options.status !== undefined) query = query.where("participant_status.status", "=", options.status);
+  const q = options.q;
+  if (q !== undefined) {
+    query = query.where((eb) =>
+      eb.or([
+        eb("participants.name", "ilike", `%${likeLiteral(q)}%`),
+        eb("participants.taxpayer_id", "like", `${likeLiteral(q.toUpperCase())}%`),
+        eb("participants.account", "like", `${likeLiteral(q.toLowerCase())}%`),
+      ]),
+    );
+  }
   return query.orderBy("participants.account").limit(options.limit).execute();
 }
 

@@ -113,6 +113,11 @@ export const SCHEMA_TEXTS: readonly Translation[] = [
   // Searches and reports (schemas/invoice-search.ts, reports.ts).
   t("either cursor or after, not both", () => "cursor 与 after 只能二选一"),
   t("after pages by number only: use cursor", () => "after 只适用于按号码排序，请改用 cursor"),
+  t("true or false", () => "应为 true 或 false"),
+
+  // Listing participants (schemas/participant-list.ts).
+  t("Active, Suspended or Revoked", () => "应为 Active、Suspended 或 Revoked"),
+  t("a search text of 1 to 100 characters", () => "搜索内容应为 1 至 100 个字符"),
   t("dimensions separated by commas, among {dimensions}", ([dimensions]) => `应为以英文逗号分隔的分组维度，可选 ${dimensions}`),
   t("each dimension at most once", () => "每个分组维度最多出现一次"),
   t("{key} needs groupBy (per merchant and period, as without groupBy, the totals are kept by period only)", ([key]) => `${key} 须与 groupBy 同时使用（不带 groupBy 时，合计只按商户和所属期统计）`),

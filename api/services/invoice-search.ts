@@ -1,6 +1,6 @@
 import type { Db } from "../db/database";
 import { searchInvoices, type InvoiceSearchQuery, type InvoiceSortKey } from "../db/invoices";
-import { findParticipants, type ParticipantRow } from "../db/parties";
+import { accountsOfTaxpayerId, findParticipants, type ParticipantRow } from "../db/parties";
 import { requestIdOf } from "../domain/ids";
 import type { NumberInput } from "../domain/printed-number";
 import type { InvoiceSearchParams, InvoiceSort } from "../http/schemas/invoice-search";
@@ -13,7 +13,8 @@ import { createCursorCodec } from "./search-cursor";
  * Searching invoices (GET /v1/invoices) from the event index. What a party may find is what it could list
  * before: the bureau every invoice; anyone else the invoices it is party to (issued, held, locked, reimbursed,
  * filed by it: its seller, holder or enterprise) and, for an enterprise, every invoice titled to its taxpayer ID (its invoice
- * pool, before anyone submits one to it). Filters only narrow that. `expand` never shows more than the
+ * pool, before anyone submits one to it). Filters only narrow that: a seller's taxpayer ID as well, which names the
+ * accounts registered under it (finding nothing when there are none). `expand` never shows more than the
  * single-invoice read does: the document to parties to the invoice and the bureau (as `view`), and a
  * participant's name where the viewer may read that participant.
  */
@@ -111,6 +112,16 @@ export function createInvoiceSearch(deps: InvoiceSearchDeps) {
     return summaries.map((s) => (isParty(s) ? files.get(s.id.toLowerCase()) : undefined));
   }
 
+  /**
+   * The accounts the seller filters leave: `merchant`, the accounts registered under `sellerTaxId` (an organisation
+   * revoked and registered again has several), or those of both that agree; undefined: no seller filter.
+   */
+  async function sellersOf(merchant: string | undefined, sellerTaxId: string | undefined): Promise<string[] | undefined> {
+    if (sellerTaxId === undefined) return merchant === undefined ? undefined : [merchant];
+    const registered = await accountsOfTaxpayerId(db, sellerTaxId);
+    return merchant === undefined ? registered : registered.filter((account) => account === merchant.toLowerCase());
+  }
+
   /** The ledger numbers of the numbers given, ascending, without those whose printed prefix names nothing here. */
   async function acceptedNumbers(inputs: readonly NumberInput[]): Promise<string[]> {
     const accepted = await Promise.all(inputs.map(async (input) => ((await deps.acceptsNumber(input)) ? input.sequence : undefined)));
@@ -130,7 +141,7 @@ export function createInvoiceSearch(deps: InvoiceSearchDeps) {
         visibleTo: mine === undefined ? undefined : visibleTo(viewer, mine),
         numbers: filters.number === undefined ? undefined : await acceptedNumbers(filters.number),
         requestId: filters.reference === undefined ? undefined : requestIdOf(filters.reference),
-        seller: filters.merchant,
+        sellers: await sellersOf(filters.merchant, filters.sellerTaxId),
         buyerTaxId: filters.buyerTaxId,
         holder: filters.holder,
         enterprise: filters.enterprise,
@@ -141,6 +152,7 @@ export function createInvoiceSearch(deps: InvoiceSearchDeps) {
         periodTo: filters.periodTo,
         totalMin: filters.totalMin?.toString(),
         totalMax: filters.totalMax?.toString(),
+        reversalPending: filters.reversalPending,
         sort: order,
         after: position,
         // One more than the page: whether there is a next page, without counting.

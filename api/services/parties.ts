@@ -9,6 +9,7 @@ import { custodyOf } from "../db/custody";
 import { findParticipant, forgetParticipant, listParticipants, saveParticipant, taxpayerAccount, type ParticipantRow, type SaveOutcome, type TaxpayerClaim } from "../db/parties";
 import type { Schema } from "../db/schema";
 import { ApiError, conflict, forbidden, notFound } from "../errors";
+import type { ParticipantListParams } from "../http/schemas/participant-list";
 import { KeyedLock } from "./keyed-lock";
 
 /**
@@ -260,11 +261,14 @@ export function createParties({ db, keystore, senders, client, indexer }: Partie
       throw notFound("participant");
     },
 
-    async list(viewer: Party, options: { role?: Role | undefined; limit: number; after?: string | undefined }): Promise<PartyWithStatus[]> {
+    /** The participants a party may list (the bureau all; an enterprise its employees), narrowed by the filters. */
+    async list(viewer: Party, options: ParticipantListParams): Promise<PartyWithStatus[]> {
       const rows = await listParticipants(db, {
         after: options.after,
         employer: viewer.role === "bureau" ? undefined : viewer.account,
         role: options.role,
+        status: options.status,
+        q: options.q,
         limit: options.limit,
       });
       return Promise.all(rows.map((row) => withStatus(partyOf(row), row.status)));

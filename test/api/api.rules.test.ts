@@ -164,6 +164,98 @@ describe("API business rules", function () {
     });
   });
 
+  describe("listing participants", () => {
+    type Listed = { account: string; name: string; role: string; taxpayerId?: string; employer?: string; status: string | null };
+    const list = async (client: ApiClient, query: Record<string, string>): Promise<Listed[]> => (await ok(client.get(`/v1/participants?${new URLSearchParams(query)}`))).participants;
+    const accounts = (listed: Listed[]) => listed.map((p) => p.account);
+    const byAccount = (a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1);
+
+    it("narrows by registry status and by a search text (part of the name, the start of a taxpayer ID or account), each only narrowing", async () => {
+      const token = `筛选${Date.now().toString(36)}`;
+      const register = async (name: string) => (await ok(system.bureau.post("/v1/participants", { role: "merchant", name, taxpayerId: randomTaxpayerId() }), 201)).participant as Listed;
+      const active = await register(`深圳市${token}餐饮有限公司`);
+      const suspended = await register(`深圳市${token}酒店有限公司`);
+      const literal = await register(`深圳市${token}折扣50%_有限公司`);
+      // Answered once indexed, with every block before it: the three registrations' statuses are in the index too.
+      await ok(system.bureau.post(`/v1/participants/${suspended.account}/suspend`));
+      const mine = [active, suspended, literal].map((p) => p.account).sort(byAccount);
+
+      expect(accounts(await list(system.bureau, { q: token }))).to.deep.equal(mine);
+      expect(accounts(await list(system.bureau, { q: token, role: "merchant", limit: "500" }))).to.deep.equal(mine);
+      expect(await list(system.bureau, { q: token, role: "enterprise" })).to.deep.equal([]);
+      expect(accounts(await list(system.bureau, { q: token, status: "Suspended" }))).to.deep.equal([suspended.account]);
+      expect(accounts(await list(system.bureau, { q: token, status: "Active" }))).to.deep.equal(mine.filter((a) => a !== suspended.account));
+      expect(await list(system.bureau, { q: token, status: "Revoked" })).to.deep.equal([]);
+      for (const p of await list(system.bureau, { status: "Suspended", limit: "500" })) expect(p.status, p.account).to.equal("Suspended");
+      // Paged by account, the filters kept.
+      const first = await list(system.bureau, { q: token, limit: "2" });
+      expect([...accounts(first), ...accounts(await list(system.bureau, { q: token, limit: "2", after: first[1]!.account }))]).to.deep.equal(mine);
+
+      // A taxpayer ID, whole or its start, in either case; an account's start, in either case.
+      expect(accounts(await list(system.bureau, { q: active.taxpayerId! }))).to.deep.equal([active.account]);
+      expect(accounts(await list(system.bureau, { q: active.taxpayerId!.slice(0, 17).toLowerCase() }))).to.include(active.account);
+      for (const prefix of [active.account.slice(0, 14), active.account.slice(0, 14).toLowerCase(), active.account.toUpperCase().replace("0X", "0x")]) {
+        const found = await list(system.bureau, { q: prefix, limit: "500" });
+        expect(accounts(found), prefix).to.include(active.account);
+        for (const p of found) expect(p.account.toLowerCase().startsWith(prefix.toLowerCase()) || p.name.includes(prefix), `${prefix}: ${p.account}`).to.equal(true);
+      }
+      // % and _ are themselves, not wildcards; case-insensitive in Latin letters.
+      expect(accounts(await list(system.bureau, { q: `${token}折扣50%_` }))).to.deep.equal([literal.account]);
+      for (const wildcard of ["%", "_", "50%_"]) {
+        const found = await list(system.bureau, { q: wildcard, limit: "500" });
+        expect(accounts(found), wildcard).to.include(literal.account);
+        for (const p of found) expect(p.name.includes(wildcard) || (p.taxpayerId ?? "").startsWith(wildcard), `${wildcard}: ${p.name}`).to.equal(true);
+      }
+      expect(accounts(await list(system.bureau, { q: token.toUpperCase() }))).to.deep.equal(mine);
+      expect(await list(system.bureau, { q: `${token}不存在` })).to.deep.equal([]);
+    });
+
+    it("shows an enterprise only its own employees, whatever it searches for", async () => {
+      const { enterprise, employee } = await freshEnterprise();
+      const other = await freshEnterprise();
+      // Both enterprises have an employee named 赵六: each finds its own.
+      expect(accounts(await list(enterprise.client, { q: "赵六" }))).to.deep.equal([employee.account]);
+      expect(accounts(await list(other.enterprise.client, { q: "赵六" }))).to.deep.equal([other.employee.account]);
+      expect(accounts(await list(system.bureau, { q: "赵六", limit: "500" }))).to.include.members([employee.account, other.employee.account]);
+      expect(accounts(await list(enterprise.client, { q: employee.account.slice(0, 12) }))).to.deep.equal([employee.account]);
+      // Another's people, merchants, organisations, the bureau: nothing, by name, taxpayer ID or account.
+      for (const q of [other.employee.account, other.employee.account.slice(0, 12), cast.employee.account, "张三", cast.merchant.taxpayerId, cast.merchant.account, "深圳市", "Tax bureau", "%", "_"]) {
+        expect(await list(enterprise.client, { q }), q).to.deep.equal([]);
+      }
+      // By status: the other enterprise suspends its employee (answered once indexed, with every block before it).
+      await ok(other.enterprise.client.post(`/v1/participants/${other.employee.account}/suspend`));
+      expect(accounts(await list(enterprise.client, { status: "Active" }))).to.deep.equal([employee.account]);
+      expect(await list(enterprise.client, { status: "Suspended" })).to.deep.equal([]);
+      expect(accounts(await list(other.enterprise.client, { status: "Suspended" }))).to.deep.equal([other.employee.account]);
+      await ok(enterprise.client.post(`/v1/participants/${employee.account}/suspend`));
+      expect(accounts(await list(enterprise.client, { status: "Suspended" }))).to.deep.equal([employee.account]);
+      expect(await list(enterprise.client, { status: "Active" })).to.deep.equal([]);
+      // Only the bureau and enterprises list participants.
+      expect((await cast.merchant.client.get(`/v1/participants?q=${encodeURIComponent("赵六")}`)).status).to.equal(403);
+    });
+
+    it("refuses invalid filters with the field", async () => {
+      for (const [query, path] of [
+        ["status=active", "status"],
+        ["status=Unknown", "status"],
+        ["status=Active&status=Suspended", "status"],
+        ["q=", "q"],
+        ["q=%20%20", "q"],
+        [`q=${"长".repeat(101)}`, "q"],
+        ["q=a&q=b", "q"],
+        ["query=x", ""],
+      ] as const) {
+        const answer = await system.bureau.get(`/v1/participants?${query}`);
+        expect([answer.status, answer.body.error?.code], query).to.deep.equal([400, "VALIDATION_FAILED"]);
+        expect(answer.body.error.details.issues.map((i: { path: string }) => i.path), query).to.include(path);
+      }
+      const nul = await system.bureau.get("/v1/participants?q=a%00b");
+      expect([nul.status, nul.body.error?.code]).to.deep.equal([400, "VALIDATION_FAILED"]);
+      // The longest text is taken.
+      expect((await system.bureau.get(`/v1/participants?q=${encodeURIComponent("长".repeat(100))}`)).status).to.equal(200);
+    });
+  });
+
   async function bureauAccount(): Promise<string> {
     const list = await ok(system.bureau.get("/v1/participants?role=bureau"));
     return (list.participants as { account: string }[])[0]!.account;

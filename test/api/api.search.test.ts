@@ -9,8 +9,9 @@ import { registerCast, startSystem, type Cast, type TestSystem } from "./helpers
 /**
  * Searching invoices (GET /v1/invoices) against a model. A varied set of invoices is issued through the API
  * (two merchants, buyers titled to each enterprise, to an unregistered organisation and to individuals, totals
- * with ties, three issue times) and moved through the lifecycle (claim, transfer, submit, reject, reimburse,
- * file, reverse in full and in part, freeze, unfreeze). The model is built only from what the API answered when
+ * with ties, three issue times; a merchant revoked and registered again, so two sellers under one taxpayer ID)
+ * and moved through the lifecycle (claim, transfer, submit, reject, reimburse, file, reverse in full and in part,
+ * a credit note left awaiting the buyer's confirmation and one confirmed, freeze, unfreeze). The model is built only from what the API answered when
  * issuing and acting, and the block times of the chain. Then random searches by random viewers, walked to the
  * end by cursor, must give exactly what filtering and sorting the model gives; a party never receives an
  * invoice it may not see. Fixed seeds: the same searches every run.
@@ -29,6 +30,8 @@ describe("API invoice search", function () {
     state: State;
     holder: string | null;
     enterprise: string | null;
+    /** A credit note awaits the buyer's confirmation. */
+    reversalPending: boolean;
     /** The issue block's time, ms. */
     issuedAt: number;
   }
@@ -41,6 +44,7 @@ describe("API invoice search", function () {
     total: string;
     holder: string | null;
     enterprise: string | null;
+    reversalPending: boolean;
     claimCode?: string;
   }
   interface Viewer {
@@ -60,6 +64,10 @@ describe("API invoice search", function () {
   const claimCodes = new Map<string, string>();
   /** Names as registered, by account. */
   const names = new Map<string, string>();
+  /** Sellers' taxpayer IDs, by account. */
+  const sellerTaxIds = new Map<string, string>();
+  /** A merchant revoked and registered again under the same taxpayer ID: its two accounts, first the revoked one. */
+  let reregistered: { taxpayerId: string; accounts: [string, string] };
   const unregisteredTaxId = randomTaxpayerId();
   let run = 0;
   const ref = (what: string) => `s-${what}-${Date.now().toString(36)}-${run++}`;
@@ -73,7 +81,7 @@ describe("API invoice search", function () {
   /** The model takes what the API answered: state, holder and enterprise after each action. */
   const record = (answer: InvoiceAnswer) => {
     const known = invoices.get(answer.id)!;
-    Object.assign(known, { state: answer.state, holder: answer.holder, enterprise: answer.enterprise });
+    Object.assign(known, { state: answer.state, holder: answer.holder, enterprise: answer.enterprise, reversalPending: answer.reversalPending });
   };
 
   async function blockTime(blockNumber: number): Promise<number> {
@@ -90,6 +98,7 @@ describe("API invoice search", function () {
     names.set(cast.employee.account, "张三");
     names.set(cast.colleague.account, "李四");
     names.set(cast.outsider.account, "王五");
+    for (const merchant of [cast.merchant, cast.otherMerchant]) sellerTaxIds.set(merchant.account, merchant.taxpayerId);
     viewers = [
       { label: "bureau", role: "bureau", account: bureauAccount, client: system.bureau },
       { label: "merchant", role: "merchant", account: cast.merchant.account, taxpayerId: cast.merchant.taxpayerId, client: cast.merchant.client },
@@ -114,9 +123,31 @@ describe("API invoice search", function () {
     type Buyer = keyof typeof titledTo;
     const issuedBy: Record<Buyer, string[]> = { enterprise: [], otherEnterprise: [], unregistered: [], individual: [] };
 
+    /** Issues a batch and models what the API answered. */
+    async function issueBatch(client: ApiClient, plan: { reference: string; body: unknown }[]): Promise<InvoiceAnswer[]> {
+      const results = (await ok(client.post("/v1/invoices/batch", { invoices: plan.map((p) => p.body) }), 201)).results as { invoice: InvoiceAnswer; blockNumber: number }[];
+      for (const [i, { invoice, blockNumber }] of results.entries()) {
+        invoices.set(invoice.id, {
+          id: invoice.id,
+          number: BigInt(invoice.number),
+          reference: plan[i]!.reference,
+          seller: invoice.seller.account,
+          buyerTaxId: invoice.buyerTaxId,
+          total: BigInt(invoice.total),
+          state: invoice.state,
+          holder: invoice.holder,
+          enterprise: invoice.enterprise,
+          reversalPending: invoice.reversalPending,
+          issuedAt: await blockTime(blockNumber),
+        });
+        claimCodes.set(invoice.id, invoice.claimCode!);
+      }
+      return results.map((r) => r.invoice);
+    }
+    const unitPrices = [100, 2_500, 10_000, 10_000, 99_999, 123_456, 2_500, 10_000];
+
     before(async () => {
       // Three rounds in three different seconds, so that issue times differ (block times are whole seconds).
-      const unitPrices = [100, 2_500, 10_000, 10_000, 99_999, 123_456, 2_500, 10_000];
       const buyers: Buyer[] = ["enterprise", "enterprise", "otherEnterprise", "enterprise", "individual", "unregistered", "enterprise", "individual"];
       for (let round = 0; round < 3; round++) {
         if (round > 0) await new Promise((resolve) => setTimeout(resolve, 1_100));
@@ -130,25 +161,30 @@ describe("API invoice search", function () {
             const reference = ref(`r${round}i${i}`);
             return { buyer, reference, body: invoiceBody(reference, titledTo[buyer](), { quantity: 1 + (i % 2), unitPrice: unitPrices[k]!, taxRate: i % 3 === 0 ? 13 : 6 }) };
           });
-          const results = (await ok(merchant.client.post("/v1/invoices/batch", { invoices: plan.map((p) => p.body) }), 201)).results as { invoice: InvoiceAnswer; blockNumber: number }[];
-          for (const [i, { invoice, blockNumber }] of results.entries()) {
-            invoices.set(invoice.id, {
-              id: invoice.id,
-              number: BigInt(invoice.number),
-              reference: plan[i]!.reference,
-              seller: invoice.seller.account,
-              buyerTaxId: invoice.buyerTaxId,
-              total: BigInt(invoice.total),
-              state: invoice.state,
-              holder: invoice.holder,
-              enterprise: invoice.enterprise,
-              issuedAt: await blockTime(blockNumber),
-            });
-            claimCodes.set(invoice.id, invoice.claimCode!);
-            issuedBy[plan[i]!.buyer].push(invoice.id);
-          }
+          for (const [i, invoice] of (await issueBatch(merchant.client, plan)).entries()) issuedBy[plan[i]!.buyer].push(invoice.id);
         }
       }
+
+      // A merchant revoked and registered again under its taxpayer ID (a new account, its successor), each account
+      // with invoices of its own, to individuals: only the bureau and the sellers are party to them.
+      const taxpayerId = randomTaxpayerId();
+      const name = "深圳市测试重注册餐饮有限公司";
+      const accounts: string[] = [];
+      for (let registration = 0; registration < 2; registration++) {
+        const registered = await ok(system.bureau.post("/v1/participants", { role: "merchant", name, taxpayerId }), 201);
+        const account = registered.participant.account as string;
+        accounts.push(account);
+        names.set(account, name);
+        sellerTaxIds.set(account, taxpayerId);
+        await ok(system.bureau.put(`/v1/merchants/${account}/quotas/${cast.period}`, { granted: "100000000" }));
+        const plan = [0, 1].map((i) => {
+          const reference = ref(`rr${registration}i${i}`);
+          return { reference, body: invoiceBody(reference, titledTo.individual(), { quantity: 1, unitPrice: unitPrices[registration * 2 + i]!, taxRate: 6 }) };
+        });
+        await issueBatch(system.bureau.as(registered.apiKey), plan);
+        if (registration === 0) await ok(system.bureau.post(`/v1/participants/${account}/revoke`));
+      }
+      reregistered = { taxpayerId, accounts: accounts as [string, string] };
 
       // Through the lifecycle; each answer updates the model.
       const act = async (who: { client: ApiClient }, id: string, action: string, body?: unknown) => record((await ok(who.client.post(`/v1/invoices/${id}/${action}`, body))) as InvoiceAnswer);
@@ -157,9 +193,11 @@ describe("API invoice search", function () {
         await claim(who, id);
         await act(who, id, "submit", { enterprise: enterprise.account });
       };
-      const reverse = async (id: string, amounts: { total: string; tax: string } | Record<string, never> = {}) => {
-        const seller = invoices.get(id)!.seller === cast.merchant.account ? cast.merchant : cast.otherMerchant;
-        record((await ok(seller.client.post(`/v1/invoices/${id}/reversals`, { reference: ref("note"), reason: "sales-return", ...amounts }), 201)).invoice);
+      const sellerOf = (id: string) => (invoices.get(id)!.seller === cast.merchant.account ? cast.merchant : cast.otherMerchant);
+      const reverse = async (id: string, amounts: { total: string; tax: string } | Record<string, never> = {}): Promise<string> => {
+        const answer = await ok(sellerOf(id).client.post(`/v1/invoices/${id}/reversals`, { reference: ref("note"), reason: "sales-return", ...amounts }), 201);
+        record(answer.invoice);
+        return answer.creditNote.id;
       };
       const [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13] = issuedBy.enterprise as [string, ...string[]];
       const [b0, b1, b2] = issuedBy.otherEnterprise as [string, ...string[]];
@@ -195,6 +233,11 @@ describe("API invoice search", function () {
       await submitTo(cast.employee, d0!, cast.otherEnterprise); // no title: any enterprise may take it
       await submitTo(cast.colleague, d1!, cast.enterprise);
       await act(cast.enterprise, d1!, "reimburse");
+      // A partial reversal of a reimbursed invoice waits for the enterprise's confirmation: a3's waits; d1's is confirmed.
+      await reverse(a3!, { total: "100", tax: "6" });
+      await ok(cast.enterprise.client.post(`/v1/credit-notes/${await reverse(d1!, { total: "100", tax: "6" })}/confirm`));
+      record(await ok(sellerOf(d1!).client.get(`/v1/invoices/${d1}`)));
+      expect([invoices.get(a3!)!.reversalPending, invoices.get(d1!)!.reversalPending]).to.deep.equal([true, false]);
       expect(invoices.get(a9!)!.enterprise).to.equal(null);
       expect(new Set([...invoices.values()].map((i) => i.state))).to.have.all.keys("Issued", "Locked", "Reimbursed", "Filed", "Reversed", "Frozen");
     });
@@ -220,6 +263,7 @@ describe("API invoice search", function () {
       number?: string;
       reference?: string;
       merchant?: string;
+      sellerTaxId?: string;
       buyerTaxId?: string;
       holder?: string;
       enterprise?: string;
@@ -230,6 +274,7 @@ describe("API invoice search", function () {
       periodTo?: string;
       totalMin?: string;
       totalMax?: string;
+      reversalPending?: string;
       sort?: string;
       limit?: string;
       expand?: string;
@@ -239,6 +284,7 @@ describe("API invoice search", function () {
       if (q.number !== undefined && !q.number.split(",").map(BigInt).includes(invoice.number)) return false;
       if (q.reference !== undefined && invoice.reference !== q.reference) return false;
       if (q.merchant !== undefined && invoice.seller.toLowerCase() !== q.merchant.toLowerCase()) return false;
+      if (q.sellerTaxId !== undefined && sellerTaxIds.get(invoice.seller) !== q.sellerTaxId) return false;
       if (q.buyerTaxId !== undefined && invoice.buyerTaxId !== q.buyerTaxId) return false;
       if (q.holder !== undefined && invoice.holder?.toLowerCase() !== q.holder.toLowerCase()) return false;
       if (q.enterprise !== undefined && invoice.enterprise?.toLowerCase() !== q.enterprise.toLowerCase()) return false;
@@ -250,6 +296,7 @@ describe("API invoice search", function () {
       if (q.periodTo !== undefined && period > Number(q.periodTo)) return false;
       if (q.totalMin !== undefined && invoice.total < BigInt(q.totalMin)) return false;
       if (q.totalMax !== undefined && invoice.total > BigInt(q.totalMax)) return false;
+      if (q.reversalPending !== undefined && invoice.reversalPending !== (q.reversalPending === "true")) return false;
       return true;
     }
 
@@ -303,8 +350,7 @@ describe("API invoice search", function () {
       if (expansions.includes("parties")) {
         const mayRead = (account: string) => viewer.role === "bureau" || viewer.account === account || viewer.account === viewers.find((v) => v.account === account)?.employer;
         const named = (account: string | null) => (account === null ? null : { account, name: mayRead(account) ? names.get(account)! : null });
-        const seller = viewers.find((v) => v.account === expected.seller)!;
-        expect(item.parties, what).to.deep.equal({ seller: { account: expected.seller, name: names.get(expected.seller), taxpayerId: seller.taxpayerId }, holder: named(expected.holder), enterprise: named(expected.enterprise) });
+        expect(item.parties, what).to.deep.equal({ seller: { account: expected.seller, name: names.get(expected.seller), taxpayerId: sellerTaxIds.get(expected.seller) }, holder: named(expected.holder), enterprise: named(expected.enterprise) });
       } else expect(item, what).not.to.have.property("parties");
       if (expansions.includes("document") && isPartyTo(viewer, expected)) {
         expect(item.document, what).to.include({ id: expected.id, number: expected.number.toString() });
@@ -334,7 +380,9 @@ describe("API invoice search", function () {
         .record({
           number: maybe(fc.uniqueArray(fc.oneof({ arbitrary: fc.constantFrom(...numbers), weight: 5 }, fc.constant(numbers.reduce((a, b) => (a > b ? a : b)) + 1000n)), { minLength: 1, maxLength: 4 }).map((ns) => ns.join(","))),
           reference: maybe(fc.oneof({ arbitrary: fc.constantFrom(...all.map((i) => i.reference)), weight: 5 }, fc.constant("no-such-reference"))),
-          merchant: maybe(fc.oneof({ arbitrary: fc.constantFrom(cast.merchant.account, cast.otherMerchant.account), weight: 4 }, anAccount)),
+          merchant: maybe(fc.oneof({ arbitrary: fc.constantFrom(cast.merchant.account, cast.otherMerchant.account, ...reregistered.accounts), weight: 4 }, anAccount)),
+          // The console's filters are rarer, so that they do not make most searches empty or single-page.
+          sellerTaxId: maybe(fc.oneof({ arbitrary: fc.constantFrom(cast.merchant.taxpayerId, cast.otherMerchant.taxpayerId, reregistered.taxpayerId), weight: 4 }, fc.constantFrom(cast.enterprise.taxpayerId, unregisteredTaxId)), 8),
           buyerTaxId: maybe(fc.constantFrom(cast.enterprise.taxpayerId, cast.otherEnterprise.taxpayerId, unregisteredTaxId, cast.merchant.taxpayerId)),
           holder: maybe(anAccount),
           enterprise: maybe(anAccount),
@@ -345,6 +393,7 @@ describe("API invoice search", function () {
           periodTo: maybe(aPeriod, 8),
           totalMin: maybe(aTotal),
           totalMax: maybe(aTotal),
+          reversalPending: maybe(fc.constantFrom("true", "false"), 8),
           sort: maybe(fc.constantFrom("number", "-number", "issuedAt", "-issuedAt", "total", "-total"), 1),
           limit: fc.oneof({ arbitrary: fc.constant(undefined), weight: 1 }, { arbitrary: fc.constantFrom("1", "2", "3", "7", "500"), weight: 4 }),
           expand: maybe(fc.constantFrom("parties", "document", "parties,document", "document,parties"), 2),
@@ -398,6 +447,36 @@ describe("API invoice search", function () {
       expect(await walk(viewers.find((v) => v.label === "other enterprise")!, { buyerTaxId: cast.enterprise.taxpayerId, holder: cast.employee.account })).to.deep.equal([]);
     });
 
+    it("finds a seller by its taxpayer ID under each account registered with it, and invoices awaiting a credit note's confirmation; both only narrow", async () => {
+      const [bureau, merchant, , enterprise, otherEnterprise, employee] = viewers as [Viewer, Viewer, Viewer, Viewer, Viewer, Viewer];
+      const ids = (list: { id: string }[]) => list.map((i) => i.id);
+      const modelled = (keep: (i: Modelled) => boolean) => ordered([...invoices.values()].filter(keep)).map((i) => i.id);
+      // Both accounts of the organisation registered again: the revoked one's invoices and its successor's.
+      const both = await walk(bureau, { sellerTaxId: reregistered.taxpayerId, limit: "1" });
+      expect(ids(both)).to.deep.equal(modelled((i) => reregistered.accounts.includes(i.seller)));
+      expect(new Set(both.map((i) => i.seller))).to.deep.equal(new Set(reregistered.accounts));
+      expect(ids(await walk(bureau, { sellerTaxId: reregistered.taxpayerId, merchant: reregistered.accounts[0] }))).to.deep.equal(modelled((i) => i.seller === reregistered.accounts[0]));
+      expect(await walk(bureau, { sellerTaxId: reregistered.taxpayerId, merchant: cast.merchant.account })).to.deep.equal([]);
+      // A taxpayer ID nobody registered, or an enterprise's (it sells nothing): nothing, not an error.
+      expect(await walk(bureau, { sellerTaxId: unregisteredTaxId })).to.deep.equal([]);
+      expect(await walk(bureau, { sellerTaxId: cast.enterprise.taxpayerId })).to.deep.equal([]);
+      // Narrowing only: a merchant naming another's taxpayer ID finds nothing; an enterprise finds in its own list only.
+      expect(await walk(merchant, { sellerTaxId: cast.otherMerchant.taxpayerId })).to.deep.equal([]);
+      expect(await walk(merchant, { sellerTaxId: reregistered.taxpayerId })).to.deep.equal([]);
+      expect(ids(await walk(merchant, { sellerTaxId: cast.merchant.taxpayerId }))).to.deep.equal(modelled((i) => i.seller === cast.merchant.account));
+      expect(ids(await walk(enterprise, { sellerTaxId: cast.merchant.taxpayerId }))).to.deep.equal(modelled((i) => i.seller === cast.merchant.account && visible(enterprise, i)));
+
+      const pending = modelled((i) => i.reversalPending);
+      expect(pending.length, "invoices awaiting confirmation").to.be.greaterThan(0);
+      expect(ids(await walk(bureau, { reversalPending: "true" }))).to.deep.equal(pending);
+      expect(ids(await walk(bureau, { reversalPending: "false", sort: "-total" }))).to.deep.equal(ordered([...invoices.values()].filter((i) => !i.reversalPending), "-total").map((i) => i.id));
+      expect(ids(await walk(enterprise, { reversalPending: "true" }))).to.deep.equal(modelled((i) => i.reversalPending && visible(enterprise, i)));
+      expect(ids(await walk(employee, { reversalPending: "true" }))).to.deep.equal(modelled((i) => i.reversalPending && visible(employee, i)));
+      expect(await walk(otherEnterprise, { reversalPending: "true" })).to.deep.equal([]);
+      for (const item of await walk(bureau, { reversalPending: "true" })) expect(item.pendingCreditNote, item.id).to.be.a("string");
+      for (const item of await walk(bureau, { reversalPending: "false" })) expect(item.pendingCreditNote, item.id).to.equal(null);
+    });
+
     it("keeps `after` (deprecated) paging by number as before", async () => {
       const bureau = viewers[0]!;
       const first = await ok(system.bureau.get("/v1/invoices?limit=3"));
@@ -430,6 +509,15 @@ describe("API invoice search", function () {
         ["holder=nobody", "holder"],
         ["enterprise=", "enterprise"],
         ["buyerTaxId=91440300MA5DC8LQ0X", "buyerTaxId"],
+        ["sellerTaxId=91440300MA5DC8LQ0X", "sellerTaxId"],
+        ["sellerTaxId=91440300ma5dc8lq03", "sellerTaxId"],
+        ["sellerTaxId=", "sellerTaxId"],
+        [`sellerTaxId=${cast.merchant.taxpayerId}&sellerTaxId=${cast.merchant.taxpayerId}`, "sellerTaxId"],
+        ["reversalPending=yes", "reversalPending"],
+        ["reversalPending=True", "reversalPending"],
+        ["reversalPending=1", "reversalPending"],
+        ["reversalPending=", "reversalPending"],
+        ["reversalPending=true&reversalPending=false", "reversalPending"],
         ["state=Bogus", "state"],
         ["state=issued", "state"],
         ["state=Issued&state=Locked", "state"],

@@ -9,6 +9,7 @@ import * as identity from "./0006-identity";
 import * as custody from "./0007-custody";
 import * as webhooks from "./0008-webhooks";
 import * as sessions from "./0009-sessions";
+import * as consoleFilters from "./0010-console-filters";
 
 /** Every migration, in order: a new one is a new numbered file added here, never an edit of an old one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0007-custody": custody,
   "0008-webhooks": webhooks,
   "0009-sessions": sessions,
+  "0010-console-filters": consoleFilters,
 };
 
 export const migrations: MigrationProvider = {

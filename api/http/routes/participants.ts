@@ -1,7 +1,8 @@
 import { z } from "zod";
 
-import { address, name, pageQuery, period, quotaFen } from "../schemas/common";
+import { address, name, period, quotaFen } from "../schemas/common";
 import { newApiKeyBody, registerParticipantBody } from "../schemas/identity";
+import { participantListQuery } from "../schemas/participant-list";
 import { participantExamples } from "../schemas/participant-examples";
 import { apiKeyInfo, partyView, quotaView, registeredView } from "../schemas/views";
 import { defineRoute, errorBody, type RouteKit } from "../route";
@@ -51,10 +52,10 @@ export function participantRoutes(kit: RouteKit): void {
     method: "get",
     path: "/v1/participants",
     operationId: "listParticipants",
-    summary: "List participants (bureau: all; enterprise: its employees)",
+    summary: "List participants (bureau: all; enterprise: its employees), by role, registry status or a search text (name, taxpayer ID, account)",
     tag: "participants",
     access: ["bureau", "enterprise"],
-    query: z.strictObject({ role: z.enum(["bureau", "merchant", "enterprise", "individual"]).optional(), limit: pageQuery.limit, after: address.optional() }),
+    query: participantListQuery,
     responses: { 200: { description: "Participants", schema: z.object({ participants: z.array(partyView) }) } },
     examples: participantExamples.list,
     async handle({ party, query }) {

@@ -204,6 +204,44 @@ export const invoiceExamples = {
         nextCursor: "eyJ2IjoxLCJrIjpbIjE1MjU1IiwiMTAyNiJdfQ.Xk2c9Qw",
       },
     },
+    "by-seller-taxpayer-id": {
+      summary: "The bureau lists a merchant's invoices by its taxpayer ID (every account registered under it)",
+      as: "bureau",
+      query: { sellerTaxId: merchant.taxpayerId, state: "Reimbursed", limit: "20" },
+      status: 200,
+      response: {
+        invoices: [
+          { id: EXAMPLE_INVOICE.id, number: EXAMPLE_INVOICE.number, printedNumber: EXAMPLE_INVOICE.printedNumber, seller: merchant.account, state: "Reimbursed", total: EXAMPLE_INVOICE.totals.total, tax: EXAMPLE_INVOICE.totals.tax, holder: employee.account, enterprise: enterprise.account, issuedAt: "2026-11-25T04:12:09.000Z" },
+        ],
+        hasMore: false,
+        nextCursor: null,
+      },
+    },
+    "reversal-pending": {
+      summary: "The company lists the invoices with a credit note awaiting its confirmation",
+      as: "enterprise",
+      query: { reversalPending: "true" },
+      status: 200,
+      response: {
+        invoices: [
+          {
+            id: EXAMPLE_INVOICE.id,
+            number: EXAMPLE_INVOICE.number,
+            printedNumber: EXAMPLE_INVOICE.printedNumber,
+            seller: merchant.account,
+            state: "Reimbursed",
+            total: EXAMPLE_INVOICE.totals.total,
+            tax: EXAMPLE_INVOICE.totals.tax,
+            holder: employee.account,
+            enterprise: enterprise.account,
+            pendingCreditNote: EXAMPLE_CREDIT_NOTE.id,
+            issuedAt: "2026-11-25T04:12:09.000Z",
+          },
+        ],
+        hasMore: false,
+        nextCursor: null,
+      },
+    },
     "invalid-cursor": {
       summary: "A cursor that is not the previous page's nextCursor",
       as: "merchant",

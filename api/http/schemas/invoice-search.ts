@@ -79,6 +79,12 @@ export const invoiceSearchQuery = z
       .meta({ description: "The invoice number (the 20 digits printed on it, or the ledger's number), or several comma-separated (at most 100)", example: "26441000000000000042,43" }),
     reference: reference.optional().meta({ description: "The merchant's own reference (order number) the invoice was issued under" }),
     merchant: address.optional().meta({ description: "The seller's account" }),
+    sellerTaxId: taxpayerId
+      .optional()
+      .meta({
+        description:
+          "The seller's taxpayer ID (unified social credit code): invoices of every account registered under it (an organisation revoked and registered again has several); none registered: nothing found",
+      }),
     buyerTaxId: taxpayerId.optional().meta({ description: "The buyer organisation's taxpayer ID (unified social credit code) the invoice is titled to" }),
     holder: address.optional().meta({ description: "The account holding the invoice (the employee or enterprise that claimed it, or to which it was transferred)" }),
     enterprise: address.optional().meta({ description: "The enterprise that locked the invoice for reimbursement (and reimbursed and filed it)" }),
@@ -98,6 +104,11 @@ export const invoiceSearchQuery = z
     periodTo: period.optional().meta({ description: "Issued in this tax period (YYYYMM) or earlier", example: "202611" }),
     totalMin: fenBound("At least this total").optional(),
     totalMax: fenBound("At most this total").optional(),
+    reversalPending: z
+      .enum(["true", "false"], { error: "true or false" })
+      .transform((text) => text === "true")
+      .optional()
+      .meta({ description: "`true`: only invoices with a credit note awaiting the buyer's confirmation; `false`: only those without", example: "true" }),
     sort: z
       .enum(SORTS)
       .default("number")

@@ -66,6 +66,34 @@ export const participantExamples = {
       status: 200,
       response: { participants: [exampleParticipant("employee", { status: "Active" }), exampleParticipant("colleague", { status: "Active" })] },
     },
+    "by-name": {
+      summary: "The bureau finds a merchant by part of its name",
+      as: "bureau",
+      query: { role: "merchant", q: "餐饮" },
+      status: 200,
+      response: { participants: [exampleParticipant("merchant", { status: "Active" })] },
+    },
+    "by-taxpayer-id": {
+      summary: "The bureau finds an organisation by its taxpayer ID (or the first characters of it)",
+      as: "bureau",
+      query: { q: merchant.taxpayerId },
+      status: 200,
+      response: { participants: [exampleParticipant("merchant", { status: "Active" })] },
+    },
+    "suspended-employees": {
+      summary: "The company lists its suspended employees (none: both are active)",
+      as: "enterprise",
+      query: { status: "Suspended" },
+      status: 200,
+      response: { participants: [] },
+    },
+    "unknown-status": {
+      summary: "A status the registry does not have (statuses are written as the API answers them)",
+      as: "bureau",
+      query: { status: "suspended" },
+      status: 400,
+      response: exampleError("VALIDATION_FAILED", { issues: [{ in: "query", path: "status", message: "Active, Suspended or Revoked" }] }),
+    },
   },
   get: {
     employee: {

@@ -860,7 +860,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List participants (bureau: all; enterprise: its employees)
+         * List participants (bureau: all; enterprise: its employees), by role, registry status or a search text (name, taxpayer ID, account)
          * @description Roles: bureau, enterprise
          */
         get: operations["listParticipants"];
@@ -3866,6 +3866,10 @@ export interface operations {
                 periodTo?: number | string;
                 /** @description The merchant's own reference (order number) the invoice was issued under */
                 reference?: string;
+                /** @description `true`: only invoices with a credit note awaiting the buyer's confirmation; `false`: only those without */
+                reversalPending?: "true" | "false";
+                /** @description The seller's taxpayer ID (unified social credit code): invoices of every account registered under it (an organisation revoked and registered again has several); none registered: nothing found */
+                sellerTaxId?: string;
                 /** @description Order: by number, issue time or total; `-` for descending. Ties are ordered by number, the same way */
                 sort?: "number" | "-number" | "issuedAt" | "-issuedAt" | "total" | "-total";
                 /** @description Current state, or several comma-separated: Issued, Locked, Reimbursed, Filed, Reversed, Frozen */
@@ -5886,11 +5890,15 @@ export interface operations {
     listParticipants: {
         parameters: {
             query?: {
-                /** @description Chain account address (0x + 40 hex digits) */
+                /** @description Continue after this account (the last of the previous page) */
                 after?: string;
                 /** @description Page size, 1 to 500 */
                 limit?: string;
+                /** @description Search text: participants whose name contains it (case-insensitive; % and _ are literal), or whose taxpayer ID or account (0x…) starts with it */
+                q?: string;
                 role?: "bureau" | "merchant" | "enterprise" | "individual";
+                /** @description The registry status, as the event index has it (a registration not yet indexed is listed only without this filter) */
+                status?: "Active" | "Suspended" | "Revoked";
             };
             header?: never;
             path?: never;

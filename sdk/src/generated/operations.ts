@@ -358,7 +358,7 @@ export function listErasures(transport: Transport, options?: ListErasuresOptions
 
 export type ListParticipantsOptions = CallOptions & { query?: NonNullable<operations["listParticipants"]["parameters"]["query"]> };
 export type ListParticipantsResult = operations["listParticipants"]["responses"][200]["content"]["application/json"];
-/** List participants (bureau: all; enterprise: its employees) (GET /v1/participants; roles: bureau, enterprise) */
+/** List participants (bureau: all; enterprise: its employees), by role, registry status or a search text (name, taxpayer ID, account) (GET /v1/participants; roles: bureau, enterprise) */
 export function listParticipants(transport: Transport, options?: ListParticipantsOptions): Promise<ListParticipantsResult> {
   return transport.call("listParticipants", OPERATIONS.listParticipants, options ?? {}) as Promise<ListParticipantsResult>;
 }
