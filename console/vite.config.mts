@@ -11,7 +11,8 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "/console/",
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
-  build: { target: "es2022", sourcemap: true, reportCompressedSize: false, chunkSizeWarningLimit: 800 },
+  // The manifest names the files each role's pages load (the bench reports their sizes: scripts/bench/lib/console-render.ts).
+  build: { target: "es2022", sourcemap: true, manifest: true, reportCompressedSize: false, chunkSizeWarningLimit: 800 },
   server: {
     proxy: Object.fromEntries(["/v1", "/verify", "/openapi.json"].map((path) => [path, process.env.CONSOLE_API_URL ?? "http://127.0.0.1:3000"])),
   },

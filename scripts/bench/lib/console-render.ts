@@ -10,12 +10,21 @@ import { summarise, type LatencySummary } from "./stats";
 const { ROOT, ensureBuilt } = require("../../../bin/build-state") as { ROOT: string; ensureBuilt(): void };
 
 export interface ConsoleBundle {
-  /** Every file the first page of a role loads or may load, in KiB as served and gzip-compressed. */
+  /** Every script and stylesheet of the build, in KiB as served and gzip-compressed (source maps left out). */
   files: { file: string; kib: number; gzipKib: number }[];
-  /** What the bureau's search page loads: the entry chunk, the stylesheet and the bureau's chunks. */
   totalKib: number;
   totalGzipKib: number;
+  /** What a role's first page loads: the entry, the role's chunk and what they import (not what loads later, as jsQR when the camera opens). */
+  byRole: Record<string, { kib: number; gzipKib: number }>;
 }
+
+interface ManifestChunk {
+  file: string;
+  imports?: string[];
+  css?: string[];
+}
+
+const ROLE_CHUNKS: Record<string, string> = { bureau: "src/pages/bureau/area.tsx", enterprise: "src/pages/enterprise/area.tsx", individual: "src/pages/employee/area.tsx", merchant: "src/pages/merchant/area.tsx" };
 
 export interface ConsoleRender {
   bundle: ConsoleBundle;
@@ -27,20 +36,44 @@ export interface ConsoleRender {
 
 const kib = (bytes: number) => Number((bytes / 1024).toFixed(1));
 
-/** The built console's files (dist/console/assets), raw and gzip sizes; source maps left out. */
+/** The built console's files (dist/console/assets), raw and gzip sizes, and what each role's first page loads (Vite's manifest). */
 export function consoleBundle(): ConsoleBundle {
   ensureBuilt();
-  const dir = join(ROOT, "dist", "console", "assets");
-  const files = readdirSync(dir)
+  const root = join(ROOT, "dist", "console");
+  const sizes = new Map<string, { kib: number; gzipKib: number }>();
+  const sizeOf = (file: string) => {
+    let size = sizes.get(file);
+    if (size === undefined) {
+      const bytes = readFileSync(join(root, file));
+      size = { kib: kib(bytes.length), gzipKib: kib(gzipSync(bytes).length) };
+      sizes.set(file, size);
+    }
+    return size;
+  };
+  const files = readdirSync(join(root, "assets"))
     .filter((file) => /\.(js|css)$/.test(file))
-    .map((file) => {
-      const bytes = readFileSync(join(dir, file));
-      return { file, kib: kib(bytes.length), gzipKib: kib(gzipSync(bytes).length) };
-    })
+    .map((file) => ({ file, ...sizeOf(`assets/${file}`) }))
     .sort((a, b) => b.kib - a.kib);
+  const manifest = JSON.parse(readFileSync(join(root, ".vite", "manifest.json"), "utf8")) as Record<string, ManifestChunk>;
+  const loaded = (key: string, into: Set<string>) => {
+    const chunk = manifest[key];
+    if (chunk === undefined || into.has(chunk.file)) return;
+    into.add(chunk.file);
+    for (const css of chunk.css ?? []) into.add(css);
+    for (const imported of chunk.imports ?? []) loaded(imported, into);
+  };
+  const byRole = Object.fromEntries(
+    Object.entries(ROLE_CHUNKS).map(([role, key]) => {
+      const set = new Set<string>();
+      loaded("index.html", set);
+      loaded(key, set);
+      const sum = [...set].reduce((total, file) => ({ kib: total.kib + sizeOf(file).kib, gzipKib: total.gzipKib + sizeOf(file).gzipKib }), { kib: 0, gzipKib: 0 });
+      return [role, { kib: Number(sum.kib.toFixed(1)), gzipKib: Number(sum.gzipKib.toFixed(1)) }];
+    }),
+  );
   const total = files.reduce((sum, f) => sum + f.kib, 0);
   const totalGzip = files.reduce((sum, f) => sum + f.gzipKib, 0);
-  return { files, totalKib: Number(total.toFixed(1)), totalGzipKib: Number(totalGzip.toFixed(1)) };
+  return { files, totalKib: Number(total.toFixed(1)), totalGzipKib: Number(totalGzip.toFixed(1)), byRole };
 }
 
 /**

@@ -168,7 +168,7 @@ export function renderMarkdown(results: Results): string {
       ...(s.console === undefined
         ? []
         : [
-            `- Web console, the bureau's search desk (\`/console/bureau/search?merchant=…\`, Debian's chromium, a full page load each time, from navigation to the first result row on screen): ${s.console.coldMs} ms with an empty cache; p50 / p95 / p99 / max ${s.console.warmMs.p50} / ${s.console.warmMs.p95} / ${s.console.warmMs.p99} / ${s.console.warmMs.max} ms over ${n(s.console.warmMs.samples)} loads with the cache warm. Bundle: ${s.console.bundle.totalKib} KiB (${s.console.bundle.totalGzipKib} KiB gzip) in all; largest ${s.console.bundle.files.slice(0, 3).map((f) => `${f.file} ${f.kib} KiB (${f.gzipKib} gzip)`).join(", ")}.`,
+            `- Web console, the bureau's search desk (\`/console/bureau/search?merchant=…\`, Debian's chromium, a full page load each time, from navigation to the first result row on screen): ${s.console.coldMs} ms with an empty cache; p50 / p95 / p99 / max ${s.console.warmMs.p50} / ${s.console.warmMs.p95} / ${s.console.warmMs.p99} / ${s.console.warmMs.max} ms over ${n(s.console.warmMs.samples)} loads with the cache warm. Bundle: ${s.console.bundle.totalKib} KiB (${s.console.bundle.totalGzipKib} KiB gzip) in all; what a role's first page loads: ${Object.entries(s.console.bundle.byRole ?? {}).map(([role, size]) => `${role} ${size.kib} KiB (${size.gzipKib} gzip)`).join(", ")}.`,
           ]),
       `- Restart after kill -9: ready in ${s.restart.secondsToReady} s; ${n(s.restart.invoicesAfter)} invoices after restart, ${n(s.restart.samplesVerified)} sampled invoices verified; nothing lost: ${s.restart.allPresent}.`,
       ...(s.snapshot === undefined
