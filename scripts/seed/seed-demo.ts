@@ -106,6 +106,7 @@ export async function seedDemo(apiUrl: string, bureauKeyFile: string, options: {
     `  employee     curl ${as("individual")} ${apiUrl}/v1/invoices`,
     `  verify one   curl '${apiUrl}/v1/verify?number=${sample.number}&checkCode=${sample.checkCode}&total=${sample.total}'`,
     `  trace it     curl ${as("bureau")} ${apiUrl}/v1/invoices/${i4.id}/trace`,
+    `Or in a browser: ${apiUrl}/console, signed in with any key of that file (the bureau, a merchant, an enterprise, an employee).`,
   ].join("\n");
 }
 
