@@ -1,15 +1,20 @@
-import { Route, Router, useLocation } from "preact-iso";
+import { lazy, Route, Router, useLocation } from "preact-iso";
 import { useEffect } from "preact/hooks";
 
 import { NotFound } from "../../not-found";
 import { AnomaliesPage } from "./anomalies";
 import { BUREAU_BASE } from "./common";
-import { DashboardPage } from "./dashboard";
 import { InvoicePage } from "./invoice";
 import { ParticipantsPage } from "./participants";
 import { QuotasPage } from "./quotas";
 import { SearchPage } from "./search";
 import "./bureau.css";
+
+/**
+ * The statistics page is a chunk of its own: it alone draws charts (ECharts is most of the bureau's code), so the
+ * search desk, where the bureau starts, loads without it.
+ */
+const DashboardPage = lazy(() => import("./dashboard").then((module) => module.DashboardPage));
 
 /** The area's own root (/console/bureau) leads to its start page, the search desk. */
 function ToSearch() {
