@@ -20,6 +20,8 @@ describe("console: the tax bureau's pages", function () {
   let context: BrowserContext;
   let page: Page;
   const shots = process.env["BUREAU_SHOTS"] === "1";
+  /** The merchant the participants test registers, found and suspended by the next one. */
+  let registered: { name: string; account: string } | undefined;
 
   /** What the API answers the bureau for a path, read over HTTP with its key (the page is not asked). */
   async function api<T = Record<string, unknown>>(
@@ -65,7 +67,7 @@ describe("console: the tax bureau's pages", function () {
     await page.waitForURL("**/console/bureau/search");
     const merchant = merchantA();
     const p = period();
-    // The merchant by its taxpayer ID (the search takes its account: the page finds it).
+    // The merchant by its taxpayer ID: the API's sellerTaxId (every account registered under it), no lookup.
     await page.locator("#search-merchant").fill(merchant.taxpayerId!);
     await page.locator("#search-periodFrom").fill(month(p));
     await page.locator("#search-periodTo").fill(month(p));
@@ -76,7 +78,7 @@ describe("console: the tax bureau's pages", function () {
       invoices: { id: string; number: string; printedNumber: string | null }[];
       hasMore: boolean;
     }>(
-      `/v1/invoices?merchant=${merchant.account}&periodFrom=${p}&periodTo=${p}&limit=500`,
+      `/v1/invoices?sellerTaxId=${merchant.taxpayerId!}&periodFrom=${p}&periodTo=${p}&limit=500`,
     );
     expect(expected.hasMore).to.equal(false);
     expect(shown).to.equal(expected.invoices.length).and.be.greaterThan(0);
@@ -92,9 +94,12 @@ describe("console: the tax bureau's pages", function () {
       expected.invoices.map((i) => i.printedNumber ?? i.number).sort(),
     );
 
-    // The filters are in the address: a reload shows the same search, filled in.
+    // The filters are in the address (the taxpayer ID stays one): a reload shows the same search, filled in.
     const address = new URL(page.url());
-    expect(address.searchParams.get("merchant")).to.equal(merchant.account);
+    expect(address.searchParams.get("sellerTaxId")).to.equal(
+      merchant.taxpayerId,
+    );
+    expect(address.searchParams.get("merchant")).to.equal(null);
     expect(address.searchParams.get("periodFrom")).to.equal(String(p));
     await page.reload();
     await page.locator("[data-testid=result-count]").waitFor();
@@ -102,7 +107,7 @@ describe("console: the tax bureau's pages", function () {
       expected.invoices.length,
     );
     expect(await page.inputValue("#search-merchant")).to.equal(
-      merchant.account,
+      merchant.taxpayerId,
     );
 
     // A filter that matches nothing shows the empty view, and the back button returns to the results.
@@ -117,6 +122,63 @@ describe("console: the tax bureau's pages", function () {
     );
     await shot("search");
     expect(await seriousViolations(page)).to.deep.equal([]);
+  });
+
+  it("finds the seller by its name through the API's q: one match is the seller, several are offered to choose from", async () => {
+    const merchant = merchantA();
+    await go("/search");
+    // The full name: the API finds this one merchant, and the search takes its account.
+    await page.locator("#search-merchant").fill(merchant.name);
+    await page.locator("[data-testid=search-form] button[type=submit]").click();
+    await page.waitForURL(/merchant=0x/);
+    expect(new URL(page.url()).searchParams.get("merchant")).to.equal(
+      merchant.account,
+    );
+    await page.locator("[data-testid=result-count], .view-empty").first().waitFor();
+    const byAccount = await api<{ invoices: unknown[] }>(
+      `/v1/invoices?merchant=${merchant.account}&limit=500`,
+    );
+    expect(await page.locator("[data-testid=invoice-row]").count()).to.equal(
+      Math.min(byAccount.invoices.length, 50),
+    );
+
+    // Part of a name both demo merchants share: the page lists what the API's q answers, and the person chooses.
+    await page.locator("#search-merchant").fill("示范");
+    await page.locator("[data-testid=search-form] button[type=submit]").click();
+    await page.locator("[data-testid=merchant-choices]").waitFor();
+    const matches = await api<{ participants: { account: string }[] }>(
+      `/v1/participants?role=merchant&q=${encodeURIComponent("示范")}&limit=20`,
+    );
+    expect(matches.participants.length).to.be.greaterThan(1);
+    const offered = await page
+      .locator("[data-testid=merchant-choices] button")
+      .evaluateAll((buttons) =>
+        buttons.map((b) => b.getAttribute("data-account")),
+      );
+    expect(offered).to.deep.equal(
+      matches.participants.map((m) => m.account),
+    );
+    expect(
+      await page.getAttribute("#search-merchant", "aria-invalid"),
+    ).to.equal("true");
+    expect(await seriousViolations(page)).to.deep.equal([]);
+    await shot("search-choose");
+    await page
+      .locator(
+        `[data-testid=merchant-choices] button[data-account="${merchant.account}"]`,
+      )
+      .click();
+    await page.waitForURL(/merchant=0x/);
+    expect(new URL(page.url()).searchParams.get("merchant")).to.equal(
+      merchant.account,
+    );
+
+    // A name no merchant has: the field says so, nothing is searched.
+    const before = page.url();
+    await page.locator("#search-merchant").fill("没有这个商户名称");
+    await page.locator("[data-testid=search-form] button[type=submit]").click();
+    await page.locator("#search-merchant[aria-invalid=true]").waitFor();
+    expect(page.url()).to.equal(before);
   });
 
   it("opens the filed invoice from the results and shows its history as the trace has it", async () => {
@@ -274,7 +336,10 @@ describe("console: the tax bureau's pages", function () {
       await page.locator("[data-testid=secret]").innerText()
     ).trim();
     expect(key).to.match(/^eil_/);
-    const me = await api<{ role: string; name: string }>("/v1/me", { key });
+    const me = await api<{ role: string; name: string; account: string }>(
+      "/v1/me",
+      { key },
+    );
     expect(me).to.include({ role: "merchant", name });
     await page
       .locator(`[data-testid=participants] tr:has-text("${name}")`)
@@ -284,6 +349,57 @@ describe("console: the tax bureau's pages", function () {
     await page.locator("[data-testid=shown-once] button").nth(1).click();
     expect(await page.locator("[data-testid=secret]").count()).to.equal(0);
     expect(await page.content()).to.not.include(key);
+    registered = { name, account: me.account };
+  });
+
+  it("finds participants by q and filters them by status, as the API answers", async () => {
+    expect(registered, "the merchant registered above").to.not.equal(undefined);
+    const { name, account } = registered!;
+    await go("/participants");
+    await page.locator("[data-testid=participants]").waitFor();
+    /** Waits until the table (or its empty view) shows exactly these accounts. */
+    const shows = (accounts: string[]) =>
+      page.waitForFunction(
+        `(() => { const table = document.querySelector('[data-testid=participants]'); if (table && table.closest('[aria-busy=true]')) return false; const got = Array.from(document.querySelectorAll('[data-testid=participants] tbody tr'), (tr) => tr.getAttribute('data-account')).sort(); return JSON.stringify(got) === ${JSON.stringify(JSON.stringify([...accounts].sort()))}; })()`,
+      );
+    type Listed = { participants: { account: string; status: string }[] };
+
+    // By part of its name: the API's q.
+    const part = name.slice(-6);
+    await page.locator("#filter-q").fill(part);
+    const byName = await api<Listed>(
+      `/v1/participants?q=${encodeURIComponent(part)}&limit=50`,
+    );
+    expect(byName.participants.map((p) => p.account)).to.deep.equal([account]);
+    await shows([account]);
+
+    // Suspended after confirming; the status filter then lists what the API lists as suspended.
+    await page
+      .locator(`tr[data-account="${account}"] [data-testid=participant-suspend]`)
+      .click();
+    await page.locator("dialog[open] button[type=submit]").click();
+    await page
+      .locator(`tr[data-account="${account}"] [data-testid=participant-reinstate]`)
+      .waitFor();
+    await page.locator("#filter-q").fill("");
+    await page.locator("#filter-status").selectOption("Suspended");
+    const suspended = await api<Listed>(
+      "/v1/participants?status=Suspended&limit=50",
+    );
+    expect(suspended.participants.map((p) => p.account)).to.include(account);
+    expect(suspended.participants.every((p) => p.status === "Suspended")).to.equal(true);
+    await shows(suspended.participants.map((p) => p.account));
+
+    // Both: the suspended one by its name, and none of them active.
+    await page.locator("#filter-q").fill(part);
+    await shows([account]);
+    await page.locator("#filter-status").selectOption("Active");
+    const activeByName = await api<Listed>(
+      `/v1/participants?q=${encodeURIComponent(part)}&status=Active&limit=50`,
+    );
+    expect(activeByName.participants).to.deep.equal([]);
+    await page.locator("#participants .view-empty").first().waitFor();
+    expect(await seriousViolations(page)).to.deep.equal([]);
   });
 
   it("grants a merchant a quota and shows it", async () => {
@@ -310,6 +426,24 @@ describe("console: the tax bureau's pages", function () {
       ).granted,
     ).to.equal("200000050");
     await shot("quotas");
+
+    // Another merchant found by part of its name (the API's q), picked, and its quota shown.
+    const other = cs.party("merchant", "深圳市福田示范酒店有限公司");
+    await page.locator("#quota-find").fill("福田");
+    const found = await api<{ participants: { account: string }[] }>(
+      `/v1/participants?role=merchant&q=${encodeURIComponent("福田")}&limit=50`,
+    );
+    expect(found.participants.map((m) => m.account)).to.include(other.account);
+    await page.locator(`#quota-merchant option[value="${other.account}"]`).waitFor({ state: "attached" });
+    await page.locator("#quota-merchant").selectOption(other.account);
+    await page.locator("#quota-which button[type=submit]").click();
+    await page.waitForURL(new RegExp(`merchant=${other.account}`));
+    const otherQuota = await api<{ granted: string }>(
+      `/v1/merchants/${other.account}/quotas/${p}`,
+    );
+    await page
+      .locator(`[data-testid=quota][data-granted='${otherQuota.granted}']`)
+      .waitFor();
   });
 
   it("shows the pages in English after the language switch", async () => {

@@ -206,6 +206,11 @@ describe("console: the enterprise's pages (企业财务)", function () {
     await goto("/credit-notes");
     const credit = page.locator(`div[aria-busy=false] [data-testid=credit-row][data-credit-note-id="${note.id}"]`);
     await credit.waitFor();
+    // The page lists what the API's search answers for a credit note awaiting this enterprise's confirmation.
+    const awaiting = (await api(enterpriseA, "GET", `/v1/invoices?enterprise=${enterpriseA.account}&reversalPending=true&limit=50`)).body.invoices as { id: string; pendingCreditNote: string }[];
+    expect(awaiting.map((i) => i.id)).to.include(invoice.id);
+    const listed = await page.locator("div[aria-busy=false] [data-testid=credit-row]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-credit-note-id")));
+    expect(listed.sort()).to.deep.equal(awaiting.map((i) => i.pendingCreditNote).sort());
     await noSeriousViolations();
     await credit.getByTestId("credit-confirm").click();
     await confirmDialog();

@@ -23,9 +23,14 @@ export const bureauMessages = defineMessages(
       "The 20 printed digits or the ledger number; several separated by commas",
     "bureau.search.merchant": "Seller",
     "bureau.search.merchant.hint":
-      "Account (0x…), taxpayer ID or exact name of a registered merchant",
+      "Account (0x…), taxpayer ID, or part of a registered merchant's name",
     "bureau.search.merchant.unknown":
-      "No registered merchant has this taxpayer ID or name. Enter its account (0x…) instead.",
+      "No registered merchant's name contains this text. Check it, or enter the taxpayer ID or account (0x…).",
+    "bureau.search.merchant.several":
+      "Several merchants match this name: choose one below.",
+    "bureau.search.merchant.choose": "Merchants matching the name",
+    "bureau.search.merchant.narrow":
+      "Only the first matches are listed: type more of the name to find the others.",
     "bureau.search.buyerTaxId": "Buyer taxpayer ID",
     "bureau.search.reference": "Merchant's reference",
     "bureau.search.periodFrom": "Tax period from",
@@ -151,7 +156,9 @@ export const bureauMessages = defineMessages(
     "bureau.participants.list": "Registered participants",
     "bureau.participants.role": "Role",
     "bureau.participants.status": "Status",
-    "bureau.participants.status.hint": "Among the participants loaded so far",
+    "bureau.participants.q": "Find",
+    "bureau.participants.q.hint":
+      "Part of a name, or the start of a taxpayer ID or account (0x…)",
     "bureau.participants.name": "Name",
     "bureau.participants.account": "Account",
     "bureau.participants.since": "Registered",
@@ -194,6 +201,10 @@ export const bureauMessages = defineMessages(
     "bureau.quota.pick": "Choose a merchant",
     "bureau.quota.show": "Show quota",
     "bureau.quota.noMerchants": "No merchant is registered yet.",
+    "bureau.quota.noMatch": "No registered merchant matches this text.",
+    "bureau.quota.find": "Find a merchant",
+    "bureau.quota.find.hint":
+      "Part of its name, or the start of its taxpayer ID or account (0x…)",
     "bureau.quota.now": "Quota of {name}, {period}",
     "bureau.quota.granted": "Granted",
     "bureau.quota.used": "Used",
@@ -225,9 +236,13 @@ export const bureauMessages = defineMessages(
     "bureau.search.number.hint": "20 位发票号码或账本编号，多个用逗号分隔",
     "bureau.search.merchant": "销售方",
     "bureau.search.merchant.hint":
-      "商户账户地址（0x…）、纳税人识别号或完整名称",
+      "商户账户地址（0x…）、纳税人识别号或商户名称（可输入名称中的部分文字）",
     "bureau.search.merchant.unknown":
-      "没有找到该纳税人识别号或名称对应的商户，请改为输入商户账户地址（0x…）。",
+      "没有名称包含该文字的已登记商户，请核对，或改为输入纳税人识别号或账户地址（0x…）。",
+    "bureau.search.merchant.several":
+      "有多个商户的名称与之相符，请在下方选择一个。",
+    "bureau.search.merchant.choose": "名称相符的商户",
+    "bureau.search.merchant.narrow": "仅列出前若干个结果，请输入更完整的名称以查找其他商户。",
     "bureau.search.buyerTaxId": "购买方纳税人识别号",
     "bureau.search.reference": "商户订单号",
     "bureau.search.periodFrom": "所属期起",
@@ -347,7 +362,8 @@ export const bureauMessages = defineMessages(
     "bureau.participants.list": "已登记参与方",
     "bureau.participants.role": "类型",
     "bureau.participants.status": "状态",
-    "bureau.participants.status.hint": "在已加载的参与方中筛选",
+    "bureau.participants.q": "查找",
+    "bureau.participants.q.hint": "名称中的文字，或纳税人识别号、账户地址（0x…）的开头部分",
     "bureau.participants.name": "名称",
     "bureau.participants.account": "账户地址",
     "bureau.participants.since": "登记日期",
@@ -388,6 +404,9 @@ export const bureauMessages = defineMessages(
     "bureau.quota.pick": "请选择商户",
     "bureau.quota.show": "查询额度",
     "bureau.quota.noMerchants": "尚未登记任何商户。",
+    "bureau.quota.noMatch": "没有与之相符的已登记商户。",
+    "bureau.quota.find": "查找商户",
+    "bureau.quota.find.hint": "名称中的文字，或纳税人识别号、账户地址（0x…）的开头部分",
     "bureau.quota.now": "{name} · {period} 额度",
     "bureau.quota.granted": "核定额度",
     "bureau.quota.used": "已使用",

@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 
 import type { EInvoiceClient } from "../../api/client";
 import { useSignedIn } from "../../api/session";
@@ -12,11 +12,13 @@ import { Empty, ErrorNotice, Loading, Success } from "../../ui/views";
 import { Hex, When } from "../../ui/values";
 import { newIdempotencyKey } from "../../api/idempotency";
 import { ShownOnce } from "../../ui/shown-once";
+import { useSettled } from "../../api/use-settled";
 
 type Participant = Awaited<
   ReturnType<EInvoiceClient["listParticipants"]>
 >["participants"][number];
 type Role = Participant["role"];
+type Status = (typeof STATUSES)[number];
 type StatusAction = "suspend" | "reinstate" | "revoke";
 
 const ROLES: readonly Role[] = [
@@ -299,26 +301,30 @@ export function ParticipantsPage() {
   const { t } = useI18n();
   const { party: me } = useSignedIn();
   const [role, setRole] = useState<"" | Role>("");
-  const [status, setStatus] = useState<"" | (typeof STATUSES)[number]>("");
+  const [status, setStatus] = useState<"" | Status>("");
+  // The search text as typed, and as asked of the API once typing pauses (or Enter is pressed).
+  const [typed, setTyped] = useState("");
+  const [q, searchNow] = useSettled(typed.trim());
   const [generation, setGeneration] = useState(0);
+  /** The filters as the API takes them: it filters, the page only shows what it answers. */
+  const filters = {
+    ...(role === "" ? {} : { role }),
+    ...(status === "" ? {} : { status }),
+    ...(q === "" ? {} : { q }),
+  };
+  const key = `${role}/${status}/${q}/${generation}`;
   const first = useResource(
     (client, signal) =>
-      client.listParticipants({
-        query: { limit: PAGE, ...(role === "" ? {} : { role }) },
-        signal,
-      }),
-    [role, generation],
+      client.listParticipants({ query: { limit: PAGE, ...filters }, signal }),
+    [key],
   );
   const [more, setMore] = useState<{
     key: string;
     rows: Participant[];
     ended: boolean;
   }>({ key: "", rows: [], ended: false });
-  const key = `${role}/${generation}`;
   const next = useAction((client, after: string) =>
-    client.listParticipants({
-      query: { limit: PAGE, after, ...(role === "" ? {} : { role }) },
-    }),
+    client.listParticipants({ query: { limit: PAGE, after, ...filters } }),
   );
   const [pending, setPending] = useState<Pending | undefined>(undefined);
   const [message, setMessage] = useState<string | undefined>(undefined);
@@ -327,8 +333,7 @@ export function ParticipantsPage() {
   >(undefined);
 
   const extra = more.key === key ? more : { key, rows: [], ended: false };
-  const all = [...(first.data?.participants ?? []), ...extra.rows];
-  const rows = status === "" ? all : all.filter((p) => p.status === status);
+  const rows = [...(first.data?.participants ?? []), ...extra.rows];
   const ended =
     extra.rows.length === 0
       ? (first.data?.participants.length ?? 0) < Number(PAGE)
@@ -336,7 +341,7 @@ export function ParticipantsPage() {
   const reload = () => setGeneration((g) => g + 1);
 
   const loadMore = async () => {
-    const last = all[all.length - 1];
+    const last = rows[rows.length - 1];
     if (last === undefined) return;
     const page = await next.run(last.account);
     if (page !== undefined)
@@ -353,7 +358,34 @@ export function ParticipantsPage() {
         <RegisterForm onRegistered={reload} />
       </Panel>
       <Panel title={t("bureau.participants.list")} id="participants">
-        <div class="filters">
+        <form
+          class="filters"
+          role="search"
+          aria-label={t("bureau.participants.list")}
+          onSubmit={(event) => {
+            event.preventDefault();
+            searchNow();
+          }}
+        >
+          <Field
+            id="filter-q"
+            label={t("bureau.participants.q")}
+            hint={t("bureau.participants.q.hint")}
+          >
+            {(aria) => (
+              <input
+                {...aria}
+                type="search"
+                name="q"
+                autoComplete="off"
+                spellcheck={false}
+                value={typed}
+                onInput={(e) =>
+                  setTyped((e.currentTarget as HTMLInputElement).value)
+                }
+              />
+            )}
+          </Field>
           <Field id="filter-role" label={t("bureau.participants.role")}>
             {(aria) => (
               <select
@@ -374,11 +406,7 @@ export function ParticipantsPage() {
               </select>
             )}
           </Field>
-          <Field
-            id="filter-status"
-            label={t("bureau.participants.status")}
-            hint={t("bureau.participants.status.hint")}
-          >
+          <Field id="filter-status" label={t("bureau.participants.status")}>
             {(aria) => (
               <select
                 {...aria}
@@ -386,7 +414,7 @@ export function ParticipantsPage() {
                 onChange={(e) =>
                   setStatus(
                     (e.currentTarget as HTMLSelectElement).value as
-                      "" | (typeof STATUSES)[number],
+                      "" | Status,
                   )
                 }
               >
@@ -399,7 +427,7 @@ export function ParticipantsPage() {
               </select>
             )}
           </Field>
-        </div>
+        </form>
         {message === undefined ? null : <Success>{message}</Success>}
         {shownKey === undefined ? null : (
           <ShownOnce
@@ -460,6 +488,7 @@ export function ParticipantsPage() {
                             <button
                               type="button"
                               class="button button-small"
+                              data-testid="participant-reinstate"
                               onClick={() =>
                                 setPending({ kind: "reinstate", party: p })
                               }
@@ -470,6 +499,7 @@ export function ParticipantsPage() {
                             <button
                               type="button"
                               class="button button-small"
+                              data-testid="participant-suspend"
                               onClick={() =>
                                 setPending({ kind: "suspend", party: p })
                               }
@@ -480,6 +510,7 @@ export function ParticipantsPage() {
                           <button
                             type="button"
                             class="button button-small"
+                            data-testid="participant-revoke"
                             onClick={() =>
                               setPending({ kind: "revoke", party: p })
                             }
@@ -489,6 +520,7 @@ export function ParticipantsPage() {
                           <button
                             type="button"
                             class="button button-small"
+                            data-testid="participant-key"
                             onClick={() =>
                               setPending({ kind: "key", party: p })
                             }

@@ -1,5 +1,5 @@
 import { useLocation } from "preact-iso";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 
 import { useAction, useResource } from "../../api/use-resource";
 import { fenOfYuan } from "../../format/money";
@@ -11,13 +11,15 @@ import { Money } from "../../ui/values";
 import { currentPeriod, monthOfPeriod, periodOfMonth } from "../../format/period";
 import { usePeriodText } from "../../ui/period";
 import { BUREAU_BASE } from "./common";
+import { useSettled } from "../../api/use-settled";
 
 type Merchant = {
   account: string;
   name: string;
   taxpayerId?: string | undefined;
-  status?: string | null | undefined;
 };
+/** How many merchants the picker lists: those the API finds for the text typed (`q`), the first ones without. */
+const LISTED = "50";
 
 function QuotaView({
   account,
@@ -153,85 +155,133 @@ function QuotaView({
 export function QuotasPage() {
   const { t } = useI18n();
   const { query, route } = useLocation();
+  // The text typed to find a merchant, asked of the API (`q`) once typing pauses.
+  const [typed, setTyped] = useState("");
+  const [q, searchNow] = useSettled(typed.trim());
   const merchants = useResource(
     async (client, signal) =>
       (
         await client.listParticipants({
-          query: { role: "merchant", limit: "500" },
+          query: { role: "merchant", limit: LISTED, ...(q === "" ? {} : { q }) },
           signal,
         })
       ).participants as Merchant[],
-    [],
+    [q],
   );
   const account = query["merchant"] ?? "";
+  // The merchant in the address, by its account (it may not be among the ones listed).
+  const current = useResource(
+    async (client, signal) =>
+      account === ""
+        ? undefined
+        : ((await client.getParticipant({ params: { account }, signal })) as Merchant),
+    [account],
+  );
   const period =
     Number(query["period"]) >= 197001
       ? Number(query["period"])
       : currentPeriod();
   const [picked, setPicked] = useState(account);
   const [month, setMonth] = useState(monthOfPeriod(period));
-  const list = merchants.data ?? [];
-  const chosen = list.find((m) => m.account === account);
+  const found = merchants.data ?? [];
+  const chosen = current.data;
+  // The one picked stays a choice while the list shows other matches.
+  const list =
+    chosen !== undefined &&
+    chosen.account === picked &&
+    !found.some((m) => m.account === picked)
+      ? [chosen, ...found]
+      : found;
 
   return (
     <Page title={t("bureau.quota.title")}>
       <Panel title={t("bureau.quota.which")} id="quota-which">
+        <form
+          class="filters"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const p = periodOfMonth(month) ?? currentPeriod();
+            if (picked !== "")
+              route(`${BUREAU_BASE}/quotas?merchant=${picked}&period=${p}`);
+          }}
+        >
+          <Field
+            id="quota-find"
+            label={t("bureau.quota.find")}
+            hint={t("bureau.quota.find.hint")}
+          >
+            {(aria) => (
+              <input
+                {...aria}
+                type="search"
+                autoComplete="off"
+                spellcheck={false}
+                value={typed}
+                onInput={(e) =>
+                  setTyped((e.currentTarget as HTMLInputElement).value)
+                }
+                onKeyDown={(e) => {
+                  // Enter finds at once (it does not show the quota of the merchant picked before).
+                  if (e.key === "Enter") {
+                    e.preventDefault();
+                    searchNow();
+                  }
+                }}
+              />
+            )}
+          </Field>
+          <Field id="quota-merchant" label={t("invoice.seller")}>
+            {(aria) => (
+              <select
+                {...aria}
+                value={picked}
+                required
+                disabled={merchants.data === undefined && list.length === 0}
+                aria-busy={merchants.status === "loading"}
+                onChange={(e) =>
+                  setPicked((e.currentTarget as HTMLSelectElement).value)
+                }
+              >
+                <option value="">{t("bureau.quota.pick")}</option>
+                {list.map((m) => (
+                  <option key={m.account} value={m.account}>
+                    {m.name}
+                    {m.taxpayerId === undefined ? "" : ` · ${m.taxpayerId}`}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="quota-period" label={t("invoice.period")}>
+            {(aria) => (
+              <input
+                {...aria}
+                type="month"
+                required
+                value={month}
+                onInput={(e) =>
+                  setMonth((e.currentTarget as HTMLInputElement).value)
+                }
+              />
+            )}
+          </Field>
+          <div class="field">
+            <button type="submit" class="button button-primary">
+              {t("bureau.quota.show")}
+            </button>
+          </div>
+        </form>
         {merchants.status === "error" ? (
           <ErrorNotice error={merchants.error} onRetry={merchants.reload} />
         ) : merchants.data === undefined ? (
           <Loading />
-        ) : list.length === 0 ? (
-          <Empty>{t("bureau.quota.noMerchants")}</Empty>
-        ) : (
-          <form
-            class="filters"
-            onSubmit={(event) => {
-              event.preventDefault();
-              const p = periodOfMonth(month) ?? currentPeriod();
-              if (picked !== "")
-                route(`${BUREAU_BASE}/quotas?merchant=${picked}&period=${p}`);
-            }}
-          >
-            <Field id="quota-merchant" label={t("invoice.seller")}>
-              {(aria) => (
-                <select
-                  {...aria}
-                  value={picked}
-                  required
-                  onChange={(e) =>
-                    setPicked((e.currentTarget as HTMLSelectElement).value)
-                  }
-                >
-                  <option value="">{t("bureau.quota.pick")}</option>
-                  {list.map((m) => (
-                    <option key={m.account} value={m.account}>
-                      {m.name}
-                      {m.taxpayerId === undefined ? "" : ` · ${m.taxpayerId}`}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field id="quota-period" label={t("invoice.period")}>
-              {(aria) => (
-                <input
-                  {...aria}
-                  type="month"
-                  required
-                  value={month}
-                  onInput={(e) =>
-                    setMonth((e.currentTarget as HTMLInputElement).value)
-                  }
-                />
-              )}
-            </Field>
-            <div class="field">
-              <button type="submit" class="button button-primary">
-                {t("bureau.quota.show")}
-              </button>
-            </div>
-          </form>
-        )}
+        ) : found.length === 0 ? (
+          <Empty>
+            {q === ""
+              ? t("bureau.quota.noMerchants")
+              : t("bureau.quota.noMatch")}
+          </Empty>
+        ) : null}
       </Panel>
       {account === "" ? null : (
         <QuotaView

@@ -1,9 +1,10 @@
 import { useLocation } from "preact-iso";
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 
-import type { EInvoiceClient } from "../../api/client";
+import { EInvoiceApiError, type EInvoiceClient } from "../../api/client";
 import { useSearchPages, type ListedInvoice, type SearchQuery } from "../../api/search-pages";
-import { useResource } from "../../api/use-resource";
+import { useSession } from "../../api/session";
+import { useSettled } from "../../api/use-settled";
 import { shownNumber } from "../../format/invoice-number";
 import { fenOfYuan } from "../../format/money";
 import { monthOfPeriod, periodOfMonth } from "../../format/period";
@@ -43,7 +44,10 @@ const PAGE_SIZE = "50";
 /** The filters as the page's address holds them (so a search can be linked, reloaded, and gone back to). */
 interface Filters {
   number: string;
+  /** The seller's account (0x…). */
   merchant: string;
+  /** The seller's taxpayer ID (every account registered under it). */
+  sellerTaxId: string;
   buyerTaxId: string;
   state: string[];
   periodFrom: string;
@@ -59,6 +63,7 @@ interface Filters {
 const TEXT_KEYS = [
   "number",
   "merchant",
+  "sellerTaxId",
   "buyerTaxId",
   "periodFrom",
   "periodTo",
@@ -75,6 +80,7 @@ function filtersOf(query: Record<string, string>): Filters {
   return {
     number: text("number"),
     merchant: text("merchant"),
+    sellerTaxId: text("sellerTaxId"),
     buyerTaxId: text("buyerTaxId"),
     state:
       text("state") === ""
@@ -116,6 +122,8 @@ function apiQueryOf(filters: Filters): SearchQuery {
   };
   if (filters.number !== "") query.number = filters.number.replace(/\s/g, "");
   if (filters.merchant !== "") query.merchant = filters.merchant;
+  if (filters.sellerTaxId !== "")
+    query.sellerTaxId = filters.sellerTaxId.toUpperCase();
   if (filters.buyerTaxId !== "")
     query.buyerTaxId = filters.buyerTaxId.toUpperCase();
   if (filters.state.length > 0) query.state = filters.state.join(",");
@@ -131,48 +139,82 @@ function apiQueryOf(filters: Filters): SearchQuery {
   return query;
 }
 
-type Merchant = {
-  account: string;
-  name: string;
-  taxpayerId?: string | undefined;
-};
+type Merchant = Awaited<
+  ReturnType<EInvoiceClient["listParticipants"]>
+>["participants"][number];
 
-/** The merchants the bureau may pick from by name or taxpayer ID (the search itself takes the account). */
-function useMerchants() {
-  return useResource(
-    async (client, signal) =>
-      (
-        await client.listParticipants({
-          query: { role: "merchant", limit: "500" },
-          signal,
-        })
-      ).participants as Merchant[],
-    [],
-  );
-}
+/** How many merchants a name's lookup lists (to suggest, or to choose among). */
+const MATCHES = "20";
+const ACCOUNT = /^0x[0-9a-fA-F]{40}$/;
 
-/** What a person typed in the merchant field, as the account the search takes: an address, or a known merchant's taxpayer ID or exact name. */
-function merchantAccountOf(
-  typed: string,
-  merchants: readonly Merchant[] | undefined,
-): string | undefined {
+/** What a person typed in the seller field: an account, a taxpayer ID (18 digits and capitals), or part of a name. */
+function sellerKindOf(typed: string): {
+  kind: "none" | "account" | "taxId" | "name";
+  text: string;
+} {
   const text = typed.trim();
-  if (text === "" || /^0x[0-9a-fA-F]{40}$/.test(text)) return text;
-  const upper = text.toUpperCase();
-  return merchants?.find((m) => m.taxpayerId === upper || m.name === text)
-    ?.account;
+  if (text === "") return { kind: "none", text };
+  if (ACCOUNT.test(text)) return { kind: "account", text };
+  if (/^[0-9A-Za-z]{18}$/.test(text) && /[0-9]/.test(text))
+    return { kind: "taxId", text: text.toUpperCase() };
+  return { kind: "name", text };
 }
 
-function SearchForm({
-  initial,
-  merchants,
-}: {
-  initial: Filters;
-  merchants: readonly Merchant[] | undefined;
-}) {
+/** The registered merchants whose name contains the text (or whose taxpayer ID or account starts with it): the API's `q`. */
+function merchantsMatching(
+  client: EInvoiceClient,
+  q: string,
+  signal?: AbortSignal,
+): Promise<Merchant[]> {
+  return client
+    .listParticipants({
+      query: { role: "merchant", q, limit: MATCHES },
+      ...(signal === undefined ? {} : { signal }),
+    })
+    .then((answer) => answer.participants);
+}
+
+/** Suggestions for the seller field as a person types a name: the API's matches, asked for once typing pauses. */
+function useSuggestions(typed: string): Merchant[] {
+  const { client } = useSession();
+  const [found, setFound] = useState<{ q: string; merchants: Merchant[] }>({
+    q: "",
+    merchants: [],
+  });
+  const seller = sellerKindOf(typed);
+  const [q] = useSettled(seller.kind === "name" ? seller.text : "");
+  useEffect(() => {
+    if (q === "") return;
+    const controller = new AbortController();
+    merchantsMatching(client, q, controller.signal)
+      .then((merchants) => {
+        if (!controller.signal.aborted) setFound({ q, merchants });
+      })
+      // Only a suggestion: a refusal here is shown when the search is asked for (the same lookup, on submit).
+      .catch((error: unknown) => {
+        if (!(error instanceof EInvoiceApiError)) throw error;
+      });
+    return () => controller.abort();
+  }, [client, q]);
+  return q === "" ? [] : found.merchants;
+}
+
+function SearchForm({ initial }: { initial: Filters }) {
   const { t } = useI18n();
   const { route } = useLocation();
-  const [form, setForm] = useState<Filters>(initial);
+  const { client, ended } = useSession();
+  // The seller field shows what the address holds: an account, or a taxpayer ID as it was searched.
+  const [form, setForm] = useState<Filters>({
+    ...initial,
+    merchant: initial.merchant !== "" ? initial.merchant : initial.sellerTaxId,
+    sellerTaxId: "",
+  });
+  const [looking, setLooking] = useState(false);
+  const [lookupError, setLookupError] = useState<EInvoiceApiError | undefined>(
+    undefined,
+  );
+  const [choices, setChoices] = useState<Merchant[] | undefined>(undefined);
+  const suggestions = useSuggestions(form.merchant);
   const [errors, setErrors] = useState<Partial<Record<keyof Filters, string>>>(
     {},
   );
@@ -196,18 +238,52 @@ function SearchForm({
     initial.minYuan !== "" ||
     initial.maxYuan !== "" ||
     initial.sort !== "-issuedAt";
-  const submit = (event: Event) => {
+  /** Goes to the search's address, the seller as the API takes it: an account, or a taxpayer ID. */
+  const go = (seller: { merchant: string } | { sellerTaxId: string }) =>
+    route(
+      addressOf({
+        ...form,
+        merchant: "",
+        sellerTaxId: "",
+        ...seller,
+      }),
+    );
+  const submit = async (event: Event) => {
     event.preventDefault();
     const found: Partial<Record<keyof Filters, string>> = {};
     for (const key of ["minYuan", "maxYuan"] as const)
       if (form[key].trim() !== "" && fenOfYuan(form[key]) === undefined)
         found[key] = t("field.yuan");
-    const merchant = merchantAccountOf(form.merchant, merchants);
-    if (merchant === undefined)
-      found.merchant = t("bureau.search.merchant.unknown");
     setErrors(found);
+    setChoices(undefined);
+    setLookupError(undefined);
     if (Object.keys(found).length > 0) return;
-    route(addressOf({ ...form, merchant: merchant ?? "" }));
+    const seller = sellerKindOf(form.merchant);
+    if (seller.kind === "none" || seller.kind === "account")
+      return go({ merchant: seller.text });
+    if (seller.kind === "taxId") return go({ sellerTaxId: seller.text });
+    // A name: the API finds the merchants whose name holds it; one is the seller, several are for the person to choose.
+    setLooking(true);
+    try {
+      const matches = await merchantsMatching(client, seller.text);
+      const exact = matches.filter(
+        (m) => m.name.toLowerCase() === seller.text.toLowerCase(),
+      );
+      const only = matches.length === 1 ? matches : exact;
+      if (only.length === 1) return go({ merchant: only[0]!.account });
+      if (matches.length === 0)
+        setErrors({ merchant: t("bureau.search.merchant.unknown") });
+      else {
+        setErrors({ merchant: t("bureau.search.merchant.several") });
+        setChoices(matches);
+      }
+    } catch (error) {
+      if (!(error instanceof EInvoiceApiError)) throw error;
+      ended(error);
+      setLookupError(error);
+    } finally {
+      setLooking(false);
+    }
   };
 
   const field = (
@@ -236,7 +312,7 @@ function SearchForm({
 
   return (
     <form
-      onSubmit={submit}
+      onSubmit={(event) => void submit(event)}
       aria-label={t("bureau.search.filters")}
       data-testid="search-form"
     >
@@ -265,7 +341,7 @@ function SearchForm({
           )}
         </Field>
         <datalist id="bureau-merchants">
-          {(merchants ?? []).map((m) => (
+          {suggestions.map((m) => (
             <option
               key={m.account}
               value={m.account}
@@ -323,6 +399,35 @@ function SearchForm({
           )}
         </Field>
       </div>
+      {choices === undefined ? null : (
+        <fieldset class="bureau-choices" data-testid="merchant-choices">
+          <legend>{t("bureau.search.merchant.choose")}</legend>
+          <ul>
+            {choices.map((m) => (
+              <li key={m.account}>
+                <button
+                  type="button"
+                  class="button button-small"
+                  data-account={m.account}
+                  onClick={() => go({ merchant: m.account })}
+                >
+                  {m.name}
+                  {m.taxpayerId === undefined ? null : (
+                    <>
+                      {" · "}
+                      <code>{m.taxpayerId}</code>
+                    </>
+                  )}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {choices.length >= Number(MATCHES) ? (
+            <p class="field-hint">{t("bureau.search.merchant.narrow")}</p>
+          ) : null}
+        </fieldset>
+      )}
+      {lookupError === undefined ? null : <ErrorNotice error={lookupError} />}
       <details
         class="bureau-more"
         open={
@@ -372,8 +477,12 @@ function SearchForm({
         ))}
       </fieldset>
       <div class="form-actions">
-        <button type="submit" class="button button-primary">
-          {t("action.search")}
+        <button
+          type="submit"
+          class="button button-primary"
+          disabled={looking}
+        >
+          {looking ? t("view.loading") : t("action.search")}
         </button>
         <a
           class="button"
@@ -448,7 +557,6 @@ export function SearchPage() {
   const filters = useMemo(() => filtersOf(query), [url]);
   const apiQuery = useMemo(() => apiQueryOf(filters), [filters]);
   const key = JSON.stringify(apiQuery);
-  const merchants = useMerchants();
   const pages = useSearchPages(apiQuery);
   const first = pages.resource;
   const rows = first.status === "ready" ? first.data.invoices : [];
@@ -457,11 +565,7 @@ export function SearchPage() {
   return (
     <Page title={t("bureau.search.title")}>
       <Panel title={t("bureau.search.filters")} id="bureau-filters">
-        <SearchForm
-          key={url}
-          initial={filters}
-          merchants={merchants.status === "error" ? undefined : merchants.data}
-        />
+        <SearchForm key={url} initial={filters} />
       </Panel>
       <Panel title={t("bureau.search.results")} id="bureau-results">
         {first.status === "error" ? (

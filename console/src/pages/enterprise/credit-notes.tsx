@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 
 import type { EInvoiceClient } from "../../api/client";
 import { newIdempotencyKey } from "../../api/idempotency";
-import type { ListedInvoice } from "../../api/search-pages";
+import { useSearchPages, type ListedInvoice } from "../../api/search-pages";
 import { useSignedIn } from "../../api/session";
 import { useAction, useResource } from "../../api/use-resource";
 import { reversalReasonKey } from "../../format/events";
@@ -10,30 +10,74 @@ import { shownNumber } from "../../format/invoice-number";
 import { yuanText } from "../../format/money";
 import { useI18n } from "../../i18n/i18n";
 import { ConfirmDialog } from "../../ui/confirm";
+import { MoreButton } from "../../ui/more-button";
 import { Page } from "../../ui/page";
 import { Hex, Money } from "../../ui/values";
-import { ErrorNotice, ResourceView, Success } from "../../ui/views";
-import { invoiceHref, pendingCreditNoteOf, searchAll } from "./common";
+import { ErrorNotice, Loading, ResourceView, Success } from "../../ui/views";
+import { invoiceHref, pendingCreditNoteOf } from "./common";
 import { HolderName } from "./invoice-table";
 import "./enterprise.css";
 
 type Note = Awaited<ReturnType<EInvoiceClient["getCreditNote"]>>;
 type Asking = { kind: "confirm" | "cancel"; invoice: ListedInvoice; note: Note; key: string };
 
+/** One invoice whose credit note awaits the enterprise: the note itself (amount, reason) is read by its id. */
+function CreditRow({ invoice, onAsk }: { invoice: ListedInvoice; onAsk(kind: Asking["kind"], invoice: ListedInvoice, note: Note): void }) {
+  const { t } = useI18n();
+  const id = pendingCreditNoteOf(invoice) ?? "";
+  const note = useResource((client, signal) => client.getCreditNote({ params: { id }, signal }), [id]);
+  const ready = note.status === "ready" ? note.data : undefined;
+  return (
+    <tr data-testid="credit-row" data-credit-note-id={id}>
+      <th scope="row">{ready === undefined ? <Hex value={id} /> : shownNumber(ready)}</th>
+      <td>
+        <a href={invoiceHref(invoice.id)}>{shownNumber(invoice)}</a>
+      </td>
+      <td>{invoice.parties?.seller.name ?? <Hex value={invoice.seller} />}</td>
+      <td>
+        <HolderName invoice={invoice} />
+      </td>
+      <td class="num">
+        <Money fen={invoice.total} />
+      </td>
+      {note.status === "error" ? (
+        <td colSpan={3}>
+          <ErrorNotice error={note.error} onRetry={note.reload} />
+        </td>
+      ) : ready === undefined ? (
+        <td colSpan={3}>
+          <Loading />
+        </td>
+      ) : (
+        <>
+          <td class="num">
+            <Money fen={`-${ready.total}`} />
+          </td>
+          <td>{t(reversalReasonKey(ready.reason))}</td>
+          <td>
+            <span class="ent-row-actions">
+              <button type="button" class="button button-small button-primary" data-testid="credit-confirm" aria-label={t("enterprise.credit.confirmOne", { number: shownNumber(ready) })} onClick={() => onAsk("confirm", invoice, ready)}>
+                {t("enterprise.credit.confirm")}
+              </button>
+              <button type="button" class="button button-small" data-testid="credit-cancel" aria-label={t("enterprise.credit.cancelOne", { number: shownNumber(ready) })} onClick={() => onAsk("cancel", invoice, ready)}>
+                {t("enterprise.credit.cancel")}
+              </button>
+            </span>
+          </td>
+        </>
+      )}
+    </tr>
+  );
+}
+
 /**
- * 红字确认: credit notes a seller issued against invoices this enterprise reimbursed, waiting for its word. The
- * API has no filter for them; the index's summary names an invoice's pending credit note, so the page reads the
- * enterprise's reimbursed and filed invoices (the states whose reversal needs the buyer) and keeps those.
+ * 红字确认: credit notes a seller issued against invoices this enterprise reimbursed, waiting for its word: the
+ * API's search for invoices with a credit note awaiting the buyer's confirmation, paged by its cursor.
  */
 export function CreditNotes() {
   const { t } = useI18n();
   const { party } = useSignedIn();
-  const pending = useResource(async (client, signal) => {
-    const { invoices, truncated } = await searchAll(client, { enterprise: party.account, state: "Reimbursed,Filed", expand: "parties" }, signal);
-    const waiting = invoices.filter((invoice) => pendingCreditNoteOf(invoice) !== null);
-    const rows = await Promise.all(waiting.map(async (invoice) => ({ invoice, note: await client.getCreditNote({ params: { id: pendingCreditNoteOf(invoice)! }, signal }) })));
-    return { rows: rows.filter((row) => row.note.status === "Pending"), truncated };
-  }, [party.account]);
+  const pages = useSearchPages({ enterprise: party.account, reversalPending: "true", expand: "parties", sort: "-issuedAt", limit: "50" });
   const [asking, setAsking] = useState<Asking | undefined>(undefined);
   const [done, setDone] = useState<{ kind: "confirm" | "cancel"; number: string } | undefined>(undefined);
   const act = useAction((client, ask: Asking) =>
@@ -46,7 +90,7 @@ export function CreditNotes() {
     if (answer === undefined) return;
     setDone({ kind: asking.kind, number: shownNumber(answer) });
     setAsking(undefined);
-    pending.reload();
+    pages.reload();
   }
   // One key per question asked: confirming again after a lost answer is the same step, not a second one.
   const ask = (kind: Asking["kind"], invoice: ListedInvoice, note: Note) => {
@@ -59,61 +103,37 @@ export function CreditNotes() {
     <Page title={t("enterprise.credit.title")}>
       <p class="ent-lead">{t("enterprise.credit.lead")}</p>
       {done === undefined ? null : <Success>{t(done.kind === "confirm" ? "enterprise.credit.confirmed" : "enterprise.credit.cancelled", { number: done.number })}</Success>}
-      <ResourceView resource={pending} isEmpty={(data) => data.rows.length === 0} empty={t("enterprise.credit.empty")}>
+      <ResourceView resource={pages.resource} isEmpty={(data) => data.invoices.length === 0} empty={t("enterprise.credit.empty")}>
         {(data) => (
-          <div class="table-wrap">
-            <table class="ent-wide">
-              <caption>{t("enterprise.credit.caption", { count: data.rows.length })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("enterprise.credit.note")}</th>
-                  <th scope="col">{t("enterprise.credit.invoice")}</th>
-                  <th scope="col">{t("invoice.seller")}</th>
-                  <th scope="col">{t("enterprise.employee")}</th>
-                  <th scope="col" class="num">
-                    {t("enterprise.credit.invoiceTotal")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("enterprise.credit.amount")}
-                  </th>
-                  <th scope="col">{t("enterprise.credit.reason")}</th>
-                  <th scope="col">{t("enterprise.column.actions")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.rows.map(({ invoice, note }) => (
-                  <tr key={note.id} data-testid="credit-row" data-credit-note-id={note.id}>
-                    <th scope="row">{shownNumber(note)}</th>
-                    <td>
-                      <a href={invoiceHref(invoice.id)}>{shownNumber(invoice)}</a>
-                    </td>
-                    <td>{invoice.parties?.seller.name ?? <Hex value={invoice.seller} />}</td>
-                    <td>
-                      <HolderName invoice={invoice} />
-                    </td>
-                    <td class="num">
-                      <Money fen={invoice.total} />
-                    </td>
-                    <td class="num">
-                      <Money fen={`-${note.total}`} />
-                    </td>
-                    <td>{t(reversalReasonKey(note.reason))}</td>
-                    <td>
-                      <span class="ent-row-actions">
-                        <button type="button" class="button button-small button-primary" data-testid="credit-confirm" aria-label={t("enterprise.credit.confirmOne", { number: shownNumber(note) })} onClick={() => ask("confirm", invoice, note)}>
-                          {t("enterprise.credit.confirm")}
-                        </button>
-                        <button type="button" class="button button-small" data-testid="credit-cancel" aria-label={t("enterprise.credit.cancelOne", { number: shownNumber(note) })} onClick={() => ask("cancel", invoice, note)}>
-                          {t("enterprise.credit.cancel")}
-                        </button>
-                      </span>
-                    </td>
+          <>
+            <div class="table-wrap">
+              <table class="ent-wide">
+                <caption>{t(data.hasMore ? "enterprise.credit.captionMore" : "enterprise.credit.caption", { count: data.invoices.length })}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("enterprise.credit.note")}</th>
+                    <th scope="col">{t("enterprise.credit.invoice")}</th>
+                    <th scope="col">{t("invoice.seller")}</th>
+                    <th scope="col">{t("enterprise.employee")}</th>
+                    <th scope="col" class="num">
+                      {t("enterprise.credit.invoiceTotal")}
+                    </th>
+                    <th scope="col" class="num">
+                      {t("enterprise.credit.amount")}
+                    </th>
+                    <th scope="col">{t("enterprise.credit.reason")}</th>
+                    <th scope="col">{t("enterprise.column.actions")}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-            {data.truncated ? <p class="notice notice-info">{t("enterprise.truncated")}</p> : null}
-          </div>
+                </thead>
+                <tbody>
+                  {data.invoices.map((invoice) => (
+                    <CreditRow key={invoice.id} invoice={invoice} onAsk={ask} />
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <MoreButton pages={pages} count={data.invoices.length} hasMore={data.hasMore} />
+          </>
         )}
       </ResourceView>
       <ConfirmDialog
