@@ -12,7 +12,7 @@ import { auditedAction, auditedId, type AuditedAttempt } from "./audited-actions
 import { clientAddress, type AuthFailureLimiter } from "./auth-failure-limiter";
 import type { ApiContext } from "./context";
 import { ROUTE_EXAMPLES, type RouteExample } from "./openapi";
-import { sessionTokenOf } from "./session-cookie";
+import { clearedSessionCookie, sessionTokenOf } from "./session-cookie";
 import { parse } from "./validate";
 
 /**
@@ -194,7 +194,12 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
             .authenticate(secret, { writes, safe: spec.method === "get", csrfToken: req.get("x-csrf-token") })
             .then(({ party, session }) => ({ party, credential: { keyHash: session.keyHash, session } }));
     const { party, credential } = await signedIn.catch((error: unknown) => {
-      if (error instanceof ApiError && error.status === 401) limiters.authFailures.failed(client);
+      if (error instanceof ApiError && error.status === 401) {
+        limiters.authFailures.failed(client);
+        // A session that has ended is dropped from the browser too: a page reloaded with it would otherwise send
+        // it again and again, each time counted as a wrong credential against the person's address.
+        if (key === undefined) res.append("set-cookie", clearedSessionCookie(ctx.config.hsts));
+      }
       if (error instanceof ParticipantBarred) noteAttempt(req, res, error.party);
       throw error;
     });

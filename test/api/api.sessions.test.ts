@@ -225,7 +225,10 @@ describe("console sessions: their end", function () {
     const signed = await signIn(system.bureau);
     await ok(signed.client.get("/v1/me"));
     await sleep(IDLE_MS + 500);
-    expect(codeOf(await signed.client.get("/v1/me"))).to.deep.equal([401, "SESSION_EXPIRED"]);
+    const ended = await signed.client.get("/v1/me");
+    expect(codeOf(ended)).to.deep.equal([401, "SESSION_EXPIRED"]);
+    // The answer drops the cookie from the browser, so that a page does not send a dead session again and again.
+    expect(setCookieOf(ended)).to.deep.include({ name: SESSION_COOKIE, value: "", maxAge: 0 });
     expect(codeOf(await signed.client.get("/v1/me"))).to.deep.equal([401, "UNAUTHENTICATED"]);
   });
 
