@@ -16,6 +16,7 @@ import { Hex, Money, StateBadge, When } from "../../ui/values";
 import { newIdempotencyKey } from "../../api/idempotency";
 import { usePeriodText } from "../../ui/period";
 import { AccountName, BUREAU_BASE, useNames } from "./common";
+import { InvoiceItems } from "../../ui/invoice-items";
 
 type Invoice = Awaited<ReturnType<EInvoiceClient["getInvoice"]>>;
 type TraceEvent = Awaited<
@@ -101,84 +102,8 @@ function Parties({
 }
 
 function Items({ doc }: { doc: DocumentView }) {
-  const { t } = useI18n();
-  const items = doc.items ?? [];
-  return (
-    <div class="table-wrap">
-      <table>
-        <caption class="visually-hidden">{t("invoice.items")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("bureau.item.name")}</th>
-            <th scope="col">{t("bureau.item.unit")}</th>
-            <th scope="col" class="num">
-              {t("bureau.item.quantity")}
-            </th>
-            <th scope="col" class="num">
-              {t("bureau.item.unitPrice")}
-            </th>
-            <th scope="col" class="num">
-              {t("invoice.amount")}
-            </th>
-            <th scope="col" class="num">
-              {t("bureau.item.rate")}
-            </th>
-            <th scope="col" class="num">
-              {t("invoice.tax")}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((item, i) => (
-            <tr key={i}>
-              <th scope="row">
-                {item.name}
-                {item.specification === undefined ? null : (
-                  <span class="bureau-soft"> {item.specification}</span>
-                )}
-              </th>
-              <td>{item.unit ?? ""}</td>
-              <td class="num">{item.quantity}</td>
-              <td class="num">
-                {item.unitPrice === undefined ? null : (
-                  <Money fen={item.unitPrice} />
-                )}
-              </td>
-              <td class="num">
-                {item.amount === undefined ? null : <Money fen={item.amount} />}
-              </td>
-              <td class="num">
-                {item.taxRate === undefined ? null : `${item.taxRate}%`}
-              </td>
-              <td class="num">
-                {item.tax === undefined ? null : <Money fen={item.tax} />}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-        {doc.totals === undefined ? null : (
-          <tfoot>
-            <tr>
-              <th scope="row" colSpan={4}>
-                {t("bureau.item.sum")}
-              </th>
-              <td class="num">
-                {doc.totals.amount === undefined ? null : (
-                  <Money fen={doc.totals.amount} />
-                )}
-              </td>
-              <td />
-              <td class="num">
-                {doc.totals.tax === undefined ? null : (
-                  <Money fen={doc.totals.tax} />
-                )}
-              </td>
-            </tr>
-          </tfoot>
-        )}
-      </table>
-    </div>
-  );
+  const totals = doc.totals?.amount !== undefined && doc.totals.tax !== undefined ? { amount: doc.totals.amount, tax: doc.totals.tax } : undefined;
+  return <InvoiceItems items={doc.items ?? []} totals={totals} />;
 }
 
 /** The history with each account by its name (read once per page) and each step's block and transaction. */

@@ -16,6 +16,7 @@ import { useMe } from "./me";
 import { employeePath } from "./paths";
 import { RejectionNote } from "./rejection";
 import "./employee.css";
+import { InvoiceItems } from "../../ui/invoice-items";
 
 type Invoice = Awaited<ReturnType<EInvoiceClient["getInvoice"]>>;
 type Trace = Awaited<ReturnType<EInvoiceClient["traceInvoice"]>>;
@@ -223,46 +224,7 @@ function InvoiceDetails({ invoice }: { invoice: Invoice }) {
               </li>
             ))}
           </ul>
-          <div class="table-wrap employee-items-table" tabIndex={0} role="region" aria-labelledby="items-title">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t("employee.item.name")}</th>
-                  <th scope="col">{t("employee.item.specification")}</th>
-                  <th scope="col">{t("employee.item.unit")}</th>
-                  <th scope="col" class="num">
-                    {t("employee.item.quantity")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("employee.item.unitPrice")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("invoice.amount")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("employee.item.taxRate")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("invoice.tax")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {document.items.map((item, index) => (
-                  <tr key={index}>
-                    <th scope="row">{item.name}</th>
-                    <td>{item.specification ?? ""}</td>
-                    <td>{item.unit ?? ""}</td>
-                    <td class="num">{item.quantity}</td>
-                    <td class="num">{item.unitPrice === undefined ? null : <Money fen={item.unitPrice} />}</td>
-                    <td class="num">{item.amount === undefined ? null : <Money fen={item.amount} />}</td>
-                    <td class="num">{item.taxRate === undefined ? null : `${item.taxRate}%`}</td>
-                    <td class="num">{item.tax === undefined ? null : <Money fen={item.tax} />}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <InvoiceItems items={document.items} wrapClass="employee-items-table" labelledBy="items-title" />
         </Panel>
       )}
     </>

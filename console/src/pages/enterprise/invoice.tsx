@@ -10,6 +10,7 @@ import { Hex, Money, StateBadge, When } from "../../ui/values";
 import { ResourceView } from "../../ui/views";
 import { BASE, documentFacts } from "./common";
 import "./enterprise.css";
+import { InvoiceItems } from "../../ui/invoice-items";
 
 /** One invoice: its facts, its document (items), the PDF, and its history on the chain as a timeline. */
 export function InvoicePage({ id }: { id: string }) {
@@ -94,53 +95,7 @@ export function InvoicePage({ id }: { id: string }) {
                 {facts === undefined || facts.items.length === 0 ? (
                   <p class="ent-muted">{t("enterprise.items.hidden")}</p>
                 ) : (
-                  <div class="table-wrap">
-                    <table>
-                      <thead>
-                        <tr>
-                          <th scope="col">{t("enterprise.item.name")}</th>
-                          <th scope="col">{t("enterprise.item.specification")}</th>
-                          <th scope="col" class="num">
-                            {t("enterprise.item.quantity")}
-                          </th>
-                          <th scope="col" class="num">
-                            {t("enterprise.item.unitPrice")}
-                          </th>
-                          <th scope="col" class="num">
-                            {t("invoice.amount")}
-                          </th>
-                          <th scope="col" class="num">
-                            {t("enterprise.item.rate")}
-                          </th>
-                          <th scope="col" class="num">
-                            {t("invoice.tax")}
-                          </th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {facts.items.map((item, i) => (
-                          <tr key={i}>
-                            <th scope="row">{item.name}</th>
-                            <td>{item.specification ?? ""}</td>
-                            <td class="num">
-                              {item.quantity}
-                              {item.unit ?? ""}
-                            </td>
-                            <td class="num">
-                              <Money fen={item.unitPrice} />
-                            </td>
-                            <td class="num">
-                              <Money fen={item.amount} />
-                            </td>
-                            <td class="num">{item.taxRate}%</td>
-                            <td class="num">
-                              <Money fen={item.tax} />
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                  <InvoiceItems items={facts.items} />
                 )}
                 {facts?.remarks ? (
                   <p>{t("enterprise.invoice.remarks", { text: facts.remarks })}</p>

@@ -17,6 +17,7 @@ import { Timeline } from "../../ui/timeline";
 import { Hex, Money, StateBadge, When } from "../../ui/values";
 import { ResourceView, Success } from "../../ui/views";
 import { documentOf, merchantPath, type CreditNote, type Invoice } from "./shared";
+import { InvoiceItems } from "../../ui/invoice-items";
 
 /** Everything the page shows of one invoice: the invoice with its document, its history, its credit notes. */
 async function loadInvoice(client: EInvoiceClient, id: string) {
@@ -189,68 +190,7 @@ export function Items({ invoice }: { invoice: Invoice }) {
   if (items === undefined) return null;
   return (
     <Panel title={t("invoice.items")} id="merchant-items">
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("merchant.item.name")}</th>
-              <th scope="col">{t("merchant.item.specification")}</th>
-              <th scope="col">{t("merchant.item.unit")}</th>
-              <th scope="col" class="num">
-                {t("merchant.item.quantity")}
-              </th>
-              <th scope="col" class="num">
-                {t("merchant.item.unitPrice")}
-              </th>
-              <th scope="col" class="num">
-                {t("invoice.amount")}
-              </th>
-              <th scope="col" class="num">
-                {t("merchant.item.taxRate")}
-              </th>
-              <th scope="col" class="num">
-                {t("invoice.tax")}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((item, index) => (
-              <tr key={index}>
-                <th scope="row">{item.name}</th>
-                <td>{item.specification ?? ""}</td>
-                <td>{item.unit ?? ""}</td>
-                <td class="num">{item.quantity}</td>
-                <td class="num">
-                  <Money fen={item.unitPrice} />
-                </td>
-                <td class="num">
-                  <Money fen={item.amount} />
-                </td>
-                <td class="num">{item.taxRate}%</td>
-                <td class="num">
-                  <Money fen={item.tax} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-          {document?.totals === undefined ? null : (
-            <tfoot>
-              <tr>
-                <th scope="row" colSpan={5}>
-                  {t("merchant.item.sum")}
-                </th>
-                <td class="num">
-                  <Money fen={document.totals.amount} />
-                </td>
-                <td />
-                <td class="num">
-                  <Money fen={document.totals.tax} />
-                </td>
-              </tr>
-            </tfoot>
-          )}
-        </table>
-      </div>
+      <InvoiceItems items={items} totals={document?.totals} />
     </Panel>
   );
 }
