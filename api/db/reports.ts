@@ -212,3 +212,141 @@ export async function merchantsIssuingIn(db: Db, period: number): Promise<string
   const rows = await db.selectFrom("period_totals").select("merchant").where("period", "=", period).orderBy("merchant").execute();
   return rows.map((row) => row.merchant);
 }
+
+/** What an enterprise did in a tax period: invoices it reimbursed, and invoices it filed into that period. */
+export const SETTLEMENT_KINDS = ["reimbursed", "filed"] as const;
+export type SettlementKind = (typeof SETTLEMENT_KINDS)[number];
+
+export interface SettlementScope {
+  /** The enterprise's account (any spelling). */
+  enterprise: string;
+  period: number;
+  /** The instants the period begins and ends at (exclusive), as the index writes event times (ISO, UTC). */
+  from: Date;
+  to: Date;
+}
+
+export interface SettlementSums {
+  count: number;
+  /** Without tax. */
+  amount: string;
+  tax: string;
+  total: string;
+}
+
+export interface SettlementRow {
+  kind: SettlementKind;
+  id: string;
+  number: string;
+  issuedAt: string;
+  seller: string;
+  holder: string | null;
+  total: string;
+  tax: string;
+  /** When it was reimbursed (the enterprise's last reimbursement of it in the period); null for a filing. */
+  at: string | null;
+  filedPeriod: number | null;
+}
+
+/** Where a page of settlement rows starts: after this row, in the order (kind as SETTLEMENT_KINDS has them, number). */
+export interface SettlementPosition {
+  kind: SettlementKind;
+  number: string;
+}
+
+/**
+ * The invoices an enterprise reimbursed in the period: those with an InvoiceReimbursed event naming it whose time
+ * falls in the period (China Standard Time), one row each (the last such event, should there be several). Reads
+ * the partial index `invoice_events_reimbursed` (migration 0011): only the enterprise's reimbursements in the
+ * period's time range. Event JSON keeps the enterprise checksummed and the time as an ISO string in UTC
+ * (`toISOString`, fixed width), so text order is time order and the bounds compare as text.
+ */
+function reimbursedIn(scope: SettlementScope) {
+  return sql`
+    SELECT e.invoice_id, max(e.event ->> 'time') AS at
+    FROM invoice_events e
+    WHERE e.event ->> 'type' = 'InvoiceReimbursed'
+      AND e.event ->> 'enterprise' = ${checksummedAccount(scope.enterprise)}
+      AND e.event ->> 'time' >= ${scope.from.toISOString()}
+      AND e.event ->> 'time' < ${scope.to.toISOString()}
+    GROUP BY e.invoice_id`;
+}
+
+/**
+ * Counts and sums of the period's settlements: what the enterprise reimbursed in the period and what it filed
+ * into it (`invoices.filed_period`, through `invoices_enterprise_filed`). Totals as issued: a credit note made
+ * later does not move an invoice out of the period it was reimbursed or filed in.
+ */
+export async function settlementTotals(db: Db, scope: SettlementScope): Promise<Record<SettlementKind, SettlementSums>> {
+  const { rows } = await sql<{ kind: SettlementKind; count: string; total: string | null; tax: string | null }>`
+    SELECT 'reimbursed' AS kind, count(*) AS count, sum(i.total) AS total, sum(i.tax) AS tax
+    FROM (${reimbursedIn(scope)}) AS r JOIN invoices i ON i.id = r.invoice_id
+    UNION ALL
+    SELECT 'filed' AS kind, count(*) AS count, sum(i.total) AS total, sum(i.tax) AS tax
+    FROM invoices i
+    WHERE i.enterprise = ${scope.enterprise.toLowerCase()} AND i.filed_period = ${scope.period}`.execute(db);
+  const sums = (kind: SettlementKind): SettlementSums => {
+    const row = rows.find((r) => r.kind === kind);
+    const total = BigInt(row?.total ?? 0);
+    const tax = BigInt(row?.tax ?? 0);
+    return { count: Number(row?.count ?? 0), amount: (total - tax).toString(), tax: tax.toString(), total: total.toString() };
+  };
+  return { reimbursed: sums("reimbursed"), filed: sums("filed") };
+}
+
+/**
+ * One page of the period's settlements: the reimbursed invoices by number, then the filed ones by number (an
+ * invoice reimbursed and filed in the period is in both), at most `limit` rows after `after`. The filed rows page
+ * through `invoices_enterprise_filed` in number order; the reimbursed ones are the period's reimbursements of
+ * the enterprise (the index finds them without reading anyone else's), sorted by number.
+ */
+export async function settlementRows(db: Db, scope: SettlementScope, page: { after?: SettlementPosition | undefined; limit: number }): Promise<SettlementRow[]> {
+  const after = page.after;
+  const rank = after === undefined ? -1 : SETTLEMENT_KINDS.indexOf(after.kind);
+  const afterNumber = after === undefined ? "0" : after.number;
+  // Reimbursed rows only while the page starts in them; filed rows after the position's number when it is a filed one.
+  const reimbursed =
+    rank <= 0
+      ? sql`
+          SELECT 0 AS rank, i.*, r.at
+          FROM (${reimbursedIn(scope)}) AS r JOIN invoices i ON i.id = r.invoice_id
+          WHERE ${rank < 0 ? sql`true` : sql`i.number > ${afterNumber}`}
+          ORDER BY i.number LIMIT ${page.limit}`
+      : undefined;
+  const filed = sql`
+    SELECT 1 AS rank, i.*, NULL::text AS at
+    FROM invoices i
+    WHERE i.enterprise = ${scope.enterprise.toLowerCase()} AND i.filed_period = ${scope.period}
+      ${rank === 1 ? sql`AND i.number > ${afterNumber}` : sql``}
+    ORDER BY i.number LIMIT ${page.limit}`;
+  const query =
+    reimbursed === undefined
+      ? sql<RowOfSettlement>`SELECT * FROM (${filed}) AS f ORDER BY number`
+      : sql<RowOfSettlement>`SELECT * FROM ((${reimbursed}) UNION ALL (${filed})) AS s ORDER BY rank, number LIMIT ${page.limit}`;
+  const { rows } = await query.execute(db);
+  return rows.map((row) => ({
+    kind: SETTLEMENT_KINDS[row.rank]!,
+    id: row.id,
+    number: String(row.number),
+    issuedAt: row.issued_at.toISOString(),
+    seller: checksummedAccount(row.seller),
+    holder: row.holder === null ? null : checksummedAccount(row.holder),
+    total: String(row.total),
+    tax: String(row.tax),
+    at: row.at,
+    filedPeriod: row.filed_period,
+  }));
+}
+
+interface RowOfSettlement {
+  rank: 0 | 1;
+  id: string;
+  number: string;
+  issued_at: Date;
+  seller: string;
+  holder: string | null;
+  total: string;
+  tax: string;
+  at: string | null;
+  filed_period: number | null;
+}

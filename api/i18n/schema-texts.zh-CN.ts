@@ -51,6 +51,7 @@ export const SCHEMA_TEXTS: readonly Translation[] = [
   t("{what}, comma-separated, at most {max}", ([what, max]) => `应为${f(what)}，以英文逗号分隔，最多 ${max} 个`),
   t("a page size from 1 to 500", () => "每页条数应为 1 至 500"),
   t("an invoice number (digits)", () => "应为发票号码（数字）"),
+  t("the nextCursor of the previous page", () => "应为上一页的 nextCursor"),
   t("an invoice number: digits", () => "发票号码应为数字"),
   t("text with a lone surrogate (no UTF-8 form)", () => "文本含有孤立的代理字符（无法以 UTF-8 表示）"),
   t("an invoice number: the 20 digits printed on the invoice, or the ledger's number (at most {max})", ([max]) => `发票号码应为发票上印的 20 位号码，或账本编号（不超过 ${max}）`),

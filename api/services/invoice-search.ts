@@ -71,6 +71,12 @@ function visibleTo(viewer: Party, accounts: ReadonlySet<string>): InvoiceSearchQ
   }
 }
 
+/** Who may read a participant's profile (GET /v1/participants/{account}): the bureau, the party itself, its employer. */
+export function mayReadParticipant(viewer: Party, row: ParticipantRow | undefined): boolean {
+  const me = viewer.account.toLowerCase();
+  return row !== undefined && (viewer.role === "bureau" || row.account === me || row.employer === me);
+}
+
 const ORDERS: Record<InvoiceSort, { key: InvoiceSortKey; descending: boolean }> = {
   number: { key: "number", descending: false },
   "-number": { key: "number", descending: true },
@@ -84,11 +90,7 @@ export function createInvoiceSearch(deps: InvoiceSearchDeps) {
   const { db, accountsOf, documentFiles, printedNumbers, cursorKey } = deps;
   const cursors = createCursorCodec(cursorKey);
 
-  /** Who may read a participant's profile (GET /v1/participants/{account}): the bureau, the party itself, its employer. */
-  const mayRead = (viewer: Party, row: ParticipantRow | undefined) => {
-    const me = viewer.account.toLowerCase();
-    return row !== undefined && (viewer.role === "bureau" || row.account === me || row.employer === me);
-  };
+  const mayRead = mayReadParticipant;
 
   async function withParties(viewer: Party, summaries: readonly InvoiceSummary[]): Promise<NonNullable<InvoiceListItem["parties"]>[]> {
     const accounts = new Set(summaries.flatMap((s) => [s.seller, s.holder, s.enterprise]).filter((a): a is string => a !== null).map((a) => a.toLowerCase()));

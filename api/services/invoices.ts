@@ -281,6 +281,8 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
   return {
     view,
     numbers,
+    /** The 20 digits printed on these invoices (by lowercase id), where their documents are held. */
+    printedNumbers,
     documents,
     claim,
     claimByNumber,

@@ -1,5 +1,5 @@
 import type { LedgerClient } from "../chain/ledger-client";
-import { periodOf } from "../domain/tax-period";
+import { periodEnd, periodOf, periodStart } from "../domain/tax-period";
 import { forbidden, notFound } from "../errors";
 import type { LedgerEvent } from "../indexer/events";
 import { checksummedAccount } from "../indexer/events";
@@ -7,7 +7,23 @@ import type { PeriodTotals } from "../indexer/invoice-summary";
 import { quotaRefusals, repeatedReimbursementAttempts } from "../db/audit";
 import type { Db } from "../db/database";
 import { invoiceTrace, periodTotals } from "../db/event-index";
-import { dailySeries, groupedTotals, highReversalRatios, invoicesLockedSince, merchantsIssuingIn, type DayTotals, type GroupedTotals, type TotalsDimension } from "../db/reports";
+import { findParticipants } from "../db/parties";
+import {
+  dailySeries,
+  groupedTotals,
+  highReversalRatios,
+  invoicesLockedSince,
+  merchantsIssuingIn,
+  settlementRows,
+  settlementTotals,
+  type DayTotals,
+  type GroupedTotals,
+  type SettlementKind,
+  type SettlementPosition,
+  type SettlementSums,
+  type TotalsDimension,
+} from "../db/reports";
+import { mayReadParticipant } from "./invoice-search";
 import type { Invoices } from "./invoices";
 import type { Party } from "./parties";
 
@@ -49,6 +65,35 @@ export interface AnomalyQuery {
   minAttempts: number;
   /** Items per kind. */
   limit: number;
+}
+
+export interface SettlementsQuery {
+  period: number;
+  limit: number;
+  cursor?: SettlementPosition | undefined;
+}
+
+export interface SettlementItem {
+  kind: SettlementKind;
+  id: string;
+  number: string;
+  printedNumber: string | null;
+  issuedAt: string;
+  seller: { account: string; name: string | null };
+  holder: { account: string; name: string | null } | null;
+  total: string;
+  tax: string;
+  at: string | null;
+  filedPeriod: number | null;
+}
+
+export interface Settlements {
+  period: number;
+  enterprise: string;
+  totals: Record<SettlementKind, SettlementSums>;
+  rows: SettlementItem[];
+  hasMore: boolean;
+  nextCursor: string | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -142,6 +187,43 @@ export function createReports({ db, invoices, client, now = () => new Date() }: 
       const merchant = scopedMerchant(viewer, query.merchant);
       const days = await dailySeries(db, { from: query.from, to: query.to, merchant });
       return { from: query.from, to: query.to, merchant: merchant === undefined ? null : checksummedAccount(merchant), days };
+    },
+
+    /**
+     * What an enterprise reimbursed (by the time of its InvoiceReimbursed event, China Standard Time) and filed
+     * (filed_period) in one tax period: the totals of all of it, and a page of the invoices, reimbursed then filed,
+     * each by number. Invoices reversed later still count where they were reimbursed or filed, at their issued
+     * amounts. Names: the seller's always (as on the invoice); a holder's where the enterprise may read it (its employees).
+     */
+    async settlements(viewer: Party, query: SettlementsQuery): Promise<Settlements> {
+      if (viewer.role !== "enterprise") throw forbidden("settlement reports are for enterprises", { role: viewer.role, allowedRoles: ["enterprise"] });
+      const scope = { enterprise: viewer.account, period: query.period, from: periodStart(query.period), to: periodEnd(query.period) };
+      const [totals, found] = await Promise.all([settlementTotals(db, scope), settlementRows(db, scope, { after: query.cursor, limit: query.limit + 1 })]);
+      const hasMore = found.length > query.limit;
+      const page = found.slice(0, query.limit);
+      const accounts = [...new Set(page.flatMap((row) => [row.seller, row.holder]).filter((a): a is string => a !== null).map((a) => a.toLowerCase()))];
+      const [printed, participants] = await Promise.all([invoices.printedNumbers(page), findParticipants(db, accounts)]);
+      const byAccount = new Map(participants.map((row) => [row.account, row]));
+      const rows = page.map((row): SettlementItem => {
+        const seller = byAccount.get(row.seller.toLowerCase());
+        const holder = row.holder === null ? undefined : byAccount.get(row.holder.toLowerCase());
+        return {
+          kind: row.kind,
+          id: row.id,
+          number: row.number,
+          printedNumber: printed.get(row.id.toLowerCase()) ?? null,
+          issuedAt: row.issuedAt,
+          // The seller's name is on every invoice a party sees (as the search's expand=parties shows it).
+          seller: { account: row.seller, name: seller?.name ?? null },
+          holder: row.holder === null ? null : { account: row.holder, name: mayReadParticipant(viewer, holder) ? holder!.name : null },
+          total: row.total,
+          tax: row.tax,
+          at: row.at,
+          filedPeriod: row.filedPeriod,
+        };
+      });
+      const last = page.at(-1);
+      return { period: query.period, enterprise: checksummedAccount(viewer.account), totals, rows, hasMore, nextCursor: hasMore && last !== undefined ? `${last.kind}:${last.number}` : null };
     },
 
     /**

@@ -159,31 +159,45 @@ describe("console: the enterprise's pages (企业财务)", function () {
     }
   });
 
-  it("totals the period's reimbursements and filings and exports them as CSV with exact yuan", async () => {
-    const all = (await api(enterpriseA, "GET", `/v1/invoices?enterprise=${enterpriseA.account}&state=Reimbursed,Filed&limit=500`)).body.invoices as ApiInvoice[];
-    // Everything the demo and this test reimbursed happened this month; filed = filed into this period.
-    const filed = all.filter((i) => i.filedPeriod === thisPeriod());
+  it("totals the period's reimbursements and filings as GET /v1/reports/settlements does, and exports every row as CSV with exact yuan", async () => {
+    type SettlementRow = { kind: string; number: string; printedNumber: string | null; total: string; tax: string; filedPeriod: number | null };
+    // The report, every page of it, as the API answers it (the page must show its totals and the file hold its rows).
+    const report = async (cursor?: string) => (await api(enterpriseA, "GET", `/v1/reports/settlements?period=${thisPeriod()}&limit=500${cursor === undefined ? "" : `&cursor=${cursor}`}`)).body;
+    const first = await report();
+    const rows: SettlementRow[] = [...first.rows];
+    for (let next = first.nextCursor as string | null; next !== null; ) {
+      const page = await report(next);
+      rows.push(...page.rows);
+      next = page.nextCursor;
+    }
+    // This test reimbursed and filed some of them this month: the comparison is not of empty answers.
+    expect(first.totals.filed.count).to.be.greaterThan(0);
+    expect(first.totals.reimbursed.count).to.be.greaterThan(0);
     await goto("/totals");
     await page.locator("div[aria-busy=false] [data-testid=totals-filed-count]").waitFor();
-    expect(await page.getByTestId("totals-filed-count").textContent()).to.equal(String(filed.length));
-    expect(await page.getByTestId("totals-reimbursed-count").textContent()).to.equal(String(all.length));
+    for (const kind of ["reimbursed", "filed"] as const) {
+      expect(await page.getByTestId(`totals-${kind}-count`).textContent()).to.equal(String(first.totals[kind].count));
+      // The page shows money grouped (1,234.50): the digits and point of the API's sum, exactly.
+      const shownTotal = ((await page.getByTestId(`totals-${kind}-total`).textContent()) ?? "").replace(/[^0-9.]/g, "");
+      expect(shownTotal, kind).to.equal(yuan(first.totals[kind].total));
+    }
+    expect(await page.locator("[data-testid=totals-row]").count()).to.equal(Math.min(rows.length, 100));
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
     const bytes = readFileSync((await download.path())!);
     expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString("utf8").slice(1).trim().split("\r\n");
-    expect(lines).to.have.length(1 + all.length + filed.length);
+    expect(lines).to.have.length(1 + rows.length);
     const cells = lines.slice(1).map((line) => line.split(","));
-    for (const invoice of filed) {
-      const found = cells.filter((c) => c[1] === (invoice.printedNumber ?? invoice.number));
-      expect(found, invoice.number).to.have.length(2); // reimbursed this month and filed into this period
-      for (const c of found) {
-        expect(c[5]).to.equal(yuan((BigInt(invoice.total) - BigInt(invoice.tax)).toString()));
-        expect(c[6]).to.equal(yuan(invoice.tax));
-        expect(c[7]).to.equal(yuan(invoice.total));
-      }
-      expect(found.map((c) => c[8])).to.include(String(thisPeriod()));
-    }
+    rows.forEach((row, i) => {
+      const c = cells[i]!;
+      expect(c[1], row.number).to.equal(row.printedNumber ?? row.number);
+      expect(c[5]).to.equal(yuan((BigInt(row.total) - BigInt(row.tax)).toString()));
+      expect(c[6]).to.equal(yuan(row.tax));
+      expect(c[7]).to.equal(yuan(row.total));
+      expect(c[8]).to.equal(row.filedPeriod === null ? "" : String(row.filedPeriod));
+    });
+    expect(cells.filter((c) => c[8] === String(thisPeriod())).length).to.be.at.least(first.totals.filed.count);
   });
 
   it("shows the invoice pool titled to the enterprise, by state, without serious accessibility violations", async () => {

@@ -10,6 +10,7 @@ import * as custody from "./0007-custody";
 import * as webhooks from "./0008-webhooks";
 import * as sessions from "./0009-sessions";
 import * as consoleFilters from "./0010-console-filters";
+import * as settlements from "./0011-settlements";
 
 /** Every migration, in order: a new one is a new numbered file added here, never an edit of an old one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0008-webhooks": webhooks,
   "0009-sessions": sessions,
   "0010-console-filters": consoleFilters,
+  "0011-settlements": settlements,
 };
 
 export const migrations: MigrationProvider = {

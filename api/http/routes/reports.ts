@@ -1,11 +1,11 @@
 import { z } from "zod";
 
-import { anomaliesQuery, anomaliesView, groupedTotalsView, refusalsQuery, refusedAttemptView, seriesQuery, seriesView, totalsQuery } from "../schemas/reports";
+import { anomaliesQuery, anomaliesView, groupedTotalsView, refusalsQuery, refusedAttemptView, seriesQuery, seriesView, settlementsQuery, settlementsView, totalsQuery } from "../schemas/reports";
 import { reportExamples } from "../schemas/report-examples";
 import { totalsView } from "../schemas/views";
 import { defineRoute, errorBody, type RouteKit } from "../route";
 
-/** The bureau's reports: totals (a merchant sees its own), a series by day, anomalies and the audit of refused attempts. */
+/** The bureau's reports: totals (a merchant sees its own), a series by day, anomalies and the audit of refused attempts; an enterprise's settlements of a period. */
 export function reportRoutes(kit: RouteKit): void {
   const { reports, audit } = kit.ctx.services;
 
@@ -50,6 +50,27 @@ export function reportRoutes(kit: RouteKit): void {
     examples: reportExamples.series,
     async handle({ party, query }) {
       return { status: 200, body: await reports.series(party!, query) };
+    },
+  });
+
+  defineRoute(kit, {
+    method: "get",
+    path: "/v1/reports/settlements",
+    operationId: "getSettlements",
+    summary: "What the enterprise reimbursed and filed in a tax period: totals and the invoices, page by page (enterprise)",
+    tag: "reports",
+    access: ["enterprise"],
+    query: settlementsQuery,
+    responses: {
+      200: {
+        description:
+          "`totals.reimbursed`: the invoices you reimbursed in the period (the time of the reimbursement, China Standard Time); `totals.filed`: those you filed into the period. Count, amount (without tax), tax and total of the whole period, in fen as digit strings, at the amounts issued: an invoice reversed later still counts where it was reimbursed or filed. `rows`: a page of those invoices, the reimbursed ones by number, then the filed ones by number; `nextCursor` continues.",
+        schema: settlementsView,
+      },
+    },
+    examples: reportExamples.settlements,
+    async handle({ party, query }) {
+      return { status: 200, body: await reports.settlements(party!, query) };
     },
   });
 

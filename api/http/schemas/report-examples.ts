@@ -2,7 +2,7 @@ import type { RouteExample } from "../openapi";
 import { EXAMPLE_CAST, EXAMPLE_INVOICE, EXAMPLE_PERIOD, exampleError } from "./example-cast";
 
 /** The examples of the reports (routes/reports.ts), in the story of example-cast.ts. */
-const { merchant, employee, otherMerchant } = EXAMPLE_CAST;
+const { merchant, enterprise, employee, otherMerchant } = EXAMPLE_CAST;
 const period = String(EXAMPLE_PERIOD);
 
 export const reportExamples = {
@@ -52,6 +52,46 @@ export const reportExamples = {
           { day: "2026-11-25", invoices: 3, amount: "41400", tax: "3474", total: "44874" },
         ],
       },
+    },
+  },
+  settlements: {
+    month: {
+      summary: "The company's reimbursements and filings of a tax period, first page",
+      as: "enterprise",
+      query: { period, limit: "50" },
+      status: 200,
+      response: {
+        period: EXAMPLE_PERIOD,
+        enterprise: enterprise.account,
+        totals: {
+          reimbursed: { count: 1, amount: EXAMPLE_INVOICE.totals.amount, tax: EXAMPLE_INVOICE.totals.tax, total: EXAMPLE_INVOICE.totals.total },
+          filed: { count: 0, amount: "0", tax: "0", total: "0" },
+        },
+        rows: [
+          {
+            kind: "reimbursed",
+            id: EXAMPLE_INVOICE.id,
+            number: EXAMPLE_INVOICE.number,
+            printedNumber: EXAMPLE_INVOICE.printedNumber,
+            issuedAt: EXAMPLE_INVOICE.issuedAt,
+            seller: { account: merchant.account, name: merchant.name },
+            holder: { account: employee.account, name: employee.name },
+            total: EXAMPLE_INVOICE.totals.total,
+            tax: EXAMPLE_INVOICE.totals.tax,
+            at: "2026-11-25T06:30:41.000Z",
+            filedPeriod: null,
+          },
+        ],
+        hasMore: false,
+        nextCursor: null,
+      },
+    },
+    "not-a-period": {
+      summary: "A month that is not a tax period",
+      as: "enterprise",
+      query: { period: "202613" },
+      status: 400,
+      response: exampleError("VALIDATION_FAILED", { issues: [{ in: "query", path: "period", message: "a tax period is YYYYMM from 197001 to 999912, e.g. 202611" }] }),
     },
   },
   anomalies: {

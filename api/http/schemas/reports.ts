@@ -1,9 +1,9 @@
 import { z } from "zod";
 
 import { STATES } from "../../indexer/events";
-import { TOTALS_DIMENSIONS } from "../../db/reports";
+import { SETTLEMENT_KINDS, TOTALS_DIMENSIONS } from "../../db/reports";
 import { AUDITED_ACTION_NAMES } from "../audited-actions";
-import { address, invoiceId, period, taxpayerId, whenFieldsParsed } from "./common";
+import { address, invoiceId, pageQuery, period, taxpayerId, whenFieldsParsed } from "./common";
 
 /**
  * The reports' query parameters and answers. Query strings carry only text, so numbers are digits (never
@@ -112,6 +112,20 @@ export const refusalsQuery = z.strictObject({
   limit: count(1, 500, "limit").default(100).meta({ description: "Page size, 1 to 500; default 100", example: "100" }),
 });
 
+export const settlementsQuery = z.strictObject({
+  period: period.meta({ description: "The tax period YYYYMM (China Standard Time)", example: "202611" }),
+  limit: pageQuery.limit,
+  cursor: z
+    .string()
+    .regex(new RegExp(`^(${SETTLEMENT_KINDS.join("|")}):[0-9]{1,13}$`), "the nextCursor of the previous page")
+    .transform((text) => {
+      const [kind, number] = text.split(":") as [(typeof SETTLEMENT_KINDS)[number], string];
+      return { kind, number: BigInt(number).toString() };
+    })
+    .optional()
+    .meta({ description: "The `nextCursor` of the previous page (with the same period): where the next page starts" }),
+});
+
 const account = z.string().meta({ description: "Chain account (checksummed)" });
 const fen = (description: string) => z.string().meta({ description: `${description}, fen as a digit string` });
 
@@ -199,3 +213,36 @@ export const refusedAttemptView = z
     code: z.string(),
   })
   .meta({ id: "RefusedAttempt" });
+
+const settlementSums = z
+  .object({ count: z.number().meta({ description: "Invoices" }), amount: fen("Amount without tax"), tax: fen("Tax"), total: fen("Amount including tax") })
+  .meta({ id: "SettlementSums" });
+
+const party = z.object({ account, name: z.string().nullable().meta({ description: "null where you may not read this participant (a holder who is not your employee)" }) });
+
+export const settlementRowView = z
+  .object({
+    kind: z.enum(SETTLEMENT_KINDS).meta({ description: "reimbursed: you reimbursed it in the period; filed: you filed it into the period. An invoice both reimbursed and filed in the period has a row of each kind." }),
+    id: z.string(),
+    number: z.string(),
+    printedNumber: z.string().nullable().meta({ description: "The 20 digits printed on the invoice (null where the API holds no document for it)" }),
+    issuedAt: z.string(),
+    seller: party.extend({ name: z.string().nullable().meta({ description: "The seller's registered name" }) }),
+    holder: party.nullable(),
+    total: fen("Amount including tax, as issued"),
+    tax: fen("Tax, as issued"),
+    at: z.string().nullable().meta({ description: "When you reimbursed it (ISO time); null for a filed row" }),
+    filedPeriod: z.number().nullable().meta({ description: "The period it is filed into; null while not filed" }),
+  })
+  .meta({ id: "SettlementRow" });
+
+export const settlementsView = z
+  .object({
+    period: z.number(),
+    enterprise: account,
+    totals: z.object({ reimbursed: settlementSums, filed: settlementSums }).meta({ description: "Of every row of the report, not only this page" }),
+    rows: z.array(settlementRowView).meta({ description: "The reimbursed invoices by number, then the filed ones by number" }),
+    hasMore: z.boolean(),
+    nextCursor: z.string().nullable().meta({ description: "Send as `cursor` (with the same period) for the next page; null at the end" }),
+  })
+  .meta({ id: "Settlements" });

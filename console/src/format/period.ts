@@ -30,9 +30,3 @@ export function periodOfMonth(text: string): number | undefined {
   return month >= 1 && month <= 12 ? Number(`${match[1]}${match[2]}`) : undefined;
 }
 
-/** The instants a period spans: from its first day 00:00 China time to the next period's. */
-export function periodSpan(period: number): { from: number; to: number } {
-  const year = Math.floor(period / 100);
-  const month = period % 100;
-  return { from: Date.UTC(year, month - 1, 1) - CST_MS, to: Date.UTC(year, month, 1) - CST_MS };
-}

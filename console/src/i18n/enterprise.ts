@@ -14,7 +14,6 @@ export const enterpriseMessages = defineMessages(
     "enterprise.employee": "Employee",
     "enterprise.column.actions": "Actions",
     "enterprise.column.result": "Result",
-    "enterprise.truncated": "Only the first 5,000 invoices were read; narrow the period to see the rest.",
     "enterprise.items.hidden": "Not shown (the document is for the parties to the invoice)",
     "enterprise.select.all": "Select all invoices shown",
     "enterprise.select.one": "Select invoice {number}",
@@ -135,6 +134,8 @@ export const enterpriseMessages = defineMessages(
     "enterprise.totals.reimbursed": "Reimbursed",
     "enterprise.totals.filed": "Filed",
     "enterprise.totals.when": "When",
+    "enterprise.totals.reversedNote": "Totals are as issued: an invoice reversed later still counts in the period it was reimbursed or filed in.",
+    "enterprise.totals.exporting": "Reading every page…",
   },
   {
     "enterprise.title": "财务报销",
@@ -148,7 +149,6 @@ export const enterpriseMessages = defineMessages(
     "enterprise.employee": "员工",
     "enterprise.column.actions": "操作",
     "enterprise.column.result": "结果",
-    "enterprise.truncated": "仅读取了前 5,000 张发票，请缩小所属期查看其余发票。",
     "enterprise.items.hidden": "不显示（发票明细仅对发票当事方可见）",
     "enterprise.select.all": "全选当前列出的发票",
     "enterprise.select.one": "选择发票 {number}",
@@ -269,5 +269,7 @@ export const enterpriseMessages = defineMessages(
     "enterprise.totals.reimbursed": "已报销",
     "enterprise.totals.filed": "已入账",
     "enterprise.totals.when": "时间",
+    "enterprise.totals.reversedNote": "金额按开具时计：之后被红冲的发票仍计入其报销或入账的所属期。",
+    "enterprise.totals.exporting": "正在读取全部明细…",
   },
 );

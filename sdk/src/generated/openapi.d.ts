@@ -1070,6 +1070,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the enterprise reimbursed and filed in a tax period: totals and the invoices, page by page (enterprise)
+         * @description Roles: enterprise
+         */
+        get: operations["getSettlements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/totals": {
         parameters: {
             query?: never;
@@ -2033,6 +2053,63 @@ export interface components {
         SettleCreditNote: {
             /** @enum {string} */
             outcome: "confirm" | "cancel";
+        };
+        SettlementRow: {
+            /** @description When you reimbursed it (ISO time); null for a filed row */
+            at: string | null;
+            /** @description The period it is filed into; null while not filed */
+            filedPeriod: number | null;
+            holder: {
+                /** @description Chain account (checksummed) */
+                account: string;
+                /** @description null where you may not read this participant (a holder who is not your employee) */
+                name: string | null;
+            } | null;
+            id: string;
+            issuedAt: string;
+            /**
+             * @description reimbursed: you reimbursed it in the period; filed: you filed it into the period. An invoice both reimbursed and filed in the period has a row of each kind.
+             * @enum {string}
+             */
+            kind: "reimbursed" | "filed";
+            number: string;
+            /** @description The 20 digits printed on the invoice (null where the API holds no document for it) */
+            printedNumber: string | null;
+            seller: {
+                /** @description Chain account (checksummed) */
+                account: string;
+                /** @description The seller's registered name */
+                name: string | null;
+            };
+            /** @description Tax, as issued, fen as a digit string */
+            tax: string;
+            /** @description Amount including tax, as issued, fen as a digit string */
+            total: string;
+        };
+        Settlements: {
+            /** @description Chain account (checksummed) */
+            enterprise: string;
+            hasMore: boolean;
+            /** @description Send as `cursor` (with the same period) for the next page; null at the end */
+            nextCursor: string | null;
+            period: number;
+            /** @description The reimbursed invoices by number, then the filed ones by number */
+            rows: components["schemas"]["SettlementRow"][];
+            /** @description Of every row of the report, not only this page */
+            totals: {
+                filed: components["schemas"]["SettlementSums"];
+                reimbursed: components["schemas"]["SettlementSums"];
+            };
+        };
+        SettlementSums: {
+            /** @description Amount without tax, fen as a digit string */
+            amount: string;
+            /** @description Invoices */
+            count: number;
+            /** @description Tax, fen as a digit string */
+            tax: string;
+            /** @description Amount including tax, fen as a digit string */
+            total: string;
         };
         SigningDomain: {
             domain: {
@@ -6811,6 +6888,78 @@ export interface operations {
             };
             /** @description NOT_FOUND: a merchant asked for another merchant's series */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (BODY_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSettlements: {
+        parameters: {
+            query: {
+                /** @description The `nextCursor` of the previous page (with the same period): where the next page starts */
+                cursor?: string;
+                /** @description Page size, 1 to 500 */
+                limit?: string;
+                /** @description The tax period YYYYMM (China Standard Time) */
+                period: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `totals.reimbursed`: the invoices you reimbursed in the period (the time of the reimbursement, China Standard Time); `totals.filed`: those you filed into the period. Count, amount (without tax), tax and total of the whole period, in fen as digit strings, at the amounts issued: an invoice reversed later still counts where it was reimbursed or filed. `rows`: a page of those invoices, the reimbursed ones by number, then the filed ones by number; `nextCursor` continues. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settlements"];
+                };
+            };
+            /** @description Invalid input (VALIDATION_FAILED, MALFORMED_JSON, MALFORMED_BODY, MALFORMED_PATH) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key or console session (UNAUTHENTICATED), a key past its expiry (API_KEY_EXPIRED), or a console session past its end or idle too long (SESSION_EXPIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role may not use this route (FORBIDDEN; PARTICIPANT_SUSPENDED, PARTICIPANT_REVOKED, ACCOUNT_NOT_ADMITTED; KEY_READ_ONLY for a write with a read-only key; CSRF_TOKEN_INVALID for a console session's request other than GET without its x-csrf-token) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,13 +3,13 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { EInvoiceClient } from "../../api/client";
 import { EInvoiceApiError } from "../../api/client";
 import { newIdempotencyKey } from "../../api/idempotency";
-import type { ListedInvoice, SearchQuery } from "../../api/search-pages";
+import type { ListedInvoice } from "../../api/search-pages";
 import { useSession } from "../../api/session";
 import { yuanText } from "../../format/money";
 import { AREAS } from "../../roles";
 
 /**
- * What the enterprise's pages share: links, the document's facts, every page of a search, and bulk steps (one SDK call
+ * What the enterprise's pages share: links, the document's facts, money as text for files, and bulk steps (one SDK call
  * per invoice, each with its own idempotency key kept until the API has answered it).
  */
 
@@ -47,9 +47,7 @@ export const amountOf = (invoice: { total: string; tax: string; document?: { doc
   documentFacts(invoice.document)?.totals?.amount ?? (BigInt(invoice.total) - BigInt(invoice.tax)).toString();
 
 /** Fields of the index's summary the SDK types loosely (the list answer keeps every field of the summary). */
-export const filedPeriodOf = (invoice: ListedInvoice): number | null => (typeof invoice["filedPeriod"] === "number" ? invoice["filedPeriod"] : null);
 export const pendingCreditNoteOf = (invoice: ListedInvoice): string | null => (typeof invoice["pendingCreditNote"] === "string" ? invoice["pendingCreditNote"] : null);
-export const updatedAtOf = (invoice: ListedInvoice): string => (typeof invoice["updatedAt"] === "string" ? invoice["updatedAt"] : invoice.issuedAt);
 
 // ---- money as text for files ------------------------------------------------------------------------------------
 
@@ -60,21 +58,6 @@ export function plainYuan(fen: string | bigint): string {
 
 /** One CSV line (RFC 4180 quoting). */
 export const csvLine = (cells: readonly (string | number)[]) => cells.map((cell) => (/[",\r\n]/.test(String(cell)) ? `"${String(cell).replace(/"/g, '""')}"` : String(cell))).join(",");
-
-// ---- reading pages ----------------------------------------------------------------------------------------------
-
-/** Every page of a search (for totals and lists the API cannot filter further), at most `cap` invoices. */
-export async function searchAll(client: EInvoiceClient, query: SearchQuery, signal: AbortSignal, cap = 5000): Promise<{ invoices: ListedInvoice[]; truncated: boolean }> {
-  const invoices: ListedInvoice[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await client.searchInvoices({ query: { ...query, limit: "500", ...(cursor === undefined ? {} : { cursor }) }, signal });
-    invoices.push(...page.invoices);
-    if (page.nextCursor === null) return { invoices, truncated: false };
-    if (invoices.length >= cap) return { invoices, truncated: true };
-    cursor = page.nextCursor;
-  }
-}
 
 // ---- bulk steps -------------------------------------------------------------------------------------------------
 
