@@ -10,6 +10,7 @@ import { ApiError } from "../errors";
 import { runWithLogContext } from "../../lib/log-context";
 import { createAuthFailureLimiter } from "./auth-failure-limiter";
 import { mountConsole } from "./console";
+import { noSuchRoute } from "./no-such-route";
 import type { ApiContext } from "./context";
 import { errorHandler } from "./error-handler";
 import { healthOf } from "./health";
@@ -98,9 +99,7 @@ export function createApp(ctx: ApiContext): express.Express {
   mountVerificationPage(app, { lookup: ctx.services.publicVerification.lookup, limiter: limiters.public });
   mountConsole(app, ctx.config.consoleDir);
   app.use(router);
-  app.use((req) => {
-    throw new ApiError(404, "NO_SUCH_ROUTE", `no route ${req.method} ${req.path}`, { method: req.method, path: req.path });
-  });
+  app.use(noSuchRoute);
   app.use(errorHandler(ctx.logger, (error) => ctx.storage.observed(error), (refusal) => ctx.services.audit.record(refusal), { defaultLanguage: ctx.config.defaultLanguage }));
   return app;
 }

@@ -5,6 +5,7 @@ import express, { type Express } from "express";
 
 import { fontPaths } from "../documents/pdf/fonts";
 import { ApiError } from "../errors";
+import { noSuchRoute } from "./no-such-route";
 
 /**
  * The web console at /console: its hashed assets cached for good, and every other path under /console answered
@@ -25,9 +26,8 @@ export function mountConsole(app: Express, dir: string): void {
   app.use(
     "/console/assets",
     express.static(join(dir, "assets"), { index: false, immutable: true, maxAge: "365d", fallthrough: true }),
-    (req) => {
-      throw new ApiError(404, "NO_SUCH_ROUTE", `no route ${req.method} ${req.originalUrl}`, { method: req.method, path: req.originalUrl });
-    },
+    // A missing asset is no page: it must not fall through to the console's page below.
+    noSuchRoute,
   );
   app.get(["/console", "/console/{*rest}"], (_req, res) => {
     if (!existsSync(page)) throw new ApiError(503, "CONSOLE_NOT_BUILT", "the web console has not been built: run `npm run build`");

@@ -3,11 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { create as createQr } from "qrcode";
 
 import { verificationUrl } from "../../api/documents/verification-url";
 import { compact, parseClaimLink } from "../../console/src/pages/employee/claim-link";
+import { launchBrowser } from "../../scripts/lib/browser";
 import type { DemoParty } from "../../scripts/seed/demo-keys";
 import { seriousViolations, startConsoleSystem, type ConsoleSystem } from "./helpers/console-system";
 import { callApi, issueInvoice } from "./helpers/http";
@@ -233,10 +234,7 @@ describe("console: the employee's pages (我的发票, on a phone)", function ()
       const invoice = await issueToEnterpriseA();
       video = join(tmpdir(), `employee-qr-${process.pid}.y4m`);
       writeFileSync(video, qrVideo(verificationUrl(cs.url, invoice, invoice.claimCode)));
-      browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`],
-      });
+      browser = await launchBrowser({ args: ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`] });
       const context = await browser.newContext({ ...PHONE, permissions: ["camera"] });
       const page = await context.newPage();
       await cs.signIn(page, zhang);
@@ -252,10 +250,7 @@ describe("console: the employee's pages (我的发票, on a phone)", function ()
     });
 
     it("says in words that the camera was not allowed, and keeps the form", async function () {
-      browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--use-fake-device-for-media-stream"],
-      });
+      browser = await launchBrowser({ args: ["--use-fake-device-for-media-stream"] });
       const context = await browser.newContext({ ...PHONE });
       const page = await context.newPage();
       await cs.signIn(page, zhang);

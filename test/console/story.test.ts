@@ -1,16 +1,10 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-
 import { expect } from "chai";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 
 import { periodOf } from "../../api/domain/tax-period";
-import { invoiceBody } from "../../scripts/lib/demo-data";
-import type { DemoKeysFile, DemoParty } from "../../scripts/seed/demo-keys";
-import { seedDemo } from "../../scripts/seed/seed-demo";
-import { RealProcesses } from "../api/helpers/processes";
-import { launchBrowser } from "../documents/helpers/browser";
-import { seriousViolations } from "./helpers/console-system";
+import type { DemoParty } from "../../scripts/seed/demo-keys";
+import { seriousViolations, startConsoleSystem, type ConsoleSystem } from "./helpers/console-system";
+import { callApi, issueInvoice } from "./helpers/http";
 
 /**
  * The console's story across the four roles, against the real processes as `npm start` runs them (the ledger
@@ -22,10 +16,8 @@ import { seriousViolations } from "./helpers/console-system";
  */
 describe("the console, four roles, one story (real processes, chromium)", function () {
   this.timeout(600_000);
-  let system: RealProcesses;
-  let browser: Browser;
-  let parties: DemoParty[];
-  const party = (role: DemoParty["role"], name: string) => parties.find((p) => p.role === role && p.name === name)!;
+  let cs: ConsoleSystem;
+  const party = (role: DemoParty["role"], name: string) => cs.party(role, name);
   const period = periodOf(new Date());
   const run = Date.now().toString(36);
   type Issued = { id: string; number: string; printedNumber: string; checkCode: string; total: string; claimCode: string };
@@ -33,27 +25,11 @@ describe("the console, four roles, one story (real processes, chromium)", functi
   let toReverse: Issued;
 
   /** A party's own systems: plain HTTP with its key. */
-  const api = async (who: DemoParty, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
-    const response = await fetch(`${system.api.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${who.apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: await response.json() };
-  };
+  const api = (who: DemoParty, method: string, path: string, body?: unknown) => callApi(cs.url, who, method, path, body);
 
   async function signedIn(who: DemoParty, options: { phone?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({
-      bypassCSP: true, // only so that axe-core can be added to the page
-      locale: "zh-CN",
-      timezoneId: "Asia/Shanghai",
-      ...(options.phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 860 } }),
-    });
-    const page = await context.newPage();
-    await page.goto(`${system.api.url}/console/`);
-    await page.locator("#api-key").fill(who.apiKey);
-    await page.locator("form button[type=submit]").click();
-    await page.locator("nav.side-nav").waitFor();
+    const { page } = await cs.open(options);
+    await cs.signIn(page, who);
     return page;
   }
   const accessible = async (page: Page, what: string) => expect((await seriousViolations(page)).map((v) => `${v.id}: ${v.help}`), what).to.deep.equal([]);
@@ -63,17 +39,13 @@ describe("the console, four roles, one story (real processes, chromium)", functi
   };
 
   before(async () => {
-    system = await RealProcesses.start();
-    await seedDemo(system.api.url, system.api.ready.bureauKeyFile, { dataDir: system.dataDir });
-    parties = (JSON.parse(readFileSync(join(system.dataDir, "demo", "keys.json"), "utf8")) as DemoKeysFile).parties;
-    browser = await launchBrowser();
+    cs = await startConsoleSystem({ processes: "real" });
     // The merchant's own systems issue four invoices to enterprise A (their buyer): three to be claimed, one to be refunded.
     const merchant = party("merchant", "深圳市南山示范餐饮有限公司");
     const enterpriseA = party("enterprise", "深圳市前海示范科技有限公司");
-    const buyer = { type: "organisation" as const, name: enterpriseA.name, taxpayerId: enterpriseA.taxpayerId! };
     const issued: Issued[] = [];
     for (let i = 0; i < 4; i++) {
-      const answer = await api(merchant, "POST", "/v1/invoices", invoiceBody(`story-${run}-${i}`, buyer, { item: "工作餐", quantity: i + 1, unitPrice: 6_600 }));
+      const answer = await issueInvoice(cs.url, merchant, enterpriseA, `story-${run}-${i}`, { item: "工作餐", quantity: i + 1, unitPrice: 6_600 });
       expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
       issued.push(answer.body.invoice as Issued);
     }
@@ -81,15 +53,14 @@ describe("the console, four roles, one story (real processes, chromium)", functi
     toReverse = issued[3]!;
   });
   after(async () => {
-    await browser?.close();
-    await system?.close();
+    await cs?.close();
   });
 
   it("an employee claims three invoices on a phone by typing what their QR codes hold, and submits each to his employer", async () => {
     const zhang = party("individual", "张三");
     const page = await signedIn(zhang, { phone: true });
     for (const invoice of invoices) {
-      await page.goto(`${system.api.url}/console/me/claim`);
+      await page.goto(`${cs.url}/console/me/claim`);
       await page.locator("#claim-number").fill(invoice.printedNumber);
       await page.locator("#claim-check-code").fill(invoice.checkCode);
       await page.locator("#claim-code").fill(invoice.claimCode);
@@ -102,7 +73,7 @@ describe("the console, four roles, one story (real processes, chromium)", functi
       const now = (await api(zhang, "GET", `/v1/invoices/${invoice.id}`)).body;
       expect([now.state, now.enterprise.toLowerCase()]).to.deep.equal(["Locked", party("enterprise", "深圳市前海示范科技有限公司").account.toLowerCase()]);
     }
-    await page.goto(`${system.api.url}/console/me/folder`);
+    await page.goto(`${cs.url}/console/me/folder`);
     for (const invoice of invoices) await page.locator(`[data-invoice-id="${invoice.id}"]`).waitFor();
     await accessible(page, "the invoice folder");
     await page.context().close();
@@ -112,9 +83,9 @@ describe("the console, four roles, one story (real processes, chromium)", functi
     const enterpriseB = party("enterprise", "深圳市罗湖示范贸易有限公司");
     const attempt = await api(enterpriseB, "POST", `/v1/invoices/${invoices[0]!.id}/reimburse`);
     expect(attempt.status).to.be.oneOf([404, 409]);
-    const bureau = parties.find((p) => p.role === "bureau")!;
+    const bureau = cs.party("bureau");
     const page = await signedIn(bureau);
-    await page.goto(`${system.api.url}/console/bureau/anomalies`);
+    await page.goto(`${cs.url}/console/bureau/anomalies`);
     const row = page.locator(`[data-testid=repeated-attempts] tbody tr:has(a[href$="${invoices[0]!.id}"])`);
     await row.waitFor();
     // Flagged as tried at several enterprises, and listed first (the one-invoice-reimbursed-twice risk).
@@ -130,7 +101,7 @@ describe("the console, four roles, one story (real processes, chromium)", functi
   });
 
   it("the bureau finds the merchant's invoices of this period and opens one's timeline, then reads the desk in English", async () => {
-    const bureau = parties.find((p) => p.role === "bureau")!;
+    const bureau = cs.party("bureau");
     const merchant = party("merchant", "深圳市南山示范餐饮有限公司");
     const page = await signedIn(bureau);
     await page.waitForURL(/\/console\/bureau\/search/);
@@ -169,7 +140,7 @@ describe("the console, four roles, one story (real processes, chromium)", functi
     await confirm(page);
     await page.locator("[data-testid=bulk-progress][data-finished=true]").waitFor();
     for (const invoice of invoices) expect((await api(enterpriseA, "GET", `/v1/invoices/${invoice.id}`)).body.state).to.equal("Reimbursed");
-    await page.goto(`${system.api.url}/console/finance/filing`);
+    await page.goto(`${cs.url}/console/finance/filing`);
     for (const invoice of invoices) await row(invoice.id).locator("input[type=checkbox]").check();
     await accessible(page, "the filing page");
     await page.getByTestId("file-selected").click();
@@ -187,7 +158,7 @@ describe("the console, four roles, one story (real processes, chromium)", functi
     const page = await signedIn(merchant);
     await page.waitForURL(/\/console\/merchant\/invoices/);
     await accessible(page, "the merchant's invoices");
-    await page.goto(`${system.api.url}/console/merchant/invoices/${toReverse.id}`);
+    await page.goto(`${cs.url}/console/merchant/invoices/${toReverse.id}`);
     await page.getByTestId("reverse-open").click();
     await page.locator("dialog[open] #reverse-reference").fill(`refund-${run}`);
     await page.locator("dialog[open] #reverse-reason").selectOption("sales-return");

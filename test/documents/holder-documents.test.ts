@@ -12,7 +12,7 @@ import { verificationUrl } from "../../api/documents/verification-url";
 import { capitalAmount } from "../../api/domain/chinese-capital";
 import { verifyProofBundle } from "../../lib/proof/verify-proof-bundle";
 import { registerCast, startSystem, type Cast, type TestSystem } from "../api/helpers/system";
-import { launchBrowser } from "./helpers/browser";
+import { launchBrowser } from "../../scripts/lib/browser";
 import { xsdErrorsOf } from "./helpers/ubl-xsd";
 
 /**

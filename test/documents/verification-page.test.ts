@@ -4,7 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { verificationUrl } from "../../api/documents/verification-url";
 import { invoiceBody } from "../../scripts/lib/demo-data";
 import { registerCast, startSystem, type Cast, type TestSystem } from "../api/helpers/system";
-import { launchBrowser } from "./helpers/browser";
+import { launchBrowser } from "../../scripts/lib/browser";
 
 /**
  * The public verification page (GET /verify) in a real browser: what a phone shows after scanning an invoice's

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 
-import { chromium } from "playwright-core";
+import { launchBrowser } from "../../lib/browser";
 
 import { summarise, type LatencySummary } from "./stats";
 
@@ -83,10 +83,7 @@ export function consoleBundle(): ConsoleBundle {
  */
 export async function measureConsoleRender(apiUrl: string, bureauKey: string, merchants: readonly string[], samples: number): Promise<ConsoleRender> {
   const bundle = consoleBundle();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launchBrowser();
   try {
     const context = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai", viewport: { width: 1280, height: 860 } });
     const page = await context.newPage();

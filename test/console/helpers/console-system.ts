@@ -5,8 +5,9 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 
 import { seedDemo } from "../../../scripts/seed/seed-demo";
 import type { DemoKeysFile, DemoParty } from "../../../scripts/seed/demo-keys";
-import { launchBrowser } from "../../documents/helpers/browser";
-import { startSystem, type TestSystem } from "../../api/helpers/system";
+import { launchBrowser } from "../../../scripts/lib/browser";
+import { RealProcesses } from "../../api/helpers/processes";
+import { startSystem } from "../../api/helpers/system";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureBuilt } = require("../../../bin/build-state") as { ensureBuilt(): void };
@@ -14,10 +15,10 @@ const { ensureBuilt } = require("../../../bin/build-state") as { ensureBuilt(): 
 /**
  * The console against the real system: a ledger node process, the API (which serves the built console at
  * /console), the demo of `npm start -- --seed` (parties of every role, invoices in every state) and Debian's
- * chromium. Each role signs in as a person does: its API key typed into the sign-in form.
+ * chromium. Each role signs in as a person does: its API key typed into the sign-in form. The API runs in this
+ * process by default; `processes: "real"` runs it as its own process from the build, as `npm start` does.
  */
 export interface ConsoleSystem {
-  system: TestSystem;
   /** http://127.0.0.1:<port> */
   url: string;
   browser: Browser;
@@ -32,16 +33,32 @@ export interface ConsoleSystem {
   close(): Promise<void>;
 }
 
-export async function startConsoleSystem(): Promise<ConsoleSystem> {
-  ensureBuilt();
+/** The system under the console: where its API answers, its data directory, the bureau's first key, and stopping it. */
+interface RunningSystem {
+  url: string;
+  dataDir: string;
+  bureauKeyFile: string;
+  close(): Promise<void>;
+}
+
+async function startRunning(processes: "in-process" | "real"): Promise<RunningSystem> {
+  if (processes === "real") {
+    const real = await RealProcesses.start();
+    return { url: real.api.url, dataDir: real.dataDir, bureauKeyFile: real.api.ready.bureauKeyFile, close: () => real.close() };
+  }
   const system = await startSystem();
+  return { url: system.api.url, dataDir: system.dataDir, bureauKeyFile: system.api.bureauKeyFile, close: () => system.close() };
+}
+
+export async function startConsoleSystem(options: { processes?: "in-process" | "real" } = {}): Promise<ConsoleSystem> {
+  ensureBuilt();
+  const system = await startRunning(options.processes ?? "in-process");
   try {
-    await seedDemo(system.api.url, system.api.bureauKeyFile, { dataDir: system.dataDir });
+    await seedDemo(system.url, system.bureauKeyFile, { dataDir: system.dataDir });
     const keys = JSON.parse(readFileSync(join(system.dataDir, "demo", "keys.json"), "utf8")) as DemoKeysFile;
     const browser = await launchBrowser();
-    const url = system.api.url;
+    const url = system.url;
     return {
-      system,
       url,
       browser,
       parties: keys.parties,

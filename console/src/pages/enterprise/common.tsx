@@ -5,7 +5,7 @@ import { EInvoiceApiError } from "../../api/client";
 import { newIdempotencyKey } from "../../api/idempotency";
 import type { ListedInvoice } from "../../api/search-pages";
 import { useSession } from "../../api/session";
-import { yuanText } from "../../format/money";
+import { yuan } from "../../../../api/domain/yuan";
 import { AREAS } from "../../roles";
 
 /**
@@ -51,10 +51,8 @@ export const pendingCreditNoteOf = (invoice: ListedInvoice): string | null => (t
 
 // ---- money as text for files ------------------------------------------------------------------------------------
 
-/** Yuan with two decimals and no grouping ("1234.50"), exact from fen: for CSV cells. */
-export function plainYuan(fen: string | bigint): string {
-  return yuanText(fen).replace(/,/g, "");
-}
+/** Yuan with two decimals and no grouping ("1234.50"), exact from fen: for CSV cells (the API's own yuan()). */
+export const plainYuan = (fen: string | bigint): string => yuan(BigInt(fen));
 
 /** One CSV line (RFC 4180 quoting). */
 export const csvLine = (cells: readonly (string | number)[]) => cells.map((cell) => (/[",\r\n]/.test(String(cell)) ? `"${String(cell).replace(/"/g, '""')}"` : String(cell))).join(",");
