@@ -103,8 +103,14 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
     const register = await ErasureRegister.open(registerFile(config.dataDir));
     const reconciled = await applyErasureRegister(db, register);
     if (reconciled.applied > 0 || reconciled.registered > 0) logger.info({ ...reconciled, register: register.file }, "erasures: the register and the database reconciled");
-    const senders = new AccountSenders(client.provider, client.chainId, config.pollIntervalMs, databaseAccountLock(db));
-    const batcher = new IssueBatcher(client.ledger, senders, { windowMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, onBatch: (size) => metrics.batchSize.observe(size) });
+    const senders = new AccountSenders(client.provider, client.rpc, client.chainId, config.pollIntervalMs, databaseAccountLock(db));
+    const batcher = new IssueBatcher(senders, {
+      ledgerAddress: client.addresses.ledger,
+      issuedTopic: client.ledger.interface.getEvent("InvoiceIssued").topicHash,
+      maxBatchSize: config.maxBatchSize,
+      inFlight: config.groupCommitInFlight,
+      onBatch: (size) => metrics.batchSize.observe(size),
+    });
     const parties = createParties({ db, keystore, senders, client, indexer });
     const apiKeys = createApiKeys({ db, parties });
     const invoices = createInvoices({ db, client, batcher, indexer, parties, keystore, numberForm: config.numberForm });

@@ -33,7 +33,8 @@ export interface ApiConfig {
   /** Master secret of the keystore (hex or any string); when absent, read from or generated into `<dataDir>/master.key`. */
   masterKey: string | undefined;
   /** How long concurrent issue requests of one merchant are collected into one batch transaction. */
-  groupCommitMs: number;
+  /** Issue transactions of one merchant in flight at once: requests collect while they are (api/chain/issue-batcher.ts). */
+  groupCommitInFlight: number;
   maxBatchSize: number;
   /** How often receipts and new blocks are polled. */
   pollIntervalMs: number;
@@ -144,7 +145,7 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
     bureauKeyFile: env.API_BUREAU_KEY_FILE ?? join(root, "authority.key"),
     bureauKey: env.API_BUREAU_KEY,
     masterKey: env.API_MASTER_KEY,
-    groupCommitMs: Number(env.API_GROUP_COMMIT_MS ?? 5),
+    groupCommitInFlight: Number(env.API_GROUP_COMMIT_IN_FLIGHT ?? 2),
     maxBatchSize: Number(env.API_MAX_BATCH ?? 200),
     pollIntervalMs: Number(env.API_POLL_MS ?? 20),
     verifyRatePerMinute: Number(env.API_VERIFY_RATE ?? 600),
@@ -173,10 +174,10 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
   config.deploymentFile = absolute(config.deploymentFile);
   config.bureauKeyFile = absolute(config.bureauKeyFile);
   config.adminTokenFile = absolute(config.adminTokenFile);
-  for (const [name, value] of Object.entries({ port: config.port, groupCommitMs: config.groupCommitMs, maxBatchSize: config.maxBatchSize, pollIntervalMs: config.pollIntervalMs })) {
+  for (const [name, value] of Object.entries({ port: config.port, maxBatchSize: config.maxBatchSize, pollIntervalMs: config.pollIntervalMs })) {
     if (!Number.isInteger(value) || value < 0) throw new Error(`API configuration: ${name} must be a non-negative integer, not ${value}`);
   }
-  for (const [name, value] of Object.entries({ webhookTimeoutMs: config.webhookTimeoutMs, webhookConcurrency: config.webhookConcurrency, webhookPollMs: config.webhookPollMs })) {
+  for (const [name, value] of Object.entries({ groupCommitInFlight: config.groupCommitInFlight, webhookTimeoutMs: config.webhookTimeoutMs, webhookConcurrency: config.webhookConcurrency, webhookPollMs: config.webhookPollMs })) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`API configuration: ${name} must be a positive integer, not ${value}`);
   }
   for (const [name, value] of Object.entries({ API_SESSION_IDLE_MINUTES: config.sessionIdleMinutes, API_SESSION_HOURS: config.sessionHours })) {

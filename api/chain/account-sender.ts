@@ -1,4 +1,4 @@
-import type { ContractTransaction, JsonRpcProvider, TransactionReceipt, Wallet } from "ethers";
+import type { JsonRpcProvider, Wallet } from "ethers";
 
 import { ApiError } from "../errors";
 import { toApiError } from "./contract-errors";
@@ -7,15 +7,32 @@ import { toApiError } from "./contract-errors";
  * Sends one party's transactions from its own account, so the chain records the party as the actor.
  * Per account, sends are serialised, in this process by a queue and across API instances sharing the
  * database by `AccountLock` (each instance signs with the same hosted key, so two must never pick the same
- * nonce): under the lock the nonce is read from the ledger's pending count, the transaction simulated
- * (eth_estimateGas, so that a refusal is answered with the contract's decoded error and costs no nonce),
- * signed and sent; receipts are awaited outside it, so the next transaction of the same account is signed
- * while the previous one waits for its block.
+ * nonce): under the lock the nonce is read from the ledger's pending count (the one nonce authority: every path
+ * of every instance reads it there, under the same lock, so none can reuse or skip a nonce), the transaction
+ * simulated (eth_estimateGas, so that a refusal is answered with the contract's decoded error and costs no
+ * nonce) unless the caller knows its gas (issue batches: issue-batch-call.ts), signed and sent; receipts are
+ * awaited outside it, so the next transaction of the same account is signed while the previous one waits for
+ * its block.
  */
 export interface SentTransaction {
   hash: string;
-  receipt: TransactionReceipt;
+  receipt: LedgerReceipt;
 }
+
+/** What the API reads of a receipt, as the node sends it (no per-log objects built: a batch's receipt has hundreds). */
+export interface LedgerReceipt {
+  status: number;
+  blockNumber: number;
+  logs: { address: string; topics: string[] }[];
+}
+
+/** A contract call to send: ethers' populated transaction fits. */
+export interface LedgerCall {
+  to: string;
+  data: string;
+}
+
+type Rpc = <T>(method: string, params: unknown[]) => Promise<T>;
 
 /** Holds an account for one sender at a time, across every API instance (api/db/account-locks.ts). */
 export interface AccountLock {
@@ -30,30 +47,36 @@ export class AccountSenders {
 
   constructor(
     private readonly provider: JsonRpcProvider,
+    private readonly rpc: Rpc,
     private readonly chainId: bigint,
     private readonly pollIntervalMs: number,
     private readonly lock: AccountLock = processAccountLock,
     private readonly receiptTimeoutMs = 30_000,
   ) {}
 
-  /** Simulates, signs and sends `tx` from `wallet`, and resolves with the receipt once it is in a block. */
-  async send(wallet: Wallet, tx: ContractTransaction): Promise<SentTransaction> {
+  /**
+   * Simulates, signs and sends `tx` from `wallet`, and resolves with the receipt once it is in a block. With
+   * `gasLimit`, the simulation is skipped: a refusal then fails in its block, and is explained from a call.
+   */
+  async send(wallet: Wallet, tx: LedgerCall, options: { gasLimit?: bigint } = {}): Promise<SentTransaction> {
     const hash = await this.serialised(wallet.address, () =>
       this.lock.hold(wallet.address, async () => {
-        let gas: bigint;
-        try {
-          gas = await this.provider.estimateGas({ ...tx, from: wallet.address });
-        } catch (error) {
-          throw toApiError(error);
+        let gasLimit = options.gasLimit;
+        if (gasLimit === undefined) {
+          try {
+            const gas = await this.provider.estimateGas({ ...tx, from: wallet.address });
+            // Headroom over the estimate for what may change before it runs (a period's first issue writes a few more
+            // slots): a tenth and 50,000 gas.
+            gasLimit = gas + gas / 10n + 50_000n;
+          } catch (error) {
+            throw toApiError(error);
+          }
         }
         try {
           // Read under the lock every time: another API instance may have sent from this account since.
-          const nonce = await this.provider.getTransactionCount(wallet.address, "pending");
-          // Headroom over the estimate for what may change before it runs (a period's first issue writes a few more
-          // slots): a tenth and 50,000 gas, which keeps the largest batch a request may carry (500 invoices, ~26.6M gas)
-          // under the 30M gas a node admits in one transaction.
-          const signed = await wallet.signTransaction({ ...tx, from: wallet.address, nonce, gasLimit: gas + gas / 10n + 50_000n, gasPrice: 0n, chainId: this.chainId, type: 0 });
-          return (await this.provider.send("eth_sendRawTransaction", [signed])) as string;
+          const nonce = Number(await this.rpc<string>("eth_getTransactionCount", [wallet.address, "pending"]));
+          const signed = await wallet.signTransaction({ to: tx.to, data: tx.data, from: wallet.address, nonce, gasLimit, gasPrice: 0n, chainId: this.chainId, type: 0 });
+          return await this.rpc<string>("eth_sendRawTransaction", [signed]);
         } catch (error) {
           throw toApiError(error);
         }
@@ -77,25 +100,26 @@ export class AccountSenders {
     return result;
   }
 
-  private async waitForReceipt(hash: string): Promise<TransactionReceipt> {
+  /** Polls for the receipt: first soon (blocks are sealed every few milliseconds), then less often, at most every 50 ms. */
+  private async waitForReceipt(hash: string): Promise<LedgerReceipt> {
     const deadline = Date.now() + this.receiptTimeoutMs;
-    for (let delay = this.pollIntervalMs; ; delay = Math.min(delay * 2, 250)) {
+    for (let delay = Math.min(this.pollIntervalMs, 5); ; delay = Math.min(delay * 2, Math.max(this.pollIntervalMs, 50))) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
       if (Date.now() > deadline) {
         throw new ApiError(503, "NOT_CONFIRMED", "the ledger did not confirm the transaction in time; retry with the same Idempotency-Key", { transactionHash: hash }, { retryable: true });
       }
-      let receipt: TransactionReceipt | null;
+      let receipt: { status: string; blockNumber: string; logs: LedgerReceipt["logs"] } | null;
       try {
-        receipt = await this.provider.getTransactionReceipt(hash);
+        receipt = await this.rpc("eth_getTransactionReceipt", [hash]);
       } catch (error) {
         throw toApiError(error);
       }
-      if (receipt !== null) return receipt;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (receipt !== null) return { status: Number(receipt.status), blockNumber: Number(receipt.blockNumber), logs: receipt.logs };
     }
   }
 
   /** A transaction that failed in its block (the state changed after the simulation): say why, from a new simulation. */
-  private async explainFailure(from: string, tx: ContractTransaction, hash: string): Promise<ApiError> {
+  private async explainFailure(from: string, tx: LedgerCall, hash: string): Promise<ApiError> {
     try {
       await this.provider.call({ ...tx, from });
     } catch (error) {

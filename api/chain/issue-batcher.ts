@@ -1,14 +1,17 @@
-import type { TransactionReceipt, Wallet } from "ethers";
+import type { Wallet } from "ethers";
 
-import type { IInvoiceLedger, InvoiceLedger } from "../../typechain-types";
 import { ApiError } from "../errors";
-import type { AccountSenders } from "./account-sender";
+import type { AccountSenders, LedgerReceipt } from "./account-sender";
+import { encodeIssueBatch, issueBatchGas, MAX_ISSUE_BATCH, type IssueRequestWords } from "./issue-batch-call";
 
 /**
- * Group commit: concurrent issue requests of one merchant are collected for a short window (or until a batch
- * is full) and sent as one `issueBatch` transaction; each caller is answered only when that transaction is
- * in a block. A batch the ledger refuses as a whole (all or nothing) is split in halves until the request at
- * fault is alone, so one bad request never fails the others.
+ * Group commit, sized by load: a merchant's issue requests are sent as one `issueBatch` transaction each time
+ * the merchant has a free sending slot (`inFlight` transactions at most, each until its receipt), with every
+ * request that arrived meanwhile, up to `maxBatchSize`. An idle merchant's request goes at once (after the
+ * current turn of the event loop, so that requests arriving together leave together); under load, requests
+ * collect while transactions are in flight, so the batches grow with the load and no timer adds latency.
+ * Each caller is answered only when its transaction is in a block. A batch the ledger refuses as a whole (all
+ * or nothing) is split in halves until the request at fault is alone, so one bad request never fails the others.
  */
 export interface IssuedInBlock {
   id: string;
@@ -18,79 +21,105 @@ export interface IssuedInBlock {
 }
 
 interface Waiting {
-  request: IInvoiceLedger.IssueRequestStruct;
+  request: IssueRequestWords;
   resolve(result: IssuedInBlock): void;
   reject(error: unknown): void;
 }
 
+interface MerchantQueue {
+  wallet: Wallet;
+  waiting: Waiting[];
+  inFlight: number;
+  scheduled: boolean;
+}
+
+export interface IssueBatcherOptions {
+  /** The ledger contract's address and its InvoiceIssued topic, to read the issued invoices off receipts. */
+  ledgerAddress: string;
+  issuedTopic: string;
+  maxBatchSize: number;
+  /** Transactions of one merchant in flight at once (each from signing to its receipt). */
+  inFlight: number;
+  onBatch?: (size: number) => void;
+}
+
 export class IssueBatcher {
-  private readonly queues = new Map<string, { wallet: Wallet; waiting: Waiting[]; timer: NodeJS.Timeout | undefined }>();
-
-  constructor(
-    private readonly ledger: InvoiceLedger,
-    private readonly senders: AccountSenders,
-    private readonly options: { windowMs: number; maxBatchSize: number; onBatch?: (size: number) => void },
-  ) {
-    this.issuedTopic = ledger.interface.getEvent("InvoiceIssued").topicHash;
-    this.ledgerAddress = String(ledger.target).toLowerCase();
-  }
-
-  private readonly issuedTopic: string;
+  private readonly queues = new Map<string, MerchantQueue>();
   private readonly ledgerAddress: string;
 
-  issue(merchant: Wallet, request: IInvoiceLedger.IssueRequestStruct): Promise<IssuedInBlock> {
-    return this.issueMany(merchant, [request]).then((results) => results[0]!);
+  constructor(
+    private readonly senders: AccountSenders,
+    private readonly options: IssueBatcherOptions,
+  ) {
+    this.ledgerAddress = options.ledgerAddress.toLowerCase();
+    if (options.maxBatchSize < 1 || options.maxBatchSize > MAX_ISSUE_BATCH) throw new RangeError(`maxBatchSize must be 1 to ${MAX_ISSUE_BATCH}`);
+    if (options.inFlight < 1) throw new RangeError("inFlight must be at least 1");
   }
 
-  /** Queues several requests of one merchant; they may share transactions with concurrent requests. */
-  issueMany(merchant: Wallet, requests: IInvoiceLedger.IssueRequestStruct[]): Promise<IssuedInBlock[]> {
+  issue(merchant: Wallet, request: IssueRequestWords): Promise<IssuedInBlock> {
     const key = merchant.address.toLowerCase();
     let queue = this.queues.get(key);
     if (queue === undefined) {
-      queue = { wallet: merchant, waiting: [], timer: undefined };
+      queue = { wallet: merchant, waiting: [], inFlight: 0, scheduled: false };
       this.queues.set(key, queue);
     }
-    const promises = requests.map((request) => new Promise<IssuedInBlock>((resolve, reject) => queue.waiting.push({ request, resolve, reject })));
-    while (queue.waiting.length >= this.options.maxBatchSize) this.flush(queue, this.options.maxBatchSize);
-    if (queue.waiting.length > 0 && queue.timer === undefined) {
-      const pending = queue;
-      pending.timer = setTimeout(() => this.flush(pending, this.options.maxBatchSize), this.options.windowMs);
-    }
-    return Promise.all(promises);
+    const joined = queue;
+    const issued = new Promise<IssuedInBlock>((resolve, reject) => joined.waiting.push({ request, resolve, reject }));
+    this.schedule(joined);
+    return issued;
   }
 
   /** Issues exactly these requests in one transaction, all or nothing (a merchant's batch request). */
-  async issueTogether(merchant: Wallet, requests: IInvoiceLedger.IssueRequestStruct[]): Promise<IssuedInBlock[]> {
+  async issueTogether(merchant: Wallet, requests: IssueRequestWords[]): Promise<IssuedInBlock[]> {
     this.options.onBatch?.(requests.length);
-    const { hash, receipt } = await this.senders.send(merchant, await this.ledger.issueBatch.populateTransaction(requests));
+    const { hash, receipt } = await this.sendBatch(merchant, requests);
     const issued = this.issuedIn(receipt);
     if (issued.length !== requests.length) throw new ApiError(502, "LEDGER_ERROR", "the issue transaction has fewer events than requests");
     return issued.map((event) => ({ ...event, transactionHash: hash, blockNumber: receipt.blockNumber }));
   }
 
+  private sendBatch(wallet: Wallet, requests: readonly IssueRequestWords[]) {
+    return this.senders.send(wallet, { to: this.ledgerAddress, data: encodeIssueBatch(requests) }, { gasLimit: issueBatchGas(requests.length) });
+  }
+
   /** The invoices a receipt issued: issueBatch emits one InvoiceIssued per request, in request order, with id
    * and number indexed, so they are read from the topics directly. */
-  private issuedIn(receipt: TransactionReceipt): { id: string; number: bigint }[] {
+  private issuedIn(receipt: LedgerReceipt): { id: string; number: bigint }[] {
     const issued: { id: string; number: bigint }[] = [];
     for (const log of receipt.logs) {
-      if (log.topics[0] === this.issuedTopic && log.address.toLowerCase() === this.ledgerAddress) issued.push({ id: log.topics[1]!.toLowerCase(), number: BigInt(log.topics[2]!) });
+      if (log.topics[0] === this.options.issuedTopic && log.address.toLowerCase() === this.ledgerAddress) issued.push({ id: log.topics[1]!.toLowerCase(), number: BigInt(log.topics[2]!) });
     }
     return issued;
   }
 
-  private flush(queue: { wallet: Wallet; waiting: Waiting[]; timer: NodeJS.Timeout | undefined }, size: number): void {
-    if (queue.timer !== undefined) clearTimeout(queue.timer);
-    queue.timer = undefined;
-    const batch = queue.waiting.splice(0, size);
-    if (queue.waiting.length > 0) queue.timer = setTimeout(() => this.flush(queue, this.options.maxBatchSize), this.options.windowMs);
-    if (batch.length > 0) void this.send(queue.wallet, batch);
+  private schedule(queue: MerchantQueue): void {
+    if (queue.scheduled) return;
+    queue.scheduled = true;
+    setImmediate(() => {
+      queue.scheduled = false;
+      this.pump(queue);
+    });
+  }
+
+  /** Sends what waits while the merchant has a free slot; each finished transaction frees its slot and pumps again. */
+  private pump(queue: MerchantQueue): void {
+    while (queue.inFlight < this.options.inFlight && queue.waiting.length > 0) {
+      const batch = queue.waiting.splice(0, this.options.maxBatchSize);
+      queue.inFlight += 1;
+      void this.send(queue.wallet, batch).finally(() => {
+        queue.inFlight -= 1;
+        this.pump(queue);
+      });
+    }
   }
 
   private async send(wallet: Wallet, batch: Waiting[]): Promise<void> {
     this.options.onBatch?.(batch.length);
     try {
-      const tx = await this.ledger.issueBatch.populateTransaction(batch.map((w) => w.request));
-      const { hash, receipt } = await this.senders.send(wallet, tx);
+      const { hash, receipt } = await this.sendBatch(
+        wallet,
+        batch.map((w) => w.request),
+      );
       const issued = this.issuedIn(receipt);
       batch.forEach((waiting, i) => {
         const event = issued[i];

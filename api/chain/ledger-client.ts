@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 
-import { FetchRequest, JsonRpcProvider, getAddress } from "ethers";
+import { getAddress, type JsonRpcProvider } from "ethers";
 
 import { InvoiceLedger__factory, ParticipantRegistry__factory, type InvoiceLedger, type ParticipantRegistry } from "../../typechain-types";
 import type { ApiConfig } from "../config";
+import { JsonRpcTransport, PooledJsonRpcProvider } from "./json-rpc";
 
 /**
  * The API's view of the chain: one JSON-RPC provider and the typed contracts, read-only. Writes go through
@@ -37,10 +38,9 @@ export async function connectLedger(given: Pick<ApiConfig, "rpcUrl" | "rpcToken"
   } catch (error) {
     throw new Error(`cannot read the contract deployment ${config.deploymentFile}: start the ledger node first, or run npm run deploy`, { cause: error });
   }
-  const request = new FetchRequest(config.rpcUrl);
-  if (config.bearer !== undefined) request.setHeader("authorization", `Bearer ${config.bearer}`);
+  const transport = new JsonRpcTransport(config.rpcUrl, config.bearer);
   // batchMaxCount 1: no 10 ms batching delay; cacheTimeout -1: no stale answers (nonces, receipts).
-  const provider = new JsonRpcProvider(request, deployment.chainId, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: config.pollIntervalMs });
+  const provider = new PooledJsonRpcProvider(transport, deployment.chainId, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: config.pollIntervalMs });
   const network = await provider.send("eth_chainId", []);
   if (BigInt(network as string) !== BigInt(deployment.chainId)) {
     throw new Error(`the endpoint serves chain ${BigInt(network as string)}, the deployment is for chain ${deployment.chainId}`);
@@ -52,11 +52,9 @@ export async function connectLedger(given: Pick<ApiConfig, "rpcUrl" | "rpcToken"
     registry: ParticipantRegistry__factory.connect(deployment.registry, provider),
     addresses: { ledger: getAddress(deployment.ledger), registry: getAddress(deployment.registry), forwarder: getAddress(deployment.forwarder) },
     deploymentBlock: deployment.blockNumber,
-    rpc: (method, params) => plainRpc(config, method, params),
+    rpc: (method, params) => transport.call(method, params),
   };
 }
-
-let rpcId = 0;
 
 /** The token sent with every request: the node's admin token when the API has it (see ApiConfig.adminToken), else the read token. */
 async function ledgerBearer(config: Pick<ApiConfig, "rpcToken" | "adminToken" | "adminTokenFile">): Promise<string | undefined> {
@@ -67,21 +65,4 @@ async function ledgerBearer(config: Pick<ApiConfig, "rpcToken" | "adminToken" | 
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return config.rpcToken;
     throw new Error(`cannot read the ledger node's admin token ${config.adminTokenFile}`, { cause: error });
   }
-}
-
-async function plainRpc<T>(config: { rpcUrl: string; bearer: string | undefined }, method: string, params: unknown[]): Promise<T> {
-  const response = await fetch(config.rpcUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(config.bearer === undefined ? {} : { authorization: `Bearer ${config.bearer}` }) },
-    body: JSON.stringify({ jsonrpc: "2.0", id: ++rpcId, method, params }),
-  });
-  const text = await response.text();
-  let answer: { result?: T; error?: { code: number; message: string } };
-  try {
-    answer = JSON.parse(text) as typeof answer;
-  } catch {
-    throw new Error(`${method}: the ledger answered HTTP ${response.status} with no JSON-RPC body`);
-  }
-  if (answer.error !== undefined) throw Object.assign(new Error(`${method}: ${answer.error.message}`), { code: answer.error.code });
-  return answer.result as T;
 }

@@ -1,6 +1,7 @@
-import { AbiCoder, concat, dataSlice, encodeBytes32String, getBytes, hexlify, keccak256, randomBytes } from "ethers";
+import { concat, dataSlice, encodeBytes32String, getBytes, hexlify, keccak256, randomBytes } from "ethers";
 
 import { newKeyPair } from "../../crypto/native";
+import { abiWords } from "./abi-words";
 import { canonicalBytes } from "./canonical-json";
 
 /**
@@ -20,7 +21,7 @@ export function commitmentOf(salt: string, document: unknown): string {
 }
 
 export function sealOf(commitment: string, claimKeyAddress: string): string {
-  return dataSlice(keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "address"], [commitment, claimKeyAddress])), 0, 24);
+  return dataSlice(keccak256(abiWords({ bytes32: commitment }, { address: claimKeyAddress })), 0, 24);
 }
 
 export function checkCodeOf(seal: string): string {

@@ -211,6 +211,12 @@ export const documentStore = (db: Db, keystore: Sealer) => {
       const row = await findDocument(db, id);
       return row === undefined ? undefined : loaded(row, { claimCode: true });
     },
+    /** The documents of these ids that the database holds (by lowercase id), in one query, claim codes opened. */
+    getMany: async (ids: readonly string[]): Promise<Map<string, StoredDocument>> => {
+      const found = new Map<string, StoredDocument>();
+      for (const row of await findDocuments(db, ids)) found.set(row.id, loaded(row, { claimCode: true }));
+      return found;
+    },
     files,
     /**
      * Stores new documents, all or none. An id that has a document already means another API instance is

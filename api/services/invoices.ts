@@ -62,6 +62,8 @@ export interface IssueResult {
 const ZERO_TAX_ID = `0x${"00".repeat(18)}`;
 const nullIfZero = (address: string) => (/^0x0{40}$/i.test(address) ? null : getAddress(address));
 const reasonBytes = (reason: string) => encodeBytes32String(reason);
+/** The buyer's taxpayer ID as the ledger's bytes18 (18 ASCII characters), or zero for an individual. */
+const buyerTaxIdWord = (body: IssueInvoiceBody) => (body.buyer.type === "organisation" ? hexlify(toUtf8Bytes(body.buyer.taxpayerId)) : ZERO_TAX_ID);
 
 /**
  * Refusals that reveal nothing: someone else's object, an unknown id and (for a claim) a wrong claim code
@@ -203,19 +205,21 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
   async function issueHeld(merchant: Party, bodies: IssueInvoiceBody[]): Promise<IssueResult[]> {
     const wallet = await parties.walletOf(merchant);
     const now = new Date();
+    const ids = bodies.map((body) => invoiceIdOf(merchant.account, requestIdOf(body.reference)));
+    const existing = await documents.getMany(ids);
     const plans = await Promise.all(
-      bodies.map(async (body) => {
-        const requestId = requestIdOf(body.reference);
-        const id = invoiceIdOf(merchant.account, requestId);
+      bodies.map(async (body, i) => {
+        const id = ids[i]!;
         const requestFingerprint = fingerprint(body);
-        const existing = await documents.get(id);
-        if (existing !== undefined && existing.requestFingerprint !== requestFingerprint) {
+        const held = existing.get(id.toLowerCase());
+        if (held !== undefined && held.requestFingerprint !== requestFingerprint) {
           throw conflict("DUPLICATE_REFERENCE", "this reference was already used for an invoice with other contents", { reference: body.reference, id });
         }
-        const onChain = existing === undefined ? undefined : await chainInvoice(id);
+        // A document held already: a retry of this reference, whose transaction may or may not have reached the chain.
+        const onChain = held === undefined ? undefined : await chainInvoice(id);
         const stored =
-          existing ?? sealDocument({ id, seller: merchant.account, requestId, requestFingerprint, document: buildInvoiceDocument(body, { name: merchant.name, taxpayerId: merchant.taxpayerId! }, now) });
-        return { body, stored, isNew: existing === undefined, issued: onChain !== undefined };
+          held ?? sealDocument({ id, seller: merchant.account, requestId: requestIdOf(body.reference), requestFingerprint, document: buildInvoiceDocument(body, { name: merchant.name, taxpayerId: merchant.taxpayerId! }, now) });
+        return { body, stored, isNew: held === undefined, issued: onChain !== undefined };
       }),
     );
     await documents.putAll(plans.filter((plan) => plan.isNew).map((plan) => plan.stored));
@@ -223,7 +227,7 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
     const requests = toSend.map(({ stored, body }) => ({
       requestId: stored.requestId,
       seal: stored.seal,
-      buyerTaxId: body.buyer.type === "organisation" ? hexlify(toUtf8Bytes(body.buyer.taxpayerId)) : ZERO_TAX_ID,
+      buyerTaxId: buyerTaxIdWord(body),
       total: BigInt(stored.document.totals.total),
       tax: BigInt(stored.document.totals.tax),
     }));
@@ -235,9 +239,39 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
     return Promise.all(
       plans.map(async (plan) => {
         const inBlock = byId.get(plan.stored.id);
-        return { invoice: await view(merchant, plan.stored.id, { issued: plan.stored }), replayed: plan.issued, transactionHash: inBlock?.transactionHash ?? null, blockNumber: inBlock?.blockNumber ?? null };
+        // Just issued: the invoice is what the request, its stored document and its event say; a replay reads the chain.
+        const invoice = inBlock === undefined ? await view(merchant, plan.stored.id, { issued: plan.stored }) : justIssued(merchant, plan.stored, plan.body, inBlock.number);
+        return { invoice, replayed: plan.issued, transactionHash: inBlock?.transactionHash ?? null, blockNumber: inBlock?.blockNumber ?? null };
       }),
     );
+  }
+
+  /**
+   * An invoice as its issue left it, without reading it back from the chain: issueBatch either records every
+   * request as given (state Issued, no holder, nothing reversed, the seal, amounts and buyer of the request) or
+   * reverts, and the number is the one its InvoiceIssued event carries.
+   */
+  function justIssued(merchant: Party, stored: StoredDocument, body: IssueInvoiceBody, number: bigint): InvoiceView {
+    return {
+      id: stored.id.toLowerCase(),
+      number: number.toString(),
+      printedNumber: numbers.printed(number, stored.document.issuedAt),
+      state: "Issued",
+      frozenFrom: null,
+      seller: { account: merchant.account, name: merchant.name, taxpayerId: merchant.taxpayerId ?? null },
+      buyerTaxId: body.buyer.type === "organisation" ? body.buyer.taxpayerId : null,
+      total: stored.document.totals.total,
+      tax: stored.document.totals.tax,
+      checkCode: checkCodeOf(stored.seal),
+      holder: null,
+      enterprise: null,
+      filedPeriod: null,
+      reversedTotal: "0",
+      reversedTax: "0",
+      reversalPending: false,
+      document: documentFile(stored, number),
+      ...(stored.claimCode === null ? {} : { claimCode: stored.claimCode }),
+    };
   }
 
   /**

@@ -22,7 +22,7 @@ describe("API audit of refused attempts, anomalies and totals", function () {
   const unknownId = `0x${"ab".repeat(32)}`;
 
   before(async () => {
-    system = await startSystem({ groupCommitMs: 2 });
+    system = await startSystem();
     cast = await registerCast(system.bureau);
   });
   after(async () => system?.close());

@@ -52,7 +52,7 @@ describe("OpenAPI examples, sent to a running API", function () {
 
   before(async () => {
     // Webhook examples subscribe a loopback address (nothing listens there: deliveries fail and are retried).
-    system = await startSystem({ groupCommitMs: 2, webhookAllowedNetworks: ["loopback"] });
+    system = await startSystem({ webhookAllowedNetworks: ["loopback"] });
     cast = await registerCast(system.bureau);
     document = (await new ApiClient(system.api.url).get("/openapi.json")).body as OpenApiDocument;
     ({ examples, problems } = examplesOf(document));

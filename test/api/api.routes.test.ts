@@ -17,7 +17,7 @@ describe("API routes", function () {
   const buyer = () => ({ type: "organisation" as const, name: cast.enterprise.name, taxpayerId: cast.enterprise.taxpayerId });
 
   before(async () => {
-    system = await startSystem({ groupCommitMs: 30 });
+    system = await startSystem();
     cast = await registerCast(system.bureau);
   });
   after(async () => system?.close());
@@ -88,6 +88,16 @@ describe("API routes", function () {
       const read = await cast.merchant.client.get(`/v1/invoices/${invoice.id}`);
       expect(read.body).to.include({ state: "Issued", total: invoice.total });
       expect(read.body.document.document.buyer.taxpayerId).to.equal(cast.enterprise.taxpayerId);
+    });
+
+    it("answers an issue with exactly what reading the invoice back gives, for single and batch requests", async () => {
+      // The answer is built from the request, its stored document and the transaction's events, not read back
+      // from the chain: it must be the invoice as the chain then holds it, field for field.
+      const single = await cast.merchant.client.post("/v1/invoices", invoiceBody(ref(), buyer()));
+      const batch = await cast.merchant.client.post("/v1/invoices/batch", { invoices: [invoiceBody(ref(), buyer()), { ...invoiceBody(ref(), buyer()), buyer: { type: "individual", name: "张三" } }] });
+      expect([single.status, batch.status]).to.deep.equal([201, 201]);
+      const answered = [single.body.invoice, ...(batch.body.results as { invoice: unknown }[]).map((result) => result.invoice)] as { id: string }[];
+      for (const invoice of answered) expect((await cast.merchant.client.get(`/v1/invoices/${invoice.id}`)).body).to.deep.equal(invoice);
     });
 
     it("checks amounts, rates and taxpayer IDs, naming the field", async () => {

@@ -18,7 +18,7 @@ describe("API business rules", function () {
   const anyone = () => new ApiClient(system.api.url);
 
   before(async () => {
-    system = await startSystem({ groupCommitMs: 5 });
+    system = await startSystem();
     cast = await registerCast(system.bureau);
   });
   after(async () => system?.close());

@@ -91,7 +91,7 @@ describe("API invoice search", function () {
   }
 
   before(async () => {
-    system = await startSystem({ groupCommitMs: 2 });
+    system = await startSystem();
     cast = await registerCast(system.bureau);
     bureauAccount = (await ok(system.bureau.get("/v1/participants?role=bureau"))).participants[0].account;
     for (const org of [cast.merchant, cast.otherMerchant, cast.enterprise, cast.otherEnterprise]) names.set(org.account, org.name);

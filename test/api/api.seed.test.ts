@@ -26,7 +26,7 @@ describe("the demo seed", function () {
   const saved = () => JSON.parse(readFileSync(keysFile, "utf8")) as DemoKeysFile;
 
   before(async () => {
-    system = await startSystem({ groupCommitMs: 5 });
+    system = await startSystem();
     summary = await seedDemo(system.api.url, system.api.bureauKeyFile);
     keysFile = join(system.dataDir, "demo", "keys.json");
   });

@@ -25,7 +25,7 @@ describe("API self custody", function () {
   const inAnHour = () => BigInt(Math.floor(Date.now() / 1000) + 3600);
 
   before(async () => {
-    system = await startSystem({ groupCommitMs: 2 });
+    system = await startSystem();
     cast = await registerCast(system.bureau);
   });
   after(async () => system?.close());

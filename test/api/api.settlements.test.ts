@@ -74,7 +74,7 @@ describe("API enterprise settlements report", function () {
   }
 
   before(async () => {
-    system = await startSystem({ groupCommitMs: 2 });
+    system = await startSystem();
     cast = await registerCast(system.bureau);
     const { employee, colleague, outsider, enterprise, otherEnterprise } = cast;
     // Ours: seven reimbursed (three by each employee and one more), four of them filed; one reversed afterwards.

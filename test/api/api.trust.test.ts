@@ -27,7 +27,7 @@ describe("API trust: references, registry status, uniform refusals", function ()
     Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v === "object" && v !== null && "client" in v ? { ...v, client: new ApiClient(url, (v.client as ApiClient).apiKey) } : v])) as Cast;
 
   before(async () => {
-    system = await startSystem({ groupCommitMs: 20 });
+    system = await startSystem();
     cast = await registerCast(system.bureau);
   });
   after(async () => system?.close());

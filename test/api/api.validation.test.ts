@@ -36,7 +36,7 @@ describe("API validation at the edge", function () {
   };
 
   before(async () => {
-    system = await startSystem({ groupCommitMs: 30 });
+    system = await startSystem();
     // A quota far beyond the amounts below, so that only the edge (not the quota) can refuse them.
     cast = await registerCast(system.bureau, "999999999999999");
   });

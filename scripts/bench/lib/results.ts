@@ -116,15 +116,16 @@ export function renderMarkdown(results: Results): string {
     "",
   ];
   if (ours) {
-    const row = (engine: string, what: string, r: { invoicesPerSecond: number; requests: number; latencyMs: { p50: number; p95: number; p99: number }; failures: Record<string, number> }) =>
-      `| ${engine} | ${what} | ${n(r.invoicesPerSecond)} | ${n(r.requests)} | ${r.latencyMs.p50} / ${r.latencyMs.p95} / ${r.latencyMs.p99} | ${Object.entries(r.failures).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"} |`;
+    const cpu = (r: { cpuMicrosPerInvoice?: Record<string, number> }) => (r.cpuMicrosPerInvoice === undefined ? "" : ["client", "api", "postgres", "chain"].map((name) => n(r.cpuMicrosPerInvoice![name])).join(" / "));
+    const row = (engine: string, what: string, r: { invoicesPerSecond: number; requests: number; latencyMs: { p50: number; p95: number; p99: number }; failures: Record<string, number>; cpuMicrosPerInvoice?: Record<string, number> }) =>
+      `| ${engine} | ${what} | ${n(r.invoicesPerSecond)} | ${n(r.requests)} | ${r.latencyMs.p50} / ${r.latencyMs.p95} / ${r.latencyMs.p99} | ${cpu(r)} | ${Object.entries(r.failures).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"} |`;
     lines.push(
       "## Issue throughput through the API",
       "",
       `Settings: ${JSON.stringify(issue!.settings)}; ran ${issue!.ranAt}.`,
       "",
-      "| chain | load | invoices/s | requests answered 201 | latency p50 / p95 / p99 ms | refused or failed |",
-      "|---|---|---|---|---|---|",
+      "| chain | load | invoices/s | requests answered 201 | latency p50 / p95 / p99 ms | CPU µs per invoice: client / API / PostgreSQL / chain | refused or failed |",
+      "|---|---|---|---|---|---|---|",
       ...[ours, hardhat].filter((r): r is IssueResult => r !== undefined).flatMap((r) => [row(r.engine, "full (closed loop, single issues)", r.full), row(r.engine, `half (${n(r.half.offeredPerSecond)}/s offered)`, r.half), row(r.engine, "batch requests", r.batch)]),
       "",
       `Peak RSS (VmHWM) over the three runs: ledger node ${n(ours.peakRssMiB.chain)} MiB, API ${n(ours.peakRssMiB.api)} MiB${hardhat ? `; with hardhat node: hardhat ${n(hardhat.peakRssMiB.chain)} MiB, API ${n(hardhat.peakRssMiB.api)} MiB` : ""}.`,

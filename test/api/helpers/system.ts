@@ -34,7 +34,6 @@ export function testApiConfig(dataDir: string, rpcUrl: string, overrides: Partia
       databaseDir: join(dataDir, "postgres"),
       adminTokenFile: join(dataDir, "admin.token"),
       masterKey: "test master secret",
-      groupCommitMs: 2,
       pollIntervalMs: 10,
       ...overrides,
     },
