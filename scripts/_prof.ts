@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { registerMerchants, startBenchSystem } from "./bench/lib/bench-system";
 import { closedLoop } from "./bench/lib/issue-load";
+import { PooledApiClient } from "./bench/lib/pooled-api-client";
 
 const TICK = 100; // clock ticks per second
 function cpuOf(pid: number): number {
@@ -20,7 +21,10 @@ function cpuTree(pids: number[]): number { let s = 0; for (const p of pids) { tr
 
 async function main() {
   const system = await startBenchSystem("ledger-node");
-  const { merchants, buyer } = await registerMerchants(system.bureau, 4);
+  const reg = await registerMerchants(system.bureau, 4);
+  const first = new PooledApiClient(system.api.url, undefined);
+  const merchants = reg.merchants.map((m) => first.as(m.apiKey!));
+  const buyer = reg.buyer;
   const apiPid = system.api.child.pid!;
   for (const [label, batchSize, concurrency] of [["batch", Number(process.env.BATCH ?? 100), 4], ["single", 1, 64]] as const) {
     if (process.env.ONLY !== undefined && process.env.ONLY !== label) continue;

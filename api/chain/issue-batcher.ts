@@ -1,16 +1,15 @@
 import type { Wallet } from "ethers";
 
+import { GroupCommit, type GroupItem } from "../../lib/group-commit";
 import { ApiError } from "../errors";
 import type { AccountSenders, LedgerReceipt } from "./account-sender";
 import { encodeIssueBatch, issueBatchGas, MAX_ISSUE_BATCH, type IssueRequestWords } from "./issue-batch-call";
 
 /**
- * Group commit, sized by load: a merchant's issue requests are sent as one `issueBatch` transaction each time
- * the merchant has a free sending slot (`inFlight` transactions at most, each until its receipt), with every
- * request that arrived meanwhile, up to `maxBatchSize`. An idle merchant's request goes at once (after the
- * current turn of the event loop, so that requests arriving together leave together); under load, requests
- * collect while transactions are in flight, so the batches grow with the load and no timer adds latency.
- * Each caller is answered only when its transaction is in a block. A batch the ledger refuses as a whole (all
+ * Group commit per merchant, sized by load (lib/group-commit.ts): a merchant's issue requests are sent as one
+ * `issueBatch` transaction each time the merchant has a free sending slot (`inFlight` transactions at most,
+ * each until its receipt), with every request that arrived meanwhile, up to `maxBatchSize`; an idle merchant's
+ * request goes at once. Each caller is answered only when its transaction is in a block. A batch the ledger refuses as a whole (all
  * or nothing) is split in halves until the request at fault is alone, so one bad request never fails the others.
  */
 export interface IssuedInBlock {
@@ -20,18 +19,7 @@ export interface IssuedInBlock {
   blockNumber: number;
 }
 
-interface Waiting {
-  request: IssueRequestWords;
-  resolve(result: IssuedInBlock): void;
-  reject(error: unknown): void;
-}
-
-interface MerchantQueue {
-  wallet: Wallet;
-  waiting: Waiting[];
-  inFlight: number;
-  scheduled: boolean;
-}
+type Waiting = GroupItem<IssueRequestWords, IssuedInBlock>;
 
 export interface IssueBatcherOptions {
   /** The ledger contract's address and its InvoiceIssued topic, to read the issued invoices off receipts. */
@@ -44,7 +32,7 @@ export interface IssueBatcherOptions {
 }
 
 export class IssueBatcher {
-  private readonly queues = new Map<string, MerchantQueue>();
+  private readonly queues = new Map<string, GroupCommit<IssueRequestWords, IssuedInBlock>>();
   private readonly ledgerAddress: string;
 
   constructor(
@@ -53,20 +41,16 @@ export class IssueBatcher {
   ) {
     this.ledgerAddress = options.ledgerAddress.toLowerCase();
     if (options.maxBatchSize < 1 || options.maxBatchSize > MAX_ISSUE_BATCH) throw new RangeError(`maxBatchSize must be 1 to ${MAX_ISSUE_BATCH}`);
-    if (options.inFlight < 1) throw new RangeError("inFlight must be at least 1");
   }
 
   issue(merchant: Wallet, request: IssueRequestWords): Promise<IssuedInBlock> {
     const key = merchant.address.toLowerCase();
     let queue = this.queues.get(key);
     if (queue === undefined) {
-      queue = { wallet: merchant, waiting: [], inFlight: 0, scheduled: false };
+      queue = new GroupCommit((batch) => this.send(merchant, batch), { maxGroup: this.options.maxBatchSize, inFlight: this.options.inFlight });
       this.queues.set(key, queue);
     }
-    const joined = queue;
-    const issued = new Promise<IssuedInBlock>((resolve, reject) => joined.waiting.push({ request, resolve, reject }));
-    this.schedule(joined);
-    return issued;
+    return queue.submit(request);
   }
 
   /** Issues exactly these requests in one transaction, all or nothing (a merchant's batch request). */
@@ -92,33 +76,12 @@ export class IssueBatcher {
     return issued;
   }
 
-  private schedule(queue: MerchantQueue): void {
-    if (queue.scheduled) return;
-    queue.scheduled = true;
-    setImmediate(() => {
-      queue.scheduled = false;
-      this.pump(queue);
-    });
-  }
-
-  /** Sends what waits while the merchant has a free slot; each finished transaction frees its slot and pumps again. */
-  private pump(queue: MerchantQueue): void {
-    while (queue.inFlight < this.options.inFlight && queue.waiting.length > 0) {
-      const batch = queue.waiting.splice(0, this.options.maxBatchSize);
-      queue.inFlight += 1;
-      void this.send(queue.wallet, batch).finally(() => {
-        queue.inFlight -= 1;
-        this.pump(queue);
-      });
-    }
-  }
-
   private async send(wallet: Wallet, batch: Waiting[]): Promise<void> {
     this.options.onBatch?.(batch.length);
     try {
       const { hash, receipt } = await this.sendBatch(
         wallet,
-        batch.map((w) => w.request),
+        batch.map((w) => w.value),
       );
       const issued = this.issuedIn(receipt);
       batch.forEach((waiting, i) => {

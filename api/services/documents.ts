@@ -3,6 +3,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { ZeroAddress, getAddress } from "ethers";
 import type { Logger } from "pino";
 
+import { GroupCommit } from "../../lib/group-commit";
 import { checkCodeOf, commitmentOf, newClaimKey, newSalt, sealOf } from "../domain/commitment";
 import type { LedgerDocument } from "../domain/invoice-document";
 import { erasedDocument, withPersonalFields, withoutPersonalFields, type KeptDocument, type PersonalFields, type ServedDocument } from "../domain/personal-fields";
@@ -198,6 +199,45 @@ export const documentStore = (db: Db, keystore: Sealer) => {
     };
   };
 
+  type Rows = ReturnType<typeof persisted>[];
+  const insert = (rows: Rows) => insertDocuments(db, rows.map((r) => r.row), rows.map((r) => r.key));
+
+  /** One call's documents alone: inserted, or the reason they cannot be. */
+  const putOne = async ({ documents, rows }: { documents: StoredDocument[]; rows: Rows }): Promise<void> => {
+    if ((await insert(rows)) === "inserted") return;
+    for (const document of documents) {
+      const stored = await findDocument(db, document.id);
+      if (stored === undefined) continue;
+      if ((stored.record as DocumentRecord).requestFingerprint !== document.requestFingerprint) {
+        throw conflict("DUPLICATE_REFERENCE", "this reference was already used for another document", { id: document.id });
+      }
+      throw new ApiError(409, "REFERENCE_IN_PROGRESS", "a request with this reference is being handled; retry", { id: document.id }, { retryable: true });
+    }
+    throw new ApiError(409, "REFERENCE_IN_PROGRESS", "a request with this reference is being handled; retry", {}, { retryable: true });
+  };
+
+  /**
+   * Group commit of document writes (lib/group-commit.ts): the documents of concurrent calls go in one
+   * statement, one synced commit, instead of one each. Each call stays all or none: when the shared statement
+   * is refused (an id taken), each call is written alone, and only the one at fault fails. A statement holds
+   * at most about DOCUMENTS_PER_WRITE documents (PostgreSQL takes at most 65,535 parameters), whole calls only.
+   */
+  const DOCUMENTS_PER_WRITE = 2_000;
+  const writes = new GroupCommit<{ documents: StoredDocument[]; rows: Rows }, void>(
+    async (group) => {
+      for (let start = 0; start < group.length; ) {
+        let end = start + 1;
+        let count = group[start]!.value.rows.length;
+        while (end < group.length && count + group[end]!.value.rows.length <= DOCUMENTS_PER_WRITE) count += group[end++]!.value.rows.length;
+        const part = group.slice(start, end);
+        if (part.length > 1 && (await insert(part.flatMap((item) => item.value.rows))) === "inserted") part.forEach((item) => item.resolve());
+        else for (const item of part) await putOne(item.value).then(() => item.resolve(), (error: unknown) => item.reject(error));
+        start = end;
+      }
+    },
+    { maxGroup: 64, inFlight: 2 },
+  );
+
   /** The files of these documents (by lowercase id) that the database holds, in one query; claim codes stay sealed. */
   const files = async (invoices: readonly { id: string; number: string }[]): Promise<Map<string, DocumentFile>> => {
     const numbers = new Map(invoices.map((invoice) => [invoice.id.toLowerCase(), BigInt(invoice.number)]));
@@ -219,23 +259,14 @@ export const documentStore = (db: Db, keystore: Sealer) => {
     },
     files,
     /**
-     * Stores new documents, all or none. An id that has a document already means another API instance is
-     * handling the same reference at this moment (one instance serialises its own requests per reference):
-     * with another request that is DUPLICATE_REFERENCE, as it would be once that one is done; with the same
-     * one, a retryable REFERENCE_IN_PROGRESS, whose retry finds the stored document and answers with it.
+     * Stores new documents, all or none, durably before it resolves. Concurrent calls share one synced write
+     * (`writes`). An id that has a document already means another API instance is handling the same reference
+     * at this moment (one instance serialises its own requests per reference): with another request that is
+     * DUPLICATE_REFERENCE, as it would be once that one is done; with the same one, a retryable
+     * REFERENCE_IN_PROGRESS, whose retry finds the stored document and answers with it.
      */
     putAll: async (documents: StoredDocument[]): Promise<void> => {
-      const rows = documents.map(persisted);
-      if ((await insertDocuments(db, rows.map((r) => r.row), rows.map((r) => r.key))) === "inserted") return;
-      for (const document of documents) {
-        const stored = await findDocument(db, document.id);
-        if (stored === undefined) continue;
-        if ((stored.record as DocumentRecord).requestFingerprint !== document.requestFingerprint) {
-          throw conflict("DUPLICATE_REFERENCE", "this reference was already used for another document", { id: document.id });
-        }
-        throw new ApiError(409, "REFERENCE_IN_PROGRESS", "a request with this reference is being handled; retry", { id: document.id }, { retryable: true });
-      }
-      throw new ApiError(409, "REFERENCE_IN_PROGRESS", "a request with this reference is being handled; retry", {}, { retryable: true });
+      if (documents.length > 0) await writes.submit({ documents, rows: documents.map(persisted) });
     },
     /** A stored answer (answerForStorage) as it is given again: each document file it named, as it reads now. */
     answerFromStorage: async (body: unknown): Promise<unknown> => {
