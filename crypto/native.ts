@@ -12,6 +12,19 @@ export function keccak256Bytes(data: Uint8Array): Buffer {
   return createKeccakHash("keccak256").update(Buffer.from(data.buffer, data.byteOffset, data.byteLength)).digest();
 }
 
+/** Keccak-256 of bytes, as 0x-prefixed hex (what ethers' keccak256 answers, without its hex-to-bytes parsing). */
+export function keccak256Hex(data: Uint8Array): string {
+  return `0x${keccak256Bytes(data).toString("hex")}`;
+}
+
+const HEX_BYTES = /^0x(?:[0-9a-fA-F]{2})*$/;
+
+/** The bytes of 0x-prefixed hex, by Node's native decoder (which would skip what is not hex: refused first). */
+export function hexToBytes(hex: string): Buffer {
+  if (!HEX_BYTES.test(hex)) throw new TypeError(`not 0x-prefixed hex bytes: ${hex.slice(0, 80)}`);
+  return Buffer.from(hex.slice(2), "hex");
+}
+
 /** The Ethereum address of an uncompressed public key (65 bytes, 0x04 prefix). */
 export function addressOfPublicKey(publicKey: Uint8Array): string {
   return getAddress(hexlify(keccak256Bytes(publicKey.subarray(1)).subarray(12)));

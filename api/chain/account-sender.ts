@@ -1,5 +1,6 @@
 import type { JsonRpcProvider, Wallet } from "ethers";
 
+import { signLegacyTransaction } from "../../crypto/legacy-transaction";
 import { ApiError } from "../errors";
 import { toApiError } from "./contract-errors";
 
@@ -75,7 +76,7 @@ export class AccountSenders {
         try {
           // Read under the lock every time: another API instance may have sent from this account since.
           const nonce = Number(await this.rpc<string>("eth_getTransactionCount", [wallet.address, "pending"]));
-          const signed = await wallet.signTransaction({ to: tx.to, data: tx.data, from: wallet.address, nonce, gasLimit, gasPrice: 0n, chainId: this.chainId, type: 0 });
+          const signed = signLegacyTransaction({ to: tx.to, data: tx.data, nonce, gasLimit, gasPrice: 0n, value: 0n, chainId: this.chainId }, this.keyOf(wallet));
           return await this.rpc<string>("eth_sendRawTransaction", [signed]);
         } catch (error) {
           throw toApiError(error);
@@ -85,6 +86,17 @@ export class AccountSenders {
     const receipt = await this.waitForReceipt(hash);
     if (receipt.status !== 1) throw await this.explainFailure(wallet.address, tx, hash);
     return { hash, receipt };
+  }
+
+  /** Each wallet's private key as bytes, converted once. */
+  private readonly keys = new WeakMap<Wallet, Buffer>();
+  private keyOf(wallet: Wallet): Buffer {
+    let key = this.keys.get(wallet);
+    if (key === undefined) {
+      key = Buffer.from(wallet.privateKey.slice(2), "hex");
+      this.keys.set(wallet, key);
+    }
+    return key;
   }
 
   private async serialised<T>(address: string, work: () => Promise<T>): Promise<T> {

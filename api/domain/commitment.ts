@@ -1,6 +1,6 @@
-import { concat, dataSlice, encodeBytes32String, getBytes, hexlify, keccak256, randomBytes } from "ethers";
+import { encodeBytes32String, hexlify, randomBytes } from "ethers";
 
-import { newKeyPair } from "../../crypto/native";
+import { hexToBytes, keccak256Bytes, keccak256Hex, newKeyPair } from "../../crypto/native";
 import { abiWords } from "./abi-words";
 import { canonicalBytes } from "./canonical-json";
 
@@ -17,17 +17,19 @@ export function newSalt(): string {
 }
 
 export function commitmentOf(salt: string, document: unknown): string {
-  return keccak256(concat([getBytes(salt), canonicalBytes(document)]));
+  return keccak256Hex(Buffer.concat([hexToBytes(salt), canonicalBytes(document)]));
 }
 
 export function sealOf(commitment: string, claimKeyAddress: string): string {
-  return dataSlice(keccak256(abiWords({ bytes32: commitment }, { address: claimKeyAddress })), 0, 24);
+  return `0x${keccak256Bytes(hexToBytes(abiWords({ bytes32: commitment }, { address: claimKeyAddress }))).subarray(0, 24).toString("hex")}`;
 }
 
+// The contract tags with the bytes32 literal "check-code" (right-padded with zeros).
+const CHECK_CODE_TAG = hexToBytes(encodeBytes32String("check-code"));
+
 export function checkCodeOf(seal: string): string {
-  // The contract tags with the bytes32 literal "check-code" (right-padded with zeros).
-  const digest = keccak256(concat([encodeBytes32String("check-code"), getBytes(seal)]));
-  return BigInt(dataSlice(digest, 0, 8)).toString().padStart(20, "0");
+  const digest = keccak256Bytes(Buffer.concat([CHECK_CODE_TAG, hexToBytes(seal)]));
+  return digest.readBigUInt64BE(0).toString().padStart(20, "0");
 }
 
 /** A fresh claim key: its private key is the claim code, its address goes into the seal. */

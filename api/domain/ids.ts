@@ -1,5 +1,6 @@
-import { encodeBytes32String, keccak256, toUtf8Bytes } from "ethers";
+import { encodeBytes32String } from "ethers";
 
+import { hexToBytes, keccak256Hex } from "../../crypto/native";
 import { abiWords } from "./abi-words";
 
 /**
@@ -10,13 +11,13 @@ const CREDIT_NOTE_TAG = encodeBytes32String("credit-note");
 
 /** The on-chain request id of a merchant's own reference (its order number). */
 export function requestIdOf(reference: string): string {
-  return keccak256(toUtf8Bytes(reference));
+  return keccak256Hex(Buffer.from(reference, "utf8"));
 }
 
 export function invoiceIdOf(seller: string, requestId: string): string {
-  return keccak256(abiWords({ address: seller }, { bytes32: requestId }));
+  return keccak256Hex(hexToBytes(abiWords({ address: seller }, { bytes32: requestId })));
 }
 
 export function creditNoteIdOf(seller: string, requestId: string): string {
-  return keccak256(abiWords({ address: seller }, { bytes32: requestId }, { bytes32: CREDIT_NOTE_TAG }));
+  return keccak256Hex(hexToBytes(abiWords({ address: seller }, { bytes32: requestId }, { bytes32: CREDIT_NOTE_TAG })));
 }

@@ -5,6 +5,9 @@ import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 
 import { encodeIssueBatch, issueBatchGas, MAX_ISSUE_BATCH, type IssueRequestWords } from "../../api/chain/issue-batch-call";
 import { abiWords } from "../../api/domain/abi-words";
+import { canonicalBytes } from "../../api/domain/canonical-json";
+import { checkCodeOf, commitmentOf, sealOf } from "../../api/domain/commitment";
+import { creditNoteIdOf, invoiceIdOf, requestIdOf } from "../../api/domain/ids";
 import { InvoiceLedger__factory } from "../../typechain-types";
 import { deployLedgerFixture } from "../contracts/helpers/fixture";
 import { prepareInvoice } from "../contracts/helpers/documents";
@@ -49,6 +52,24 @@ describe("the issueBatch call the API builds by hand", () => {
       propertyRuns(300),
     );
     expect(() => abiWords({ address: "0x1234" })).to.throw(TypeError);
+  });
+
+  it("derives ids, commitments, seals and check codes as the contract and ethers' ABI encoding do", async () => {
+    const { ledger } = await loadFixture(deployLedgerFixture);
+    const coder = ethers.AbiCoder.defaultAbiCoder();
+    const samples = fc.sample(fc.record({ seller: hex(20), reference: fc.string({ minLength: 1, maxLength: 64 }), salt: hex(32), claimKey: hex(20), amount: fc.nat() }), { numRuns: 25, seed: 42 });
+    for (const { seller, reference, salt, claimKey, amount } of samples) {
+      const requestId = requestIdOf(reference);
+      expect(requestId).to.equal(ethers.keccak256(ethers.toUtf8Bytes(reference)));
+      expect(invoiceIdOf(seller, requestId)).to.equal(await ledger.invoiceIdOf(seller, requestId));
+      expect(creditNoteIdOf(seller, requestId)).to.equal(await ledger.creditNoteIdOf(seller, requestId));
+      const document = { reference, amount, buyer: { name: "张三" } };
+      const commitment = commitmentOf(salt, document);
+      expect(commitment).to.equal(ethers.keccak256(ethers.concat([salt, canonicalBytes(document)])));
+      const seal = sealOf(commitment, claimKey);
+      expect(seal).to.equal(ethers.dataSlice(ethers.keccak256(coder.encode(["bytes32", "address"], [commitment, claimKey])), 0, 24));
+      expect(checkCodeOf(seal)).to.equal((await ledger.checkCodeOf(seal)).toString().padStart(20, "0"));
+    }
   });
 
   describe("gas", () => {
