@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
+
+import { keccak256 } from "ethers";
 import createKeccakHash from "keccak";
 import { privateKeyVerify, publicKeyCreate } from "secp256k1";
-import { getAddress, hexlify, keccak256, randomBytes } from "ethers";
 
 /**
  * Keccak-256 and secp256k1 for the hot paths of both processes, from the `keccak` and `secp256k1` packages:
@@ -25,16 +27,27 @@ export function hexToBytes(hex: string): Buffer {
   return Buffer.from(hex.slice(2), "hex");
 }
 
-/** The Ethereum address of an uncompressed public key (65 bytes, 0x04 prefix). */
+/** The Ethereum address of an uncompressed public key (65 bytes, 0x04 prefix), checksummed. */
 export function addressOfPublicKey(publicKey: Uint8Array): string {
-  return getAddress(hexlify(keccak256Bytes(publicKey.subarray(1)).subarray(12)));
+  return checksummedAddress(keccak256Bytes(publicKey.subarray(1)).subarray(12).toString("hex"));
+}
+
+/** EIP-55: a letter of the address is upper case where the keccak of the lower-case address has a nibble >= 8. */
+function checksummedAddress(lowerHex: string): string {
+  const hash = keccak256Bytes(Buffer.from(lowerHex, "ascii"));
+  let address = "0x";
+  for (let i = 0; i < 40; i++) {
+    const nibble = (hash[i >> 1]! >> (i % 2 === 0 ? 4 : 0)) & 0xf;
+    address += nibble >= 8 ? lowerHex[i]!.toUpperCase() : lowerHex[i]!;
+  }
+  return address;
 }
 
 /** A fresh secp256k1 key pair from the system's random source. */
 export function newKeyPair(): { privateKey: string; address: string } {
   for (;;) {
     const key = randomBytes(32);
-    if (privateKeyVerify(key)) return { privateKey: hexlify(key), address: addressOfPublicKey(publicKeyCreate(key, false)) };
+    if (privateKeyVerify(key)) return { privateKey: `0x${key.toString("hex")}`, address: addressOfPublicKey(publicKeyCreate(key, false)) };
   }
 }
 
