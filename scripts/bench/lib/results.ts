@@ -130,6 +130,7 @@ export function renderMarkdown(results: Results): string {
       "",
       `Peak RSS (VmHWM) over the three runs: ledger node ${n(ours.peakRssMiB.chain)} MiB, API ${n(ours.peakRssMiB.api)} MiB${hardhat ? `; with hardhat node: hardhat ${n(hardhat.peakRssMiB.chain)} MiB, API ${n(hardhat.peakRssMiB.api)} MiB` : ""}.`,
       "",
+      ...ceilings(ours, results.scenarios.node?.result.issue.invoicesPerSecond, issue!.machine.cpus as number | undefined),
       ...(issue!.result.ratio === undefined ? [] : [`Ours / hardhat node, full load single issues: **${issue!.result.ratio}** (hardhat node keeps everything in memory and admits any account; ours syncs every block to LevelDB before answering).`, ""]),
     );
   }
@@ -224,4 +225,20 @@ export function renderMarkdown(results: Results): string {
     lines.push("", "| operation | gas |", "|---|---|", ...Object.entries(gas.result.operations).map(([op, g]) => `| ${op} | ${n(g)} |`), "");
   }
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * What the issue figures can be read against: the most the API (with its PostgreSQL) could issue if it had every
+ * core to itself, from the CPU it spent per invoice in the batch run, and what the node alone sustained in the
+ * node scenario (pre-signed batches, no API).
+ */
+function ceilings(ours: IssueResult, nodeAlone: number | undefined, cores: number | undefined): string[] {
+  const cpu = ours.batch.cpuMicrosPerInvoice;
+  if (cpu === undefined || cores === undefined) return [];
+  const apiAndDatabase = (cpu.api ?? 0) + (cpu.postgres ?? 0);
+  const all = apiAndDatabase + (cpu.chain ?? 0) + (cpu.client ?? 0);
+  return [
+    `Ceilings, from the CPU per invoice of the batch run on ${cores} cores: the API with PostgreSQL alone ${n(Math.round((cores * 1e6) / apiAndDatabase))} invoices/s; all four processes together ${n(Math.round((cores * 1e6) / all))}/s${nodeAlone === undefined ? "" : `; the node alone (node scenario) sustained ${n(nodeAlone)}/s`}.`,
+    "",
+  ];
 }
