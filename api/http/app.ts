@@ -1,14 +1,12 @@
 import { randomUUID } from "node:crypto";
 
-import express, { type Request } from "express";
-import { rateLimit } from "express-rate-limit";
+import express from "express";
 import helmet from "helmet";
-import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
 
-import { ApiError } from "../errors";
 import { runWithLogContext } from "../../lib/log-context";
 import { createAuthFailureLimiter } from "./auth-failure-limiter";
+import { addressKey, createRequestLimiter } from "./request-limiter";
 import { mountConsole } from "./console";
 import { noSuchRoute } from "./no-such-route";
 import type { ApiContext } from "./context";
@@ -16,6 +14,8 @@ import { errorHandler } from "./error-handler";
 import { healthOf } from "./health";
 import { createOpenApiRegistry, openApiDocument } from "./openapi";
 import type { RouteKit } from "./route";
+import { requestLog } from "./request-log";
+import { createRouteGroups } from "./route-groups";
 import { registerRoutes } from "./route-table";
 import { mountVerificationPage } from "./verification-page";
 
@@ -41,14 +41,11 @@ export function createApp(ctx: ApiContext): express.Express {
     runWithLogContext({ reqId: id }, next);
   });
   app.use(
-    pinoHttp({
-      logger: ctx.logger,
-      genReqId: (_req, res) => String(res.getHeader("request-id")),
+    requestLog(ctx.logger, {
       // Credentials never reach a log: the API key, the console's session cookie (and its CSRF token, useless
       // without it, but no business of a log), and the cookie an answer sets. Bodies are not logged at all (the
       // API key POST /v1/sessions takes is in one).
-      redact: { paths: ["req.headers.authorization", "req.headers['x-api-key']", "req.headers.cookie", "req.headers['x-csrf-token']", "res.headers['set-cookie']"], censor: "[redacted]" },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "info" : "debug"),
+      redact: ["req.headers.authorization", "req.headers['x-api-key']", "req.headers.cookie", "req.headers['x-csrf-token']", "res.headers['set-cookie']"],
     }),
   );
   app.use((req, res, next) => {
@@ -64,25 +61,15 @@ export function createApp(ctx: ApiContext): express.Express {
   });
   app.use(express.json({ limit: ctx.config.bodyLimit, strict: true, type: ["application/json", "application/*+json"] }));
 
-  const tooMany = (): never => {
-    throw new ApiError(429, "RATE_LIMITED", "too many requests; slow down", {}, { retryable: true });
-  };
   const limiters = {
-    public: rateLimit({ windowMs: 60_000, limit: ctx.config.verifyRatePerMinute, standardHeaders: "draft-8", legacyHeaders: false, handler: tooMany }),
-    authenticated: rateLimit({
-      windowMs: 60_000,
-      limit: ctx.config.apiRatePerMinute,
-      standardHeaders: "draft-8",
-      legacyHeaders: false,
-      keyGenerator: (_req: Request, res) => String((res.locals.party as { account?: string } | undefined)?.account ?? "anonymous"),
-      handler: tooMany,
-    }),
+    public: createRequestLimiter({ windowMs: 60_000, limit: ctx.config.verifyRatePerMinute, keyOf: addressKey }),
+    authenticated: createRequestLimiter({ windowMs: 60_000, limit: ctx.config.apiRatePerMinute, keyOf: (_req, res) => String((res.locals.party as { account?: string } | undefined)?.account ?? "anonymous") }),
     authFailures: createAuthFailureLimiter({ limit: ctx.config.authFailuresPerMinute, windowMs: 60_000 }),
   };
 
-  const router = express.Router();
+  const { routes, handler: routed } = createRouteGroups();
   const registry = createOpenApiRegistry();
-  const kit: RouteKit = { router, registry, ctx, limiters };
+  const kit: RouteKit = { router: routes, registry, ctx, limiters };
   registerRoutes(kit);
   const document = openApiDocument(registry);
 
@@ -98,7 +85,7 @@ export function createApp(ctx: ApiContext): express.Express {
   app.use("/docs", helmet({ strictTransportSecurity: https, contentSecurityPolicy: { directives: { "script-src": ["'self'", "'unsafe-inline'"], "upgrade-insecure-requests": https ? [] : null } } }), swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: "E-invoice ledger API" }));
   mountVerificationPage(app, { lookup: ctx.services.publicVerification.lookup, limiter: limiters.public });
   mountConsole(app, ctx.config.consoleDir);
-  app.use(router);
+  app.use(routed);
   app.use(noSuchRoute);
   app.use(errorHandler(ctx.logger, (error) => ctx.storage.observed(error), (refusal) => ctx.services.audit.record(refusal), { defaultLanguage: ctx.config.defaultLanguage }));
   return app;

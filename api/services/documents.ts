@@ -211,6 +211,8 @@ export const documentStore = (db: Db, keystore: Sealer) => {
       const row = await findDocument(db, id);
       return row === undefined ? undefined : loaded(row, { claimCode: true });
     },
+    /** The document of a row read with something else (the trace: api/db/event-index.ts), as `get` gives it. */
+    read: (row: DocumentRow): StoredDocument => loaded(row, { claimCode: true }),
     files,
     /**
      * Stores new documents, all or none. An id that has a document already means another API instance is
