@@ -112,10 +112,10 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
       onBatch: (size) => metrics.batchSize.observe(size),
     });
     const parties = createParties({ db, keystore, senders, client, indexer });
-    const apiKeys = createApiKeys({ db, parties });
+    const apiKeys = createApiKeys({ db, database, parties });
     const invoices = createInvoices({ db, client, batcher, indexer, parties, keystore, numberForm: config.numberForm });
     const { documents } = invoices;
-    const verification = createVerification(client, invoices.numbers);
+    const verification = createVerification({ database, client, indexer, numberForm: config.numberForm });
     const proofs = createProofs(client);
     const ctx: ApiContext = {
       config,
@@ -134,7 +134,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
         publicVerification: createPublicVerification({ verification, numbers: invoices.numbers, documents }),
         // QR codes point at the page where people reach the API: read at each request (startApi fills it in once listening).
         holderDocuments: createHolderDocuments({ invoices, proofs, publicUrl: () => ctx.config.publicUrl ?? `http://${config.host}:${config.port}` }),
-        reports: createReports({ db, invoices, client }),
+        reports: createReports({ db, database, invoices, client, indexer }),
         settlement: createSettlement({ client, parties, invoices }),
         idempotency: createIdempotency(db, keystore, documents),
         audit: createAudit({ db, client, logger }),

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable } from "kysely";
 
+import type { Database, PreparedStatement } from "./database";
 import type { ApiKeysTable, Schema } from "./schema";
 import { PARTICIPANT_COLUMNS, type ParticipantRow } from "./parties";
 
@@ -32,14 +33,20 @@ export async function insertApiKey(db: Kysely<Schema>, key: NewApiKey): Promise<
   return result.numInsertedOrUpdatedRows === 1n;
 }
 
-export async function findKeyHolder(db: Kysely<Schema>, keyHash: string): Promise<KeyHolderRow | undefined> {
-  const row = await db
-    .selectFrom("api_keys")
-    .leftJoin("participants", "participants.account", "api_keys.account")
-    .leftJoin("participant_status", "participant_status.account", "api_keys.account")
-    .select(["api_keys.revoked_at as key_revoked_at", "api_keys.expires_at as key_expires_at", "api_keys.scope as key_scope", ...PARTICIPANT_COLUMNS, "participant_status.status"])
-    .where("api_keys.key_hash", "=", keyHash)
-    .executeTakeFirst();
+/** The key and its holder, prepared (database.ts): every authenticated request reads it, by the key's hash. */
+const KEY_HOLDER: PreparedStatement = {
+  name: "api-keys.key-holder",
+  text: `select api_keys.revoked_at as key_revoked_at, api_keys.expires_at as key_expires_at, api_keys.scope as key_scope, ${PARTICIPANT_COLUMNS.join(", ")}, participant_status.status
+    from api_keys
+    left join participants on participants.account = api_keys.account
+    left join participant_status on participant_status.account = api_keys.account
+    where api_keys.key_hash = $1`,
+};
+
+type KeyHolderJoin = { key_revoked_at: Date | null; key_expires_at: Date | null; key_scope: string; status: string | null } & { [C in keyof ParticipantRow]: ParticipantRow[C] | null };
+
+export async function findKeyHolder(database: Pick<Database, "prepared">, keyHash: string): Promise<KeyHolderRow | undefined> {
+  const [row] = await database.prepared<KeyHolderJoin>(KEY_HOLDER, [keyHash]);
   if (row === undefined) return undefined;
   const { key_revoked_at, key_expires_at, key_scope, status, account, role, name, created_at, ...rest } = row;
   const party = account === null || role === null || name === null || created_at === null ? undefined : { account, role, name, created_at, ...rest };

@@ -24,7 +24,20 @@ export interface Database {
    * `copyRows` writes rows by COPY on it, so inside that transaction (copy-rows.ts).
    */
   pinned<T>(work: (db: Db, copyRows: CopyRows) => Promise<T>): Promise<T>;
+  /**
+   * The rows of a statement PostgreSQL parses and plans once per connection (a named prepared statement), not at
+   * each call: for the hottest reads, whose planning costs several times their execution (a verification's read,
+   * measured: 0.22 ms to plan, 0.04 ms to execute; 440 µs a round trip unprepared, 135 µs prepared). Only for
+   * statements whose best plan does not depend on the values (lookups by a unique key).
+   */
+  prepared<R>(statement: PreparedStatement, values: readonly unknown[]): Promise<R[]>;
   close(): Promise<void>;
+}
+
+/** A statement to prepare: its name, unique in the process, and its text with $1, $2, ... for the values. */
+export interface PreparedStatement {
+  name: string;
+  text: string;
 }
 
 export interface DatabaseOptions {
@@ -88,6 +101,19 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
         throw error;
       } finally {
         // A connection that failed mid-way (its transaction may be half-aborted, its socket gone) is not reused.
+        client.release(failure instanceof Error ? failure : undefined);
+      }
+    },
+    async prepared<R>(statement: PreparedStatement, values: readonly unknown[]) {
+      const client = await pool.connect();
+      let failure: unknown;
+      try {
+        return (await client.query<R & object>({ name: statement.name, text: statement.text, values: [...values] })).rows;
+      } catch (error) {
+        failure = error;
+        throw error;
+      } finally {
+        // As in `pinned`: a connection that failed is not reused.
         client.release(failure instanceof Error ? failure : undefined);
       }
     },

@@ -1,17 +1,20 @@
-import { sql } from "kysely";
+import { sql, type Selectable } from "kysely";
 
 import { checksummedAccount, type LedgerEvent } from "../indexer/events";
 import type { InvoiceSummary, PeriodTotals } from "../indexer/invoice-summary";
 import type { IndexStep, Outbox } from "../webhooks/outbox";
 import type { CopyRows } from "./copy-rows";
-import type { Database, Db } from "./database";
+import type { DocumentRow } from "./documents";
+import type { Database, Db, PreparedStatement } from "./database";
+import type { InvoicesTable } from "./schema";
 import { anyOf, insertRows } from "./bulk";
-import { addInvoiceSummaries, invoiceSummaries, putInvoiceSummaries } from "./invoices";
+import { putCreditNotes, setCreditNoteStatuses, type IndexedCreditNote } from "./credit-notes";
+import { addInvoiceSummaries, invoiceSummaries, putInvoiceSummaries, summaryOf } from "./invoices";
 import { deleteSetting, getSetting, putSetting } from "./settings";
 
 /**
  * The event index's own records and the tables derived from the chain besides the invoices (invoices.ts):
- * each invoice's events in chain order (`invoice_events`), participants' registry statuses
+ * each invoice's events in chain order (`invoice_events`), credit notes (`credit_notes`), participants' registry statuses
  * (`participant_status`), merchants' totals per tax period (`period_totals`), seals without their document
  * (`missing_documents`), and the cursor, its block's hash and the layout mark (`settings`). A range of blocks
  * is written in one transaction with the cursor (`writeIndexRange`).
@@ -31,7 +34,7 @@ const SETTING = {
 const INDEX_WRITER_LOCK = 0x45_49_58_49;
 
 /** The index's tables, emptied by `clearIndex` (the settings rows go separately). */
-export const INDEX_TABLES = ["invoices", "invoice_events", "participant_status", "period_totals", "missing_documents"] as const;
+export const INDEX_TABLES = ["invoices", "invoice_events", "credit_notes", "participant_status", "period_totals", "missing_documents"] as const;
 
 export interface IndexMarks {
   /** The last block indexed; undefined for an index never written. */
@@ -90,6 +93,10 @@ export interface IndexChanges {
   updated: InvoiceSummary[];
   /** Each invoice's events, for its trace. */
   events: { invoiceId: string; event: LedgerEvent }[];
+  /** Credit notes created or made effective in the range, each as the range leaves it. */
+  creditNotes: IndexedCreditNote[];
+  /** The new status of credit notes created before the range (cancelled). */
+  creditNoteStatuses: { id: string; status: IndexedCreditNote["status"] }[];
   /** Each account at most once. */
   statuses: { account: string; status: string }[];
   /** Added to what the index holds for each (merchant, period), each at most once. */
@@ -140,6 +147,8 @@ export async function writeIndexRange(
     await addInvoiceSummaries(copyRows, changes.issued);
     await putInvoiceSummaries(trx, changes.updated);
     await addEvents(copyRows, changes.events);
+    await putCreditNotes(trx, changes.creditNotes);
+    await setCreditNoteStatuses(trx, changes.creditNoteStatuses);
     await putStatuses(trx, changes.statuses);
     await addTotals(trx, changes.totals);
     const added = await addMissingDocuments(trx, changes.missingDocuments);
@@ -151,17 +160,66 @@ export async function writeIndexRange(
   }));
 }
 
-/** An invoice's events in chain order. */
-export async function invoiceTrace(db: Db, invoiceId: string): Promise<LedgerEvent[]> {
-  const rows = await db
-    .selectFrom("invoice_events")
-    .select("event")
-    .where("invoice_id", "=", invoiceId.toLowerCase())
-    .orderBy("block_number")
-    .orderBy("transaction_index")
-    .orderBy("log_index")
-    .execute();
-  return rows.map((row) => row.event as LedgerEvent);
+/**
+ * An invoice as the index holds it, with what its view shows beside it: its summary (undefined if the index does not
+ * hold it), its events in chain order, its document and key row (undefined without a document here: documents.ts
+ * reads them), and its seller's name and taxpayer ID (undefined without a profile here).
+ */
+export interface IndexedTrace {
+  /** The last block indexed; undefined for an index never written. */
+  indexedBlock: number | undefined;
+  invoice: InvoiceSummary | undefined;
+  events: LedgerEvent[];
+  document: DocumentRow | undefined;
+  seller: { name: string; taxpayerId: string | null } | undefined;
+}
+
+/** All of it in one row: the cursor, the invoice, its events (json, not jsonb: see migration 0001), document and seller. */
+const TRACE: PreparedStatement = {
+  name: "event-index.trace",
+  text: `select c.indexed_block, i.id, i.number, i.seller, i.buyer_tax_id, i.total, i.tax, i.state, i.frozen_from, i.holder, i.enterprise,
+      i.filed_period, i.reversed_total, i.reversed_tax, i.pending_credit_note, i.issued_at, i.issued_period, i.updated_at, i.seal, e.events,
+      d.id as document_id, d.kind as document_kind, d.seller as document_seller, d.request_id as document_request_id, d.record as document_record,
+      k.salt as document_salt, k.sealed_key as document_sealed_key, p.name as seller_name, p.taxpayer_id as seller_taxpayer_id
+    from (select (select value from settings where name = '${SETTING.cursor}') as indexed_block) c
+    left join invoices i on i.id = $1
+    left join lateral (
+      select json_agg(event order by block_number, transaction_index, log_index) as events from invoice_events where invoice_id = $1
+    ) e on true
+    left join documents d on d.id = $1
+    left join document_keys k on k.id = $1
+    left join participants p on p.account = i.seller`,
+};
+
+type TraceRow = Selectable<InvoicesTable> & {
+  indexed_block: number | null;
+  events: LedgerEvent[] | null;
+  document_id: string | null;
+  document_kind: string;
+  document_seller: string;
+  document_request_id: string;
+  document_record: unknown;
+  document_salt: string | null;
+  document_sealed_key: unknown;
+  seller_name: string | null;
+  seller_taxpayer_id: string | null;
+};
+
+/**
+ * The invoice with the block the index had reached, what its view needs beside it, in one prepared statement
+ * (database.ts: lookups by key): of one snapshot (a range and the cursor are written in one transaction), and one
+ * round trip where the view read the document and the seller after the invoice.
+ */
+export async function invoiceTrace(database: Pick<Database, "prepared">, invoiceId: string): Promise<IndexedTrace> {
+  const [row] = await database.prepared<TraceRow>(TRACE, [invoiceId.toLowerCase()]);
+  const { indexed_block, events, document_id, document_kind, document_seller, document_request_id, document_record, document_salt, document_sealed_key, seller_name, seller_taxpayer_id } = row!;
+  return {
+    indexedBlock: indexed_block === null ? undefined : Number(indexed_block),
+    invoice: row!.id === null ? undefined : summaryOf(row!),
+    events: events ?? [],
+    document: document_id === null ? undefined : { id: document_id, kind: document_kind, seller: document_seller, request_id: document_request_id, record: document_record, salt: document_salt, sealed_key: document_sealed_key },
+    seller: seller_name === null ? undefined : { name: seller_name, taxpayerId: seller_taxpayer_id },
+  };
 }
 
 /** Totals per merchant and tax period, by merchant then period. */

@@ -18,7 +18,8 @@ import type { InvoicesTable } from "./schema";
 const lowerOrNull = (account: string | null) => (account === null ? null : account.toLowerCase());
 const accountOrNull = (account: string | null) => (account === null ? null : checksummedAccount(account));
 
-function summaryOf(row: Selectable<InvoicesTable>): InvoiceSummary {
+/** An `invoices` row as the summary it holds. */
+export function summaryOf(row: Selectable<InvoicesTable>): InvoiceSummary {
   return {
     id: row.id,
     number: row.number,
@@ -37,6 +38,7 @@ function summaryOf(row: Selectable<InvoicesTable>): InvoiceSummary {
     issuedAt: row.issued_at.toISOString(),
     issuedPeriod: row.issued_period,
     updatedAt: row.updated_at.toISOString(),
+    seal: row.seal,
   };
 }
 
@@ -249,6 +251,7 @@ function rowOf(summary: InvoiceSummary): JsonRow<"invoices"> {
     issued_at: summary.issuedAt,
     issued_period: summary.issuedPeriod,
     updated_at: summary.updatedAt,
+    seal: summary.seal,
   };
 }
 

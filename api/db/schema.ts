@@ -103,6 +103,18 @@ export interface InvoicesTable {
   issued_at: Timestamp;
   issued_period: number;
   updated_at: Timestamp;
+  /** Null only for a row indexed before migration 0012 (the index is then rebuilt). */
+  seal: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface CreditNotesTable {
+  id: string;
+  number: Int8;
+  invoice_id: string;
+  seal: string;
+  total: Int8;
+  tax: Int8;
+  status: string;
 }
 
 export interface InvoiceEventsTable {
@@ -245,6 +257,7 @@ export interface Schema {
   settings: SettingsTable;
   invoices: InvoicesTable;
   invoice_events: InvoiceEventsTable;
+  credit_notes: CreditNotesTable;
   participant_status: ParticipantStatusTable;
   period_totals: PeriodTotalsTable;
   missing_documents: MissingDocumentsTable;

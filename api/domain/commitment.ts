@@ -27,7 +27,10 @@ export function sealOf(commitment: string, claimKeyAddress: string): string {
 // The contract tags with the bytes32 literal "check-code" (right-padded with zeros).
 const CHECK_CODE_TAG = hexToBytes(encodeBytes32String("check-code"));
 
+const SEAL = /^0x[0-9a-fA-F]{48}$/;
+
 export function checkCodeOf(seal: string): string {
+  if (!SEAL.test(seal)) throw new TypeError(`a seal is 24 bytes as 0x-prefixed hex, not ${seal}`);
   const digest = keccak256Bytes(Buffer.concat([CHECK_CODE_TAG, hexToBytes(seal)]));
   return digest.readBigUInt64BE(0).toString().padStart(20, "0");
 }

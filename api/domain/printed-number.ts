@@ -48,13 +48,16 @@ export function printedNumber(sequence: bigint, issuedAt: string | Date, form: N
  * Reads a number as given: the 20-digit printed form, or the ledger's own number (at most 13 digits, which
  * no printed number is, so the two cannot be confused). Undefined when it is neither.
  */
+const PRINTED = new RegExp(`^[0-9]{${PRINTED_NUMBER_DIGITS}}$`);
+const LEDGER = new RegExp(`^[0-9]{1,${LEDGER_BOUNDS.number.toString().length}}$`);
+
 export function parseNumber(text: string): NumberInput | undefined {
-  if (new RegExp(`^[0-9]{${PRINTED_NUMBER_DIGITS}}$`).test(text)) {
+  if (PRINTED.test(text)) {
     const sequence = BigInt(text.slice(PRINTED_NUMBER_DIGITS - SEQUENCE_DIGITS));
     if (sequence > LEDGER_BOUNDS.number) return undefined;
     return { sequence, printed: { year: text.slice(0, 2), region: text.slice(2, 4), channel: text.slice(4, 5), text } };
   }
-  if (!new RegExp(`^[0-9]{1,${LEDGER_BOUNDS.number.toString().length}}$`).test(text)) return undefined;
+  if (!LEDGER.test(text)) return undefined;
   const sequence = BigInt(text);
   return sequence > LEDGER_BOUNDS.number ? undefined : { sequence };
 }

@@ -16,6 +16,7 @@ import { errorHandler } from "./error-handler";
 import { healthOf } from "./health";
 import { createOpenApiRegistry, openApiDocument } from "./openapi";
 import type { RouteKit } from "./route";
+import { createRouteGroups } from "./route-groups";
 import { registerRoutes } from "./route-table";
 import { mountVerificationPage } from "./verification-page";
 
@@ -80,9 +81,9 @@ export function createApp(ctx: ApiContext): express.Express {
     authFailures: createAuthFailureLimiter({ limit: ctx.config.authFailuresPerMinute, windowMs: 60_000 }),
   };
 
-  const router = express.Router();
+  const { routes, handler: routed } = createRouteGroups();
   const registry = createOpenApiRegistry();
-  const kit: RouteKit = { router, registry, ctx, limiters };
+  const kit: RouteKit = { router: routes, registry, ctx, limiters };
   registerRoutes(kit);
   const document = openApiDocument(registry);
 
@@ -98,7 +99,7 @@ export function createApp(ctx: ApiContext): express.Express {
   app.use("/docs", helmet({ strictTransportSecurity: https, contentSecurityPolicy: { directives: { "script-src": ["'self'", "'unsafe-inline'"], "upgrade-insecure-requests": https ? [] : null } } }), swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: "E-invoice ledger API" }));
   mountVerificationPage(app, { lookup: ctx.services.publicVerification.lookup, limiter: limiters.public });
   mountConsole(app, ctx.config.consoleDir);
-  app.use(router);
+  app.use(routed);
   app.use(noSuchRoute);
   app.use(errorHandler(ctx.logger, (error) => ctx.storage.observed(error), (refusal) => ctx.services.audit.record(refusal), { defaultLanguage: ctx.config.defaultLanguage }));
   return app;

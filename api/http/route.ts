@@ -1,5 +1,5 @@
 import type { OpenAPIRegistry, RouteConfig } from "@asteasolutions/zod-to-openapi";
-import type { Request, RequestHandler, Response, Router } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { z } from "zod";
 
 import { ApiError, forbidden, unauthenticated } from "../errors";
@@ -12,6 +12,7 @@ import { auditedAction, auditedId, type AuditedAttempt } from "./audited-actions
 import { clientAddress, type AuthFailureLimiter } from "./auth-failure-limiter";
 import type { ApiContext } from "./context";
 import { ROUTE_EXAMPLES, type RouteExample } from "./openapi";
+import type { RouteRegistry } from "./route-groups";
 import { clearedSessionCookie, sessionTokenOf } from "./session-cookie";
 import { parse } from "./validate";
 
@@ -72,8 +73,16 @@ export const errorBody = z
 
 const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "1 to 128 letters, digits or . _ : -");
 
+// Schemas are built once, never per request: zod compiles an object schema on its first parse (a route's own
+// schemas are built with the route, once).
+/** What a route without path parameters or query accepts: nothing. */
+const NOTHING = z.strictObject({});
+/** A route without a body accepts none, or an empty JSON object. */
+const NO_BODY = z.union([z.undefined(), z.strictObject({})]);
+const IDEMPOTENCY_HEADERS = z.object({ "idempotency-key": idempotencyKey });
+
 export interface RouteKit {
-  router: Router;
+  router: RouteRegistry;
   registry: OpenAPIRegistry;
   ctx: ApiContext;
   limiters: { public: RequestHandler; authenticated: RequestHandler; authFailures: AuthFailureLimiter };
@@ -215,14 +224,13 @@ export function defineRoute<P extends ObjectSchema, Q extends ObjectSchema, B ex
   router[spec.method](expressPath, authenticate, isPublic ? limiters.public : limiters.authenticated, async (req, res) => {
     const party = res.locals.party as Party | undefined;
     const credential = res.locals.credential as Credential | undefined;
-    const params = parse(spec.params ?? z.strictObject({}), req.params, "params") as z.output<P>;
-    const query = parse(spec.query ?? z.strictObject({}), req.query, "query") as z.output<Q>;
-    // A route without a body accepts none, or an empty JSON object.
-    const body = (spec.body ? parse(spec.body, req.body, "body") : parse(z.union([z.undefined(), z.strictObject({})]), req.body, "body")) as z.output<B>;
+    const params = parse(spec.params ?? NOTHING, req.params, "params") as z.output<P>;
+    const query = parse(spec.query ?? NOTHING, req.query, "query") as z.output<Q>;
+    const body = parse(spec.body ?? NO_BODY, req.body, "body") as z.output<B>;
     const run = () => spec.handle({ party, credential, params, query, body, req });
     const key = spec.idempotent ? req.get("idempotency-key") : undefined;
     if (key !== undefined && party !== undefined) {
-      parse(z.object({ "idempotency-key": idempotencyKey }), { "idempotency-key": key }, "headers");
+      parse(IDEMPOTENCY_HEADERS, { "idempotency-key": key }, "headers");
       const answer = await ctx.services.idempotency.run(party.account, key, { method: spec.method, path: req.path, body: req.body as unknown }, run);
       if (!answer.replayed) countDone(answer.body);
       res.status(answer.status).set("idempotent-replayed", String(answer.replayed)).json(answer.body);

@@ -6,11 +6,12 @@ import type { LedgerClient } from "../chain/ledger-client";
 import type { Database, Db } from "../db/database";
 import { databaseFault } from "../db/database-errors";
 import { deferIndexes, restoreIndexes } from "../db/deferred-indexes";
+import type { IndexedCreditNote } from "../db/credit-notes";
 import { analyseIndex, clearIndex, countMissingDocuments, INDEX_TABLES, indexMarks, setIndexFormat, writeIndexRange, type IndexChanges, type IndexReader } from "../db/event-index";
 import { chainUnavailable } from "../errors";
 import { indexAheadOfChain } from "../start-refusal";
 import { periodOf } from "../domain/tax-period";
-import { decodeEvent, invoiceOf, type LedgerEvent, type RawLog } from "./events";
+import { decodeEvent, invoiceOf, sealOf, type CreditNoteStatus, type LedgerEvent, type RawLog } from "./events";
 import { applyToSummary, applyToTotals, emptyTotals, newSummary, type InvoiceSummary, type PeriodTotals } from "./invoice-summary";
 import type { Outbox } from "../webhooks/outbox";
 
@@ -43,14 +44,27 @@ export interface IndexerStatus {
  * The index's layout. The index is derived data: one written with another layout (an older API) is rebuilt
  * from the chain at start, so that what a new layout adds (2: participants' statuses, which authentication
  * follows; 3: a full reversal of a locked invoice clears its enterprise, as the ledger does, so that the
- * enterprise no longer lists it) is there for every participant, not only those whose events came after the upgrade.
+ * enterprise no longer lists it; 4: each invoice's seal and each credit note, which verification and the trace
+ * read, migration 0012) is there for every participant, not only those whose events came after the upgrade.
  */
-export const INDEX_FORMAT = 3;
+export const INDEX_FORMAT = 4;
 
 const MAX_BLOCKS_PER_STEP = 2_000;
 const EVENTS_PER_STEP = 50_000;
 /** Seals without their document named in the log line of a range (all are counted, and recorded in the database). */
 const MISSING_NAMED_PER_RANGE = 10;
+/** Credit notes' seals read from the ledger at once (see `fetch`). */
+const SEAL_READS_AT_ONCE = 16;
+
+/** One range of blocks as read from the chain: its events, and the seals of the documents it issued. */
+interface FetchedRange {
+  from: number;
+  to: number;
+  toHash: string;
+  events: LedgerEvent[];
+  /** By lowercase document id: each invoice issued and each credit note created or made effective in the range. */
+  seals: Map<string, string>;
+}
 
 export class EventIndexer {
   private cursor = -1;
@@ -96,6 +110,15 @@ export class EventIndexer {
 
   status(): IndexerStatus {
     return { indexedBlock: this.cursor, headBlock: this.head, aheadOfChain: this.aheadOfChain, missingDocuments: this.missingDocuments };
+  }
+
+  /**
+   * Whether what the index held when its cursor was `indexedBlock` (read with it: api/db/verification-index.ts,
+   * event-index.ts) is the chain as of the head this process last saw: then an answer read from the index need not
+   * ask the chain. Another process sharing the database may have taken the cursor further than this one knows.
+   */
+  isCurrent(indexedBlock: number | undefined): boolean {
+    return indexedBlock !== undefined && this.head >= 0 && !this.aheadOfChain && indexedBlock >= this.head;
   }
 
   /**
@@ -218,7 +241,7 @@ export class EventIndexer {
   }
 
   /** Reads and decodes the events of the blocks from `from` on, as many blocks as a step takes, up to `head`. */
-  private async fetch(from: number, head: number): Promise<{ from: number; to: number; toHash: string; events: LedgerEvent[] }> {
+  private async fetch(from: number, head: number): Promise<FetchedRange> {
     // Keep each answer to a size that fits in memory comfortably, however dense the blocks are: the range grows
     // while answers are small and halves when one is large or refused (nodes cap the size of an answer).
     let to: number;
@@ -245,11 +268,30 @@ export class EventIndexer {
       if (Number(blockNumber) === to) toHash = block.hash;
     }
     const events: LedgerEvent[] = [];
+    const seals = new Map<string, string>();
     for (const log of logs) {
       const event = decodeEvent(log, times.get(log.blockNumber)!);
-      if (event !== undefined) events.push(event);
+      if (event === undefined) continue;
+      events.push(event);
+      const sealed = sealOf(log);
+      if (sealed !== undefined) seals.set(sealed.id, sealed.seal);
     }
-    return { from, to, toHash: toHash!, events };
+    await this.readCreditNoteSeals(events, seals);
+    return { from, to, toHash: toHash!, events, seals };
+  }
+
+  /**
+   * Adds to `seals` those of the credit notes made effective in the range that no event of the range sealed: a
+   * note that took effect at once has only InvoiceReversed, which carries no seal, so the ledger is asked for it
+   * (a seal never changes once written). A note confirmed after its ReversalRequested of an earlier range is read
+   * too: what the index holds is known only in the range's transaction, and reversals are rare beside issuance.
+   */
+  private async readCreditNoteSeals(events: readonly LedgerEvent[], seals: Map<string, string>): Promise<void> {
+    const unsealed = [...new Set(events.flatMap((event) => (event.type === "InvoiceReversed" && !seals.has(event.creditNoteId) ? [event.creditNoteId] : [])))];
+    for (let i = 0; i < unsealed.length; i += SEAL_READS_AT_ONCE) {
+      const read = await Promise.all(unsealed.slice(i, i + SEAL_READS_AT_ONCE).map(async (id) => ({ id, note: await this.client.ledger.creditNote(id) })));
+      for (const { id, note } of read) seals.set(id, note.seal.toLowerCase());
+    }
   }
 
   /**
@@ -257,10 +299,10 @@ export class EventIndexer {
    * Returns the number of events indexed, or undefined when another process had moved the cursor (nothing was
    * written; this indexer then follows the cursor it found).
    */
-  private async apply({ from, to, toHash, events }: { from: number; to: number; toHash: string; events: LedgerEvent[] }): Promise<number | undefined> {
+  private async apply({ from, to, toHash, events, seals }: FetchedRange): Promise<number | undefined> {
     if (from !== this.cursor + 1) throw new Error(`indexer: range ${from}-${to} does not follow the cursor ${this.cursor}`);
     const after = this.cursor < this.client.deploymentBlock ? undefined : this.cursor;
-    const outcome = await writeIndexRange(this.database, { after, to, toHash }, (index) => this.changesFor(events, index), this.options.outbox);
+    const outcome = await writeIndexRange(this.database, { after, to, toHash }, (index) => this.changesFor(events, seals, index), this.options.outbox);
     if (!outcome.written) {
       this.logger.info({ expected: this.cursor, found: outcome.cursor ?? null }, "indexer: another process moved the index's cursor; following it");
       this.cursor = outcome.cursor ?? this.client.deploymentBlock - 1;
@@ -304,8 +346,16 @@ export class EventIndexer {
     return missing;
   }
 
-  /** What `events` change in the index, from what the index holds (read through `index`, in the range's transaction). */
-  private async changesFor(events: LedgerEvent[], index: IndexReader): Promise<IndexChanges> {
+  /**
+   * What `events` change in the index, from what the index holds (read through `index`, in the range's
+   * transaction); `seals` are those `fetch` found for the range.
+   */
+  private async changesFor(events: LedgerEvent[], seals: ReadonlyMap<string, string>, index: IndexReader): Promise<IndexChanges> {
+    const sealOfDocument = (id: string) => {
+      const seal = seals.get(id);
+      if (seal === undefined) throw new Error(`indexer: no seal was read for ${id}`);
+      return seal;
+    };
     const missingDocuments = await this.missingDocumentsOf(events, index);
     // The summaries the range starts from, read at once: those of invoices issued before it.
     const issuedHere = new Set(events.flatMap((event) => (event.type === "InvoiceIssued" ? [event.invoiceId] : [])));
@@ -330,7 +380,7 @@ export class EventIndexer {
         continue; // quotas: the ledger answers for them
       }
       traced.push({ invoiceId: id, event });
-      const before = event.type === "InvoiceIssued" ? newSummary(event) : summaries.get(id);
+      const before = event.type === "InvoiceIssued" ? newSummary(event, sealOfDocument(id)) : summaries.get(id);
       if (before === undefined) {
         this.logger.error({ event }, "indexer: an event of an invoice that was never issued");
         continue;
@@ -354,6 +404,37 @@ export class EventIndexer {
       totals: [...totals.values()],
       missingDocuments,
       steps,
+      ...creditNoteChanges(events, sealOfDocument),
     };
   }
+}
+
+/**
+ * The credit notes a range creates or settles: notes it created (ReversalRequested, or InvoiceReversed of a note that
+ * took effect at once), each as the range leaves it, and the status of notes created before it (cancelled; a note
+ * confirmed later comes whole from its InvoiceReversed).
+ */
+function creditNoteChanges(events: readonly LedgerEvent[], sealOfNote: (id: string) => string): Pick<IndexChanges, "creditNotes" | "creditNoteStatuses"> {
+  const notes = new Map<string, IndexedCreditNote>();
+  const statuses = new Map<string, CreditNoteStatus>();
+  for (const event of events) {
+    switch (event.type) {
+      case "ReversalRequested":
+      case "InvoiceReversed": {
+        const status = event.type === "ReversalRequested" ? "Pending" : "Effective";
+        const { creditNoteId: id, invoiceId, number, total, tax } = event;
+        notes.set(id, { ...(notes.get(id) ?? { id, invoiceId, number, total, tax, seal: sealOfNote(id) }), status });
+        break;
+      }
+      case "ReversalCancelled": {
+        const note = notes.get(event.creditNoteId);
+        if (note !== undefined) note.status = "Cancelled";
+        else statuses.set(event.creditNoteId, "Cancelled");
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return { creditNotes: [...notes.values()], creditNoteStatuses: [...statuses].map(([id, status]) => ({ id, status })) };
 }

@@ -8,6 +8,9 @@ import { InvoiceLedger__factory, ParticipantRegistry__factory } from "../../type
  */
 export const STATES = ["None", "Issued", "Locked", "Reimbursed", "Filed", "Reversed", "Frozen"] as const;
 export type InvoiceState = (typeof STATES)[number];
+/** A credit note's status, by the ledger's CreditNoteStatus (None, 0: no such note). */
+export const CREDIT_NOTE_STATUSES = [null, "Pending", "Effective", "Cancelled"] as const;
+export type CreditNoteStatus = Exclude<(typeof CREDIT_NOTE_STATUSES)[number], null>;
 export const REASONS = ["issue-error", "sales-return", "service-stopped", "discount"] as const;
 const ROLES = ["None", "Merchant", "Enterprise", "Individual"] as const;
 const STATUSES = ["None", "Active", "Suspended", "Revoked"] as const;
@@ -169,6 +172,22 @@ export function decodeEvent(log: RawLog, time: string): LedgerEvent | undefined 
     default:
       return undefined;
   }
+}
+
+/**
+ * The seal an InvoiceIssued (the invoice's) or ReversalRequested (the credit note's) log carries, with the id of
+ * the document it seals; undefined for any other log. The index keeps seals with invoices and credit notes, where
+ * verification reads them (api/db/verification-index.ts), not in the events a trace serves.
+ */
+export function sealOf(log: RawLog): { id: string; seal: string } | undefined {
+  const decoder = decoders.get(log.topics[0] ?? "");
+  if (decoder === undefined || (decoder.name !== "InvoiceIssued" && decoder.name !== "ReversalRequested")) return undefined;
+  // Only the two words needed: a rebuild reads a million of these logs (decodeEvent has read the rest).
+  const at = decoder.plain.findIndex((p) => p.name === "seal");
+  const topic = decoder.indexed.findIndex((p) => p.name === (decoder.name === "InvoiceIssued" ? "id" : "creditNote"));
+  const data = log.data.slice(2);
+  if (at < 0 || topic < 0 || data.length !== 64 * decoder.plain.length) throw new Error(`log ${log.transactionHash}/${log.logIndex} of ${decoder.name} has no seal where the ABI puts it`);
+  return { id: lower(log.topics[topic + 1]), seal: lower(word("bytes24", data.slice(64 * at, 64 * at + 64))) };
 }
 
 /** The invoice an event belongs to, if any (what a trace collects). */

@@ -1,7 +1,10 @@
 import { periodOf } from "../domain/tax-period";
 import type { InvoiceState, LedgerEvent } from "./events";
 
-/** An invoice as its events leave it: what lists and reports serve without asking the chain. */
+/**
+ * An invoice as its events leave it: what lists, reports, verification and the trace serve without asking the
+ * chain. `seal` is the one field lists leave out (api/services/invoice-search.ts).
+ */
 export interface InvoiceSummary {
   id: string;
   number: string;
@@ -20,6 +23,8 @@ export interface InvoiceSummary {
   issuedAt: string;
   issuedPeriod: number;
   updatedAt: string;
+  /** The seal it was issued with (InvoiceIssued); null only in a row indexed before migration 0012. */
+  seal: string | null;
 }
 
 /** A merchant's running totals in one tax period (fen as digit strings). */
@@ -35,7 +40,7 @@ export interface PeriodTotals {
 
 const add = (a: string, b: string) => (BigInt(a) + BigInt(b)).toString();
 
-export function newSummary(event: Extract<LedgerEvent, { type: "InvoiceIssued" }>): InvoiceSummary {
+export function newSummary(event: Extract<LedgerEvent, { type: "InvoiceIssued" }>, seal: string): InvoiceSummary {
   return {
     id: event.invoiceId,
     number: event.number,
@@ -54,6 +59,7 @@ export function newSummary(event: Extract<LedgerEvent, { type: "InvoiceIssued" }
     issuedAt: event.time,
     issuedPeriod: periodOf(new Date(event.time)),
     updatedAt: event.time,
+    seal,
   };
 }
 

@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 
 import { insertAdminAction, listAdminActions, type AdminAction, type AdminActionFilter } from "../db/admin-actions";
 import { findApiKey, findKeyHolder, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from "../db/api-keys";
+import type { Database } from "../db/database";
 import type { Schema } from "../db/schema";
 import { ApiError, conflict, notFound, unauthenticated } from "../errors";
 import { partyOf, type Parties, type Party } from "./parties";
@@ -67,7 +68,7 @@ const KEY_ID_DRAWS = 3;
 
 const readOnly = (party: Party, what: string) => new ParticipantBarred(party, "KEY_READ_ONLY", `this API key is read-only: ${what} needs a full key`);
 
-export function createApiKeys({ db, parties }: { db: Kysely<Schema>; parties: Parties }) {
+export function createApiKeys({ db, database, parties }: { db: Kysely<Schema>; database: Pick<Database, "prepared">; parties: Parties }) {
   /** Draws a key and stores it through `into` (the database, or a transaction that records more with it). */
   async function mint(into: Kysely<Schema>, account: string, label: string, options: KeyOptions): Promise<{ apiKey: string; info: ApiKeyInfo }> {
     const createdAt = new Date().toISOString();
@@ -96,7 +97,7 @@ export function createApiKeys({ db, parties }: { db: Kysely<Schema>; parties: Pa
    * it was opened with, never the key, and each of its requests goes through these same checks.
    */
   async function authenticateHash(keyHash: string, use: { writes: boolean }): Promise<Party> {
-    const holder = await findKeyHolder(db, keyHash);
+    const holder = await findKeyHolder(database, keyHash);
     if (holder === undefined || holder.revokedAt !== null) throw unauthenticated("the API key is unknown or revoked");
     if (holder.expiresAt !== null && holder.expiresAt.getTime() <= Date.now()) {
       throw new ApiError(401, "API_KEY_EXPIRED", "the API key has expired: use another of your keys, or ask for a new one", { expiredAt: holder.expiresAt.toISOString() });

@@ -257,6 +257,8 @@ export const documentStore = (db: Db, keystore: Sealer) => {
       for (const row of await findDocuments(db, ids)) found.set(row.id, loaded(row, { claimCode: true }));
       return found;
     },
+    /** The document of a row read with something else (the trace: api/db/event-index.ts), as `get` gives it. */
+    read: (row: DocumentRow): StoredDocument => loaded(row, { claimCode: true }),
     files,
     /**
      * Stores new documents, all or none, durably before it resolves. Concurrent calls share one synced write

@@ -18,7 +18,12 @@ import { createCursorCodec } from "./search-cursor";
  * single-invoice read does: the document to parties to the invoice and the bureau (as `view`), and a
  * participant's name where the viewer may read that participant.
  */
-export interface InvoiceListItem extends InvoiceSummary {
+/**
+ * A listed invoice: its summary without the seal. The check code derived from it is printed for the invoice's
+ * holder and shown to its parties (GET /v1/invoices/{id}), while a list also reaches an enterprise's pool, invoices
+ * titled to it that nobody submitted to it yet.
+ */
+export interface InvoiceListItem extends Omit<InvoiceSummary, "seal"> {
   /** The 20 digits printed on it (null where the API holds no document for it). */
   printedNumber: string | null;
   parties?: {
@@ -171,7 +176,8 @@ export function createInvoiceSearch(deps: InvoiceSearchDeps) {
         expand?.includes("document") ? withDocuments(mine, summaries) : undefined,
       ]);
       const invoices = summaries.map((summary, i): InvoiceListItem => {
-        const item: InvoiceListItem = { ...summary, printedNumber: printed.get(summary.id.toLowerCase()) ?? null };
+        const { seal: _unlisted, ...listed } = summary;
+        const item: InvoiceListItem = { ...listed, printedNumber: printed.get(summary.id.toLowerCase()) ?? null };
         if (parties !== undefined) item.parties = parties[i]!;
         const document = documents?.[i];
         if (document !== undefined) item.document = document;

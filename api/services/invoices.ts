@@ -11,15 +11,15 @@ import { buildInvoiceDocument, REVERSAL_REASONS, type CreditNoteDocument, type R
 import type { NumberForm, NumberInput } from "../domain/printed-number";
 import { ApiError, conflict, forbidden, notFound } from "../errors";
 import type { IssueInvoiceBody } from "../http/schemas/invoice-document";
-import { STATES, type InvoiceState } from "../indexer/events";
+import { CREDIT_NOTE_STATUSES, STATES, type InvoiceState } from "../indexer/events";
 import type { EventIndexer } from "../indexer/event-indexer";
+import type { InvoiceSummary } from "../indexer/invoice-summary";
 import type { Db } from "../db/database";
 import { documentFile, documentStore, sealDocument, type DocumentFile, type StoredDocument } from "./documents";
 import { createInvoiceNumbers } from "./invoice-numbers";
-import { documentIssueTimes } from "../db/documents";
+import { documentIssueTimes, type DocumentRow } from "../db/documents";
 import { createInvoiceSearch } from "./invoice-search";
 import { KeyedLock } from "./keyed-lock";
-import { CREDIT_NOTE_STATUSES } from "./verification";
 import type { Parties, Party } from "./parties";
 
 /**
@@ -61,6 +61,88 @@ export interface IssueResult {
 
 const ZERO_TAX_ID = `0x${"00".repeat(18)}`;
 const nullIfZero = (address: string) => (/^0x0{40}$/i.test(address) ? null : getAddress(address));
+
+/**
+ * An invoice's record as the ledger's `invoice(id)` holds it, in the terms of the view: accounts checksummed (null
+ * for none), amounts and the number as digit strings, the state it was frozen from only while it is frozen. Made
+ * from the chain's answer (ledgerRecordOf) or from the event index's summary (indexedRecordOf); the two agree
+ * field by field (test/api/api.index-answers.test.ts).
+ */
+export interface LedgerRecord {
+  id: string;
+  number: string;
+  seller: string;
+  buyerTaxId: string | null;
+  seal: string;
+  total: string;
+  tax: string;
+  state: InvoiceState;
+  frozenFrom: InvoiceState | null;
+  holder: string | null;
+  enterprise: string | null;
+  filedPeriod: number | null;
+  reversedTotal: string;
+  reversedTax: string;
+  reversalPending: boolean;
+}
+
+/**
+ * An invoice's document (its row, opened only for a party to it) and its seller's profile (what a view shows of it),
+ * when read with its record.
+ */
+export interface ReadWithRecord {
+  document: DocumentRow | undefined;
+  seller: { name: string; taxpayerId?: string } | undefined;
+}
+
+/** A taxpayer ID on chain (bytes18) as text: its bytes as UTF-8, whatever they are (the ledger does not check them). */
+const taxIdText = (bytes18: string) => (bytes18 === ZERO_TAX_ID ? null : Buffer.from(bytes18.slice(2), "hex").toString("utf8"));
+
+function ledgerRecordOf(id: string, invoice: Awaited<ReturnType<LedgerClient["ledger"]["invoice"]>>): LedgerRecord {
+  const state = STATES[Number(invoice.state)] ?? "None";
+  return {
+    id: id.toLowerCase(),
+    number: invoice.number.toString(),
+    seller: invoice.seller,
+    buyerTaxId: taxIdText(invoice.buyerTaxId),
+    seal: invoice.seal,
+    total: invoice.total.toString(),
+    tax: invoice.tax.toString(),
+    state,
+    frozenFrom: state === "Frozen" ? (STATES[Number(invoice.frozenFrom)] ?? null) : null,
+    holder: nullIfZero(invoice.holder),
+    enterprise: nullIfZero(invoice.enterprise),
+    filedPeriod: invoice.filedPeriod === 0n ? null : Number(invoice.filedPeriod),
+    reversedTotal: invoice.reversedTotal.toString(),
+    reversedTax: invoice.reversedTax.toString(),
+    reversalPending: invoice.reversalPending,
+  };
+}
+
+/**
+ * The record from the index's summary of the invoice (api/indexer/invoice-summary.ts). A taxpayer ID the index
+ * keeps as hex (not 18 digits and capitals: api/indexer/events.ts) reads as the chain's bytes do.
+ */
+export function indexedRecordOf(summary: InvoiceSummary & { seal: string }): LedgerRecord {
+  return {
+    id: summary.id.toLowerCase(),
+    number: summary.number,
+    seller: summary.seller,
+    buyerTaxId: summary.buyerTaxId !== null && summary.buyerTaxId.startsWith("0x") ? taxIdText(summary.buyerTaxId) : summary.buyerTaxId,
+    seal: summary.seal,
+    total: summary.total,
+    tax: summary.tax,
+    state: summary.state,
+    frozenFrom: summary.state === "Frozen" ? summary.frozenFrom : null,
+    holder: summary.holder,
+    enterprise: summary.enterprise,
+    filedPeriod: summary.filedPeriod,
+    reversedTotal: summary.reversedTotal,
+    reversedTax: summary.reversedTax,
+    reversalPending: summary.pendingCreditNote !== null,
+  };
+}
+
 const reasonBytes = (reason: string) => encodeBytes32String(reason);
 /** The buyer's taxpayer ID as the ledger's bytes18 (18 ASCII characters), or zero for an individual. */
 const buyerTaxIdWord = (body: IssueInvoiceBody) => (body.buyer.type === "organisation" ? hexlify(toUtf8Bytes(body.buyer.taxpayerId)) : ZERO_TAX_ID);
@@ -125,41 +207,55 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
     return accounts;
   }
 
-  async function isPartyTo(viewer: Party, invoice: { seller: string; holder: string; enterprise: string }): Promise<boolean> {
+  async function isPartyTo(viewer: Party, invoice: { seller: string; holder: string | null; enterprise: string | null }): Promise<boolean> {
     if (viewer.role === "bureau") return true;
     const mine = await accountsOf(viewer);
-    return [invoice.seller, invoice.holder, invoice.enterprise].some((account) => mine.has(account.toLowerCase()));
+    return [invoice.seller, invoice.holder, invoice.enterprise].some((account) => account !== null && mine.has(account.toLowerCase()));
   }
 
-  /** The invoice for `viewer`; 404 unless party to it, except right after `viewer` acted on it (a rejecting
-   * enterprise is no longer a party, but is told the outcome of its own action, without the document). */
+  /** The invoice for `viewer` as the chain holds it now; 404 unless party to it, except right after `viewer` acted on it
+   * (a rejecting enterprise is no longer a party, but is told the outcome of its own action, without the document). */
   async function view(viewer: Party, id: string, options: { justActed?: boolean; issued?: StoredDocument } = {}): Promise<InvoiceView> {
     const invoice = await chainInvoice(id);
-    const party = invoice !== undefined && (await isPartyTo(viewer, invoice));
-    if (invoice === undefined || (!party && !options.justActed)) throw notFound("invoice");
+    if (invoice === undefined) throw notFound("invoice");
+    return viewOf(viewer, ledgerRecordOf(id, invoice), options);
+  }
+
+  /**
+   * The invoice for `viewer` from a record of it (the chain's, or the event index's: api/services/reports.ts), with
+   * its document and seller (`read`: both read already, with the record); 404 unless party to it, but as `view` says.
+   */
+  async function viewOf(viewer: Party, invoice: LedgerRecord, options: { justActed?: boolean; issued?: StoredDocument; read?: ReadWithRecord } = {}): Promise<InvoiceView> {
+    const party = await isPartyTo(viewer, invoice);
+    if (!party && !options.justActed) throw notFound("invoice");
     // Right after issuing, the merchant and the document are in hand: the seller is the viewer, the document is the one just stored.
     const issuedByViewer = options.issued !== undefined && invoice.seller === viewer.account;
-    const [stored, seller] = issuedByViewer ? [options.issued, viewer] : await Promise.all([documents.get(id), parties.get(invoice.seller)]);
+    const [stored, seller] = issuedByViewer
+      ? [options.issued, viewer]
+      : options.read !== undefined
+        ? [options.read.document === undefined ? undefined : documents.read(options.read.document), options.read.seller]
+        : await Promise.all([documents.get(invoice.id), parties.get(invoice.seller)]);
+    const number = BigInt(invoice.number);
     const result: InvoiceView = {
-      id: id.toLowerCase(),
-      number: invoice.number.toString(),
-      printedNumber: stored === undefined ? null : numbers.printed(invoice.number, stored.document.issuedAt),
-      state: STATES[Number(invoice.state)] ?? "None",
-      frozenFrom: Number(invoice.state) === 6 ? (STATES[Number(invoice.frozenFrom)] ?? null) : null,
+      id: invoice.id,
+      number: invoice.number,
+      printedNumber: stored === undefined ? null : numbers.printed(number, stored.document.issuedAt),
+      state: invoice.state,
+      frozenFrom: invoice.frozenFrom,
       seller: { account: invoice.seller, name: seller?.name ?? null, taxpayerId: seller?.taxpayerId ?? null },
-      buyerTaxId: invoice.buyerTaxId === ZERO_TAX_ID ? null : Buffer.from(invoice.buyerTaxId.slice(2), "hex").toString("utf8"),
-      total: invoice.total.toString(),
-      tax: invoice.tax.toString(),
+      buyerTaxId: invoice.buyerTaxId,
+      total: invoice.total,
+      tax: invoice.tax,
       checkCode: checkCodeOf(invoice.seal),
-      holder: nullIfZero(invoice.holder),
-      enterprise: nullIfZero(invoice.enterprise),
-      filedPeriod: invoice.filedPeriod === 0n ? null : Number(invoice.filedPeriod),
-      reversedTotal: invoice.reversedTotal.toString(),
-      reversedTax: invoice.reversedTax.toString(),
+      holder: invoice.holder,
+      enterprise: invoice.enterprise,
+      filedPeriod: invoice.filedPeriod,
+      reversedTotal: invoice.reversedTotal,
+      reversedTax: invoice.reversedTax,
       reversalPending: invoice.reversalPending,
     };
     if (stored !== undefined && party) {
-      result.document = documentFile(stored, invoice.number);
+      result.document = documentFile(stored, number);
       const isSeller = viewer.role === "merchant" && (await accountsOf(viewer)).has(invoice.seller.toLowerCase());
       if (isSeller && result.holder === null && stored.claimCode !== null) result.claimCode = stored.claimCode;
     }
@@ -314,6 +410,7 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
 
   return {
     view,
+    viewOf,
     numbers,
     /** The 20 digits printed on these invoices (by lowercase id), where their documents are held. */
     printedNumbers,

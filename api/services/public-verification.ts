@@ -32,13 +32,10 @@ export function createPublicVerification(deps: {
   const { verification, numbers, documents } = deps;
   return {
     async lookup(input: { number: NumberInput; checkCode: bigint; total: bigint }): Promise<PublicVerification> {
-      // The document a number names is looked up once: a printed number is checked against it before the chain is
-      // asked (as byCode would check it), and the ledger's own number only once the chain says authentic.
-      let named = input.number.printed === undefined ? undefined : await numbers.named(input.number);
-      if (input.number.printed !== undefined && named === undefined) return { verdict: { authentic: false, state: null } };
-      const verdict = await verification.byCode({ ...input, number: { sequence: input.number.sequence } });
+      // The verdict checks a printed number's prefix; the document is read only for an authentic one.
+      const verdict = await verification.byCode(input);
       if (!verdict.authentic) return { verdict };
-      named ??= await numbers.named(input.number);
+      const named = await numbers.named(input.number);
       if (named === undefined) return { verdict };
       const { document } = named.document;
       const facts: PublicFacts = {

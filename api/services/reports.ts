@@ -1,11 +1,12 @@
 import type { LedgerClient } from "../chain/ledger-client";
 import { periodEnd, periodOf, periodStart } from "../domain/tax-period";
-import { forbidden, notFound } from "../errors";
+import { ApiError, forbidden, notFound } from "../errors";
 import type { LedgerEvent } from "../indexer/events";
 import { checksummedAccount } from "../indexer/events";
+import type { EventIndexer } from "../indexer/event-indexer";
 import type { PeriodTotals } from "../indexer/invoice-summary";
 import { quotaRefusals, repeatedReimbursementAttempts } from "../db/audit";
-import type { Db } from "../db/database";
+import type { Database, Db } from "../db/database";
 import { invoiceTrace, periodTotals } from "../db/event-index";
 import { findParticipants } from "../db/parties";
 import {
@@ -24,7 +25,7 @@ import {
   type TotalsDimension,
 } from "../db/reports";
 import { mayReadParticipant } from "./invoice-search";
-import type { Invoices } from "./invoices";
+import { indexedRecordOf, type Invoices, type InvoiceView } from "./invoices";
 import type { Party } from "./parties";
 
 /**
@@ -34,8 +35,12 @@ import type { Party } from "./parties";
  */
 export interface ReportsDeps {
   db: Db;
+  /** The trace's read (a prepared statement: api/db/event-index.ts). */
+  database: Pick<Database, "prepared">;
   invoices: Invoices;
-  client: Pick<LedgerClient, "ledger">;
+  client: Pick<LedgerClient, "ledger" | "deploymentBlock">;
+  /** Whether an index read is at the chain's head as the API last saw it (the trace's invoice). */
+  indexer: Pick<EventIndexer, "isCurrent">;
   /** The time reports are made at (tests give their own). */
   now?: () => Date;
 }
@@ -118,7 +123,18 @@ function periodBounds(period: number): { from: Date; to: Date } {
   return { from: at(year, month), to: month === 12 ? at(year + 1, 1) : at(year, month + 1) };
 }
 
-export function createReports({ db, invoices, client, now = () => new Date() }: ReportsDeps) {
+/** An invoice's history, and the block of the index it reflects. */
+export interface InvoiceTrace {
+  invoice: InvoiceView;
+  events: LedgerEvent[];
+  /**
+   * The last block the index had indexed when the trace was read: its events, and the invoice, unless the index did
+   * not hold the invoice yet (then it is the chain's, at its head).
+   */
+  asOfBlock: number;
+}
+
+export function createReports({ db, database, invoices, client, indexer, now = () => new Date() }: ReportsDeps) {
   /** The merchant a report is about: any (or all) for the bureau; a merchant only itself, and others read as unknown. */
   function scopedMerchant(viewer: Party, merchant: string | undefined): string | undefined {
     if (viewer.role === "bureau") return merchant;
@@ -164,10 +180,24 @@ export function createReports({ db, invoices, client, now = () => new Date() }: 
   }
 
   return {
-    /** Every event of the invoice in chain order, with actor, transaction, block and time. 404 unless party to it. */
-    async trace(viewer: Party, id: string): Promise<{ invoice: Awaited<ReturnType<Invoices["view"]>>; events: LedgerEvent[] }> {
-      const invoice = await invoices.view(viewer, id);
-      return { invoice, events: await invoiceTrace(db, id) };
+    /**
+     * Every event of the invoice in chain order, with actor, transaction, block and time, and the invoice as they
+     * leave it: both from the event index. 404 unless party to it. The chain answers for the invoice when the index
+     * does not hold it (issued a moment ago through another API instance, or straight to the chain), and when an
+     * index behind the chain's head would refuse the viewer (one that became a party since).
+     */
+    async trace(viewer: Party, id: string): Promise<InvoiceTrace> {
+      const indexed = await invoiceTrace(database, id);
+      const asOfBlock = indexed.indexedBlock ?? client.deploymentBlock - 1;
+      const summary = indexed.invoice;
+      if (summary === undefined || summary.seal === null) return { invoice: await invoices.view(viewer, id), events: indexed.events, asOfBlock };
+      const seller = indexed.seller === undefined ? undefined : { name: indexed.seller.name, ...(indexed.seller.taxpayerId === null ? {} : { taxpayerId: indexed.seller.taxpayerId }) };
+      const read = { document: indexed.document, seller };
+      const invoice = await invoices.viewOf(viewer, indexedRecordOf({ ...summary, seal: summary.seal }), { read }).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 404 && !indexer.isCurrent(indexed.indexedBlock)) return invoices.view(viewer, id);
+        throw error;
+      });
+      return { invoice, events: indexed.events, asOfBlock };
     },
 
     /**

@@ -62,6 +62,7 @@ describe("the event index's bulk writes: COPY rows, deferred indexes", function 
       issued_at: "2026-11-25T10:00:00.123Z",
       issued_period: 202611,
       updated_at: "2026-11-25T10:00:00.123Z",
+      seal: `0x${"5e".repeat(24)}`,
     };
   }
 

@@ -18,7 +18,7 @@ import { LANGUAGES, type Language } from "../../api/i18n/language";
 import { CATALOGUES, errorMessage } from "../../api/i18n/localize";
 import { languageFor } from "../../api/i18n/negotiate";
 import { FRAGMENTS, SCHEMA_TEXTS } from "../../api/i18n/schema-texts.zh-CN";
-import { CREDIT_NOTE_STATUSES as VIEW_CREDIT_NOTE_STATUSES } from "../../api/services/verification";
+import { CREDIT_NOTE_STATUSES as VIEW_CREDIT_NOTE_STATUSES } from "../../api/indexer/events";
 import { STATES } from "../../api/indexer/events";
 import { CREDIT_NOTE_STATUSES, INVOICE_STATES } from "../../api/i18n/values";
 import { invoiceBody } from "../../scripts/lib/demo-data";

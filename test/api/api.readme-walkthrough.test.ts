@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { expect } from "chai";
 
 import { RealProcesses } from "./helpers/processes";
+import { verdictOf } from "./helpers/verdict";
 
 const run = promisify(execFile);
 
@@ -34,7 +35,7 @@ describe("README: your first hour, executed", function () {
     const stdout = await walk();
     const lines = stdout.split("\n");
     // What anyone's verification answered, as printed.
-    const verdicts = lines.filter((line) => line.startsWith("{\"authentic\"")).map((line) => JSON.parse(line) as unknown);
+    const verdicts = lines.filter((line) => line.startsWith("{\"authentic\"")).map((line) => verdictOf(JSON.parse(line)));
     expect(verdicts).to.deep.equal([{ authentic: true, state: "Reimbursed", kind: "invoice" }]);
     // The PDF it saved, and the verification page it named, which answers authentic.
     const [, pdf, page] = /^PDF: (\S+); verification page: (\S+)$/m.exec(stdout) ?? [];

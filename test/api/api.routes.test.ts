@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { invoiceBody, randomTaxpayerId } from "../../scripts/lib/demo-data";
 import { ApiClient } from "../../scripts/lib/api-client";
 import { registerCast, startSystem, type Cast, type TestSystem } from "./helpers/system";
+import { verdictOf } from "./helpers/verdict";
 
 /**
  * Every route of the API in process (createApp via startApi) against a real ledger node process: the happy
@@ -263,7 +264,7 @@ describe("API routes", function () {
     it("verifies by number + check code + total, publicly; a wrong code or amount does not verify", async () => {
       const invoice = await issued();
       const ok = await new ApiClient(system.api.url).get(`/v1/verify?number=${invoice.number}&checkCode=${invoice.checkCode}&total=${invoice.total}`);
-      expect(ok.body).to.deep.equal({ authentic: true, state: "Issued", kind: "invoice" });
+      expect(verdictOf(ok.body)).to.deep.equal({ authentic: true, state: "Issued", kind: "invoice" });
       const wrongCode = (BigInt(invoice.checkCode) ^ 1n).toString().padStart(20, "0");
       expect((await new ApiClient(system.api.url).get(`/v1/verify?number=${invoice.number}&checkCode=${wrongCode}&total=${invoice.total}`)).body.authentic).to.equal(false);
       expect((await new ApiClient(system.api.url).get(`/v1/verify?number=${invoice.number}&checkCode=${invoice.checkCode}&total=${BigInt(invoice.total) + 1n}`)).body.authentic).to.equal(false);
@@ -274,7 +275,7 @@ describe("API routes", function () {
       const invoice = await issued();
       const file = (await cast.merchant.client.get(`/v1/invoices/${invoice.id}`)).body.document;
       const anyone = new ApiClient(system.api.url);
-      expect((await anyone.post("/v1/verify/document", file)).body).to.deep.equal({ authentic: true, state: "Issued", kind: "invoice" });
+      expect(verdictOf((await anyone.post("/v1/verify/document", file)).body)).to.deep.equal({ authentic: true, state: "Issued", kind: "invoice" });
       const altered = JSON.parse(JSON.stringify(file));
       altered.document.items[0].name = "餐饮服务X";
       expect((await anyone.post("/v1/verify/document", altered)).body).to.include({ authentic: false, mismatch: "document" });

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { ApiClient } from "../../scripts/lib/api-client";
 import { invoiceBody, randomTaxpayerId } from "../../scripts/lib/demo-data";
 import { registerCast, startSystem, type Cast, type Org, type Person, type TestSystem } from "./helpers/system";
+import { verdictOf } from "./helpers/verdict";
 
 /**
  * Business rules through the API against a real ledger node: the filing period, credit notes verified by their
@@ -73,12 +74,12 @@ describe("API business rules", function () {
       const reversal = await ok(cast.merchant.client.post(`/v1/invoices/${invoice.id}/reversals`, { reference: ref(), reason: "discount", total: "1060", tax: "60" }), 201);
       const note = reversal.creditNote as { id: string; number: string; checkCode: string; total: string };
       const byNumber = (total: string) => anyone().get(`/v1/verify?number=${note.number}&checkCode=${note.checkCode}&total=${total}`);
-      expect(await ok(byNumber(note.total))).to.deep.equal({ authentic: true, state: "Reimbursed", kind: "credit-note", creditNoteStatus: "Pending" });
+      expect(verdictOf(await ok(byNumber(note.total)))).to.deep.equal({ authentic: true, state: "Reimbursed", kind: "credit-note", creditNoteStatus: "Pending" });
       await ok(cast.enterprise.client.post(`/v1/credit-notes/${note.id}/confirm`));
-      expect(await ok(byNumber(note.total))).to.deep.equal({ authentic: true, state: "Reimbursed", kind: "credit-note", creditNoteStatus: "Effective" });
-      expect(await ok(byNumber("1061"))).to.deep.equal({ authentic: false, state: null });
+      expect(verdictOf(await ok(byNumber(note.total)))).to.deep.equal({ authentic: true, state: "Reimbursed", kind: "credit-note", creditNoteStatus: "Effective" });
+      expect(verdictOf(await ok(byNumber("1061")))).to.deep.equal({ authentic: false, state: null });
       // The invoice itself still verifies, as an invoice.
-      expect(await ok(anyone().get(`/v1/verify?number=${invoice.number}&checkCode=${invoice.checkCode}&total=${invoice.total}`)))
+      expect(verdictOf(await ok(anyone().get(`/v1/verify?number=${invoice.number}&checkCode=${invoice.checkCode}&total=${invoice.total}`))))
         .to.deep.equal({ authentic: true, state: "Reimbursed", kind: "invoice" });
     });
 
@@ -91,8 +92,8 @@ describe("API business rules", function () {
       const wrong = await anyone().post("/v1/verify/document", altered);
       const unknown = await anyone().post("/v1/verify/document", unknownId);
       expect([unknown.status, unknown.body]).to.deep.equal([wrong.status, wrong.body]);
-      expect(unknown.body).to.deep.equal({ authentic: false, state: null, mismatch: "document" });
-      expect(await ok(anyone().post("/v1/verify/document", file))).to.deep.equal({ authentic: true, state: "Issued", kind: "invoice" });
+      expect(verdictOf(unknown.body)).to.deep.equal({ authentic: false, state: null, mismatch: "document" });
+      expect(verdictOf(await ok(anyone().post("/v1/verify/document", file)))).to.deep.equal({ authentic: true, state: "Issued", kind: "invoice" });
     });
   });
 

@@ -5,7 +5,7 @@ import { expect } from "chai";
 
 import { REVERSAL_REASONS as DOCUMENT_REASONS } from "../../api/domain/invoice-document";
 import { STATES } from "../../api/indexer/events";
-import { CREDIT_NOTE_STATUSES as API_NOTE_STATUSES } from "../../api/services/verification";
+import { CREDIT_NOTE_STATUSES as API_NOTE_STATUSES } from "../../api/indexer/events";
 import { CREDIT_NOTE_STATUSES, INVOICE_STATES, LEDGER_LAYOUT, REVERSAL_REASONS } from "../../lib/proof/ledger-storage";
 
 interface LayoutEntry {

@@ -11,6 +11,7 @@ import * as webhooks from "./0008-webhooks";
 import * as sessions from "./0009-sessions";
 import * as consoleFilters from "./0010-console-filters";
 import * as settlements from "./0011-settlements";
+import * as verificationIndex from "./0012-verification-index";
 
 /** Every migration, in order: a new one is a new numbered file added here, never an edit of an old one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0009-sessions": sessions,
   "0010-console-filters": consoleFilters,
   "0011-settlements": settlements,
+  "0012-verification-index": verificationIndex,
 };
 
 export const migrations: MigrationProvider = {

@@ -99,7 +99,16 @@ export function invoiceRoutes(kit: RouteKit): void {
     tag: "invoices",
     access: [...everyone],
     params: idParam,
-    responses: { 200: { description: "History in chain order", schema: z.object({ invoice: invoiceView, events: z.array(eventView) }) } },
+    responses: {
+      200: {
+        description: "History in chain order",
+        schema: z.object({
+          invoice: invoiceView,
+          events: z.array(eventView),
+          asOfBlock: z.number().int().meta({ description: "The last block the API's index had indexed: the events and the invoice reflect it (the invoice is the chain's, at its head, while the index does not hold it yet)" }),
+        }),
+      },
+    },
     examples: invoiceExamples.trace,
     async handle({ party, params }) {
       return { status: 200, body: await reports.trace(party!, params.id) };

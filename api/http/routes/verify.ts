@@ -1,7 +1,7 @@
 import { documentFileUpload, verifyQuery } from "../schemas/verification";
 import { z } from "zod";
 
-import { CREDIT_NOTE_STATUSES } from "../../services/verification";
+import { CREDIT_NOTE_STATUSES } from "../../indexer/events";
 import { verifyExamples } from "../schemas/verify-examples";
 import { verdictView } from "../schemas/views";
 import { defineRoute, type RouteKit } from "../route";
@@ -15,6 +15,7 @@ export function verifyRoutes(kit: RouteKit): void {
       kind: z.enum(["invoice", "credit-note"]).optional(),
       creditNoteStatus: z.enum(["Pending", "Effective", "Cancelled"] satisfies (typeof CREDIT_NOTE_STATUSES)[number][]).optional(),
       mismatch: z.enum(["document", "number", "amount"]).optional().meta({ description: "an unknown id reads as a wrong document" }),
+      asOfBlock: z.number().int().meta({ description: "The block the answer reflects: the last one the API's index had indexed, or the chain's head when the chain was asked (the index behind it, or not holding that number or id)" }),
     })
     .meta({ id: "DocumentVerdict" });
   defineRoute(kit, {

@@ -62,6 +62,8 @@ export const EXAMPLE_CREDIT_NOTE = {
 export const EXAMPLE_KEY = { keyId: "3e27cad5c762", apiKey: "eil_3e27cad5c762_BoxvApIyYF6kil7dcIz-V98ra1Kl91g2", label: "till 2" } as const;
 
 export const EXAMPLE_TRANSACTION = { hash: "0x465673bb5892bcb3f8f12994d55d3380170b878e9731168e6a9fc008122ec234", blockNumber: 1187 } as const;
+/** The block the API's index had reached when the story's reads and verifications were answered (asOfBlock). */
+export const EXAMPLE_INDEXED_BLOCK = 1242;
 
 const { merchant, enterprise, employee, bureau } = EXAMPLE_CAST;
 

@@ -3,6 +3,7 @@ import {
   EXAMPLE_CAST,
   EXAMPLE_CREDIT_NOTE,
   EXAMPLE_DOCUMENT_FILE,
+  EXAMPLE_INDEXED_BLOCK,
   EXAMPLE_INVOICE,
   EXAMPLE_ISSUE_BODY,
   EXAMPLE_PERIOD,
@@ -265,7 +266,7 @@ export const invoiceExamples = {
       as: "bureau",
       params: invoiceId,
       status: 200,
-      response: { invoice: exampleReimbursedInvoice(), events: traced },
+      response: { invoice: exampleReimbursedInvoice(), events: traced, asOfBlock: EXAMPLE_INDEXED_BLOCK },
     },
   },
   claim: {

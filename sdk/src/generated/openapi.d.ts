@@ -1521,6 +1521,8 @@ export interface components {
             salt: string;
         };
         DocumentVerdict: {
+            /** @description The block the answer reflects: the last one the API's index had indexed, or the chain's head when the chain was asked (the index behind it, or not holding that number or id) */
+            asOfBlock: number;
             authentic: boolean;
             /** @enum {string} */
             creditNoteStatus?: "Pending" | "Effective" | "Cancelled";
@@ -5325,6 +5327,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The last block the API's index had indexed: the events and the invoice reflect it (the invoice is the chain's, at its head, while the index does not hold it yet) */
+                        asOfBlock: number;
                         events: components["schemas"]["Event"][];
                         invoice: components["schemas"]["Invoice"];
                     };

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { ApiClient } from "../../../scripts/lib/api-client";
 import { invoiceBody } from "../../../scripts/lib/demo-data";
 import { registerCast, type Cast } from "./system";
+import { verdictOf } from "./verdict";
 
 /**
  * The fault-free part of the end-to-end story over HTTP, shared by the tests that run it against a chain
@@ -85,9 +86,9 @@ export async function runStory(apiUrl: string, bureau: ApiClient): Promise<Story
   // Anyone verifies; the bureau traces.
   const anyone = new ApiClient(apiUrl);
   const verifyPath = `/v1/verify?number=${invoice.number}&checkCode=${invoice.checkCode}&total=${invoice.total}`;
-  expect((await anyone.get(verifyPath)).body).to.deep.equal({ authentic: true, state: "Filed", kind: "invoice" });
+  expect(verdictOf((await anyone.get(verifyPath)).body)).to.deep.equal({ authentic: true, state: "Filed", kind: "invoice" });
   const document: unknown = (await cast.employee.client.get(`/v1/invoices/${invoice.id}`)).body.document;
-  expect((await anyone.post("/v1/verify/document", document)).body).to.deep.equal({ authentic: true, state: "Filed", kind: "invoice" });
+  expect(verdictOf((await anyone.post("/v1/verify/document", document)).body)).to.deep.equal({ authentic: true, state: "Filed", kind: "invoice" });
   const trace = await bureau.get(`/v1/invoices/${invoice.id}/trace`);
   expect(trace.body.events.map((e: { type: string }) => e.type)).to.deep.equal(["InvoiceIssued", "InvoiceClaimed", "InvoiceSubmitted", "InvoiceReimbursed", "InvoiceFiled"]);
   expect(trace.body.events.map((e: { actor: string }) => e.actor)).to.deep.equal([cast.merchant.account, cast.employee.account, cast.employee.account, cast.enterprise.account, cast.enterprise.account]);
@@ -101,16 +102,17 @@ export async function runStory(apiUrl: string, bureau: ApiClient): Promise<Story
     verifyPath,
     document,
     personalData,
+    // Without the block each verification and trace reflects (asOfBlock): the chain goes on making blocks.
     answers: async () => ({
       invoice: (await bureau.get(`/v1/invoices/${invoice.id}`)).body,
       other: (await cast.merchant.client.get(`/v1/invoices/${other!.id}`)).body,
-      trace: (await bureau.get(`/v1/invoices/${invoice.id}/trace`)).body,
-      reversedTrace: (await bureau.get(`/v1/invoices/${other!.id}/trace`)).body,
+      trace: verdictOf((await bureau.get(`/v1/invoices/${invoice.id}/trace`)).body),
+      reversedTrace: verdictOf((await bureau.get(`/v1/invoices/${other!.id}/trace`)).body),
       all: (await bureau.get("/v1/invoices?limit=500")).body,
       employees: (await cast.enterprise.client.get("/v1/participants")).body,
       totals: (await bureau.get("/v1/reports/totals")).body,
-      verify: (await anyone.get(verifyPath)).body,
-      document: (await anyone.post("/v1/verify/document", document)).body,
+      verify: verdictOf((await anyone.get(verifyPath)).body),
+      document: verdictOf((await anyone.post("/v1/verify/document", document)).body),
       retried: (await cast.merchant.client.post("/v1/invoices", single, { "idempotency-key": "order-1001-try" })).body,
     }),
   };
