@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Level } from "level";
 
 import type { LedgerDeployment } from "../../lib/deploy-ledger";
-import type { AccountOverride } from "@nomicfoundation/edr";
+import type { AccountOverride, StorageSlot } from "@nomicfoundation/edr";
 
 import type { StateDiff } from "../snapshot/state-diff";
 import { ACCOUNT_RANGE, BLOCK_RANGE, DEPLOYMENT_KEY, HEAD_KEY, META_KEY, SLOT_RANGE, SNAPSHOT_KEY, accountKey, addressOfAccountKey, blockHashKey, slotKey, slotOf, slotsOf, blockKey, blockNumberOf, headerKey, receiptsKey, receiptsNumberOf, receiptsRange, transactionKey } from "./keys";
@@ -104,6 +104,18 @@ export interface StoredHead {
  * read as they are; their plain registry and ledger are reported as a pre-proxy deployment (lib/contract-code.ts).
  */
 export type Deployment = LedgerDeployment;
+
+/** Slots read from the snapshot per step of the iterator: large enough that a step costs little, small in memory. */
+const SNAPSHOT_READ_BATCH = 10_000;
+
+/**
+ * A slot's value as stored (a JSON string of hex, `"0x…"`), read without the JSON decoder. `BigInt` refuses what
+ * is not hex; anything else that is not a stored word is refused here (a wrong word is refused by the state root).
+ */
+function slotValueOf(stored: string): bigint {
+  if (stored.length > 68 || !stored.startsWith('"0x') || !stored.endsWith('"')) throw new Error(`a snapshot slot holds ${stored.slice(0, 80)}, not a hex word`);
+  return BigInt(stored.slice(1, -1));
+}
 
 type Value = ChainMeta | StoredBlock | StoredHead | Deployment | ServedBlock | ServedReceipt[] | TransactionPosition | number | SnapshotMark | SnapshotAccount | string;
 
@@ -235,21 +247,63 @@ export class ChainStore {
     }
   }
 
-  /** The whole state snapshot, as the engine takes a genesis state. */
-  async snapshotState(): Promise<AccountOverride[]> {
-    const accounts = new Map<string, AccountOverride & { storage: { index: bigint; value: bigint }[] }>();
-    for await (const [key, value] of this.db.iterator(ACCOUNT_RANGE)) {
-      const account = value as SnapshotAccount;
-      const address = addressOfAccountKey(key);
-      accounts.set(address, { address: Buffer.from(address.slice(2), "hex"), nonce: BigInt(account.nonce), balance: BigInt(account.balance), code: Buffer.from(account.code.slice(2), "hex"), storage: [] });
+  /**
+   * The whole state snapshot as of `mark`, as the engine takes a genesis state; undefined when the snapshot is no
+   * longer that of `mark` (the snapshot writer has brought it forward since the caller read the mark). Mark,
+   * accounts and slots are read from one LevelDB snapshot, so a snapshot written meanwhile is never read half.
+   *
+   * A restart waits for this (2 M slots for 1 M invoices), so the slots are read in batches (`nextv`) as the
+   * strings they are stored as, not through the JSON decoder value by value: a slot's value is stored as a JSON
+   * string of hex (`"0x…"`), which is its hex between the quotes. Keys are in byte order, so an account's slots
+   * come together and follow its address.
+   */
+  async snapshotState(mark: SnapshotMark): Promise<AccountOverride[] | undefined> {
+    const snapshot = this.db.snapshot();
+    try {
+      const current = (await this.db.get(SNAPSHOT_KEY, { snapshot })) as SnapshotMark | undefined;
+      if (current === undefined || current.number !== mark.number || current.hash !== mark.hash || current.stateRoot !== mark.stateRoot) return undefined;
+      const accounts = new Map<string, AccountOverride & { storage: StorageSlot[] }>();
+      for await (const [key, value] of this.db.iterator({ ...ACCOUNT_RANGE, snapshot })) {
+        const account = value as SnapshotAccount;
+        const address = addressOfAccountKey(key);
+        accounts.set(address, { address: Buffer.from(address.slice(2), "hex"), nonce: BigInt(account.nonce), balance: BigInt(account.balance), code: Buffer.from(account.code.slice(2), "hex"), storage: [] });
+      }
+      await this.readSlots(accounts, snapshot);
+      return [...accounts.values()];
+    } finally {
+      await snapshot.close();
     }
-    for await (const [key, value] of this.db.iterator(SLOT_RANGE)) {
-      const { address, slot } = slotOf(key);
-      const account = accounts.get(address);
-      if (account === undefined) throw new Error(`the snapshot has storage of ${address} but not the account`);
-      account.storage.push({ index: BigInt(slot), value: BigInt(value as string) });
+  }
+
+  private async readSlots(accounts: Map<string, { storage: StorageSlot[] }>, snapshot: ReturnType<Level<string, Value>["snapshot"]>): Promise<void> {
+    const slots = this.db.iterator<string, string>({ ...SLOT_RANGE, keyEncoding: "utf8", valueEncoding: "utf8", snapshot });
+    try {
+      let prefix = "\u0000"; // no key starts with it
+      let storage: StorageSlot[] = [];
+      // The next batch is read (in LevelDB's thread) while this one is decoded.
+      for (let entries = await slots.nextv(SNAPSHOT_READ_BATCH); entries.length > 0; ) {
+        const next = slots.nextv(SNAPSHOT_READ_BATCH);
+        try {
+          for (const [key, value] of entries) {
+            // The key names its account by its prefix: the full decode (slotOf) only when the account changes.
+            if (!key.startsWith(prefix)) {
+              const slot = slotOf(key);
+              const account = accounts.get(slot.address);
+              if (account === undefined) throw new Error(`the snapshot has storage of ${slot.address} but not the account`);
+              prefix = slotsOf(slot.address).gte;
+              storage = account.storage;
+            } else if (key.length !== prefix.length + 64) slotOf(key); // throws: not a slot key
+            storage.push({ index: BigInt(`0x${key.slice(prefix.length)}`), value: slotValueOf(value) });
+          }
+        } catch (error) {
+          await next.catch(() => undefined); // the iterator closes only once its pending read is done
+          throw error;
+        }
+        entries = await next;
+      }
+    } finally {
+      await slots.close();
     }
-    return [...accounts.values()];
   }
 
   async deployment(): Promise<Deployment | undefined> {
