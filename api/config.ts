@@ -145,7 +145,7 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
     bureauKeyFile: env.API_BUREAU_KEY_FILE ?? join(root, "authority.key"),
     bureauKey: env.API_BUREAU_KEY,
     masterKey: env.API_MASTER_KEY,
-    groupCommitInFlight: Number(env.API_GROUP_COMMIT_IN_FLIGHT ?? 2),
+    groupCommitInFlight: Number(env.API_GROUP_COMMIT_IN_FLIGHT ?? 1),
     maxBatchSize: Number(env.API_MAX_BATCH ?? 200),
     pollIntervalMs: Number(env.API_POLL_MS ?? 20),
     verifyRatePerMinute: Number(env.API_VERIFY_RATE ?? 600),
