@@ -68,23 +68,10 @@ const nullIfZero = (address: string) => (/^0x0{40}$/i.test(address) ? null : get
  * from the chain's answer (ledgerRecordOf) or from the event index's summary (indexedRecordOf); the two agree
  * field by field (test/api/api.index-answers.test.ts).
  */
-export interface LedgerRecord {
-  id: string;
-  number: string;
-  seller: string;
-  buyerTaxId: string | null;
+export type LedgerRecord = Pick<InvoiceSummary, "id" | "number" | "seller" | "buyerTaxId" | "total" | "tax" | "state" | "frozenFrom" | "holder" | "enterprise" | "filedPeriod" | "reversedTotal" | "reversedTax"> & {
   seal: string;
-  total: string;
-  tax: string;
-  state: InvoiceState;
-  frozenFrom: InvoiceState | null;
-  holder: string | null;
-  enterprise: string | null;
-  filedPeriod: number | null;
-  reversedTotal: string;
-  reversedTax: string;
   reversalPending: boolean;
-}
+};
 
 /**
  * An invoice's document (its row, opened only for a party to it) and its seller's profile (what a view shows of it),
