@@ -107,8 +107,13 @@ describe("several API instances on one chain and one database", function () {
     const bureau = new ApiClient(second.url, system.bureau().apiKey!);
     let listed = new Map<string, string>();
     for (let attempt = 0; attempt < 100 && listed.size < logs.length; attempt++) {
-      const page = (await bureau.get("/v1/invoices?limit=500")).body.invoices as { id: string; number: string }[];
-      listed = new Map(page.map((s) => [s.id.toLowerCase(), s.number]));
+      // Every page of the list (more than one page's 500 can be issued in the time the load runs).
+      listed = new Map();
+      for (let cursor: string | null = null, first = true; first || cursor !== null; first = false) {
+        const body = (await bureau.get(`/v1/invoices?limit=500${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`)).body as { invoices: { id: string; number: string }[]; nextCursor: string | null };
+        for (const summary of body.invoices) listed.set(summary.id.toLowerCase(), summary.number);
+        cursor = body.nextCursor;
+      }
       if (listed.size < logs.length) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(listed).to.deep.equal(new Map(logs.map((l) => [l.args.id.toLowerCase(), l.args.number.toString()])));
