@@ -281,14 +281,15 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
     if (merchant.taxpayerId === undefined) throw forbidden("the merchant has no taxpayer ID", { reason: "NO_TAXPAYER_ID" });
     // Each reference is taken before anything is sealed: a concurrent request with the same reference waits,
     // then finds this one's document (and claim code) stored and answers with the same invoice.
-    const ids = bodies.map((body) => invoiceIdOf(merchant.account, requestIdOf(body.reference)).toLowerCase());
-    return references.run(ids, () => issueHeld(merchant, bodies));
+    const requestIds = bodies.map((body) => requestIdOf(body.reference));
+    const ids = requestIds.map((requestId) => invoiceIdOf(merchant.account, requestId));
+    return references.run(ids, () => issueHeld(merchant, bodies, requestIds, ids));
   }
 
-  async function issueHeld(merchant: Party, bodies: IssueInvoiceBody[]): Promise<IssueResult[]> {
+  /** `requestIds` and `ids` (lowercase, as keccak hex is) are the bodies' own, computed once by issueAll. */
+  async function issueHeld(merchant: Party, bodies: IssueInvoiceBody[], requestIds: string[], ids: string[]): Promise<IssueResult[]> {
     const wallet = await parties.walletOf(merchant);
     const now = new Date();
-    const ids = bodies.map((body) => invoiceIdOf(merchant.account, requestIdOf(body.reference)));
     const existing = await documents.getMany(ids);
     const plans = await Promise.all(
       bodies.map(async (body, i) => {
@@ -301,7 +302,7 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
         // A document held already: a retry of this reference, whose transaction may or may not have reached the chain.
         const onChain = held === undefined ? undefined : await chainInvoice(id);
         const stored =
-          held ?? sealDocument({ id, seller: merchant.account, requestId: requestIdOf(body.reference), requestFingerprint, document: buildInvoiceDocument(body, { name: merchant.name, taxpayerId: merchant.taxpayerId! }, now) });
+          held ?? sealDocument({ id, seller: merchant.account, requestId: requestIds[i]!, requestFingerprint, document: buildInvoiceDocument(body, { name: merchant.name, taxpayerId: merchant.taxpayerId! }, now) });
         return { body, stored, isNew: held === undefined, issued: onChain !== undefined };
       }),
     );
