@@ -66,7 +66,9 @@ export async function insertDocuments(db: Kysely<Schema>, documents: NewDocument
       .execute();
     return "inserted";
   } catch (error) {
-    if (isUniqueViolation(error, "documents_pkey")) return "id-taken";
+    // Either table may refuse first: PostgreSQL does not order a statement's inserts, and a key row is written
+    // only with its document, under the same id.
+    if (isUniqueViolation(error, "documents_pkey") || isUniqueViolation(error, "document_keys_pkey")) return "id-taken";
     throw error;
   }
 }

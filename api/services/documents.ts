@@ -202,9 +202,18 @@ export const documentStore = (db: Db, keystore: Sealer) => {
   type Rows = ReturnType<typeof persisted>[];
   const insert = (rows: Rows) => insertDocuments(db, rows.map((r) => r.row), rows.map((r) => r.key));
 
-  /** One call's documents alone: inserted, or the reason they cannot be. */
-  const putOne = async ({ documents, rows }: { documents: StoredDocument[]; rows: Rows }): Promise<void> => {
-    if ((await insert(rows)) === "inserted") return;
+  /** What a call of the group commit writes: its documents, and what an id held already means to it. */
+  interface Write {
+    documents: StoredDocument[];
+    rows: Rows;
+    /** "refuse": the caller read that these ids are free, so a held one is another request's (putAll); "report": the caller has not looked (putNew). */
+    whenHeld: "refuse" | "report";
+  }
+
+  /** One call's documents alone: inserted, held already (when the call asks to be told), or the reason they cannot be. */
+  const putOne = async ({ documents, rows, whenHeld }: Write): Promise<"stored" | "held"> => {
+    if ((await insert(rows)) === "inserted") return "stored";
+    if (whenHeld === "report") return "held";
     for (const document of documents) {
       const stored = await findDocument(db, document.id);
       if (stored === undefined) continue;
@@ -223,15 +232,15 @@ export const documentStore = (db: Db, keystore: Sealer) => {
    * at most about DOCUMENTS_PER_WRITE documents (PostgreSQL takes at most 65,535 parameters), whole calls only.
    */
   const DOCUMENTS_PER_WRITE = 2_000;
-  const writes = new GroupCommit<{ documents: StoredDocument[]; rows: Rows }, void>(
+  const writes = new GroupCommit<Write, "stored" | "held">(
     async (group) => {
       for (let start = 0; start < group.length; ) {
         let end = start + 1;
         let count = group[start]!.value.rows.length;
         while (end < group.length && count + group[end]!.value.rows.length <= DOCUMENTS_PER_WRITE) count += group[end++]!.value.rows.length;
         const part = group.slice(start, end);
-        if (part.length > 1 && (await insert(part.flatMap((item) => item.value.rows))) === "inserted") part.forEach((item) => item.resolve());
-        else for (const item of part) await putOne(item.value).then(() => item.resolve(), (error: unknown) => item.reject(error));
+        if (part.length > 1 && (await insert(part.flatMap((item) => item.value.rows))) === "inserted") part.forEach((item) => item.resolve("stored"));
+        else for (const item of part) await putOne(item.value).then(item.resolve, item.reject);
         start = end;
       }
     },
@@ -268,8 +277,14 @@ export const documentStore = (db: Db, keystore: Sealer) => {
      * REFERENCE_IN_PROGRESS, whose retry finds the stored document and answers with it.
      */
     putAll: async (documents: StoredDocument[]): Promise<void> => {
-      if (documents.length > 0) await writes.submit({ documents, rows: documents.map(persisted) });
+      if (documents.length > 0) await writes.submit({ documents, rows: documents.map(persisted), whenHeld: "refuse" });
     },
+    /**
+     * Stores the documents of a request that has not looked whether their ids are held (most references are new:
+     * one write instead of a read and a write), all or none, durably: "held" when any of them is held already
+     * (a retry, or a reference used before), and then none is stored and the caller reads what is held.
+     */
+    putNew: async (documents: StoredDocument[]): Promise<"stored" | "held"> => (documents.length === 0 ? "stored" : writes.submit({ documents, rows: documents.map(persisted), whenHeld: "report" })),
     /** A stored answer (answerForStorage) as it is given again: each document file it named, as it reads now. */
     answerFromStorage: async (body: unknown): Promise<unknown> => {
       const named: { id: string; number: string }[] = [];

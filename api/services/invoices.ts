@@ -286,27 +286,42 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
     return references.run(ids, () => issueHeld(merchant, bodies, requestIds, ids));
   }
 
-  /** `requestIds` and `ids` (lowercase, as keccak hex is) are the bodies' own, computed once by issueAll. */
-  async function issueHeld(merchant: Party, bodies: IssueInvoiceBody[], requestIds: string[], ids: string[]): Promise<IssueResult[]> {
-    const wallet = await parties.walletOf(merchant);
-    const now = new Date();
+  /**
+   * The plan of each body of a request some of whose references hold a document already: a held one with the
+   * same contents is a retry (sent again unless its invoice is on chain; the ledger issues one invoice per
+   * request id whatever happens), one with other contents is DUPLICATE_REFERENCE; the rest (`sealed`) are stored.
+   */
+  async function plansWithHeld(bodies: IssueInvoiceBody[], ids: string[], sealed: StoredDocument[]): Promise<{ body: IssueInvoiceBody; stored: StoredDocument; issued: boolean }[]> {
     const existing = await documents.getMany(ids);
     const plans = await Promise.all(
       bodies.map(async (body, i) => {
         const id = ids[i]!;
-        const requestFingerprint = fingerprint(body);
         const held = existing.get(id.toLowerCase());
-        if (held !== undefined && held.requestFingerprint !== requestFingerprint) {
+        if (held !== undefined && held.requestFingerprint !== sealed[i]!.requestFingerprint) {
           throw conflict("DUPLICATE_REFERENCE", "this reference was already used for an invoice with other contents", { reference: body.reference, id });
         }
         // A document held already: a retry of this reference, whose transaction may or may not have reached the chain.
         const onChain = held === undefined ? undefined : await chainInvoice(id);
-        const stored =
-          held ?? sealDocument({ id, seller: merchant.account, requestId: requestIds[i]!, requestFingerprint, document: buildInvoiceDocument(body, { name: merchant.name, taxpayerId: merchant.taxpayerId! }, now) });
-        return { body, stored, isNew: held === undefined, issued: onChain !== undefined };
+        return { body, stored: held ?? sealed[i]!, isNew: held === undefined, issued: onChain !== undefined };
       }),
     );
     await documents.putAll(plans.filter((plan) => plan.isNew).map((plan) => plan.stored));
+    return plans;
+  }
+
+  /** `requestIds` and `ids` (lowercase, as keccak hex is) are the bodies' own, computed once by issueAll. */
+  async function issueHeld(merchant: Party, bodies: IssueInvoiceBody[], requestIds: string[], ids: string[]): Promise<IssueResult[]> {
+    const wallet = await parties.walletOf(merchant);
+    const now = new Date();
+    const sealed = bodies.map((body, i) =>
+      sealDocument({ id: ids[i]!, seller: merchant.account, requestId: requestIds[i]!, requestFingerprint: fingerprint(body), document: buildInvoiceDocument(body, { name: merchant.name, taxpayerId: merchant.taxpayerId! }, now) }),
+    );
+    // Most references are new: their documents are stored without a read first. When one is held already (a
+    // retry, or a reference used before), nothing was stored, and what is held decides, reference by reference.
+    const plans =
+      (await documents.putNew(sealed)) === "stored"
+        ? sealed.map((stored, i) => ({ body: bodies[i]!, stored, issued: false }))
+        : await plansWithHeld(bodies, ids, sealed);
     const toSend = plans.filter((plan) => !plan.issued);
     const requests = toSend.map(({ stored, body }) => ({
       requestId: stored.requestId,
