@@ -39,6 +39,9 @@ import { networkAllowance } from "./webhooks/url-guard";
 import { contractsMismatch, databaseUnavailable } from "./start-refusal";
 import { openDatabase, type Database } from "./db/database";
 import { databaseAccountLock } from "./db/account-locks";
+import { findKeyHolder } from "./db/api-keys";
+import { CREDENTIALS_CHANNEL, KeyHolderCache } from "./db/key-holder-cache";
+import { NoticeListener } from "./db/notice-listener";
 import { databaseFault, StoreCorruptedError } from "./db/database-errors";
 import { DatabaseStatus } from "./db/database-status";
 import { watchEmbeddedServer } from "./db/embedded-watch";
@@ -66,7 +69,7 @@ export interface RunningApi {
  * keystore's key-check value (KEYSTORE_KEY_MISMATCH). Then, before it serves, documents written by an earlier
  * version get their personal fields encrypted, and the erasure register is applied (services/erasure.ts).
  */
-export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ ctx: ApiContext; database: Database; bureauKeyFile: string }> {
+export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ ctx: ApiContext; database: Database; bureauKeyFile: string; keyHolders: KeyHolderCache }> {
   await mkdir(config.dataDir, { recursive: true });
   if (hasLegacyStore(config.dataDir)) throw legacyStoreFound(config.dataDir);
   const client = await connectLedger(config);
@@ -78,6 +81,8 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
     // Webhooks: the outbox is written with the index and the erasures; the worker delivers it (api/webhooks/).
     const outbox = createOutbox({ numberForm: config.numberForm });
     let webhookWorker: DeliveryWorker | undefined;
+    // Remembers nothing until startApi listens for changes (notice-listener.ts).
+    const keyHolders = new KeyHolderCache((keyHash) => findKeyHolder(database, keyHash), config.keyCacheSize);
     const indexer = new EventIndexer(client, database, logger, {
       pollIntervalMs: config.pollIntervalMs,
       outbox,
@@ -85,6 +90,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
         metrics.indexedEvents.inc(count);
         if (count > 0) webhookWorker?.wake();
       },
+      onRegistryChange: () => keyHolders.invalidate(),
     });
     await indexer.verifyAgainstChain();
     const keystore = await Keystore.open(db, config.dataDir, config.masterKey);
@@ -112,7 +118,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
       onBatch: (size) => metrics.batchSize.observe(size),
     });
     const parties = createParties({ db, keystore, senders, client, indexer });
-    const apiKeys = createApiKeys({ db, database, parties });
+    const apiKeys = createApiKeys({ db, holders: keyHolders, parties });
     const invoices = createInvoices({ db, client, batcher, indexer, parties, keystore, numberForm: config.numberForm });
     const { documents } = invoices;
     const verification = createVerification({ database, client, indexer, numberForm: config.numberForm });
@@ -146,7 +152,7 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
       },
     };
     const bureauKeyFile = await bootstrapBureau(ctx, config);
-    return { ctx, database, bureauKeyFile };
+    return { ctx, database, bureauKeyFile, keyHolders };
   } catch (error) {
     await database.close();
     // A damaged page met while starting is STORE_CORRUPTED (exit 3), not an unexplained failure.
@@ -198,8 +204,11 @@ async function bootstrapBureau(ctx: ApiContext, config: ApiConfig): Promise<stri
 }
 
 export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
-  const { ctx, database, bureauKeyFile } = await assembleApi(config, logger);
+  const { ctx, database, bureauKeyFile, keyHolders } = await assembleApi(config, logger);
   const stopWatching = watchEmbeddedServer(database, ctx.storage, logger);
+  // Key holders are remembered only while every change to them is heard of (migration 0013).
+  const credentialNotices = new NoticeListener(database.url, CREDENTIALS_CHANNEL, { notice: () => keyHolders.invalidate(), listening: (on) => keyHolders.setListening(on) }, logger);
+  if (config.keyCacheSize > 0) await credentialNotices.start();
   await ctx.indexer.start();
   ctx.webhookWorker.start();
   const app = createApp(ctx);
@@ -223,6 +232,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
         server.closeIdleConnections();
       });
       stopWatching();
+      await credentialNotices.close();
       await ctx.indexer.stop();
       await ctx.webhookWorker.stop();
       await database.close();

@@ -35,6 +35,8 @@ export interface ApiConfig {
   /** How long concurrent issue requests of one merchant are collected into one batch transaction. */
   /** Issue transactions of one merchant in flight at once: requests collect while they are (api/chain/issue-batcher.ts). */
   groupCommitInFlight: number;
+  /** API key holders remembered between requests (api/db/key-holder-cache.ts, API_KEY_CACHE); 0: read at every request. */
+  keyCacheSize: number;
   maxBatchSize: number;
   /** How often receipts and new blocks are polled. */
   pollIntervalMs: number;
@@ -146,6 +148,7 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
     bureauKey: env.API_BUREAU_KEY,
     masterKey: env.API_MASTER_KEY,
     groupCommitInFlight: Number(env.API_GROUP_COMMIT_IN_FLIGHT ?? 1),
+    keyCacheSize: Number(env.API_KEY_CACHE ?? 10_000),
     maxBatchSize: Number(env.API_MAX_BATCH ?? 200),
     pollIntervalMs: Number(env.API_POLL_MS ?? 20),
     verifyRatePerMinute: Number(env.API_VERIFY_RATE ?? 600),
@@ -174,7 +177,7 @@ export function resolveApiConfig(partial: Partial<ApiConfig> = {}, env: NodeJS.P
   config.deploymentFile = absolute(config.deploymentFile);
   config.bureauKeyFile = absolute(config.bureauKeyFile);
   config.adminTokenFile = absolute(config.adminTokenFile);
-  for (const [name, value] of Object.entries({ port: config.port, maxBatchSize: config.maxBatchSize, pollIntervalMs: config.pollIntervalMs })) {
+  for (const [name, value] of Object.entries({ port: config.port, maxBatchSize: config.maxBatchSize, pollIntervalMs: config.pollIntervalMs, keyCacheSize: config.keyCacheSize })) {
     if (!Number.isInteger(value) || value < 0) throw new Error(`API configuration: ${name} must be a non-negative integer, not ${value}`);
   }
   for (const [name, value] of Object.entries({ groupCommitInFlight: config.groupCommitInFlight, webhookTimeoutMs: config.webhookTimeoutMs, webhookConcurrency: config.webhookConcurrency, webhookPollMs: config.webhookPollMs })) {

@@ -82,7 +82,11 @@ export class EventIndexer {
     private readonly database: Pick<Database, "db" | "pinned">,
     private readonly logger: Logger,
     /** `outbox`: the webhook outbox, written in each range's transaction (api/webhooks/outbox.ts). */
-    private readonly options: { pollIntervalMs: number; onEvents?: (count: number) => void; outbox?: Pick<Outbox, "writeRange"> },
+    /**
+     * `onRegistryChange`: participants' statuses may have changed in the index (a range with registry events, or
+     * one another process wrote), called before anyone waiting for the range is told.
+     */
+    private readonly options: { pollIntervalMs: number; onEvents?: (count: number) => void; onRegistryChange?: () => void; outbox?: Pick<Outbox, "writeRange"> },
   ) {}
 
   private get db(): Db {
@@ -307,12 +311,14 @@ export class EventIndexer {
       this.logger.info({ expected: this.cursor, found: outcome.cursor ?? null }, "indexer: another process moved the index's cursor; following it");
       this.cursor = outcome.cursor ?? this.client.deploymentBlock - 1;
       this.missingDocuments = await countMissingDocuments(this.db);
+      this.options.onRegistryChange?.();
       this.resolveWaiters();
       return undefined;
     }
     this.cursor = to;
     this.missingDocuments += outcome.missingDocumentsAdded;
     this.options.onEvents?.(events.length);
+    if (events.some((event) => event.type === "ParticipantRegistered" || event.type === "ParticipantStatusChanged")) this.options.onRegistryChange?.();
     this.resolveWaiters();
     return events.length;
   }

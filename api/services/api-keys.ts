@@ -3,8 +3,8 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 
 import { insertAdminAction, listAdminActions, type AdminAction, type AdminActionFilter } from "../db/admin-actions";
-import { findApiKey, findKeyHolder, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from "../db/api-keys";
-import type { Database } from "../db/database";
+import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from "../db/api-keys";
+import type { KeyHolderCache } from "../db/key-holder-cache";
 import type { Schema } from "../db/schema";
 import { ApiError, conflict, notFound, unauthenticated } from "../errors";
 import { partyOf, type Parties, type Party } from "./parties";
@@ -68,7 +68,8 @@ const KEY_ID_DRAWS = 3;
 
 const readOnly = (party: Party, what: string) => new ParticipantBarred(party, "KEY_READ_ONLY", `this API key is read-only: ${what} needs a full key`);
 
-export function createApiKeys({ db, database, parties }: { db: Kysely<Schema>; database: Pick<Database, "prepared">; parties: Parties }) {
+/** `holders`: the key holders, read through the cache that forgets them on every change (api/db/key-holder-cache.ts). */
+export function createApiKeys({ db, holders, parties }: { db: Kysely<Schema>; holders: Pick<KeyHolderCache, "find" | "invalidate">; parties: Parties }) {
   /** Draws a key and stores it through `into` (the database, or a transaction that records more with it). */
   async function mint(into: Kysely<Schema>, account: string, label: string, options: KeyOptions): Promise<{ apiKey: string; info: ApiKeyInfo }> {
     const createdAt = new Date().toISOString();
@@ -97,7 +98,7 @@ export function createApiKeys({ db, database, parties }: { db: Kysely<Schema>; d
    * it was opened with, never the key, and each of its requests goes through these same checks.
    */
   async function authenticateHash(keyHash: string, use: { writes: boolean }): Promise<Party> {
-    const holder = await findKeyHolder(database, keyHash);
+    const holder = await holders.find(keyHash);
     if (holder === undefined || holder.revokedAt !== null) throw unauthenticated("the API key is unknown or revoked");
     if (holder.expiresAt !== null && holder.expiresAt.getTime() <= Date.now()) {
       throw new ApiError(401, "API_KEY_EXPIRED", "the API key has expired: use another of your keys, or ask for a new one", { expiredAt: holder.expiresAt.toISOString() });
@@ -145,6 +146,8 @@ export function createApiKeys({ db, database, parties }: { db: Kysely<Schema>; d
       if (by !== undefined && by.scope === "read" && by.keyId !== keyId) throw readOnly(party, "revoking another key");
       const revoked = await revokeApiKey(db, party.account, keyId, new Date());
       if (revoked === undefined) throw notFound("API key");
+      // Every instance hears of it (migration 0013); this one forgets at once, before it answers.
+      holders.invalidate();
       return infoOf(revoked);
     },
 

@@ -89,6 +89,7 @@ describe("erasure of an individual buyer's personal data, the audit trail kept",
       answer.body.invoice.document = file;
       await client.query("UPDATE idempotency_answers SET body = $2 WHERE key = 'old-layout-try' AND account = $1", [answer.account, JSON.stringify(answer.body)]);
       // (Nor the later migrations: the earlier version had none of them, and wrote its index in layout 3.)
+      await client.query("DROP FUNCTION notify_credentials_changed() CASCADE; DELETE FROM kysely_migration WHERE name = '0013-credential-notices'");
       await client.query("ALTER TABLE invoices DROP COLUMN seal; DROP TABLE credit_notes; DELETE FROM kysely_migration WHERE name = '0012-verification-index'; UPDATE settings SET value = '3' WHERE name = 'index.format'");
       await client.query("DROP INDEX invoice_events_reimbursed, invoices_enterprise_filed; DELETE FROM kysely_migration WHERE name = '0011-settlements'");
       await client.query("DROP INDEX participants_taxpayer_id, invoices_pending_credit_note, participant_status_status; DELETE FROM kysely_migration WHERE name = '0010-console-filters'");

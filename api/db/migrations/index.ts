@@ -12,6 +12,7 @@ import * as sessions from "./0009-sessions";
 import * as consoleFilters from "./0010-console-filters";
 import * as settlements from "./0011-settlements";
 import * as verificationIndex from "./0012-verification-index";
+import * as credentialNotices from "./0013-credential-notices";
 
 /** Every migration, in order: a new one is a new numbered file added here, never an edit of an old one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0010-console-filters": consoleFilters,
   "0011-settlements": settlements,
   "0012-verification-index": verificationIndex,
+  "0013-credential-notices": credentialNotices,
 };
 
 export const migrations: MigrationProvider = {
