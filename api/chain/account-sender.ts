@@ -3,6 +3,7 @@ import type { JsonRpcProvider, Wallet } from "ethers";
 import { signLegacyTransaction } from "../../crypto/legacy-transaction";
 import { ApiError } from "../errors";
 import { toApiError } from "./contract-errors";
+import { ReceiptWatcher } from "./receipt-watcher";
 
 /**
  * Sends one party's transactions from its own account, so the chain records the party as the actor.
@@ -50,10 +51,15 @@ export class AccountSenders {
     private readonly provider: JsonRpcProvider,
     private readonly rpc: Rpc,
     private readonly chainId: bigint,
-    private readonly pollIntervalMs: number,
+    pollIntervalMs: number,
     private readonly lock: AccountLock = processAccountLock,
-    private readonly receiptTimeoutMs = 30_000,
-  ) {}
+    receiptTimeoutMs = 30_000,
+  ) {
+    this.receipts = new ReceiptWatcher(rpc, Math.max(1, Math.min(pollIntervalMs, 5)), receiptTimeoutMs);
+  }
+
+  /** Every sent transaction's receipt is awaited through one watch of the chain's head. */
+  private readonly receipts: ReceiptWatcher;
 
   /**
    * Simulates, signs and sends `tx` from `wallet`, and resolves with the receipt once it is in a block. With
@@ -112,22 +118,9 @@ export class AccountSenders {
     return result;
   }
 
-  /** Polls for the receipt: first soon (blocks are sealed every few milliseconds), then less often, at most every 50 ms. */
   private async waitForReceipt(hash: string): Promise<LedgerReceipt> {
-    const deadline = Date.now() + this.receiptTimeoutMs;
-    for (let delay = Math.min(this.pollIntervalMs, 5); ; delay = Math.min(delay * 2, Math.max(this.pollIntervalMs, 50))) {
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      if (Date.now() > deadline) {
-        throw new ApiError(503, "NOT_CONFIRMED", "the ledger did not confirm the transaction in time; retry with the same Idempotency-Key", { transactionHash: hash }, { retryable: true });
-      }
-      let receipt: { status: string; blockNumber: string; logs: LedgerReceipt["logs"] } | null;
-      try {
-        receipt = await this.rpc("eth_getTransactionReceipt", [hash]);
-      } catch (error) {
-        throw toApiError(error);
-      }
-      if (receipt !== null) return { status: Number(receipt.status), blockNumber: Number(receipt.blockNumber), logs: receipt.logs };
-    }
+    const receipt = await this.receipts.receipt(hash);
+    return { status: Number(receipt.status), blockNumber: Number(receipt.blockNumber), logs: receipt.logs };
   }
 
   /** A transaction that failed in its block (the state changed after the simulation): say why, from a new simulation. */

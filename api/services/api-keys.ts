@@ -5,6 +5,7 @@ import type { Kysely } from "kysely";
 import { insertAdminAction, listAdminActions, type AdminAction, type AdminActionFilter } from "../db/admin-actions";
 import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from "../db/api-keys";
 import type { KeyHolderCache } from "../db/key-holder-cache";
+import type { ParticipantRow } from "../db/parties";
 import type { Schema } from "../db/schema";
 import { ApiError, conflict, notFound, unauthenticated } from "../errors";
 import { partyOf, type Parties, type Party } from "./parties";
@@ -97,6 +98,17 @@ export function createApiKeys({ db, holders, parties }: { db: Kysely<Schema>; ho
    * By what is stored of the key (apiKeyHash): a console session (services/sessions.ts) holds the hash of the key
    * it was opened with, never the key, and each of its requests goes through these same checks.
    */
+  /** The party of a holder row, made once per row: a remembered holder (the cache) is the same row at each request. */
+  const partiesOfRows = new WeakMap<ParticipantRow, Party>();
+  function partyOfHolder(row: ParticipantRow): Party {
+    let party = partiesOfRows.get(row);
+    if (party === undefined) {
+      party = Object.freeze(partyOf(row));
+      partiesOfRows.set(row, party);
+    }
+    return party;
+  }
+
   async function authenticateHash(keyHash: string, use: { writes: boolean }): Promise<Party> {
     const holder = await holders.find(keyHash);
     if (holder === undefined || holder.revokedAt !== null) throw unauthenticated("the API key is unknown or revoked");
@@ -104,7 +116,7 @@ export function createApiKeys({ db, holders, parties }: { db: Kysely<Schema>; ho
       throw new ApiError(401, "API_KEY_EXPIRED", "the API key has expired: use another of your keys, or ask for a new one", { expiredAt: holder.expiresAt.toISOString() });
     }
     if (holder.party === undefined) throw unauthenticated("the API key's party no longer exists");
-    const party = partyOf(holder.party);
+    const party = partyOfHolder(holder.party);
     if (holder.status === "Revoked") throw new ParticipantBarred(party, "PARTICIPANT_REVOKED", "this participant has been revoked on the ledger; its keys no longer give any access");
     if (holder.status === "Suspended" && use.writes) {
       throw new ParticipantBarred(party, "PARTICIPANT_SUSPENDED", "this participant is suspended on the ledger: it may read, but not act, until it is reinstated");
