@@ -77,7 +77,7 @@ export async function startEmbeddedServer(dir: string, logger: Logger): Promise<
   } else {
     logger.warn({ cluster }, "the embedded PostgreSQL server was still running (the previous API process did not stop it): using it");
   }
-  const url = `postgresql://${EMBEDDED_USER}@localhost/${EMBEDDED_DATABASE}?host=${encodeURIComponent(dir)}`;
+  const url = embeddedUrl(dir);
   return {
     url,
     dir,
@@ -92,6 +92,11 @@ export async function startEmbeddedServer(dir: string, logger: Logger): Promise<
       if (await isRunning(owner, bin.pgCtl, cluster)) await as(owner, bin.pgCtl, ["stop", "-D", cluster, "-m", "fast", "-w", "-s"]);
     },
   };
+}
+
+/** The `DATABASE_URL` of the embedded server whose directory is `dir`: its Unix socket there, its one user. */
+export function embeddedUrl(dir: string): string {
+  return `postgresql://${EMBEDDED_USER}@localhost/${EMBEDDED_DATABASE}?host=${encodeURIComponent(dir)}`;
 }
 
 /** The URL of the embedded server's maintenance database, to create the API's database in. */

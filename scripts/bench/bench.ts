@@ -34,7 +34,7 @@ const int = (v: string) => {
 const options = new Command()
   .name("bench")
   .option("--only <scenarios>", `comma-separated, among ${SCENARIOS.join(", ")}`, SCENARIOS.join(","))
-  .option("--seconds <n>", "issue: seconds of each load", int, 30)
+  .option("--seconds <n>", "issue: seconds of each load", int, 60)
   .option("--merchants <n>", "issue: merchants issuing at once", int, 4)
   .option("--concurrency <n>", "issue: requests in flight per merchant at full load", int, 64)
   .option("--batch-size <n>", "issue: invoices per batch request", int, 100)
