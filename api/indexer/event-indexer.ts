@@ -81,8 +81,8 @@ export class EventIndexer {
     private readonly client: LedgerClient,
     private readonly database: Pick<Database, "db" | "pinned">,
     private readonly logger: Logger,
-    /** `outbox`: the webhook outbox, written in each range's transaction (api/webhooks/outbox.ts). */
     /**
+     * `outbox`: the webhook outbox, written in each range's transaction (api/webhooks/outbox.ts).
      * `onRegistryChange`: participants' statuses may have changed in the index (a range with registry events, or
      * one another process wrote), called before anyone waiting for the range is told.
      */

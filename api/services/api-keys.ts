@@ -86,6 +86,17 @@ export function createApiKeys({ db, holders, parties }: { db: Kysely<Schema>; ho
     }
   }
 
+  /** The party of a holder row, made once per row: a remembered holder (the cache) is the same row at each request. */
+  const partiesOfRows = new WeakMap<ParticipantRow, Party>();
+  function partyOfHolder(row: ParticipantRow): Party {
+    let party = partiesOfRows.get(row);
+    if (party === undefined) {
+      party = Object.freeze(partyOf(row));
+      partiesOfRows.set(row, party);
+    }
+    return party;
+  }
+
   /**
    * The party behind a key, as the registry now has it: a revoked participant may do nothing at all, a
    * suspended one may only read (and revoke its own keys) until the bureau or its employer reinstates it;
@@ -98,17 +109,6 @@ export function createApiKeys({ db, holders, parties }: { db: Kysely<Schema>; ho
    * By what is stored of the key (apiKeyHash): a console session (services/sessions.ts) holds the hash of the key
    * it was opened with, never the key, and each of its requests goes through these same checks.
    */
-  /** The party of a holder row, made once per row: a remembered holder (the cache) is the same row at each request. */
-  const partiesOfRows = new WeakMap<ParticipantRow, Party>();
-  function partyOfHolder(row: ParticipantRow): Party {
-    let party = partiesOfRows.get(row);
-    if (party === undefined) {
-      party = Object.freeze(partyOf(row));
-      partiesOfRows.set(row, party);
-    }
-    return party;
-  }
-
   async function authenticateHash(keyHash: string, use: { writes: boolean }): Promise<Party> {
     const holder = await holders.find(keyHash);
     if (holder === undefined || holder.revokedAt !== null) throw unauthenticated("the API key is unknown or revoked");
