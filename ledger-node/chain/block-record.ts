@@ -8,11 +8,11 @@ import type { EvmEngine } from "./evm-engine";
  */
 export async function readBlockRecord(engine: EvmEngine, header: ServedBlock): Promise<BlockRecord> {
   const number = Number(header.number);
-  const receipts: ServedReceipt[] = [];
-  for (const hash of header.transactions) {
-    const receipt = await engine.request<ServedReceipt | null>("eth_getTransactionReceipt", [hash]);
-    if (receipt === null) throw new Error(`the engine has no receipt for transaction ${hash} of block ${number}`);
-    receipts.push(receipt);
-  }
+  // One hand-over for all of them (evm-engine.ts, `batch`).
+  const answers = header.transactions.length === 0 ? [] : await engine.batch<(ServedReceipt | null)[]>(header.transactions.map((hash) => ["eth_getTransactionReceipt", [hash]] as const));
+  const receipts = answers.map((receipt, index) => {
+    if (receipt === null) throw new Error(`the engine has no receipt for transaction ${header.transactions[index]} of block ${number}`);
+    return receipt;
+  });
   return { header, receipts };
 }

@@ -1,5 +1,6 @@
 import type { SigningKey } from "ethers";
 
+import { signDigest } from "../../crypto/native";
 import { blockSealDigest, blockSealSigner } from "../../lib/proof/block-seal";
 
 /**
@@ -13,8 +14,9 @@ export function sealDigest(chainId: number, number: number, hash: string, parent
   return blockSealDigest(BigInt(chainId), BigInt(number), hash, parentHash);
 }
 
+/** The seal, signed with native secp256k1 (crypto/native.ts): the same bytes as ethers' `key.sign(digest).serialized`. */
 export function sealBlock(key: SigningKey, chainId: number, number: number, hash: string, parentHash: string): string {
-  return key.sign(sealDigest(chainId, number, hash, parentHash)).serialized;
+  return signDigest(key.privateKey, sealDigest(chainId, number, hash, parentHash));
 }
 
 export function sealSigner(seal: string, chainId: number, number: number, hash: string, parentHash: string): string | undefined {

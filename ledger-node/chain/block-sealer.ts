@@ -169,7 +169,7 @@ export class BlockSealer {
       await this.replication.journaled(number);
       for (const txHash of mined.transactions) this.remove(txHash);
       this.head = block;
-      this.admission.blockSealed();
+      this.admission.blockSealed(record.receipts);
       this.metrics.blockSealed(block, performance.now() - started);
       this.metrics.pending(this.pool.size);
       this.logger.debug({ block: number, transactions: transactions.length }, "block sealed");
