@@ -116,10 +116,11 @@ export async function assembleApi(config: ApiConfig, logger: Logger): Promise<{ 
       maxBatchSize: config.maxBatchSize,
       inFlight: config.groupCommitInFlight,
       onBatch: (size) => metrics.batchSize.observe(size),
+      onPhase: (phase, seconds) => metrics.issuePhases.observe({ phase }, seconds),
     });
     const parties = createParties({ db, keystore, senders, client, indexer });
     const apiKeys = createApiKeys({ db, holders: keyHolders, parties });
-    const invoices = createInvoices({ db, client, batcher, indexer, parties, keystore, numberForm: config.numberForm });
+    const invoices = createInvoices({ db, client, batcher, indexer, parties, keystore, numberForm: config.numberForm, onIssuePhase: (phase, seconds) => metrics.issuePhases.observe({ phase }, seconds) });
     const { documents } = invoices;
     const verification = createVerification({ database, client, indexer, numberForm: config.numberForm });
     const proofs = createProofs(client);

@@ -19,6 +19,8 @@ import { ReceiptWatcher } from "./receipt-watcher";
 export interface SentTransaction {
   hash: string;
   receipt: LedgerReceipt;
+  /** Seconds from the call to the node's acceptance (the account's lock, nonce, simulation, signature, sending), then to the receipt. */
+  seconds: { send: number; block: number };
 }
 
 /** What the API reads of a receipt, as the node sends it (no per-log objects built: a batch's receipt has hundreds). */
@@ -66,6 +68,7 @@ export class AccountSenders {
    * `gasLimit`, the simulation is skipped: a refusal then fails in its block, and is explained from a call.
    */
   async send(wallet: Wallet, tx: LedgerCall, options: { gasLimit?: bigint } = {}): Promise<SentTransaction> {
+    const started = performance.now();
     const hash = await this.serialised(wallet.address, () =>
       this.lock.hold(wallet.address, async () => {
         let gasLimit = options.gasLimit;
@@ -89,9 +92,10 @@ export class AccountSenders {
         }
       }),
     );
+    const sent = performance.now();
     const receipt = await this.waitForReceipt(hash);
     if (receipt.status !== 1) throw await this.explainFailure(wallet.address, tx, hash);
-    return { hash, receipt };
+    return { hash, receipt, seconds: { send: (sent - started) / 1000, block: (performance.now() - sent) / 1000 } };
   }
 
   /** Each wallet's private key as bytes, converted once. */

@@ -19,7 +19,16 @@ export interface IssuedInBlock {
   blockNumber: number;
 }
 
-type Waiting = GroupItem<IssueRequestWords, IssuedInBlock>;
+/** An issue request as it waits for its group: when it started waiting (for the `queue` phase). */
+interface Queued {
+  request: IssueRequestWords;
+  since: number;
+}
+
+type Waiting = GroupItem<Queued, IssuedInBlock>;
+
+/** The phases of an issue request's time (api_issue_phase_seconds): the batcher measures queue, send and block. */
+export type IssuePhase = "store" | "queue" | "send" | "block" | "index";
 
 export interface IssueBatcherOptions {
   /** The ledger contract's address and its InvoiceIssued topic, to read the issued invoices off receipts. */
@@ -29,10 +38,12 @@ export interface IssueBatcherOptions {
   /** Transactions of one merchant in flight at once (each from signing to its receipt). */
   inFlight: number;
   onBatch?: (size: number) => void;
+  /** Told how long each request spent in a phase (single requests' queue; every issue transaction's send and block). */
+  onPhase?: (phase: IssuePhase, seconds: number) => void;
 }
 
 export class IssueBatcher {
-  private readonly queues = new Map<string, GroupCommit<IssueRequestWords, IssuedInBlock>>();
+  private readonly queues = new Map<string, GroupCommit<Queued, IssuedInBlock>>();
   private readonly ledgerAddress: string;
 
   constructor(
@@ -50,20 +61,26 @@ export class IssueBatcher {
       queue = new GroupCommit((batch) => this.send(merchant, batch), { maxGroup: this.options.maxBatchSize, inFlight: this.options.inFlight });
       this.queues.set(key, queue);
     }
-    return queue.submit(request);
+    return queue.submit({ request, since: performance.now() });
   }
 
   /** Issues exactly these requests in one transaction, all or nothing (a merchant's batch request). */
   async issueTogether(merchant: Wallet, requests: IssueRequestWords[]): Promise<IssuedInBlock[]> {
     this.options.onBatch?.(requests.length);
-    const { hash, receipt } = await this.sendBatch(merchant, requests);
+    const { hash, receipt } = await this.sendBatch(merchant, requests, requests.length);
     const issued = this.issuedIn(receipt);
     if (issued.length !== requests.length) throw new ApiError(502, "LEDGER_ERROR", "the issue transaction has fewer events than requests");
     return issued.map((event) => ({ ...event, transactionHash: hash, blockNumber: receipt.blockNumber }));
   }
 
-  private sendBatch(wallet: Wallet, requests: readonly IssueRequestWords[]) {
-    return this.senders.send(wallet, { to: this.ledgerAddress, data: encodeIssueBatch(requests) }, { gasLimit: issueBatchGas(requests.length) });
+  /** Sends one issueBatch; its send and block phases are counted once per request it carries (`requests` of them). */
+  private async sendBatch(wallet: Wallet, requests: readonly IssueRequestWords[], count: number) {
+    const sent = await this.senders.send(wallet, { to: this.ledgerAddress, data: encodeIssueBatch(requests) }, { gasLimit: issueBatchGas(requests.length) });
+    for (let i = 0; i < count; i++) {
+      this.options.onPhase?.("send", sent.seconds.send);
+      this.options.onPhase?.("block", sent.seconds.block);
+    }
+    return sent;
   }
 
   /** The invoices a receipt issued: issueBatch emits one InvoiceIssued per request, in request order, with id
@@ -76,12 +93,15 @@ export class IssueBatcher {
     return issued;
   }
 
-  private async send(wallet: Wallet, batch: Waiting[]): Promise<void> {
+  private async send(wallet: Wallet, batch: Waiting[], split = false): Promise<void> {
     this.options.onBatch?.(batch.length);
+    // A half of a refused batch (`split`) is sent at once: its requests' queue phase was counted with the whole.
+    if (!split) for (const waiting of batch) this.options.onPhase?.("queue", (performance.now() - waiting.value.since) / 1000);
     try {
       const { hash, receipt } = await this.sendBatch(
         wallet,
-        batch.map((w) => w.value),
+        batch.map((w) => w.value.request),
+        batch.length,
       );
       const issued = this.issuedIn(receipt);
       batch.forEach((waiting, i) => {
@@ -96,7 +116,7 @@ export class IssueBatcher {
         return;
       }
       const half = Math.ceil(batch.length / 2);
-      await Promise.all([this.send(wallet, batch.slice(0, half)), this.send(wallet, batch.slice(half))]);
+      await Promise.all([this.send(wallet, batch.slice(0, half), true), this.send(wallet, batch.slice(half), true)]);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { Wallet, encodeBytes32String, getAddress, hexlify, toUtf8Bytes, type ContractTransaction } from "ethers";
 
 import { unknownOnRevert } from "../chain/contract-errors";
-import type { IssueBatcher } from "../chain/issue-batcher";
+import type { IssueBatcher, IssuePhase } from "../chain/issue-batcher";
 import type { Keystore } from "../chain/keystore";
 import type { LedgerClient } from "../chain/ledger-client";
 import { checkCodeOf } from "../domain/commitment";
@@ -155,9 +155,18 @@ export interface InvoicesDeps {
   keystore: Pick<Keystore, "sealSecret" | "openSecret" | "deriveKey">;
   /** The prefix of printed numbers (region, channel). */
   numberForm: NumberForm;
+  /** Told how long each issued invoice spent storing its document and waiting for the index (api_issue_phase_seconds). */
+  onIssuePhase?: (phase: IssuePhase, seconds: number) => void;
 }
 
-export function createInvoices({ db, client, batcher, indexer, parties, keystore, numberForm }: InvoicesDeps) {
+/** One observation per invoice of the time since `since`. */
+function observeEach(observe: InvoicesDeps["onIssuePhase"], phase: IssuePhase, since: number, invoices: number): void {
+  if (observe === undefined) return;
+  const seconds = (performance.now() - since) / 1000;
+  for (let i = 0; i < invoices; i++) observe(phase, seconds);
+}
+
+export function createInvoices({ db, client, batcher, indexer, parties, keystore, numberForm, onIssuePhase }: InvoicesDeps) {
   const documents = documentStore(db, keystore);
   const numbers = createInvoiceNumbers({ db, form: numberForm, documents });
   /** One execution per merchant reference (invoice or credit-note id), however many requests carry it at once. */
@@ -318,10 +327,12 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
     );
     // Most references are new: their documents are stored without a read first. When one is held already (a
     // retry, or a reference used before), nothing was stored, and what is held decides, reference by reference.
+    const storing = performance.now();
     const plans =
       (await documents.putNew(sealed)) === "stored"
         ? sealed.map((stored, i) => ({ body: bodies[i]!, stored, issued: false }))
         : await plansWithHeld(bodies, ids, sealed);
+    observeEach(onIssuePhase, "store", storing, bodies.length);
     const toSend = plans.filter((plan) => !plan.issued);
     const requests = toSend.map(({ stored, body }) => ({
       requestId: stored.requestId,
@@ -333,7 +344,11 @@ export function createInvoices({ db, client, batcher, indexer, parties, keystore
     // One invoice joins the merchant's group commit; a batch request is one transaction of its own, all or nothing.
     const sent = requests.length === 0 ? [] : bodies.length === 1 ? [await batcher.issue(wallet, requests[0]!)] : await batcher.issueTogether(wallet, requests);
     const lastBlock = Math.max(-1, ...sent.map((s) => s.blockNumber));
-    if (lastBlock >= 0) await indexer.waitFor(lastBlock);
+    if (lastBlock >= 0) {
+      const indexing = performance.now();
+      await indexer.waitFor(lastBlock);
+      observeEach(onIssuePhase, "index", indexing, sent.length);
+    }
     const byId = new Map(sent.map((s, i) => [toSend[i]!.stored.id, s]));
     return Promise.all(
       plans.map(async (plan) => {

@@ -83,6 +83,9 @@ describe("operations: request ids, log context, business metrics, /docs behind a
       return line === undefined ? 0 : Number(line.split(" ").pop());
     };
     const buyer = { type: "organisation" as const, name: cast.enterprise.name, taxpayerId: cast.enterprise.taxpayerId };
+    const phases = ["store", "queue", "send", "block", "index"] as const;
+    const phaseCounts = async () => Object.fromEntries(await Promise.all(phases.map(async (phase) => [phase, await metric("api_issue_phase_seconds_count", `phase="${phase}"`)] as const)));
+    const phasesBefore = await phaseCounts();
     const before = { single: await metric("api_invoices_issued_total", 'channel="single"'), batch: await metric("api_invoices_issued_total", 'channel="batch"'), batches: await metric("api_lifecycle_actions_total", 'action="issue-batch"') };
     const single = invoiceBody("ops-metrics-1", buyer);
     expect((await cast.merchant.client.post("/v1/invoices", single, { "idempotency-key": "ops-metrics-1" })).status).to.equal(201);
@@ -92,6 +95,10 @@ describe("operations: request ids, log context, business metrics, /docs behind a
     expect(await metric("api_invoices_issued_total", 'channel="single"')).to.equal(before.single + 1);
     expect(await metric("api_invoices_issued_total", 'channel="batch"')).to.equal(before.batch + 3);
     expect(await metric("api_lifecycle_actions_total", 'action="issue-batch"')).to.equal(before.batches + 1);
+    // Where their time went, one observation per invoice issued and phase: the queue is the single request's
+    // (a batch request is its own transaction); a replay stores nothing and sends nothing.
+    const phasesAfter = await phaseCounts();
+    expect(Object.fromEntries(phases.map((phase) => [phase, phasesAfter[phase]! - phasesBefore[phase]!]))).to.deep.equal({ store: 4, queue: 1, send: 4, block: 4, index: 4 });
     const refusalsBefore = await metric("api_refusals_total", 'code="UNAUTHENTICATED",status="401"');
     expect((await new ApiClient(api.url, "not-a-key").get("/v1/participants")).status).to.equal(401);
     expect(await metric("api_refusals_total", 'code="UNAUTHENTICATED",status="401"')).to.equal(refusalsBefore + 1);

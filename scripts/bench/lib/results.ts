@@ -130,6 +130,7 @@ export function renderMarkdown(results: Results): string {
       "",
       `Peak RSS (VmHWM) over the three runs: ledger node ${n(ours.peakRssMiB.chain)} MiB, API ${n(ours.peakRssMiB.api)} MiB${hardhat ? `; with hardhat node: hardhat ${n(hardhat.peakRssMiB.chain)} MiB, API ${n(hardhat.peakRssMiB.api)} MiB` : ""}.`,
       "",
+      ...phases(ours),
       ...ceilings(ours, results.scenarios.node?.result.issue.invoicesPerSecond, issue!.machine.cpus as number | undefined),
       ...(issue!.result.ratio === undefined ? [] : [`Ours / hardhat node, full load single issues: **${issue!.result.ratio}** (hardhat node keeps everything in memory and admits any account; ours syncs every block to LevelDB before answering).`, ""]),
     );
@@ -233,6 +234,26 @@ export function renderMarkdown(results: Results): string {
  * core to itself, from the CPU it spent per invoice in the batch run, and what the node alone sustained in the
  * node scenario (pre-signed batches, no API).
  */
+/** Where an issued invoice's time went on our node, by load, as the API measures it (api_issue_phase_seconds). */
+function phases(ours: IssueResult): string[] {
+  const loads = [
+    ["full load", ours.full],
+    ["half load", ours.half],
+    ["batch requests", ours.batch],
+  ] as const;
+  const measured = loads.filter(([, load]) => load.phaseMs !== undefined && Object.keys(load.phaseMs).length > 0);
+  if (measured.length === 0) return [];
+  const names = ["store", "queue", "send", "block", "index"];
+  return [
+    "Where an invoice's time went on our node, mean ms per invoice by phase (the API's `api_issue_phase_seconds`): store (its document, synced) / queue (until its group leaves; single requests only) / send (account lock, nonce, signature, sending) / block (until the receipt) / index (until the event index has the block).",
+    "",
+    "| load | store | queue | send | block | index |",
+    "|---|---|---|---|---|---|",
+    ...measured.map(([what, load]) => `| ${what} | ${names.map((name) => load.phaseMs![name] ?? "—").join(" | ")} |`),
+    "",
+  ];
+}
+
 function ceilings(ours: IssueResult, nodeAlone: number | undefined, cores: number | undefined): string[] {
   const cpu = ours.batch.cpuMicrosPerInvoice;
   if (cpu === undefined || cores === undefined) return [];

@@ -2,6 +2,7 @@ import { registerMerchants, startBenchSystem, type Engine } from "../lib/bench-s
 import { closedLoop, openLoop, type LoadResult } from "../lib/issue-load";
 import { peakRssMiB } from "../lib/peak-rss";
 import { PooledApiClient } from "../lib/pooled-api-client";
+import { meanPhaseMs, phaseReading } from "../lib/issue-phases";
 import { cpuReading, perInvoice, postgresOf, type CpuProcesses } from "../lib/process-cpu";
 
 /**
@@ -20,8 +21,11 @@ export interface IssueOptions {
   batchSize: number;
 }
 
-/** A load run and the CPU µs per invoice each process spent on it. */
-export type MeasuredLoad<T extends LoadResult = LoadResult> = T & { cpuMicrosPerInvoice: Record<string, number> };
+/**
+ * A load run, the CPU µs per invoice each process spent on it, and the mean ms an invoice spent in each phase of
+ * its request as the API measures them (api_issue_phase_seconds: store, queue, send, block, index).
+ */
+export type MeasuredLoad<T extends LoadResult = LoadResult> = T & { cpuMicrosPerInvoice: Record<string, number>; phaseMs?: Record<string, number> };
 
 export interface IssueResult {
   engine: Engine;
@@ -43,9 +47,11 @@ export async function runIssue(engine: Engine, options: IssueOptions): Promise<I
     const shape = { merchants, buyer: registered.buyer, seconds: options.seconds };
     const processes: CpuProcesses = { client: "self", api: system.api.child.pid, postgres: postgresOf(system.dataDir), chain: system.chainPid };
     const measured = async <T extends LoadResult>(run: () => Promise<T>): Promise<MeasuredLoad<T>> => {
+      const phasesBefore = await phaseReading(system.api.url);
       const before = cpuReading(processes);
       const result = await run();
-      return { ...result, cpuMicrosPerInvoice: perInvoice(before, cpuReading(processes), result.invoices) };
+      const cpuMicrosPerInvoice = perInvoice(before, cpuReading(processes), result.invoices);
+      return { ...result, cpuMicrosPerInvoice, phaseMs: meanPhaseMs(phasesBefore, await phaseReading(system.api.url)) };
     };
     const full = await measured(() => closedLoop({ ...shape, batchSize: 1, concurrency: options.concurrency }, `${engine} full load`));
     const half = await measured(() => openLoop({ ...shape, batchSize: 1, requestsPerSecond: Math.max(1, full.invoicesPerSecond / 2) }, `${engine} half load`));
