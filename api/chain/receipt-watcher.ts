@@ -11,6 +11,8 @@ export interface RawReceipt {
 type Rpc = <T>(method: string, params: unknown[]) => Promise<T>;
 
 interface Waiting {
+  /** What every caller waiting for this transaction is given. */
+  answer: Promise<RawReceipt>;
   resolve(receipt: RawReceipt): void;
   reject(error: unknown): void;
   deadline: number;
@@ -36,12 +38,15 @@ export class ReceiptWatcher {
     private readonly timeoutMs = 30_000,
   ) {}
 
-  /** The receipt of `hash` once it is in a block; a retryable 503 NOT_CONFIRMED after the timeout. */
+  /** The receipt of `hash` once it is in a block; a retryable 503 NOT_CONFIRMED after the timeout. Callers waiting for the same transaction share one wait. */
   receipt(hash: string): Promise<RawReceipt> {
-    return new Promise((resolve, reject) => {
-      this.waiting.set(hash, { resolve, reject, deadline: Date.now() + this.timeoutMs, checkedAt: -1 });
-      if (!this.watching) void this.watch();
-    });
+    const known = this.waiting.get(hash);
+    if (known !== undefined) return known.answer;
+    let settle!: Pick<Waiting, "resolve" | "reject">;
+    const answer = new Promise<RawReceipt>((resolve, reject) => (settle = { resolve, reject }));
+    this.waiting.set(hash, { answer, ...settle, deadline: Date.now() + this.timeoutMs, checkedAt: -1 });
+    if (!this.watching) void this.watch();
+    return answer;
   }
 
   private async watch(): Promise<void> {

@@ -33,9 +33,11 @@ describe("ReceiptWatcher", () => {
     await pause(30);
     expect(state.asked.receipt.get("0xb"), "asked once at head 10, not at every round").to.equal(1);
     expect(state.asked.blockNumber).to.be.greaterThan(3);
+    const again = watcher.receipt("0xb"); // a second caller of the same transaction shares the wait
     state.head = 11;
     state.receipts.set("0xb", receiptIn(11));
     expect(await waiting).to.deep.equal(receiptIn(11));
+    expect(await again).to.deep.equal(receiptIn(11));
     expect(state.asked.receipt.get("0xb")).to.equal(2);
     // Nothing waits: the node is no longer asked.
     const asked = state.asked.blockNumber;
