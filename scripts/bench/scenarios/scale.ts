@@ -42,8 +42,8 @@ export interface ScaleResult {
   invoices: number;
   seeding: { seconds: number; invoicesPerSecond: number; transactions: number; blocks: number };
   indexRebuild: { events: number; seconds: number; eventsPerSecond: number };
-  /** Seconds waited for autovacuum to finish before the samples, and the untimed requests made first. */
-  atRest: { waitedSeconds: number; warmUp: number };
+  /** Seconds waited for autovacuum to finish (and, since `checkpointed`, a checkpoint) before the samples, and the untimed requests made first. */
+  atRest: { waitedSeconds: number; warmUp: number; checkpointed?: boolean };
   verifyMs: LatencySummary & { samples: number; allAuthentic: boolean };
   traceMs: LatencySummary & { samples: number };
   /** The bureau's searches (GET /v1/invoices), each kind in turn; by kind and all together. */
@@ -178,7 +178,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       invoices: target,
       seeding: seeded.stats,
       indexRebuild: { events: reindexed.events, seconds: reindexed.seconds, eventsPerSecond: reindexed.eventsPerSecond },
-      atRest: { waitedSeconds: Number(restSeconds.toFixed(1)), warmUp: WARM_UP },
+      atRest: { waitedSeconds: Number(restSeconds.toFixed(1)), warmUp: WARM_UP, checkpointed: true },
       verifyMs: { ...summarise(verifyLatencies), samples: verifyLatencies.length, allAuthentic },
       traceMs: { ...summarise(traceLatencies), samples: traceLatencies.length },
       searchMs: { ...summarise(searchLatencies), samples: searchLatencies.length, byKind: Object.fromEntries(SEARCH_KINDS.map((kind) => [kind, summarise(byKind[kind])])) as Record<SearchKind, LatencySummary> },
