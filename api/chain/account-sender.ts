@@ -3,7 +3,7 @@ import type { JsonRpcProvider, Wallet } from "ethers";
 import { signLegacyTransaction } from "../../crypto/legacy-transaction";
 import { ApiError } from "../errors";
 import { toApiError } from "./contract-errors";
-import { ReceiptWatcher } from "./receipt-watcher";
+import { ReceiptWatcher, type RawReceipt } from "./receipt-watcher";
 
 /**
  * Sends one party's transactions from its own account, so the chain records the party as the actor.
@@ -27,7 +27,7 @@ export interface SentTransaction {
 export interface LedgerReceipt {
   status: number;
   blockNumber: number;
-  logs: { address: string; topics: string[] }[];
+  logs: RawReceipt["logs"];
 }
 
 /** A contract call to send: ethers' populated transaction fits. */

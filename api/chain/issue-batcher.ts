@@ -67,16 +67,16 @@ export class IssueBatcher {
   /** Issues exactly these requests in one transaction, all or nothing (a merchant's batch request). */
   async issueTogether(merchant: Wallet, requests: IssueRequestWords[]): Promise<IssuedInBlock[]> {
     this.options.onBatch?.(requests.length);
-    const { hash, receipt } = await this.sendBatch(merchant, requests, requests.length);
+    const { hash, receipt } = await this.sendBatch(merchant, requests);
     const issued = this.issuedIn(receipt);
     if (issued.length !== requests.length) throw new ApiError(502, "LEDGER_ERROR", "the issue transaction has fewer events than requests");
     return issued.map((event) => ({ ...event, transactionHash: hash, blockNumber: receipt.blockNumber }));
   }
 
-  /** Sends one issueBatch; its send and block phases are counted once per request it carries (`requests` of them). */
-  private async sendBatch(wallet: Wallet, requests: readonly IssueRequestWords[], count: number) {
+  /** Sends one issueBatch; its send and block phases are counted once per request it carries. */
+  private async sendBatch(wallet: Wallet, requests: readonly IssueRequestWords[]) {
     const sent = await this.senders.send(wallet, { to: this.ledgerAddress, data: encodeIssueBatch(requests) }, { gasLimit: issueBatchGas(requests.length) });
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < requests.length; i++) {
       this.options.onPhase?.("send", sent.seconds.send);
       this.options.onPhase?.("block", sent.seconds.block);
     }
@@ -101,7 +101,6 @@ export class IssueBatcher {
       const { hash, receipt } = await this.sendBatch(
         wallet,
         batch.map((w) => w.value.request),
-        batch.length,
       );
       const issued = this.issuedIn(receipt);
       batch.forEach((waiting, i) => {
