@@ -3,7 +3,6 @@ import { randomUUID } from "node:crypto";
 import express, { type Request } from "express";
 import { rateLimit } from "express-rate-limit";
 import helmet from "helmet";
-import { pinoHttp } from "pino-http";
 import swaggerUi from "swagger-ui-express";
 
 import { ApiError } from "../errors";
@@ -11,6 +10,7 @@ import { runWithLogContext } from "../../lib/log-context";
 import { createAuthFailureLimiter } from "./auth-failure-limiter";
 import { mountConsole } from "./console";
 import { noSuchRoute } from "./no-such-route";
+import { requestLog } from "./request-log";
 import type { ApiContext } from "./context";
 import { errorHandler } from "./error-handler";
 import { healthOf } from "./health";
@@ -41,17 +41,7 @@ export function createApp(ctx: ApiContext): express.Express {
     res.set("request-id", id);
     runWithLogContext({ reqId: id }, next);
   });
-  app.use(
-    pinoHttp({
-      logger: ctx.logger,
-      genReqId: (_req, res) => String(res.getHeader("request-id")),
-      // Credentials never reach a log: the API key, the console's session cookie (and its CSRF token, useless
-      // without it, but no business of a log), and the cookie an answer sets. Bodies are not logged at all (the
-      // API key POST /v1/sessions takes is in one).
-      redact: { paths: ["req.headers.authorization", "req.headers['x-api-key']", "req.headers.cookie", "req.headers['x-csrf-token']", "res.headers['set-cookie']"], censor: "[redacted]" },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "info" : "debug"),
-    }),
-  );
+  app.use(requestLog(ctx.logger));
   app.use((req, res, next) => {
     const stop = ctx.metrics.latency.startTimer();
     res.on("finish", () => {

@@ -8,6 +8,7 @@ import { RLP } from "@ethereumjs/rlp";
 import { expect } from "chai";
 import { SigningKey, Wallet, getAddress, hexlify } from "ethers";
 
+import { API_NODE_FLAGS } from "../../scripts/lib/api-process";
 import { loadCompose, networksOf, optionOf, readEnvFile, volumeOf, type ComposeFile, type ComposeService } from "./helpers/compose-file";
 
 const run = promisify(execFile);
@@ -179,7 +180,11 @@ describe("deploy/: the consortium network, generated, and its files checked agai
     const dockerfileText = readFileSync(resolve(DEPLOY, context, dockerfile), "utf8");
     expect(dockerfileText).to.match(/^RUN npm ci$/m);
     expect(dockerfileText).to.match(/^RUN npm run build && npm prune --omit=dev$/m);
-    expect(dockerfileText).to.match(/^CMD \["node", "--enable-source-maps", "dist\/api\/main\.js"\]$/m);
+    // The image, `npm run api` and the API started by `npm start`, tests and benchmarks run with the same flags.
+    const flags = API_NODE_FLAGS.map((flag) => `"${flag}", `).join("");
+    expect(dockerfileText).to.include(`\nCMD ["node", ${flags}"--enable-source-maps", "dist/api/main.js"]\n`);
+    const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.api).to.equal(`exec node ${API_NODE_FLAGS.join(" ")} bin/run.js api/main`);
     for (const from of dockerfileText.match(/^FROM \S+/gm)!) expect(from).to.match(/^FROM node:20\.\d+\.\d+-[a-z]+-slim$/);
     // Every API instance runs the built image.
     for (const name of ["api-1", "api-2"]) expect(service(name).image).to.equal(built[0]!.image);
