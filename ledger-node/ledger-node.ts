@@ -13,7 +13,7 @@ import { loadAdminToken } from "./admin-token";
 import { authorityWallet, loadAuthorityKey } from "./authority-key";
 import { Admission } from "./chain/admission";
 import { BlockSealer } from "./chain/block-sealer";
-import { replayChain } from "./chain/chain-replay";
+import { genesisOf, replayChain } from "./chain/chain-replay";
 import { createEvmEngine, type EngineBlock, type EvmEngine } from "./chain/evm-engine";
 import { ReadWriteLock } from "./chain/read-write-lock";
 import { chainDir, type LedgerNodeConfig } from "./config";
@@ -130,9 +130,12 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     const restored = typeof restoredOrNot === "string" ? undefined : restoredOrNot;
     if (restored !== undefined) await verifyHeaderChain(store, restored.head.number);
     const engine = restored?.engine ?? genesisEngine ?? (await createEvmEngine(chainMeta));
-    const replayed = await replayChain(engine, store, chainMeta, logger, (n) => metrics.head.set(n), restored?.head);
-    // No snapshot yet, or one that did not verify: the next is built again from genesis.
-    if (restoredOrNot === "refused" || (await store.snapshotMark()) === undefined) await writeInitialSnapshot(store, (await store.header(0))!);
+    // No snapshot yet, or one that did not verify: the next is built again from genesis, as the replay goes.
+    if (restoredOrNot === "refused" || (await store.snapshotMark()) === undefined) await writeInitialSnapshot(store, await genesisOf(engine, chainMeta));
+    // Every block applied to the engine from now on (replayed, sealed, followed) is traced into the snapshot at once.
+    const snapshots = await SnapshotWriter.open(engine, store, { everyBlocks: config.snapshotEveryBlocks, everyMs: config.snapshotEveryMs }, logger);
+    const traceBlock = (number: number) => snapshots.traceBlock(number);
+    const replayed = await replayChain(engine, store, chainMeta, logger, (n) => metrics.head.set(n), restored?.head, traceBlock);
     metrics.head.set(replayed.number);
     if (acknowledged !== undefined) {
       const block = await store.header(acknowledged.number);
@@ -163,7 +166,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
       if (deployment !== undefined) admission.useRegistry(deployment.registry);
       // A standby starts from the primary's deployment: the deploying blocks of a new chain cannot wait for one.
       const replication = new ReplicationSource(store, head.number, config.syncStandby && deployment !== undefined, logger);
-      const sealer = new BlockSealer(engine, store, lock, admission, authority, chainMeta.chainId, config.blockWindowMs, head, logger, metrics.sealer, onFatal, { max: config.maxPoolTransactions, maxPerSender: config.maxPoolTransactionsPerSender }, headRecord, replication);
+      const sealer = new BlockSealer(engine, store, lock, admission, authority, chainMeta.chainId, config.blockWindowMs, head, logger, metrics.sealer, onFatal, { max: config.maxPoolTransactions, maxPerSender: config.maxPoolTransactionsPerSender }, headRecord, replication, traceBlock);
       writer = { admission, sealer, replication };
     };
     if (config.follow === undefined) becomePrimary(replayed);
@@ -173,13 +176,13 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
           primaryUrl: config.follow, primaryToken: config.primaryAdminToken!, standbyId: `${hostname()}:${config.dataDir}`,
           engine, store, meta: chainMeta, headRecord, lock, logger,
           onApplied: (block) => metrics.head.set(block.number),
+          afterBlock: traceBlock,
           onDiverged: (error) => logger.error({ err: error }, "the primary's chain does not verify here: this standby stopped following it (it still serves what it has)"),
         },
         replayed,
       );
     }
 
-    const snapshots = new SnapshotWriter(engine, store, lock, () => headBlock().number, { everyBlocks: config.snapshotEveryBlocks, everyMs: config.snapshotEveryMs }, logger);
     const visibleHead = () => headBlock().number;
     const reads = new ChainReads(store, visibleHead);
     const logLimits = { maxLogsPerAnswer: config.maxLogsPerAnswer, maxLogBlockRange: config.maxLogBlockRange };

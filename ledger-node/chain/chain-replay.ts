@@ -22,16 +22,12 @@ export async function replayChain(
   onProgress: (done: number) => void = () => undefined,
   /** Where the engine already is (a state snapshot's block, snapshot/restore-snapshot.ts); genesis when absent. */
   from?: StoredBlock,
+  /** Called with each block's number once it is applied and checked (the snapshot writer traces it then). */
+  afterBlock: (number: number) => Promise<void> = async () => undefined,
 ): Promise<StoredBlock> {
   let head: StoredBlock;
   if (from === undefined) {
-    const genesis = await engine.request<EngineBlock>("eth_getBlockByNumber", ["0x0", false]);
-    if (genesis.hash !== meta.genesisHash) {
-      throw new StoreCorruptedError(
-        `the store belongs to another chain: its genesis is ${meta.genesisHash}, this configuration gives ${genesis.hash} (chain id, genesis time or EVM version changed?)`,
-        { expected: meta.genesisHash, actual: genesis.hash },
-      );
-    }
+    const genesis = await genesisOf(engine, meta);
     await checkRecord(store, 0, await readBlockRecord(engine, genesis));
     head = { number: 0, hash: genesis.hash, parentHash: genesis.parentHash, timestamp: Number(genesis.timestamp), transactions: [], seal: "" };
   } else {
@@ -48,6 +44,7 @@ export async function replayChain(
       throw new StoreCorruptedError(`the store is not contiguous: expected block ${head.number + 1}, found block ${block.number} under key ${keyNumber}`, { expected: head.number + 1, found: block.number });
     }
     await checkRecord(store, keyNumber, await applyBlock(engine, store, meta, head, block));
+    await afterBlock(keyNumber);
     head = block;
     onProgress(head.number);
     if (performance.now() - reported >= PROGRESS_EVERY_MS) {
@@ -64,6 +61,18 @@ export async function replayChain(
   }
   logger.info({ blocks: head.number - (from?.number ?? 0), from: from?.number ?? 0, ms: Math.round(performance.now() - started) }, "chain rebuilt from the journal");
   return head;
+}
+
+/** The genesis block of a new engine, refused unless it is the chain's (the configuration gives another chain). */
+export async function genesisOf(engine: EvmEngine, meta: ChainMeta): Promise<EngineBlock> {
+  const genesis = await engine.request<EngineBlock>("eth_getBlockByNumber", ["0x0", false]);
+  if (genesis.hash !== meta.genesisHash) {
+    throw new StoreCorruptedError(
+      `the store belongs to another chain: its genesis is ${meta.genesisHash}, this configuration gives ${genesis.hash} (chain id, genesis time or EVM version changed?)`,
+      { expected: meta.genesisHash, actual: genesis.hash },
+    );
+  }
+  return genesis;
 }
 
 /**

@@ -1,5 +1,6 @@
 // First: sets the allocator's options before EDR's native module (and its mimalloc) is loaded.
 import "./engine-allocator";
+import "./engine-state-cache";
 
 import { CANCUN, ContractDecoder, type AccountOverride, EdrContext, GENERIC_CHAIN_TYPE, IncludeTraces, MineOrdering, genericChainProviderFactory, l1GenesisState, l1HardforkFromString, type Provider } from "@nomicfoundation/edr";
 

@@ -26,6 +26,8 @@ export interface FollowerOptions {
   logger: Logger;
   /** Called after each applied block, once it is journaled here and visible. */
   onApplied(block: StoredBlock): void;
+  /** Called with each applied block's number, still under the write lock (the snapshot writer traces it then). */
+  afterBlock(number: number): Promise<void>;
   /** Called when the primary's chain cannot be followed (a block that does not verify): the standby stops following. */
   onDiverged(error: unknown): void;
 }
@@ -112,6 +114,7 @@ export class Follower {
       await store.append(block, record);
       await headRecord.write({ number: block.number, hash: block.hash });
       this.head = block;
+      await this.options.afterBlock(block.number);
     });
     this.options.onApplied(block);
   }

@@ -6,6 +6,7 @@ import { LedgerNodeError, ReadOnlyStandbyError } from "../errors";
 import type { ChainStore } from "../store/chain-store";
 import type { ChainReads } from "./chain-reads";
 import type { FilterTable } from "./filter-table";
+import { RECENT_STATE_BLOCKS } from "../chain/engine-state-cache";
 import { blockNumberParam } from "./block-tags";
 import { parseLogCriteria, queryLogs, rangeOf, type LogCriteria, type LogLimits } from "./log-query";
 import { RPC, RpcError } from "./rpc-error";
@@ -44,8 +45,10 @@ async function stateBlock(ctx: RpcContext, tag: unknown): Promise<unknown> {
   } else if (tag === "earliest" || (typeof tag === "string" && tag.startsWith("0x"))) {
     number = blockNumberParam(tag, ctx.head());
   }
-  if (number !== undefined && number < ctx.stateFloor) {
-    throw new RpcError(RPC.SERVER_ERROR, `the state of block ${number} is not available: this node holds the state from block ${ctx.stateFloor} on (it started from a state snapshot)`, { code: "STATE_NOT_AVAILABLE", oldest: ctx.stateFloor });
+  const oldest = Math.max(ctx.stateFloor, ctx.head() - RECENT_STATE_BLOCKS + 1);
+  if (number !== undefined && number < oldest) {
+    const why = oldest === ctx.stateFloor ? "it started from a state snapshot of that block" : `it keeps the state of the newest ${RECENT_STATE_BLOCKS} blocks`;
+    throw new RpcError(RPC.SERVER_ERROR, `the state of block ${number} is not available: this node holds the state from block ${oldest} on (${why})`, { code: "STATE_NOT_AVAILABLE", oldest });
   }
   return hashed && number !== undefined ? `0x${number.toString(16)}` : tag;
 }

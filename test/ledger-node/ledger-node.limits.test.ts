@@ -6,6 +6,7 @@ import { Wallet } from "ethers";
 
 import { connect, issueSome, registerMerchant, rpc } from "./helpers/clients";
 import { prepareInvoice } from "../contracts/helpers/documents";
+import { RECENT_STATE_BLOCKS } from "../../ledger-node/chain/engine-state-cache";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
 
 /** The node's resident memory, from the kernel's view of the process. */
@@ -174,6 +175,36 @@ describe("ledger-node: every request is bounded", function () {
     expect(history.baseFeePerGas.length).to.be.at.most(1_025);
     const percentiles = await rpc(node.url, "eth_feeHistory", ["0x1", "latest", Array.from({ length: 101 }, (_, i) => i)]);
     expect(percentiles.error?.code).to.equal(-32602);
+  });
+
+  it("serves the state of the newest blocks only, refusing older ones as a full node does, and history of any age", async () => {
+    // The engine keeps the states of its newest blocks only (engine-state-cache.ts): an older one would be rebuilt from
+    // the engine's first state and every block since, the cost of the whole history for one read.
+    const { node, dir } = await start();
+    const c = connect(node, dir);
+    const { ledger } = await registerMerchant(c);
+    const headNow = async () => Number((await rpc(node.url, "eth_blockNumber")).result);
+    await issueSome(ledger, Math.max(0, RECENT_STATE_BLOCKS + 2 - (await headNow())));
+    const head = await headNow();
+    const oldest = head - RECENT_STATE_BLOCKS + 1;
+    const at = (n: number) => `0x${n.toString(16)}`;
+    const contract = node.ready.contracts.ledger;
+    expect((await rpc(node.url, "eth_getStorageAt", [contract, "0x0", at(oldest)])).result).to.match(/^0x[0-9a-f]{64}$/);
+    expect((await rpc(node.url, "eth_getBalance", [contract, at(head)])).result).to.equal("0x0");
+    for (const [method, params] of [
+      ["eth_getStorageAt", [contract, "0x0", at(oldest - 1)]],
+      ["eth_getCode", [contract, "earliest"]],
+      ["eth_call", [{ to: contract, data: ledger.interface.encodeFunctionData("nextNumber") }, at(1)]],
+    ] as const) {
+      const refused = await rpc(node.url, method, [...params]);
+      expect(refused.error?.data, method).to.deep.include({ code: "STATE_NOT_AVAILABLE", oldest });
+      expect(refused.error?.message, method).to.include(`newest ${RECENT_STATE_BLOCKS} blocks`);
+    }
+    // Blocks, transactions, receipts and logs come from the node's own store, whatever their age.
+    const first = (await rpc(node.url, "eth_getBlockByNumber", ["0x1", false])).result as { transactions: string[] };
+    expect((await rpc(node.url, "eth_getTransactionReceipt", [first.transactions[0]])).result).to.have.property("status", "0x1");
+    expect((await rpc(node.url, "eth_getLogs", [{ fromBlock: "0x0", toBlock: at(oldest - 1) }])).result).to.be.an("array").that.is.not.empty;
+    c.provider.destroy();
   });
 
   it("keeps admin routes behind the admin token, on loopback too, and writes backups only under the data directory", async () => {

@@ -1,0 +1,22 @@
+/**
+ * How many blocks' states the engine keeps, and so how far back the node serves state.
+ *
+ * EDR keeps the state after every block it mines in a cache (`__EDR_MAX_CACHED_STATES`, 100,000 by default),
+ * and each cached state holds the trie nodes its block changed: about 0.6 MB per block of the issue benchmark's
+ * load, so the node's memory grew with its history for as long as a chain has blocks to give (measured over
+ * 45 s of single and 45 s of batch requests, scripts/bench: peak resident 1,919 MiB with the default, 1,386 MiB
+ * with 128). A state that is not cached is rebuilt by EDR from the engine's first state and every block's
+ * changes since: the cost of the whole history, for one read.
+ *
+ * So the engine keeps `ENGINE_CACHED_STATES`, and the node serves state reads (eth_call, eth_getBalance,
+ * eth_getStorageAt, eth_getProof...) for the newest `RECENT_STATE_BLOCKS` blocks only, refusing older ones as a
+ * geth full node does (128 blocks there); every other read (blocks, transactions, receipts, logs) comes from the
+ * node's own store, whatever its age. The snapshot writer traces each block right after it is applied
+ * (snapshot/snapshot-writer.ts), when its parent's state is the newest but one. Set before EDR creates a
+ * provider, which is when it reads the variable; the environment may override it.
+ */
+export const RECENT_STATE_BLOCKS = 64;
+
+const ENGINE_CACHED_STATES = 2 * RECENT_STATE_BLOCKS;
+
+process.env.__EDR_MAX_CACHED_STATES ??= String(ENGINE_CACHED_STATES);
