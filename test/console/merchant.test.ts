@@ -76,6 +76,15 @@ describe("console: the merchant's pages (商户)", function () {
     await page.locator("form[role=search] button[type=submit]").click();
     await page.waitForURL(/state=Reversed/);
     await table.waitFor();
+    // The first render after the address changes may still be the table before the answer (or an empty one):
+    // wait until the rows are the answer's, every badge reversed.
+    await page
+      .waitForFunction(
+        `(() => { const badges = [...document.querySelectorAll('div[aria-busy=false] [data-testid=merchant-invoices] tbody tr .badge')]; return badges.length > 0 && badges.every((badge) => badge.classList.contains('badge-reversed')); })()`,
+        undefined,
+        { timeout: 10_000 },
+      )
+      .catch(() => undefined);
     const reversed = await table.locator("tbody tr .badge").all();
     expect(reversed.length).to.be.greaterThan(0);
     for (const badge of reversed) expect(await badge.getAttribute("class")).to.contain("badge-reversed");
