@@ -84,9 +84,11 @@ export class SnapshotWriter {
       if (number !== this.traced + 1) throw new Error(`block ${number} was applied after block ${this.traced}: the snapshot would miss the blocks between`);
       const header = await this.store.header(number);
       if (header === undefined) throw new Error(`block ${number} has no stored header`);
-      for (const hash of header.transactions) {
-        addTransactionDiff(this.diff, await this.engine.request<PrestateDiff>("debug_traceTransaction", [hash, { tracer: "prestateTracer", tracerConfig: { diffMode: true } }]));
-      }
+      const traces: PrestateDiff[] = [];
+      for (const hash of header.transactions) traces.push(await this.engine.request<PrestateDiff>("debug_traceTransaction", [hash, { tracer: "prestateTracer", tracerConfig: { diffMode: true } }]));
+      // All of the block or none of it: a write that starts while a block is being traced (the timer below)
+      // holds the state after the previous block, never part of this one.
+      for (const traced of traces) addTransactionDiff(this.diff, traced);
     } catch (error) {
       this.fail(error);
       return;
