@@ -89,6 +89,9 @@ describe("console: the employee's pages (我的发票, on a phone)", function ()
 
   it("opens on the folder, which shows the invoices he holds with the states the API reports", async function () {
     const page = await phone(zhang);
+    // Signing in lands on /console/ and the console then goes to the role's home: wait for it (a clean-clone run
+    // read the address between the two).
+    await page.waitForURL((url) => url.pathname === "/console/me/folder", { timeout: 10_000 }).catch(() => undefined);
     expect(new URL(page.url()).pathname).to.equal("/console/me/folder");
     const held = (await api(zhang.apiKey, "GET", "/v1/invoices?limit=500")).body.invoices as { id: string; state: string }[];
     expect(held.length).to.be.greaterThan(0);
