@@ -68,8 +68,9 @@ describe("console: the employee's pages (我的发票, on a phone)", function ()
   /** The folder's cards once its read is done (ids and states), as the page shows them. */
   const cardsOf = async (page: Page) => {
     await page.locator("div[aria-busy=false] > [data-testid=folder]").waitFor();
-    const items = await page.locator("[data-testid=folder] > li").all();
-    return Promise.all(items.map(async (item) => ({ id: await item.getAttribute("data-invoice-id"), state: await item.getAttribute("data-state") })));
+    // Read in one go in the page: card by card, a list that re-renders meanwhile (a view's answer) leaves a
+    // locator waiting for a card that is gone (a clean-clone run waited 30 s for the second one).
+    return page.locator("[data-testid=folder] > li").evaluateAll((items) => items.map((item) => ({ id: item.getAttribute("data-invoice-id"), state: item.getAttribute("data-state") })));
   };
 
   async function claimByTyping(page: Page, invoice: Issued, claimCode = invoice.claimCode) {
