@@ -31,7 +31,7 @@ import { ChainReads } from "./rpc/chain-reads";
 import { FilterTable } from "./rpc/filter-table";
 import { createHttpServer } from "./rpc/http-server";
 import { SimulationGate } from "./rpc/simulation-gate";
-import { ChainStore, type ChainMeta, type Deployment, type StoredBlock } from "./store/chain-store";
+import { ChainStore, type ChainMeta, type Deployment, type ServedBlock, type StoredBlock } from "./store/chain-store";
 import { HeadRecord, type AcknowledgedHead } from "./store/head-record";
 
 export interface LedgerNode {
@@ -134,7 +134,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     if (restoredOrNot === "refused" || (await store.snapshotMark()) === undefined) await writeInitialSnapshot(store, await genesisOf(engine, chainMeta));
     // Every block applied to the engine from now on (replayed, sealed, followed) is traced into the snapshot at once.
     const snapshots = await SnapshotWriter.open(engine, store, { everyBlocks: config.snapshotEveryBlocks, everyMs: config.snapshotEveryMs }, logger);
-    const traceBlock = (number: number) => snapshots.traceBlock(number);
+    const traceBlock = (header: ServedBlock) => snapshots.traceBlock(header);
     const replayed = await replayChain(engine, store, chainMeta, logger, (n) => metrics.head.set(n), restored?.head, traceBlock);
     metrics.head.set(replayed.number);
     if (acknowledged !== undefined) {

@@ -2,7 +2,7 @@ import type { SigningKey } from "ethers";
 import type { Logger } from "pino";
 
 import { PoolFullError } from "../errors";
-import type { ChainStore, StoredBlock } from "../store/chain-store";
+import type { ChainStore, ServedBlock, StoredBlock } from "../store/chain-store";
 import type { HeadRecord } from "../store/head-record";
 import type { Admission } from "./admission";
 import { placeOnChain } from "./block-header";
@@ -61,8 +61,8 @@ export class BlockSealer {
     private readonly headRecord: HeadRecord,
     /** Told of every journaled block; with a synchronous standby, waits until the standby has it too. */
     private readonly replication: { journaled(number: number): Promise<void> },
-    /** Called with each sealed block's number, still under the write lock (the snapshot writer traces it then). */
-    private readonly afterBlock: (number: number) => Promise<void> = async () => undefined,
+    /** Called with each sealed block's header, still under the write lock (the snapshot writer traces it then). */
+    private readonly afterBlock: (header: ServedBlock) => Promise<void> = async () => undefined,
   ) {}
 
   get headBlock(): StoredBlock {
@@ -175,7 +175,7 @@ export class BlockSealer {
       this.metrics.blockSealed(block, performance.now() - started);
       this.metrics.pending(this.pool.size);
       this.logger.debug({ block: number, transactions: transactions.length }, "block sealed");
-      await this.afterBlock(number);
+      await this.afterBlock(record.header);
       // Transactions that arrive while sealing have scheduled the next block themselves. Ones left over by a
       // full block get the next block; ones that stay in the pool because of a nonce gap wait for the
       // transaction that fills the gap (a block that takes none of them schedules nothing more).

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 
 import { StoreCorruptedError } from "../errors";
-import type { BlockRecord, ChainMeta, ChainStore, StoredBlock } from "../store/chain-store";
+import type { BlockRecord, ChainMeta, ChainStore, ServedBlock, StoredBlock } from "../store/chain-store";
 import { readBlockRecord } from "./block-record";
 import { applyBlock } from "./apply-block";
 import type { EngineBlock, EvmEngine } from "./evm-engine";
@@ -22,8 +22,8 @@ export async function replayChain(
   onProgress: (done: number) => void = () => undefined,
   /** Where the engine already is (a state snapshot's block, snapshot/restore-snapshot.ts); genesis when absent. */
   from?: StoredBlock,
-  /** Called with each block's number once it is applied and checked (the snapshot writer traces it then). */
-  afterBlock: (number: number) => Promise<void> = async () => undefined,
+  /** Called with each block's header once it is applied and checked (the snapshot writer traces it then). */
+  afterBlock: (header: ServedBlock) => Promise<void> = async () => undefined,
 ): Promise<StoredBlock> {
   let head: StoredBlock;
   if (from === undefined) {
@@ -43,8 +43,9 @@ export async function replayChain(
     if (keyNumber !== head.number + 1) {
       throw new StoreCorruptedError(`the store is not contiguous: expected block ${head.number + 1}, found block ${block.number} under key ${keyNumber}`, { expected: head.number + 1, found: block.number });
     }
-    await checkRecord(store, keyNumber, await applyBlock(engine, store, meta, head, block));
-    await afterBlock(keyNumber);
+    const record = await applyBlock(engine, store, meta, head, block);
+    await checkRecord(store, keyNumber, record);
+    await afterBlock(record.header);
     head = block;
     onProgress(head.number);
     if (performance.now() - reported >= PROGRESS_EVERY_MS) {

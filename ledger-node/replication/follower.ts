@@ -4,7 +4,7 @@ import { applyBlock } from "../chain/apply-block";
 import type { EvmEngine } from "../chain/evm-engine";
 import type { ReadWriteLock } from "../chain/read-write-lock";
 import { StoreCorruptedError } from "../errors";
-import type { ChainMeta, ChainStore, StoredBlock } from "../store/chain-store";
+import type { ChainMeta, ChainStore, ServedBlock, StoredBlock } from "../store/chain-store";
 import type { HeadRecord } from "../store/head-record";
 import { primaryRequest } from "./primary-client";
 import type { PullAnswer } from "./replication-source";
@@ -26,8 +26,8 @@ export interface FollowerOptions {
   logger: Logger;
   /** Called after each applied block, once it is journaled here and visible. */
   onApplied(block: StoredBlock): void;
-  /** Called with each applied block's number, still under the write lock (the snapshot writer traces it then). */
-  afterBlock(number: number): Promise<void>;
+  /** Called with each applied block's header, still under the write lock (the snapshot writer traces it then). */
+  afterBlock(header: ServedBlock): Promise<void>;
   /** Called when the primary's chain cannot be followed (a block that does not verify): the standby stops following. */
   onDiverged(error: unknown): void;
 }
@@ -114,7 +114,7 @@ export class Follower {
       await store.append(block, record);
       await headRecord.write({ number: block.number, hash: block.hash });
       this.head = block;
-      await this.options.afterBlock(block.number);
+      await this.options.afterBlock(record.header);
     });
     this.options.onApplied(block);
   }

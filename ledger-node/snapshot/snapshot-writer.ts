@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 
 import type { EvmEngine } from "../chain/evm-engine";
-import type { ChainStore, SnapshotMark } from "../store/chain-store";
+import type { ChainStore, ServedBlock, SnapshotMark } from "../store/chain-store";
 import { addTransactionDiff, type PrestateDiff, type StateDiff } from "./state-diff";
 
 export interface SnapshotPolicy {
@@ -40,6 +40,8 @@ export class SnapshotWriter {
   private pending = 0;
   private since = performance.now();
   private traced: number;
+  /** The mark of the newest block traced: what the next write names. */
+  private tracedMark: SnapshotMark;
   private committing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
 
@@ -58,6 +60,7 @@ export class SnapshotWriter {
     private mark: SnapshotMark,
   ) {
     this.traced = mark.number;
+    this.tracedMark = mark;
     // An idle chain still gets what was traced written, `everyMs` after the last write.
     this.timer = setInterval(() => {
       if (this.pending > 0 && performance.now() - this.since >= this.policy.everyMs) this.commitSoon();
@@ -74,16 +77,15 @@ export class SnapshotWriter {
   lastWrite: { block: number; ms: number; accounts: number; slots: number } | undefined;
 
   /**
-   * Adds block `number`'s changes. Called by whoever has just applied the block to the engine (and stored its
-   * header), still holding the engine's write lock, for every block in order; blocks the snapshot already holds
-   * (a whole replay below its mark) are passed over.
+   * Adds the changes of the block `header` names (its transactions, hash and state root: no store read). Called
+   * by whoever has just applied the block to the engine, still holding the engine's write lock, for every block
+   * in order; blocks the snapshot already holds (a whole replay below its mark) are passed over.
    */
-  async traceBlock(number: number): Promise<void> {
+  async traceBlock(header: ServedBlock): Promise<void> {
+    const number = Number(header.number);
     if (this.failed || this.stopped || number <= this.traced) return;
     try {
       if (number !== this.traced + 1) throw new Error(`block ${number} was applied after block ${this.traced}: the snapshot would miss the blocks between`);
-      const header = await this.store.header(number);
-      if (header === undefined) throw new Error(`block ${number} has no stored header`);
       const traces: PrestateDiff[] = [];
       for (const hash of header.transactions) traces.push(await this.engine.request<PrestateDiff>("debug_traceTransaction", [hash, { tracer: "prestateTracer", tracerConfig: { diffMode: true } }]));
       // All of the block or none of it: a write that starts while a block is being traced (the timer below)
@@ -94,6 +96,7 @@ export class SnapshotWriter {
       return;
     }
     this.traced = number;
+    this.tracedMark = { number, hash: header.hash, stateRoot: header.stateRoot as string };
     this.pending++;
     if (this.pending >= this.policy.everyBlocks || performance.now() - this.since >= this.policy.everyMs) this.commitSoon();
   }
@@ -114,21 +117,18 @@ export class SnapshotWriter {
 
   private async commit(): Promise<void> {
     // Blocks traced while this batch is written go into the next one.
-    const number = this.traced;
+    const mark = this.tracedMark;
     const diff = this.diff;
     this.diff = new Map();
     this.pending = 0;
     this.since = performance.now();
     try {
-      const header = await this.store.header(number);
-      if (header === undefined) throw new Error(`block ${number} has no stored header`);
       const started = performance.now();
-      const mark = { number, hash: header.hash, stateRoot: header.stateRoot as string };
       await this.store.writeSnapshot(mark, diff);
       this.mark = mark;
       let slots = 0;
       for (const change of diff.values()) slots += change.storage.size;
-      this.lastWrite = { block: number, ms: Math.round(performance.now() - started), accounts: diff.size, slots };
+      this.lastWrite = { block: mark.number, ms: Math.round(performance.now() - started), accounts: diff.size, slots };
       this.logger.debug(this.lastWrite, "state snapshot written");
     } catch (error) {
       this.fail(error);

@@ -4,7 +4,7 @@ import pino from "pino";
 import type { EvmEngine } from "../../ledger-node/chain/evm-engine";
 import { SnapshotWriter } from "../../ledger-node/snapshot/snapshot-writer";
 import type { PrestateDiff, StateDiff } from "../../ledger-node/snapshot/state-diff";
-import type { ChainStore, SnapshotMark } from "../../ledger-node/store/chain-store";
+import type { ChainStore, ServedBlock, SnapshotMark } from "../../ledger-node/store/chain-store";
 
 const LEDGER = "0x" + "1e".repeat(20);
 const word = (value: bigint) => `0x${value.toString(16).padStart(64, "0")}`;
@@ -23,7 +23,6 @@ describe("SnapshotWriter: whole blocks only", () => {
     let mark: SnapshotMark = { number: 0, hash: hashOf(0), stateRoot: word(0n) };
     const store = {
       snapshotMark: async () => mark,
-      header: async (number: number) => (blocks[number] === undefined ? undefined : { number, hash: hashOf(number), stateRoot: word(BigInt(number)), transactions: Object.keys(blocks[number]!) }),
       writeSnapshot: async (next: SnapshotMark, diff: StateDiff) => {
         written.push({ mark: next, diff });
         mark = next;
@@ -39,17 +38,19 @@ describe("SnapshotWriter: whole blocks only", () => {
         throw new Error(`no transaction ${hash}`);
       },
     } as unknown as EvmEngine;
-    return { store, engine, written, held };
+    /** The header of block `number` as whoever applied it hands it over. */
+    const header = (number: number): ServedBlock => ({ number: `0x${number.toString(16)}`, hash: hashOf(number), parentHash: hashOf(number - 1), timestamp: "0x0", stateRoot: word(BigInt(number)), transactions: Object.keys(blocks[number] ?? {}) });
+    return { store, engine, written, held, header };
   }
   const slotsOf = (diff: StateDiff) => Object.fromEntries([...(diff.get(LEDGER)?.storage ?? new Map())].map(([slot, value]) => [BigInt(slot).toString(), value === null ? null : BigInt(value).toString()]));
 
   it("writes the state after the last whole block when its timer comes while a block is half traced", async () => {
     const blocks = { 1: { a: sets(1n, 11n) }, 2: { b: sets(2n, 22n), "held:c": sets(3n, 33n) } };
-    const { store, engine, written, held } = setup(blocks);
+    const { store, engine, written, held, header } = setup(blocks);
     // Written every 100 ms: block 1 is traced well before that, and the timer writes while block 2 is held.
     const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1_000, everyMs: 100 }, pino({ level: "silent" }));
-    await writer.traceBlock(1);
-    const second = writer.traceBlock(2);
+    await writer.traceBlock(header(1));
+    const second = writer.traceBlock(header(2));
     // Block 2's first transaction is traced, its second held.
     for (let i = 0; i < 100 && held.size === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -67,12 +68,12 @@ describe("SnapshotWriter: whole blocks only", () => {
 
   it("passes over blocks the snapshot holds, and stops for good at a block out of order, writing nothing after it", async () => {
     const blocks = { 1: { a: sets(1n, 11n) }, 2: { b: sets(2n, 22n) }, 3: { c: sets(3n, 33n) } };
-    const { store, engine, written } = setup(blocks);
+    const { store, engine, written, header } = setup(blocks);
     const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1, everyMs: 60_000 }, pino({ level: "silent" }));
-    await writer.traceBlock(0); // genesis: already in the snapshot
-    await writer.traceBlock(1);
-    await writer.traceBlock(3); // block 2 was never traced: a snapshot past it would miss its changes
-    await writer.traceBlock(2);
+    await writer.traceBlock(header(0)); // genesis: already in the snapshot
+    await writer.traceBlock(header(1));
+    await writer.traceBlock(header(3)); // block 2 was never traced: a snapshot past it would miss its changes
+    await writer.traceBlock(header(2));
     await writer.stop();
     expect(written.map((w) => w.mark.number)).to.deep.equal([1]);
     expect(writer.snapshotBlock).to.equal(1);
