@@ -232,7 +232,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      stopWatching();
+      await stopWatching();
       await credentialNotices.close();
       await ctx.indexer.stop();
       await ctx.webhookWorker.stop();

@@ -61,9 +61,7 @@ export async function startSystem(overrides: Partial<ApiConfig> = {}, options: {
     async close() {
       await api.close();
       await node.stop();
-      // A file the stopped database server's last process wrote as it went can make one pass of the removal
-      // find a directory not yet empty (ENOTEMPTY, seen once in a local run): try again, as rm -rf would.
-      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
