@@ -223,20 +223,25 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   // QR codes point at the verification page where people reach the API; without API_PUBLIC_URL, where it listens.
   // (A copy: the caller's configuration stays as given, for a restart on another port.)
   if (ctx.config.publicUrl === undefined) ctx.config = { ...ctx.config, publicUrl: url };
+  let closing: Promise<void> | undefined;
   return {
     url,
     ctx,
     bureauKeyFile,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await stopWatching();
-      await credentialNotices.close();
-      await ctx.indexer.stop();
-      await ctx.webhookWorker.stop();
-      await database.close();
+    // Once: a second close must not stop the embedded server again, which another process may be running by then.
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await stopWatching();
+        await credentialNotices.close();
+        await ctx.indexer.stop();
+        await ctx.webhookWorker.stop();
+        await database.close();
+      })();
+      return closing;
     },
   };
 }

@@ -189,12 +189,15 @@ describe("API trust: references, registry status, uniform refusals", function ()
       expect((await merchant.client.get("/v1/invoices")).body.error.code).to.equal("PARTICIPANT_REVOKED");
       // The API stopped; its index as an older API wrote it: no layout mark, no statuses.
       const config = system.api.ctx.config;
-      await system.api.close();
+      const first = system.api;
+      await first.close();
       await withEmbeddedDatabase(config.databaseDir, async (client) => {
         expect((await client.query("DELETE FROM participant_status")).rowCount).to.be.greaterThan(0);
         expect((await client.query("DELETE FROM settings WHERE name = 'index.format'")).rowCount).to.equal(1);
       });
       system.api = await startApi(config, pino({ level: "silent" }));
+      // Closing the stopped API again does nothing: it must not stop the database server the new one runs on.
+      await first.close();
       const refused = await new ApiClient(system.api.url, merchant.client.apiKey).get("/v1/invoices");
       expect(refused.status).to.equal(403);
       expect(refused.body.error.code).to.equal("PARTICIPANT_REVOKED");

@@ -53,17 +53,20 @@ export async function startSystem(overrides: Partial<ApiConfig> = {}, options: {
     throw error;
   });
   const bureau = new ApiClient(api.url, readFileSync(api.bureauKeyFile, "utf8").trim());
-  return {
+  const system: TestSystem = {
     dataDir,
     node,
     api,
     bureau,
     async close() {
-      await api.close();
+      // The API running now: a test may have restarted it (system.api replaced). Closing the first one again
+      // instead stopped the database server under the second, whose watch started it again during the removal.
+      await system.api.close();
       await node.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return system;
 }
 
 export interface Org {
