@@ -61,7 +61,7 @@ export class BlockSealer {
     private readonly headRecord: HeadRecord,
     /** Told of every journaled block; with a synchronous standby, waits until the standby has it too. */
     private readonly replication: { journaled(number: number): Promise<void> },
-    /** Called with each sealed block's header, still under the write lock (the snapshot writer traces it then). */
+    /** Called with each sealed block's header once it is durable, before the next block is mined (the snapshot writer traces it then). */
     private readonly afterBlock: (header: ServedBlock) => Promise<void> = async () => undefined,
   ) {}
 
@@ -136,7 +136,8 @@ export class BlockSealer {
     if (this.timer !== undefined || this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.sealing = this.seal().catch((error: unknown) => {
+      // After the seal in progress, its block traced (a transaction arriving meanwhile sets this timer).
+      this.sealing = (this.sealing ?? Promise.resolve()).then(() => (this.stopped ? undefined : this.seal())).catch((error: unknown) => {
         this.stopped = true;
         this.onFatal(error);
       });
@@ -144,7 +145,7 @@ export class BlockSealer {
   }
 
   private async seal(): Promise<void> {
-    await this.lock.write(async () => {
+    const sealed = await this.lock.write(async () => {
       const started = performance.now();
       const timestamp = Math.max(this.head.timestamp, Math.floor(Date.now() / 1000));
       const mined = await mineBlock(this.engine, timestamp);
@@ -175,12 +176,16 @@ export class BlockSealer {
       this.metrics.blockSealed(block, performance.now() - started);
       this.metrics.pending(this.pool.size);
       this.logger.debug({ block: number, transactions: transactions.length }, "block sealed");
-      await this.afterBlock(record.header);
-      // Transactions that arrive while sealing have scheduled the next block themselves. Ones left over by a
-      // full block get the next block; ones that stay in the pool because of a nonce gap wait for the
-      // transaction that fills the gap (a block that takes none of them schedules nothing more).
-      if (transactions.length > 0 && this.pool.size > 0) this.schedule();
+      return { header: record.header, transactions: transactions.length };
     });
+    // Outside the write lock: clients read the block, now durable, while the snapshot writer traces it (the
+    // tracing re-executes its transactions: as long as mining them). No block is mined meanwhile: the next seal
+    // waits for this one (schedule), so the block's parent state is still among the engine's newest.
+    await this.afterBlock(sealed.header);
+    // Transactions that arrive while sealing have scheduled the next block themselves. Ones left over by a
+    // full block get the next block; ones that stay in the pool because of a nonce gap wait for the
+    // transaction that fills the gap (a block that takes none of them schedules nothing more).
+    if (sealed.transactions > 0 && this.pool.size > 0) this.schedule();
   }
 
   private remove(hash: string): void {

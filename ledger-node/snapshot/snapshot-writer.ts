@@ -23,8 +23,9 @@ export interface SnapshotPolicy {
  * empty, which the state root check at every restore confirms).
  *
  * Each block is traced by whoever applied it to the engine (the sealer, the start's replay, a standby's
- * follower), at once and under the same write lock (`traceBlock`): tracing re-executes the block from its
- * parent's state, which the engine then still holds among its newest (engine-state-cache.ts). A writer that
+ * follower), at once and before the next block is applied (`traceBlock`): tracing re-executes the block from
+ * its parent's state, which the engine then still holds among its newest (engine-state-cache.ts). The sealer
+ * traces after releasing the write lock, so that clients read the new block meanwhile. A writer that
  * traced behind the sealer, as this one did before, needed the engine to keep every block's state for as long
  * as it might lag, and EDR keeps 100,000 of them by default: memory that grew with history.
  * The changes of several blocks are merged in memory and written with the new mark in one synced atomic batch,
@@ -78,8 +79,8 @@ export class SnapshotWriter {
 
   /**
    * Adds the changes of the block `header` names (its transactions, hash and state root: no store read). Called
-   * by whoever has just applied the block to the engine, still holding the engine's write lock, for every block
-   * in order; blocks the snapshot already holds (a whole replay below its mark) are passed over.
+   * by whoever has just applied the block to the engine, before it applies the next, for every block in order;
+   * blocks the snapshot already holds (a whole replay below its mark) are passed over.
    */
   async traceBlock(header: ServedBlock): Promise<void> {
     const number = Number(header.number);
