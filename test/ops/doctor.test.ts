@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { statfsSync } from "node:fs";
+import { rmSync, statfsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 
 import { expect } from "chai";
@@ -34,6 +34,7 @@ describe("operations: npm run doctor", function () {
   after(async () => {
     await api?.stop();
     await node?.stop();
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
   });
 
   // Asynchronous, so that a stand-in server in this process can answer the doctor.
