@@ -54,7 +54,7 @@ export class Admission {
   }
 
   /** Parses and admits a raw transaction, returning its sender and hash, or throws a typed error. */
-  async admit(raw: string): Promise<{ from: string; hash: string; executable: boolean }> {
+  async admit(raw: string): Promise<{ from: string; hash: string; nonce: bigint; executable: boolean }> {
     const bytes = (raw.length - 2) / 2;
     if (bytes > this.limits.maxBytes) {
       throw new TransactionTooLargeError(`the transaction is ${bytes} bytes, more than the ${this.limits.maxBytes} this ledger admits`, { bytes, limit: this.limits.maxBytes });
@@ -79,7 +79,7 @@ export class Admission {
     if (nonce > next + BigInt(this.limits.maxNonceGap)) {
       throw new NonceTooFarError(`nonce ${nonce} is more than ${this.limits.maxNonceGap} ahead of the sender's next nonce ${next}`, { nonce: nonce.toString(), next: next.toString(), limit: this.limits.maxNonceGap });
     }
-    return { from, hash, executable: nonce === next };
+    return { from, hash, nonce, executable: nonce === next };
   }
 
   private async isRegistered(account: string): Promise<boolean> {

@@ -20,7 +20,9 @@ export interface PoolLimits {
 /** A transaction the pool holds: its bytes (what the block journal needs) and the engine's answer to it. */
 interface PoolEntry {
   raw: string;
+  /** The sender, lower case. */
   from: string;
+  nonce: bigint;
   /** The answer to this transaction's sends, the first and every copy alike: its hash, or the engine's refusal. */
   answer: Promise<string>;
 }
@@ -40,6 +42,8 @@ export class BlockSealer {
   /** Every transaction in the pool, by hash, until a block includes it. */
   private readonly pool = new Map<string, PoolEntry>();
   private readonly perSender = new Map<string, number>();
+  /** By sender (lower case): how many pool entries hold each nonce (two sends may carry one nonce; the engine keeps one). */
+  private readonly nonces = new Map<string, Map<bigint, number>>();
   private timer: NodeJS.Timeout | undefined;
   private sealing: Promise<void> | undefined;
   private stopped = false;
@@ -81,7 +85,8 @@ export class BlockSealer {
    * arrives first), and the pool's entry, whose bytes a block may be journaling, is never touched by it.
    * A copy of a transaction that a block already took is answered its hash as well.
    */
-  async submit(raw: string, hash: string, from: string, executable = false): Promise<string> {
+  async submit(raw: string, hash: string, sender: string, executable: boolean, nonce: bigint): Promise<string> {
+    const from = sender.toLowerCase();
     const known = this.pool.get(hash);
     if (known !== undefined) return known.answer; // a copy: the same answer as the first send gets
     if (this.pool.size >= this.limits.max) {
@@ -94,9 +99,12 @@ export class BlockSealer {
       throw new PoolFullError(`${this.limits.maxPerSender} transactions of ${from} are waiting; retry after the next block`, { sender: from, limit: this.limits.maxPerSender });
     }
     // In the pool before the engine sees it, so that a block sealed meanwhile can always find its bytes.
-    const entry: PoolEntry = { raw, from, answer: Promise.resolve(hash) };
+    const entry: PoolEntry = { raw, from, nonce, answer: Promise.resolve(hash) };
     this.pool.set(hash, entry);
     this.perSender.set(from, mine + 1);
+    let held = this.nonces.get(from);
+    if (held === undefined) this.nonces.set(from, (held = new Map()));
+    held.set(nonce, (held.get(nonce) ?? 0) + 1);
     entry.answer = this.accept(entry, hash);
     return entry.answer;
   }
@@ -188,6 +196,18 @@ export class BlockSealer {
     if (sealed.transactions > 0 && this.pool.size > 0) this.schedule();
   }
 
+  /**
+   * The next nonce of `sender` with its waiting transactions counted: from `latest` (its nonce at the head), on
+   * through every nonce the pool holds a transaction of, as geth counts its pending nonce. A nonce after a gap is
+   * not counted: the gap's transaction comes first.
+   */
+  pendingNonce(sender: string, latest: bigint): bigint {
+    const held = this.nonces.get(sender.toLowerCase());
+    let next = latest;
+    while (held?.has(next) === true) next++;
+    return next;
+  }
+
   private remove(hash: string): void {
     const entry = this.pool.get(hash);
     if (entry === undefined) return;
@@ -195,5 +215,12 @@ export class BlockSealer {
     const left = (this.perSender.get(entry.from) ?? 1) - 1;
     if (left > 0) this.perSender.set(entry.from, left);
     else this.perSender.delete(entry.from);
+    const held = this.nonces.get(entry.from);
+    const copies = (held?.get(entry.nonce) ?? 1) - 1;
+    if (copies > 0) held?.set(entry.nonce, copies);
+    else {
+      held?.delete(entry.nonce);
+      if (held?.size === 0) this.nonces.delete(entry.from);
+    }
   }
 }

@@ -125,6 +125,18 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
     case "eth_uninstallFilter":
       return ctx.filters.uninstall(params[0]);
   }
+  // The next nonce of a sender, counting its transactions waiting in the pool: from the pool itself. EDR answers
+  // "pending" from a pending block it mines from its pool (every waiting transaction executed, for each read), and
+  // a block holds what fits its gas: with more waiting than one block takes, it answered a nonce already taken.
+  if (method === "eth_getTransactionCount" && params[1] === "pending") {
+    const writer = ctx.writer();
+    if (writer !== undefined) {
+      return ctx.lock.read(async () => {
+        const latest = BigInt(await ctx.engine.request<string>(method, [params[0], "latest"]));
+        return `0x${writer.sealer.pendingNonce(String(params[0]), latest).toString(16)}`;
+      });
+    }
+  }
   if (STATE_READS.has(method)) {
     const at = STATE_BLOCK_PARAM[method];
     if (at !== undefined && params.length > at) params = [...params.slice(0, at), await stateBlock(ctx, params[at]), ...params.slice(at + 1)];
@@ -140,7 +152,7 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
           throw new ReadOnlyStandbyError(`this node is a standby${ctx.primaryUrl === undefined ? "" : ` of ${ctx.primaryUrl}`}: it serves reads; send transactions to the primary`, { primary: ctx.primaryUrl ?? null });
         }
         const admitted = await writer.admission.admit(raw);
-        return await writer.sealer.submit(raw, admitted.hash, admitted.from, admitted.executable);
+        return await writer.sealer.submit(raw, admitted.hash, admitted.from, admitted.executable, admitted.nonce);
       } catch (error) {
         if (error instanceof LedgerNodeError) ctx.onRefused(error.code);
         throw error;

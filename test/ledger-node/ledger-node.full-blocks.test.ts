@@ -77,4 +77,37 @@ describe("ledger-node: full blocks", function () {
     expect((await again.provider.getBlock(head.number))?.hash).to.equal(head.hash);
     again.provider.destroy();
   });
+
+  it("counts every waiting transaction of a sender in its pending nonce, beyond what one block holds, and none after a gap", async () => {
+    const clients = connect(node, dir);
+    const { key, address } = await registerMerchant(clients, Wallet.createRandom().privateKey, withCheckCharacter("91440300MA5FTE9X1"));
+    const wallet = new Wallet(key);
+    const { chainId } = await clients.provider.getNetwork();
+    const ledgerAddress = await clients.ledger.getAddress();
+    const pending = async () => Number((await rpc(node.url, "eth_getTransactionCount", [address, "pending"])).result);
+    const sign = (nonce: number) =>
+      wallet.signTransaction({ to: ledgerAddress, data: clients.ledger.interface.encodeFunctionData("issueBatch", [Array.from({ length: 100 }, () => prepareInvoice().request)]), nonce, gasLimit: 6_500_000, gasPrice: 0, chainId, type: 0 });
+    // Six sent at once, as several API requests of one merchant may be: one fits a block here, so most of them
+    // wait in the pool when the count is read. EDR's own pending count (a pending block mined from its pool)
+    // left out those the block could not take, and answered a nonce already taken: the API's next send was
+    // refused "nonce too low".
+    const first = await pending();
+    const sends = await Promise.all([0, 1, 2, 3, 4, 5].map(async (i) => rpc(node.url, "eth_sendRawTransaction", [await sign(first + i)])));
+    for (const answer of sends) expect(answer.error).to.equal(undefined);
+    const hashes = sends.map((answer) => answer.result as string);
+    expect(await pending()).to.equal(first + 6);
+    for (const hash of hashes) expect((await receiptOf(node, hash, 60_000)).status).to.equal("0x1");
+    const next = await pending();
+    expect(next).to.equal(Number(await clients.provider.getTransactionCount(address, "latest")));
+    // A transaction after a gap waits, and the pending count stops at the gap.
+    const afterGap = await rpc(node.url, "eth_sendRawTransaction", [await sign(next + 1)]);
+    expect(afterGap.error).to.equal(undefined);
+    expect(await pending()).to.equal(next);
+    // The gap filled: both go, and the count moves past them.
+    const filler = await rpc(node.url, "eth_sendRawTransaction", [await sign(next)]);
+    expect(filler.error).to.equal(undefined);
+    await receiptOf(node, afterGap.result as string, 60_000);
+    expect(await pending()).to.equal(next + 2);
+    clients.provider.destroy();
+  });
 });
