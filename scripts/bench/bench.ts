@@ -7,6 +7,7 @@
  *   issue  issue throughput through the API (full load, half load, batch requests, peak RSS),
  *          on the ledger node and on `hardhat node`, and the ratio
  *   scale  fast seeding to --invoices, index rebuild, verify and trace latency, restart
+ *   restart  the node alone seeded fast to --restart-invoices, then a restart after kill -9 (what a restart grows with)
  *   start  npm start: the first start, then restarts to the banner and stops on SIGTERM
  *   engines  the candidate EVMs of issue 3 (EDR, anvil, @ethereumjs/vm) on one workload, then a crash and
  *          each one's own recovery
@@ -20,11 +21,12 @@ import { Command } from "commander";
 import { record, type GasResult, type NodeResult } from "./lib/results";
 import { ENGINES, runEngines, type EngineName } from "./scenarios/engines";
 import { runIssue, type IssueResult } from "./scenarios/issue";
+import { runRestart } from "./scenarios/restart";
 import { runScale } from "./scenarios/scale";
 import { runStart } from "./scenarios/start";
 
 const run = promisify(execFile);
-const SCENARIOS = ["gas", "node", "issue", "scale", "start", "engines"] as const;
+const SCENARIOS = ["gas", "node", "issue", "scale", "restart", "start", "engines"] as const;
 const int = (v: string) => {
   const parsed = Number(v);
   if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`not a positive integer: ${v}`);
@@ -44,6 +46,7 @@ const options = new Command()
   .option("--scale-merchants <n>", "scale: seeding merchants", int, 4)
   .option("--in-flight <n>", "scale: seeding transactions in flight per merchant", int, 2)
   .option("--samples <n>", "scale: verify and trace requests", int, 2_000)
+  .option("--restart-invoices <n>", "restart: invoices stored before the restart (the engine holds ~2.4 KB per storage slot, 2 slots per invoice: mind the memory)", int, 3_000_000)
   .option("--node-invoices <n>", "node: invoices issued (pre-signed batch transactions)", int, 60_000)
   .option("--restarts <n>", "start: restarts timed after the first start", int, 7)
   .option("--engines <names>", `engines: comma-separated, among ${ENGINES.join(", ")}`, ENGINES.join(","))
@@ -62,6 +65,7 @@ const options = new Command()
     scaleMerchants: number;
     inFlight: number;
     samples: number;
+    restartInvoices: number;
     nodeInvoices: number;
     restarts: number;
     engines: string;
@@ -107,6 +111,11 @@ async function main(): Promise<void> {
     const settings = { invoices: options.invoices, batch: options.scaleBatch, merchants: options.scaleMerchants, inFlight: options.inFlight, samples: options.samples };
     process.stderr.write(`scale: ${JSON.stringify(settings)}\n`);
     record("scale", settings, await runScale(settings));
+  }
+  if (only.includes("restart")) {
+    const settings = { invoices: options.restartInvoices, batch: options.scaleBatch, merchants: options.scaleMerchants, inFlight: options.inFlight };
+    process.stderr.write(`restart: ${JSON.stringify(settings)}\n`);
+    record("restart", settings, await runRestart(settings));
   }
   if (only.includes("start")) {
     process.stderr.write(`start: npm start on an empty data directory, then ${options.restarts} restarts\n`);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 
 import type { EnginesResult } from "../scenarios/engines";
 import type { IssueResult } from "../scenarios/issue";
+import type { RestartResult } from "../scenarios/restart";
 import type { ScaleResult } from "../scenarios/scale";
 import type { StartResult } from "../scenarios/start";
 
@@ -32,6 +33,7 @@ export interface Results {
     node?: ScenarioEntry<NodeResult>;
     issue?: ScenarioEntry<{ ours: IssueResult; hardhat?: IssueResult; ratio?: number }>;
     scale?: ScenarioEntry<ScaleResult>;
+    restart?: ScenarioEntry<RestartResult>;
     start?: ScenarioEntry<StartResult>;
     engines?: ScenarioEntry<EnginesResult>;
   };
@@ -86,7 +88,7 @@ const atSize = (scale: ScenarioEntry<ScaleResult> | undefined, ok: (result: Scal
 const met = (ok: boolean | undefined) => (ok === undefined ? "not at size" : ok ? "met" : "**not met**");
 
 export function renderMarkdown(results: Results): string {
-  const { gas, node, issue, scale, start, engines } = results.scenarios;
+  const { gas, node, issue, scale, restart, start, engines } = results.scenarios;
   const ours = issue?.result.ours;
   const hardhat = issue?.result.hardhat;
   const gas100 = gas?.result.batches["100"]?.gasPerInvoice;
@@ -95,7 +97,7 @@ export function renderMarkdown(results: Results): string {
     "",
     "Figures of the latest `npm run bench` on this repository's reference machine, rendered from `bench/results.json`",
     "(which also holds each scenario's settings, machine and versions). Client, API and chain share the same machine.",
-    "Re-run everything with `npm run bench`, or one scenario with `npm run bench -- --only issue|scale|gas|node|start|engines` and its size flags",
+    "Re-run everything with `npm run bench`, or one scenario with `npm run bench -- --only issue|scale|restart|gas|node|start|engines` and its size flags",
     "(`npm run bench -- --help`).",
     "",
     "## Against the targets",
@@ -185,6 +187,7 @@ export function renderMarkdown(results: Results): string {
       "",
     );
   }
+  if (restart) lines.push(...restartSection(restart, scale?.result));
   if (node) {
     lines.push(
       "## The ledger node alone (JSON-RPC, no API)",
@@ -261,6 +264,30 @@ function ceilings(ours: IssueResult, nodeAlone: number | undefined, cores: numbe
   const all = apiAndDatabase + (cpu.chain ?? 0) + (cpu.client ?? 0);
   return [
     `Ceilings, from the CPU per invoice of the batch run on ${cores} cores: the API with PostgreSQL alone ${n(Math.round((cores * 1e6) / apiAndDatabase))} invoices/s; all four processes together ${n(Math.round((cores * 1e6) / all))}/s${nodeAlone === undefined ? "" : `; the node alone (node scenario) sustained ${n(nodeAlone)}/s`}.`,
+    "",
+  ];
+}
+
+/**
+ * The restart scenario, read beside the scale scenario's restart: what the engine build took per million slots of
+ * the snapshot at each size, so that a reader sees whether a restart follows the state (slots) or the history (blocks).
+ */
+function restartSection(restart: ScenarioEntry<RestartResult>, scale: ScaleResult | undefined): string[] {
+  const r = restart.result;
+  const perMillionSlots = (loaded: RestartResult["restart"]["loaded"]) => (loaded == null || loaded.slots === 0 ? undefined : ((loaded.loadMs / loaded.slots) * 1000).toFixed(1));
+  const row = (label: string, invoices: number, blocks: number, seconds: number, loaded: RestartResult["restart"]["loaded"], rssAfter: number, allPresent: boolean) =>
+    `| ${label} | ${n(invoices)} | ${n(blocks)} | ${loaded == null ? "—" : n(loaded.slots)} | ${seconds} | ${loaded == null ? "—" : `${n(loaded.readMs)} / ${n(loaded.loadMs)}`} | ${perMillionSlots(loaded) ?? "—"} | ${n(rssAfter)} | ${allPresent} |`;
+  return [
+    `## Restart at ${n(r.invoices)} invoices (the node alone)`,
+    "",
+    `Settings: ${JSON.stringify(restart.settings)}; ran ${restart.ranAt}. Seeded with pre-signed issueBatch transactions straight to the node (${n(r.seeding.invoicesPerSecond)} invoices/s, ${n(r.seeding.transactions)} transactions in ${n(r.seeding.blocks)} blocks, ${n(r.seeding.seconds)} s), the snapshot let catch up with the head (${n(r.snapshot.behindAtSeedEndBlocks)} blocks behind, ${r.snapshot.catchUpSeconds} s), then kill -9 and a start timed to its ready line.`,
+    "",
+    "| run | invoices | blocks | snapshot slots | restart s | snapshot read / engine built ms | engine ms per 1,000 slots | RSS after MB | all present |",
+    "|---|---|---|---|---|---|---|---|---|",
+    ...(scale === undefined ? [] : [row("scale scenario", scale.invoices, scale.restart.headBlock, scale.restart.secondsToReady, scale.restart.loaded, scale.nodeMemoryMb.afterRestart, scale.restart.allPresent)]),
+    row("this scenario", r.invoices, r.restart.headBlock, r.restart.secondsToReady, r.restart.loaded, r.nodeMemoryMb.afterRestart, r.restart.allPresent),
+    "",
+    `Chain store on disk ${n(Math.round(r.snapshot.bytesOnDisk / 2 ** 20))} MiB; node peak resident over the seeding ${n(r.nodeMemoryMb.peakWhileSeeding)} MB (VmHWM).${r.snapshot.lastWrite == null ? "" : ` The last snapshot written while running (block ${n(r.snapshot.lastWrite.block)}: ${n(r.snapshot.lastWrite.slots)} slots changed) took ${n(r.snapshot.lastWrite.ms)} ms.`}`,
     "",
   ];
 }

@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
-import { readdirSync, rmSync, statSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
-import { JsonRpcProvider, dataSlice, keccak256, solidityPacked, type Wallet } from "ethers";
+import { dataSlice, keccak256, solidityPacked, type Wallet } from "ethers";
 
 import { checkCodeOf } from "../../../api/domain/commitment";
 import { withCheckCharacter } from "../../../api/domain/taxpayer-id";
@@ -12,7 +12,8 @@ import { ApiClient } from "../../lib/api-client";
 import { bureauClient, startApiProcess } from "../../lib/api-process";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../lib/node-process";
 import { BENCH_API_ENV } from "../lib/bench-system";
-import { peakRssMiB, rssMiB } from "../lib/peak-rss";
+import { peakRssMiB } from "../lib/peak-rss";
+import { directoryBytes, restartAfterKill, snapshotAtHead, type NodeHealth } from "../lib/node-restart";
 import { measureConsoleRender, type ConsoleRender } from "../lib/console-render";
 import { waitForDatabaseAtRest } from "../lib/database-at-rest";
 import { PooledApiClient } from "../lib/pooled-api-client";
@@ -95,15 +96,10 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const seeded = await seed(node, dir, options);
     const target = Number(seeded.nextNumber - 1n);
     const peakWhileSeeding = peakRssMiB(node.child.pid) ?? NaN;
-    // The snapshot writer works behind the sealer: say how far behind seeding left it, and let it catch up, so
-    // that the restart below measures a restart from a current snapshot (the operating state of a node at rest).
-    const atSeedEnd = await nodeHealth(node);
-    const behindAtSeedEndBlocks = atSeedEnd.head.number - (atSeedEnd.snapshot.block ?? 0);
-    const catchUpStarted = performance.now();
-    let caughtUp = atSeedEnd;
-    for (; (caughtUp.snapshot.block ?? 0) < caughtUp.head.number; caughtUp = await nodeHealth(node)) await new Promise((resolve) => setTimeout(resolve, 500));
-    const catchUpSeconds = (performance.now() - catchUpStarted) / 1000;
-    process.stderr.write(`  snapshot: ${behindAtSeedEndBlocks} blocks behind at the end of seeding, caught up in ${catchUpSeconds.toFixed(1)} s\n`);
+    // The snapshot writer may end seeding behind the sealer: say how far, and let it catch up, so that the restart
+    // below measures a restart from a current snapshot (the operating state of a node at rest).
+    const caughtUp = await snapshotAtHead(node);
+    process.stderr.write(`  snapshot: ${caughtUp.behindBlocks} blocks behind at the end of seeding, caught up in ${caughtUp.seconds} s\n`);
 
     // Index rebuild: the API's reindex command over the whole chain (the API is not running yet).
     const env = { ...process.env, LEDGER_DATA_DIR: dir, LOG_LEVEL: "warn" };
@@ -162,22 +158,15 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     await anyone.close();
     await api.stop();
 
-    // Restart: kill -9 (no orderly shutdown to lean on), start, time to the ready line, then count.
-    await node.kill();
-    const t0 = performance.now();
-    node = await startNodeProcess(dir, {}, 10);
-    const secondsToReady = (performance.now() - t0) / 1000;
-    const restarted = await nodeHealth(node);
-    const afterRestart = rssMiB(node.child.pid) ?? NaN;
-    const provider = new JsonRpcProvider(node.url, node.ready.chainId, { staticNetwork: true, cacheTimeout: -1 });
-    const ledger = InvoiceLedger__factory.connect(node.ready.contracts.ledger, provider);
-    const invoicesAfter = Number((await ledger.nextNumber()) - 1n);
+    const restarted = await restartAfterKill(node, dir);
+    node = restarted.node;
+    const ledger = InvoiceLedger__factory.connect(node.ready.contracts.ledger, restarted.provider);
     let samplesVerified = 0;
     for (const sample of seeded.samples) {
       const [authentic] = await ledger.verify(sample.number, sample.checkCode, sample.total);
       if (authentic) samplesVerified++;
     }
-    provider.destroy();
+    restarted.provider.destroy();
 
     return {
       invoices: target,
@@ -188,37 +177,17 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       traceMs: { ...summarise(traceLatencies), samples: traceLatencies.length },
       searchMs: { ...summarise(searchLatencies), samples: searchLatencies.length, byKind: Object.fromEntries(SEARCH_KINDS.map((kind) => [kind, summarise(byKind[kind])])) as Record<SearchKind, LatencySummary> },
       restart: {
-        secondsToReady: Number(secondsToReady.toFixed(2)), invoicesAfter, allPresent: invoicesAfter === target && samplesVerified === seeded.samples.length, samplesVerified,
-        startedFromSnapshotBlock: restarted.snapshot.startedFrom, headBlock: restarted.head.number, loaded: restarted.snapshot.loaded,
+        secondsToReady: restarted.secondsToReady, invoicesAfter: restarted.invoices, allPresent: restarted.invoices === target && samplesVerified === seeded.samples.length, samplesVerified,
+        startedFromSnapshotBlock: restarted.health.snapshot.startedFrom, headBlock: restarted.health.head.number, loaded: restarted.health.snapshot.loaded,
       },
-      snapshot: { behindAtSeedEndBlocks, catchUpSeconds: Number(catchUpSeconds.toFixed(1)), bytesOnDisk: directoryBytes(join(dir, "chain")), lastWrite: caughtUp.snapshot.lastWrite },
-      nodeMemoryMb: { peakWhileSeeding, afterRestart },
+      snapshot: { behindAtSeedEndBlocks: caughtUp.behindBlocks, catchUpSeconds: caughtUp.seconds, bytesOnDisk: directoryBytes(join(dir, "chain")), lastWrite: caughtUp.health.snapshot.lastWrite },
+      nodeMemoryMb: { peakWhileSeeding, afterRestart: restarted.rssAfterMb },
       console: consoleRender,
     };
   } finally {
     await node?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-interface NodeHealth {
-  head: { number: number };
-  snapshot: {
-    block: number | null;
-    startedFrom: number;
-    lastWrite: { block: number; ms: number; accounts: number; slots: number } | null;
-    loaded: { accounts: number; slots: number; readMs: number; loadMs: number } | null;
-  };
-}
-
-async function nodeHealth(node: NodeProcess): Promise<NodeHealth> {
-  return (await (await fetch(`${node.url}/health`)).json()) as NodeHealth;
-}
-
-
-/** The size of the files directly in a directory (a LevelDB store), in bytes. */
-function directoryBytes(directory: string): number {
-  return readdirSync(directory).reduce((sum, name) => sum + statSync(join(directory, name)).size, 0);
 }
 
 /** The query string of one search of this kind around this sample (the next page's cursor is fetched first, untimed). */

@@ -1,0 +1,60 @@
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+import { JsonRpcProvider } from "ethers";
+
+import { InvoiceLedger__factory } from "../../../typechain-types";
+import { startNodeProcess, type NodeProcess } from "../../lib/node-process";
+import { rssMiB } from "./peak-rss";
+
+/** What the node's /health says of its head and its state snapshot. */
+export interface NodeHealth {
+  head: { number: number };
+  snapshot: {
+    block: number | null;
+    startedFrom: number;
+    lastWrite: { block: number; ms: number; accounts: number; slots: number } | null;
+    /** The snapshot this start loaded: accounts, slots, and the time to read it and to build the engine's state. */
+    loaded: { accounts: number; slots: number; readMs: number; loadMs: number } | null;
+  };
+}
+
+export async function nodeHealth(node: NodeProcess): Promise<NodeHealth> {
+  return (await (await fetch(`${node.url}/health`)).json()) as NodeHealth;
+}
+
+/**
+ * Waits until the state snapshot holds the head (the operating state of a node at rest), so that a restart after
+ * it is a restart from a current snapshot; how far behind it was, and how long it took.
+ */
+export async function snapshotAtHead(node: NodeProcess): Promise<{ behindBlocks: number; seconds: number; health: NodeHealth }> {
+  const first = await nodeHealth(node);
+  const started = performance.now();
+  let health = first;
+  for (; (health.snapshot.block ?? 0) < health.head.number; health = await nodeHealth(node)) await new Promise((resolve) => setTimeout(resolve, 500));
+  return { behindBlocks: first.head.number - (first.snapshot.block ?? 0), seconds: Number(((performance.now() - started) / 1000).toFixed(1)), health };
+}
+
+/**
+ * kill -9 (no orderly shutdown to lean on), start again on the same data directory, time to the ready line; what
+ * the start loaded, the resident memory after it, and the invoices the ledger counts then.
+ */
+export async function restartAfterKill(
+  node: NodeProcess,
+  dir: string,
+): Promise<{ node: NodeProcess; secondsToReady: number; health: NodeHealth; rssAfterMb: number; invoices: number; provider: JsonRpcProvider }> {
+  await node.kill();
+  const started = performance.now();
+  const restarted = await startNodeProcess(dir, {}, 10);
+  const secondsToReady = Number(((performance.now() - started) / 1000).toFixed(2));
+  const health = await nodeHealth(restarted);
+  const rssAfterMb = rssMiB(restarted.child.pid) ?? NaN;
+  const provider = new JsonRpcProvider(restarted.url, restarted.ready.chainId, { staticNetwork: true, cacheTimeout: -1 });
+  const invoices = Number((await InvoiceLedger__factory.connect(restarted.ready.contracts.ledger, provider).nextNumber()) - 1n);
+  return { node: restarted, secondsToReady, health, rssAfterMb, invoices, provider };
+}
+
+/** The size of the files directly in a directory (a LevelDB store), in bytes. */
+export function directoryBytes(directory: string): number {
+  return readdirSync(directory).reduce((sum, name) => sum + statSync(join(directory, name)).size, 0);
+}
