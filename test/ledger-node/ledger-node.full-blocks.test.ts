@@ -15,11 +15,11 @@ import { connect, registerMerchant, rpc } from "./helpers/clients";
  * ledger keeps the base fee at zero for every block, and transactions left over by a full block go into
  * the next ones.
  */
-async function receiptOf(node: NodeProcess, hash: string, timeoutMs: number): Promise<{ status: string }> {
+async function receiptOf(node: NodeProcess, hash: string, timeoutMs: number): Promise<{ status: string; blockNumber: string }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const answer = await rpc(node.url, "eth_getTransactionReceipt", [hash]);
-    if (answer.result !== null && answer.result !== undefined) return answer.result as { status: string };
+    if (answer.result !== null && answer.result !== undefined) return answer.result as { status: string; blockNumber: string };
     if (Date.now() > deadline) {
       const health = await (await fetch(`${node.url}/health`)).json();
       throw new Error(`no receipt for ${hash} after ${timeoutMs} ms; the node says ${JSON.stringify(health)}`);
@@ -76,6 +76,38 @@ describe("ledger-node: full blocks", function () {
     const again = connect(node, dir);
     expect((await again.provider.getBlock(head.number))?.hash).to.equal(head.hash);
     again.provider.destroy();
+  });
+
+  it("seals no empty blocks once a steady load ends", async () => {
+    const clients = connect(node, dir);
+    const { chainId } = await clients.provider.getNetwork();
+    const ledgerAddress = await clients.ledger.getAddress();
+    const senders = [];
+    for (let i = 0; i < 3; i++) senders.push(await registerMerchant(clients, Wallet.createRandom().privateKey, withCheckCharacter(`91440300MA5FTF${i}X1`)));
+    // Each merchant sends one transaction after another as soon as the node took the previous one: transactions
+    // arrive all the time while blocks, one transaction each here, take longer to seal than the window.
+    const hashes = (
+      await Promise.all(
+        senders.map(async ({ key }) => {
+          const wallet = new Wallet(key);
+          const sent: string[] = [];
+          for (let nonce = 0; nonce < 8; nonce++) {
+            const raw = await wallet.signTransaction({ to: ledgerAddress, data: clients.ledger.interface.encodeFunctionData("issueBatch", [Array.from({ length: 100 }, () => prepareInvoice().request)]), nonce, gasLimit: 6_500_000, gasPrice: 0, chainId, type: 0 });
+            const answer = await rpc(node.url, "eth_sendRawTransaction", [raw]);
+            expect(answer.error).to.equal(undefined);
+            sent.push(answer.result as string);
+          }
+          return sent;
+        }),
+      )
+    ).flat();
+    const receipts = await Promise.all(hashes.map((hash) => receiptOf(node, hash, 60_000)));
+    const last = Math.max(...receipts.map((receipt) => Number(receipt.blockNumber)));
+    // Seals queued once per window while blocks were slow piled up, and mined empty blocks one after another
+    // once the load ended (716 after a 3 M-invoice seeding).
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await clients.provider.getBlockNumber(), "blocks sealed after the last transaction's").to.equal(last);
+    clients.provider.destroy();
   });
 
   it("counts every waiting transaction of a sender in its pending nonce, beyond what one block holds, and none after a gap", async () => {
