@@ -41,9 +41,11 @@ export interface SealerMetrics {
 export class BlockSealer {
   /** Every transaction in the pool, by hash, until a block includes it. */
   private readonly pool = new Map<string, PoolEntry>();
-  private readonly perSender = new Map<string, number>();
-  /** By sender (lower case): how many pool entries hold each nonce (two sends may carry one nonce; the engine keeps one). */
-  private readonly nonces = new Map<string, Map<bigint, number>>();
+  /**
+   * By sender (lower case): how many of its transactions wait, and how many pool entries hold each nonce (two sends
+   * may carry one nonce; the engine keeps one).
+   */
+  private readonly senders = new Map<string, { waiting: number; nonces: Map<bigint, number> }>();
   private timer: NodeJS.Timeout | undefined;
   private sealing: Promise<void> | undefined;
   /** A seal is waiting for the one in progress. */
@@ -94,7 +96,7 @@ export class BlockSealer {
     if (this.pool.size >= this.limits.max) {
       throw new PoolFullError(`the pool holds ${this.limits.max} transactions; retry after the next block`, { limit: this.limits.max });
     }
-    const mine = this.perSender.get(from) ?? 0;
+    const mine = this.senders.get(from)?.waiting ?? 0;
     // The sender's next nonce is always let in: it leaves with the next block, and it fills a gap that
     // would otherwise hold the sender's waiting transactions forever.
     if (mine >= this.limits.maxPerSender && !executable) {
@@ -103,10 +105,10 @@ export class BlockSealer {
     // In the pool before the engine sees it, so that a block sealed meanwhile can always find its bytes.
     const entry: PoolEntry = { raw, from, nonce, answer: Promise.resolve(hash) };
     this.pool.set(hash, entry);
-    this.perSender.set(from, mine + 1);
-    let held = this.nonces.get(from);
-    if (held === undefined) this.nonces.set(from, (held = new Map()));
-    held.set(nonce, (held.get(nonce) ?? 0) + 1);
+    let sending = this.senders.get(from);
+    if (sending === undefined) this.senders.set(from, (sending = { waiting: 0, nonces: new Map() }));
+    sending.waiting++;
+    sending.nonces.set(nonce, (sending.nonces.get(nonce) ?? 0) + 1);
     entry.answer = this.accept(entry, hash);
     return entry.answer;
   }
@@ -211,7 +213,7 @@ export class BlockSealer {
    * not counted: the gap's transaction comes first.
    */
   pendingNonce(sender: string, latest: bigint): bigint {
-    const held = this.nonces.get(sender.toLowerCase());
+    const held = this.senders.get(sender.toLowerCase())?.nonces;
     let next = latest;
     while (held?.has(next) === true) next++;
     return next;
@@ -221,15 +223,14 @@ export class BlockSealer {
     const entry = this.pool.get(hash);
     if (entry === undefined) return;
     this.pool.delete(hash);
-    const left = (this.perSender.get(entry.from) ?? 1) - 1;
-    if (left > 0) this.perSender.set(entry.from, left);
-    else this.perSender.delete(entry.from);
-    const held = this.nonces.get(entry.from);
-    const copies = (held?.get(entry.nonce) ?? 1) - 1;
-    if (copies > 0) held?.set(entry.nonce, copies);
-    else {
-      held?.delete(entry.nonce);
-      if (held?.size === 0) this.nonces.delete(entry.from);
+    const sending = this.senders.get(entry.from);
+    if (sending === undefined) return;
+    if (--sending.waiting === 0) {
+      this.senders.delete(entry.from);
+      return;
     }
+    const copies = (sending.nonces.get(entry.nonce) ?? 1) - 1;
+    if (copies > 0) sending.nonces.set(entry.nonce, copies);
+    else sending.nonces.delete(entry.nonce);
   }
 }

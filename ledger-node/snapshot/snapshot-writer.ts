@@ -40,7 +40,6 @@ export class SnapshotWriter {
   private diff: StateDiff = new Map();
   private pending = 0;
   private since = performance.now();
-  private traced: number;
   /** The mark of the newest block traced: what the next write names. */
   private tracedMark: SnapshotMark;
   private committing: Promise<void> | undefined;
@@ -60,7 +59,6 @@ export class SnapshotWriter {
     private readonly logger: Logger,
     private mark: SnapshotMark,
   ) {
-    this.traced = mark.number;
     this.tracedMark = mark;
     // An idle chain still gets what was traced written, `everyMs` after the last write.
     this.timer = setInterval(() => {
@@ -84,9 +82,10 @@ export class SnapshotWriter {
    */
   async traceBlock(header: ServedBlock): Promise<void> {
     const number = Number(header.number);
-    if (this.failed || this.stopped || number <= this.traced) return;
+    const traced = this.tracedMark.number;
+    if (this.failed || this.stopped || number <= traced) return;
     try {
-      if (number !== this.traced + 1) throw new Error(`block ${number} was applied after block ${this.traced}: the snapshot would miss the blocks between`);
+      if (number !== traced + 1) throw new Error(`block ${number} was applied after block ${traced}: the snapshot would miss the blocks between`);
       const traces: PrestateDiff[] = [];
       for (const hash of header.transactions) traces.push(await this.engine.request<PrestateDiff>("debug_traceTransaction", [hash, { tracer: "prestateTracer", tracerConfig: { diffMode: true } }]));
       // All of the block or none of it: a write that starts while a block is being traced (the timer below)
@@ -96,7 +95,6 @@ export class SnapshotWriter {
       this.fail(error);
       return;
     }
-    this.traced = number;
     this.tracedMark = { number, hash: header.hash, stateRoot: header.stateRoot as string };
     this.pending++;
     if (this.pending >= this.policy.everyBlocks || performance.now() - this.since >= this.policy.everyMs) this.commitSoon();

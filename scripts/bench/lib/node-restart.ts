@@ -37,12 +37,14 @@ export async function snapshotAtHead(node: NodeProcess): Promise<{ behindBlocks:
 
 /**
  * kill -9 (no orderly shutdown to lean on), start again on the same data directory, time to the ready line; what
- * the start loaded, the resident memory after it, and the invoices the ledger counts then.
+ * the start loaded, the resident memory after it, the invoices the ledger counts then, and how many of `samples`
+ * (invoices issued before the kill) still verify.
  */
 export async function restartAfterKill(
   node: NodeProcess,
   dir: string,
-): Promise<{ node: NodeProcess; secondsToReady: number; health: NodeHealth; rssAfterMb: number; invoices: number; provider: JsonRpcProvider }> {
+  samples: readonly { number: bigint; checkCode: string; total: bigint }[],
+): Promise<{ node: NodeProcess; secondsToReady: number; health: NodeHealth; rssAfterMb: number; invoices: number; samplesVerified: number }> {
   await node.kill();
   const started = performance.now();
   const restarted = await startNodeProcess(dir, {}, 10);
@@ -50,8 +52,15 @@ export async function restartAfterKill(
   const health = await nodeHealth(restarted);
   const rssAfterMb = rssMiB(restarted.child.pid) ?? NaN;
   const provider = new JsonRpcProvider(restarted.url, restarted.ready.chainId, { staticNetwork: true, cacheTimeout: -1 });
-  const invoices = Number((await InvoiceLedger__factory.connect(restarted.ready.contracts.ledger, provider).nextNumber()) - 1n);
-  return { node: restarted, secondsToReady, health, rssAfterMb, invoices, provider };
+  try {
+    const ledger = InvoiceLedger__factory.connect(restarted.ready.contracts.ledger, provider);
+    const invoices = Number((await ledger.nextNumber()) - 1n);
+    let samplesVerified = 0;
+    for (const sample of samples) if ((await ledger.verify(sample.number, sample.checkCode, sample.total))[0]) samplesVerified++;
+    return { node: restarted, secondsToReady, health, rssAfterMb, invoices, samplesVerified };
+  } finally {
+    provider.destroy();
+  }
 }
 
 /** The size of the files directly in a directory (a LevelDB store), in bytes. */

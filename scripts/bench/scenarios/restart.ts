@@ -1,7 +1,6 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 
-import { InvoiceLedger__factory } from "../../../typechain-types";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../lib/node-process";
 import { directoryBytes, restartAfterKill, snapshotAtHead, type NodeHealth } from "../lib/node-restart";
 import { peakRssMiB } from "../lib/peak-rss";
@@ -41,19 +40,15 @@ export async function runRestart(options: RestartOptions): Promise<RestartResult
   const dir = freshDataDir();
   let node: NodeProcess | undefined = await startNodeProcess(dir, {}, 10);
   try {
-    const seeded = await seed(node, dir, { ...options, samples: 0 });
+    const seeded = await seed(node, dir, options);
     const target = Number(seeded.nextNumber - 1n);
     const peakWhileSeeding = peakRssMiB(node.child.pid) ?? NaN;
     const caughtUp = await snapshotAtHead(node);
     process.stderr.write(`  snapshot: ${caughtUp.behindBlocks} blocks behind at the end of seeding, caught up in ${caughtUp.seconds} s\n`);
     const bytesOnDisk = directoryBytes(join(dir, "chain"));
-    const restarted = await restartAfterKill(node, dir);
+    const restarted = await restartAfterKill(node, dir, seeded.samples);
     node = restarted.node;
     process.stderr.write(`  restarted in ${restarted.secondsToReady} s with ${restarted.invoices} invoices\n`);
-    const ledger = InvoiceLedger__factory.connect(node.ready.contracts.ledger, restarted.provider);
-    let samplesVerified = 0;
-    for (const sample of seeded.samples) if ((await ledger.verify(sample.number, sample.checkCode, sample.total))[0]) samplesVerified++;
-    restarted.provider.destroy();
     return {
       invoices: target,
       seeding: seeded.stats,
@@ -61,8 +56,8 @@ export async function runRestart(options: RestartOptions): Promise<RestartResult
       restart: {
         secondsToReady: restarted.secondsToReady,
         invoicesAfter: restarted.invoices,
-        allPresent: restarted.invoices === target && samplesVerified === seeded.samples.length,
-        samplesVerified,
+        allPresent: restarted.invoices === target && restarted.samplesVerified === seeded.samples.length,
+        samplesVerified: restarted.samplesVerified,
         startedFromSnapshotBlock: restarted.health.snapshot.startedFrom,
         headBlock: restarted.health.head.number,
         loaded: restarted.health.snapshot.loaded,
