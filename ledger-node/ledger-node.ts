@@ -14,6 +14,7 @@ import { authorityWallet, loadAuthorityKey } from "./authority-key";
 import { Admission } from "./chain/admission";
 import { BlockSealer } from "./chain/block-sealer";
 import { genesisOf, replayChain } from "./chain/chain-replay";
+import { EnginePriority } from "./chain/engine-priority";
 import { createEvmEngine, type EngineBlock, type EvmEngine } from "./chain/evm-engine";
 import { ReadWriteLock } from "./chain/read-write-lock";
 import { chainDir, type LedgerNodeConfig } from "./config";
@@ -132,10 +133,12 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     const engine = restored?.engine ?? genesisEngine ?? (await createEvmEngine(chainMeta));
     // No snapshot yet, or one that did not verify: the next is built again from genesis, as the replay goes.
     if (restoredOrNot === "refused" || (await store.snapshotMark()) === undefined) await writeInitialSnapshot(store, await genesisOf(engine, chainMeta));
-    // Every block applied to the engine from now on (replayed, sealed, followed) is traced into the snapshot at once.
-    const snapshots = await SnapshotWriter.open(engine, store, { everyBlocks: config.snapshotEveryBlocks, everyMs: config.snapshotEveryMs }, logger);
-    const traceBlock = (header: ServedBlock) => snapshots.traceBlock(header);
-    const replayed = await replayChain(engine, store, chainMeta, logger, (n) => metrics.head.set(n), restored?.head, traceBlock);
+    // Every block applied to the engine from now on (replayed, sealed, followed) is handed to the snapshot writer,
+    // which traces it in the background; a block being mined goes first.
+    const priority = new EnginePriority();
+    const snapshots = await SnapshotWriter.open(engine, store, { everyBlocks: config.snapshotEveryBlocks, everyMs: config.snapshotEveryMs }, logger, priority);
+    const blockApplied = (header: ServedBlock) => snapshots.blockApplied(header);
+    const replayed = await replayChain(engine, store, chainMeta, logger, (n) => metrics.head.set(n), restored?.head, blockApplied);
     metrics.head.set(replayed.number);
     if (acknowledged !== undefined) {
       const block = await store.header(acknowledged.number);
@@ -166,7 +169,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
       if (deployment !== undefined) admission.useRegistry(deployment.registry);
       // A standby starts from the primary's deployment: the deploying blocks of a new chain cannot wait for one.
       const replication = new ReplicationSource(store, head.number, config.syncStandby && deployment !== undefined, logger);
-      const sealer = new BlockSealer(engine, store, lock, admission, authority, chainMeta.chainId, config.blockWindowMs, head, logger, metrics.sealer, onFatal, { max: config.maxPoolTransactions, maxPerSender: config.maxPoolTransactionsPerSender }, headRecord, replication, traceBlock);
+      const sealer = new BlockSealer(engine, store, lock, admission, authority, chainMeta.chainId, config.blockWindowMs, head, logger, metrics.sealer, onFatal, { max: config.maxPoolTransactions, maxPerSender: config.maxPoolTransactionsPerSender }, headRecord, replication, blockApplied, priority);
       writer = { admission, sealer, replication };
     };
     if (config.follow === undefined) becomePrimary(replayed);
@@ -176,7 +179,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
           primaryUrl: config.follow, primaryToken: config.primaryAdminToken!, standbyId: `${hostname()}:${config.dataDir}`,
           engine, store, meta: chainMeta, headRecord, lock, logger,
           onApplied: (block) => metrics.head.set(block.number),
-          afterBlock: traceBlock,
+          afterBlock: blockApplied,
           onDiverged: (error) => logger.error({ err: error }, "the primary's chain does not verify here: this standby stopped following it (it still serves what it has)"),
         },
         replayed,
@@ -193,7 +196,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
 
     const server = createHttpServer({
       rpc: {
-        engine, lock, simulations, filters, store, reads, logLimits,
+        engine, lock, simulations, filters, store, reads, logLimits, priority,
         head: visibleHead,
         // The engine holds no state before the block it started from.
         stateFloor: restored?.head.number ?? 0,
@@ -219,7 +222,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
           ...(contracts === undefined ? {} : { contracts }),
           ...(writer === undefined ? {} : { standbys: writer.replication.status(), syncStandby: writer.replication.sync }),
           ...(follower === undefined ? {} : { replication: follower.status() }),
-          snapshot: { block: snapshots.snapshotBlock ?? null, lastWrite: snapshots.lastWrite ?? null, startedFrom: restored?.head.number ?? 0, loaded: restored?.loaded ?? null },
+          snapshot: { block: snapshots.snapshotBlock ?? null, untracedBlocks: snapshots.untracedBlocks, lastWrite: snapshots.lastWrite ?? null, startedFrom: restored?.head.number ?? 0, loaded: restored?.loaded ?? null },
         };
       },
       backup: async (name) => {

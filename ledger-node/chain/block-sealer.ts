@@ -8,6 +8,7 @@ import type { Admission } from "./admission";
 import { placeOnChain } from "./block-header";
 import { readBlockRecord } from "./block-record";
 import { sealBlock } from "./block-seal";
+import { EnginePriority } from "./engine-priority";
 import { mineBlock, type EvmEngine } from "./evm-engine";
 import type { ReadWriteLock } from "./read-write-lock";
 
@@ -69,8 +70,10 @@ export class BlockSealer {
     private readonly headRecord: HeadRecord,
     /** Told of every journaled block; with a synchronous standby, waits until the standby has it too. */
     private readonly replication: { journaled(number: number): Promise<void> },
-    /** Called with each sealed block's header once it is durable, before the next block is mined (the snapshot writer traces it then). */
+    /** Called with each sealed block's header once it is durable, before the next block is mined (hands it to the snapshot writer). */
     private readonly afterBlock: (header: ServedBlock) => Promise<void> = async () => undefined,
+    /** Mining goes before the snapshot's tracing on the engine. */
+    private readonly priority = new EnginePriority(),
   ) {}
 
   get headBlock(): StoredBlock {
@@ -167,10 +170,13 @@ export class BlockSealer {
     const sealed = await this.lock.write(async () => {
       const started = performance.now();
       const timestamp = Math.max(this.head.timestamp, Math.floor(Date.now() / 1000));
-      const mined = await mineBlock(this.engine, timestamp);
+      const { mined, engineRecord } = await this.priority.urgently(async () => {
+        const mined = await mineBlock(this.engine, timestamp);
+        return { mined, engineRecord: await readBlockRecord(this.engine, mined) };
+      });
       const number = Number(mined.number);
       // The node's chain, not the engine's: after a start from a snapshot they differ in the parent hash (block-header.ts).
-      const record = await placeOnChain(this.store, await readBlockRecord(this.engine, mined), this.head);
+      const record = await placeOnChain(this.store, engineRecord, this.head);
       const hash = record.header.hash;
       const transactions = mined.transactions.map((txHash) => {
         const entry = this.pool.get(txHash);
@@ -197,9 +203,8 @@ export class BlockSealer {
       this.logger.debug({ block: number, transactions: transactions.length }, "block sealed");
       return { header: record.header, transactions: transactions.length };
     });
-    // Outside the write lock: clients read the block, now durable, while the snapshot writer traces it (the
-    // tracing re-executes its transactions: as long as mining them). No block is mined meanwhile: the next seal
-    // waits for this one (schedule), so the block's parent state is still among the engine's newest.
+    // Outside the write lock: clients read the block, now durable. The snapshot writer traces it in the
+    // background, between blocks; the next seal waits only if it has too many blocks left to trace.
     await this.afterBlock(sealed.header);
     // Transactions that arrive while sealing have scheduled the next block themselves. Ones left over by a
     // full block get the next block; ones that stay in the pool because of a nonce gap wait for the

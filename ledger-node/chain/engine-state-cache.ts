@@ -11,11 +11,18 @@
  * So the engine keeps `ENGINE_CACHED_STATES`, and the node serves state reads (eth_call, eth_getBalance,
  * eth_getStorageAt, eth_getProof...) for the newest `RECENT_STATE_BLOCKS` blocks only, refusing older ones as a
  * geth full node does (128 blocks there); every other read (blocks, transactions, receipts, logs) comes from the
- * node's own store, whatever its age. The snapshot writer traces each block right after it is applied
- * (snapshot/snapshot-writer.ts), when its parent's state is the newest but one. Set before EDR creates a
- * provider, which is when it reads the variable; the environment may override it.
+ * node's own store, whatever its age. The snapshot writer traces each block at most `MAX_UNTRACED_BLOCKS`
+ * blocks after it is applied (snapshot/snapshot-writer.ts), while its parent's state is still among these. Set
+ * before EDR creates a provider, which is when it reads the variable; the environment may override it.
  */
 export const RECENT_STATE_BLOCKS = 64;
+
+/**
+ * How many applied blocks may wait to be traced for the snapshot: whoever applies blocks waits once this many are
+ * waiting, so the oldest one's parent state is never more than this many blocks behind the head, well within the
+ * states the engine keeps.
+ */
+export const MAX_UNTRACED_BLOCKS = RECENT_STATE_BLOCKS / 2;
 
 const ENGINE_CACHED_STATES = 2 * RECENT_STATE_BLOCKS;
 

@@ -1,5 +1,6 @@
 import type { Admission } from "../chain/admission";
 import type { BlockSealer } from "../chain/block-sealer";
+import type { EnginePriority } from "../chain/engine-priority";
 import type { EvmEngine } from "../chain/evm-engine";
 import type { ReadWriteLock } from "../chain/read-write-lock";
 import { LedgerNodeError, ReadOnlyStandbyError } from "../errors";
@@ -70,6 +71,8 @@ export interface RpcContext {
   reads: ChainReads;
   logLimits: LogLimits;
   simulations: SimulationGate;
+  /** A transaction being admitted goes before the snapshot's tracing on the engine, as a block being mined does. */
+  priority: EnginePriority;
   filters: FilterTable;
   onRefused(reason: string): void;
 }
@@ -131,10 +134,10 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
   if (method === "eth_getTransactionCount" && params[1] === "pending") {
     const writer = ctx.writer();
     if (writer !== undefined) {
-      return ctx.lock.read(async () => {
+      return ctx.priority.urgently(() => ctx.lock.read(async () => {
         const latest = BigInt(await ctx.engine.request<string>(method, [params[0], "latest"]));
         return `0x${writer.sealer.pendingNonce(String(params[0]), latest).toString(16)}`;
-      });
+      }));
     }
   }
   if (STATE_READS.has(method)) {
@@ -151,8 +154,10 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
         if (writer === undefined) {
           throw new ReadOnlyStandbyError(`this node is a standby${ctx.primaryUrl === undefined ? "" : ` of ${ctx.primaryUrl}`}: it serves reads; send transactions to the primary`, { primary: ctx.primaryUrl ?? null });
         }
-        const admitted = await writer.admission.admit(raw);
-        return await writer.sealer.submit(raw, admitted.hash, admitted.from, admitted.executable, admitted.nonce);
+        return await ctx.priority.urgently(async () => {
+          const admitted = await writer.admission.admit(raw);
+          return writer.sealer.submit(raw, admitted.hash, admitted.from, admitted.executable, admitted.nonce);
+        });
       } catch (error) {
         if (error instanceof LedgerNodeError) ctx.onRefused(error.code);
         throw error;

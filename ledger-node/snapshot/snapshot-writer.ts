@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
 
+import { EnginePriority } from "../chain/engine-priority";
+import { MAX_UNTRACED_BLOCKS } from "../chain/engine-state-cache";
 import type { EvmEngine } from "../chain/evm-engine";
 import type { ChainStore, ServedBlock, SnapshotMark } from "../store/chain-store";
 import { addTransactionDiff, type PrestateDiff, type StateDiff } from "./state-diff";
@@ -22,34 +24,47 @@ export interface SnapshotPolicy {
  * charged), no withdrawals, and EDR makes no EIP-4788 system call (the beacon roots contract's storage stays
  * empty, which the state root check at every restore confirms).
  *
- * Each block is traced by whoever applied it to the engine (the sealer, the start's replay, a standby's
- * follower), at once and before the next block is applied (`traceBlock`): tracing re-executes the block from
- * its parent's state, which the engine then still holds among its newest (engine-state-cache.ts). The sealer
- * traces after releasing the write lock, so that clients read the new block meanwhile. A writer that
- * traced behind the sealer, as this one did before, needed the engine to keep every block's state for as long
- * as it might lag, and EDR keeps 100,000 of them by default: memory that grew with history.
+ * Whoever applies a block to the engine (the sealer, the start's replay, a standby's follower) hands it over
+ * (`blockApplied`), in order; the writer traces the blocks handed over in the background, one transaction
+ * at a time, each when no block is being mined (`EnginePriority`): tracing is the larger part of the engine's
+ * work under load (EDR re-executes a block's earlier transactions before the traced one), and a block that
+ * clients wait for is no longer mined after it. A block's parent state must still be among the engine's newest
+ * when it is traced, so at most `MAX_UNTRACED_BLOCKS` wait; a writer that traced behind the sealer without bound,
+ * as this one once did, needed the engine to keep every block's state for as long as it might lag, and EDR keeps
+ * 100,000 of them by default: memory that grew with history.
+ *
  * The changes of several blocks are merged in memory and written with the new mark in one synced atomic batch,
- * every `everyBlocks` blocks or `everyMs`, and at shutdown, so a snapshot is always whole: the state after some
- * block, never half of one. A trace or a write that fails stops the writer (the snapshot stays at its last
- * mark, which a restart uses and replays after), since a snapshot that missed a block's changes must never be
- * written.
+ * every `everyBlocks` blocks or `everyMs`, and at shutdown (after tracing whatever was handed over), so a
+ * snapshot is always whole: the state after some block, never half of one. A trace or a write that fails stops
+ * the writer (the snapshot stays at its last mark, which a restart uses and replays after), since a snapshot
+ * that missed a block's changes must never be written; so does a block handed over out of order, once the
+ * blocks before it are traced and written.
  */
 export class SnapshotWriter {
   private stopped = false;
   private failed = false;
+  /** A block came out of order: nothing after it is accepted. */
+  private closed = false;
   private diff: StateDiff = new Map();
   private pending = 0;
   private since = performance.now();
   /** The mark of the newest block traced: what the next write names. */
   private tracedMark: SnapshotMark;
+  /** The newest block handed over. */
+  private handedOver: number;
+  /** Blocks handed over and not traced yet, oldest first. */
+  private readonly untraced: ServedBlock[] = [];
+  private tracing: Promise<void> | undefined;
+  /** Woken each time a block is traced (or the writer stops tracing). */
+  private progressed: (() => void)[] = [];
   private committing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
 
   /** The writer of the chain's snapshot, from its mark on (the store must have one: writeInitialSnapshot). */
-  static async open(engine: EvmEngine, store: ChainStore, policy: SnapshotPolicy, logger: Logger): Promise<SnapshotWriter> {
+  static async open(engine: EvmEngine, store: ChainStore, policy: SnapshotPolicy, logger: Logger, priority = new EnginePriority()): Promise<SnapshotWriter> {
     const mark = await store.snapshotMark();
     if (mark === undefined) throw new Error("the chain has no initial snapshot");
-    return new SnapshotWriter(engine, store, policy, logger, mark);
+    return new SnapshotWriter(engine, store, policy, logger, priority, mark);
   }
 
   private constructor(
@@ -57,9 +72,11 @@ export class SnapshotWriter {
     private readonly store: ChainStore,
     private readonly policy: SnapshotPolicy,
     private readonly logger: Logger,
+    private readonly priority: EnginePriority,
     private mark: SnapshotMark,
   ) {
     this.tracedMark = mark;
+    this.handedOver = mark.number;
     // An idle chain still gets what was traced written, `everyMs` after the last write.
     this.timer = setInterval(() => {
       if (this.pending > 0 && performance.now() - this.since >= this.policy.everyMs) this.commitSoon();
@@ -72,40 +89,74 @@ export class SnapshotWriter {
     return this.mark.number;
   }
 
+  /** Blocks handed over and not traced yet. */
+  get untracedBlocks(): number {
+    return this.untraced.length;
+  }
+
   /** The last snapshot written: its block, how long the synced batch took, what it changed. */
   lastWrite: { block: number; ms: number; accounts: number; slots: number } | undefined;
 
   /**
-   * Adds the changes of the block `header` names (its transactions, hash and state root: no store read). Called
-   * by whoever has just applied the block to the engine, before it applies the next, for every block in order;
-   * blocks the snapshot already holds (a whole replay below its mark) are passed over.
+   * Hands over the block `header` names (its transactions, hash and state root: no store read), just applied to
+   * the engine; every block, in order. Blocks the snapshot already holds (a whole replay below its mark) are
+   * passed over. Resolves at once, unless `MAX_UNTRACED_BLOCKS` are waiting: then once one of them is traced.
    */
-  async traceBlock(header: ServedBlock): Promise<void> {
+  async blockApplied(header: ServedBlock): Promise<void> {
     const number = Number(header.number);
-    const traced = this.tracedMark.number;
-    if (this.failed || this.stopped || number <= traced) return;
-    try {
-      if (number !== traced + 1) throw new Error(`block ${number} was applied after block ${traced}: the snapshot would miss the blocks between`);
-      const traces: PrestateDiff[] = [];
-      for (const hash of header.transactions) traces.push(await this.engine.request<PrestateDiff>("debug_traceTransaction", [hash, { tracer: "prestateTracer", tracerConfig: { diffMode: true } }]));
-      // All of the block or none of it: a write that starts while a block is being traced (the timer below)
-      // holds the state after the previous block, never part of this one.
-      for (const traced of traces) addTransactionDiff(this.diff, traced);
-    } catch (error) {
-      this.fail(error);
+    if (this.failed || this.stopped || this.closed || number <= this.handedOver) return;
+    if (number !== this.handedOver + 1) {
+      this.closed = true;
+      this.logger.error({ block: number, after: this.handedOver, snapshot: this.mark.number }, "a block was applied out of order: the state snapshot stops after the blocks before it; restarts replay the journal from there");
       return;
     }
-    this.tracedMark = { number, hash: header.hash, stateRoot: header.stateRoot as string };
-    this.pending++;
-    if (this.pending >= this.policy.everyBlocks || performance.now() - this.since >= this.policy.everyMs) this.commitSoon();
+    this.handedOver = number;
+    this.untraced.push(header);
+    this.tracing ??= this.traceWaiting().finally(() => {
+      this.tracing = undefined;
+    });
+    while (this.untraced.length > MAX_UNTRACED_BLOCKS && !this.failed) await new Promise<void>((resume) => this.progressed.push(resume));
   }
 
-  /** Writes what has been traced and stops tracing (at shutdown: the next start replays less). */
+  /** Writes what has been handed over, once traced, and stops (at shutdown: the next start replays less). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    await this.tracing;
     await this.committing;
     if (this.pending > 0 && !this.failed) await this.commit();
+  }
+
+  /** Traces the blocks waiting, oldest first, each whole or not at all, until none waits. */
+  private async traceWaiting(): Promise<void> {
+    while (this.untraced.length > 0 && !this.failed) {
+      const header = this.untraced[0]!;
+      try {
+        const traces: PrestateDiff[] = [];
+        for (const hash of header.transactions) {
+          await this.priority.whenIdle();
+          traces.push(await this.engine.request<PrestateDiff>("debug_traceTransaction", [hash, { tracer: "prestateTracer", tracerConfig: { diffMode: true } }]));
+        }
+        // All of the block or none of it: a write that starts while a block is being traced (the timer) holds
+        // the state after the previous block, never part of this one.
+        for (const traced of traces) addTransactionDiff(this.diff, traced);
+      } catch (error) {
+        this.fail(error);
+        break;
+      }
+      this.untraced.shift();
+      this.tracedMark = { number: Number(header.number), hash: header.hash, stateRoot: header.stateRoot as string };
+      this.pending++;
+      if (this.pending >= this.policy.everyBlocks || performance.now() - this.since >= this.policy.everyMs) this.commitSoon();
+      this.wakeWaiting();
+    }
+    this.wakeWaiting();
+  }
+
+  private wakeWaiting(): void {
+    const waiting = this.progressed;
+    this.progressed = [];
+    for (const resume of waiting) resume();
   }
 
   private commitSoon(): void {

@@ -2,6 +2,8 @@ import { expect } from "chai";
 import pino from "pino";
 
 import type { EvmEngine } from "../../ledger-node/chain/evm-engine";
+import { EnginePriority } from "../../ledger-node/chain/engine-priority";
+import { MAX_UNTRACED_BLOCKS } from "../../ledger-node/chain/engine-state-cache";
 import { SnapshotWriter } from "../../ledger-node/snapshot/snapshot-writer";
 import type { PrestateDiff, StateDiff } from "../../ledger-node/snapshot/state-diff";
 import type { ChainStore, ServedBlock, SnapshotMark } from "../../ledger-node/store/chain-store";
@@ -17,7 +19,7 @@ const sets = (slot: bigint, value: bigint): PrestateDiff => ({ pre: { [LEDGER]: 
  * The snapshot writer on its own, with a stand-in store and engine: what it writes, and when. Blocks are traced by
  * whoever applies them; a write can start at any moment (its timer), and must hold whole blocks only.
  */
-describe("SnapshotWriter: whole blocks only", () => {
+describe("SnapshotWriter: whole blocks only, traced in the background", () => {
   function setup(blocks: Record<number, Record<string, PrestateDiff>>) {
     const written: { mark: SnapshotMark; diff: StateDiff }[] = [];
     let mark: SnapshotMark = { number: 0, hash: hashOf(0), stateRoot: word(0n) };
@@ -29,10 +31,13 @@ describe("SnapshotWriter: whole blocks only", () => {
       },
     } as unknown as ChainStore;
     const held = new Map<string, () => void>();
+    /** The transactions traced, in the order the engine was asked. */
+    const asked: string[] = [];
     const engine = {
       request: async (method: string, params: unknown[]) => {
         if (method !== "debug_traceTransaction") throw new Error(`unexpected ${method}`);
         const hash = params[0] as string;
+        asked.push(hash);
         if (hash.startsWith("held:")) await new Promise<void>((release) => held.set(hash, release));
         for (const transactions of Object.values(blocks)) if (transactions[hash] !== undefined) return transactions[hash];
         throw new Error(`no transaction ${hash}`);
@@ -40,7 +45,7 @@ describe("SnapshotWriter: whole blocks only", () => {
     } as unknown as EvmEngine;
     /** The header of block `number` as whoever applied it hands it over. */
     const header = (number: number): ServedBlock => ({ number: `0x${number.toString(16)}`, hash: hashOf(number), parentHash: hashOf(number - 1), timestamp: "0x0", stateRoot: word(BigInt(number)), transactions: Object.keys(blocks[number] ?? {}) });
-    return { store, engine, written, held, header };
+    return { store, engine, written, held, header, asked };
   }
   const slotsOf = (diff: StateDiff) => Object.fromEntries([...(diff.get(LEDGER)?.storage ?? new Map())].map(([slot, value]) => [BigInt(slot).toString(), value === null ? null : BigInt(value).toString()]));
 
@@ -49,8 +54,8 @@ describe("SnapshotWriter: whole blocks only", () => {
     const { store, engine, written, held, header } = setup(blocks);
     // Written every 100 ms: block 1 is traced well before that, and the timer writes while block 2 is held.
     const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1_000, everyMs: 100 }, pino({ level: "silent" }));
-    await writer.traceBlock(header(1));
-    const second = writer.traceBlock(header(2));
+    await writer.blockApplied(header(1));
+    const second = writer.blockApplied(header(2));
     // Block 2's first transaction is traced, its second held.
     for (let i = 0; i < 100 && held.size === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -70,12 +75,53 @@ describe("SnapshotWriter: whole blocks only", () => {
     const blocks = { 1: { a: sets(1n, 11n) }, 2: { b: sets(2n, 22n) }, 3: { c: sets(3n, 33n) } };
     const { store, engine, written, header } = setup(blocks);
     const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1, everyMs: 60_000 }, pino({ level: "silent" }));
-    await writer.traceBlock(header(0)); // genesis: already in the snapshot
-    await writer.traceBlock(header(1));
-    await writer.traceBlock(header(3)); // block 2 was never traced: a snapshot past it would miss its changes
-    await writer.traceBlock(header(2));
+    await writer.blockApplied(header(0)); // genesis: already in the snapshot
+    await writer.blockApplied(header(1));
+    await writer.blockApplied(header(3)); // block 2 was never traced: a snapshot past it would miss its changes
+    await writer.blockApplied(header(2));
     await writer.stop();
     expect(written.map((w) => w.mark.number)).to.deep.equal([1]);
     expect(writer.snapshotBlock).to.equal(1);
+  });
+
+  it("traces in the background: a block handed over is traced later, and whoever hands over waits only when too many wait", async () => {
+    const blocks: Record<number, Record<string, PrestateDiff>> = {};
+    for (let n = 1; n <= MAX_UNTRACED_BLOCKS + 2; n++) blocks[n] = { [n === 1 ? "held:1" : `t${n}`]: sets(BigInt(n), BigInt(n * 10)) };
+    const { store, engine, written, held, header } = setup(blocks);
+    const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1_000, everyMs: 60_000 }, pino({ level: "silent" }));
+    // Block 1's trace is held: the blocks after it wait untraced, and handing them over returns at once...
+    for (let n = 1; n <= MAX_UNTRACED_BLOCKS; n++) await writer.blockApplied(header(n));
+    expect(writer.untracedBlocks).to.equal(MAX_UNTRACED_BLOCKS);
+    // ...until more than MAX_UNTRACED_BLOCKS wait: the next hand-over waits for a block to be traced.
+    let returned = false;
+    const next = writer.blockApplied(header(MAX_UNTRACED_BLOCKS + 1)).then(() => (returned = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(returned).to.equal(false);
+    held.get("held:1")!();
+    await next;
+    await writer.blockApplied(header(MAX_UNTRACED_BLOCKS + 2));
+    // Stopping traces everything handed over, then writes it.
+    await writer.stop();
+    expect(writer.untracedBlocks).to.equal(0);
+    expect(written.map((w) => w.mark.number)).to.deep.equal([MAX_UNTRACED_BLOCKS + 2]);
+    expect(Object.keys(slotsOf(written[0]!.diff))).to.have.length(MAX_UNTRACED_BLOCKS + 2);
+  });
+
+  it("asks the engine for no trace while urgent work (a block being mined) is under way", async () => {
+    const blocks = { 1: { a: sets(1n, 11n) }, 2: { b: sets(2n, 22n) } };
+    const { store, engine, written, header, asked } = setup(blocks);
+    const priority = new EnginePriority();
+    const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1, everyMs: 60_000 }, pino({ level: "silent" }), priority);
+    let finishMining!: () => void;
+    const mining = priority.urgently(() => new Promise<void>((resolve) => (finishMining = resolve)));
+    await writer.blockApplied(header(1));
+    await writer.blockApplied(header(2));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(asked).to.deep.equal([]);
+    finishMining();
+    await mining;
+    await writer.stop();
+    expect(asked).to.deep.equal(["a", "b"]);
+    expect(written.map((w) => w.mark.number)).to.deep.equal([1, 2]);
   });
 });
