@@ -22,6 +22,7 @@ import { InvoiceLedger__factory, type IInvoiceLedger } from "../../typechain-typ
 import { freshDataDir, startNodeProcess } from "../lib/node-process";
 import { connectAsBureau, sendInFlight, signIssueBatch } from "./lib/direct-load";
 import { peakRssMiB, rssMiB } from "./lib/peak-rss";
+import { nodeHealth } from "./lib/node-restart";
 import { progress, summarise } from "./lib/stats";
 
 const options = new Command()
@@ -102,6 +103,9 @@ async function main(): Promise<void> {
   node = await startNodeProcess(dir, {}, options.window);
   const restartSeconds = (performance.now() - restartStarted) / 1000;
   const rssAfterRestartMb = rssMiB(node.child.pid) ?? NaN;
+  // Where the start began: the state snapshot's block (written every LEDGER_SNAPSHOT_MS or blocks), then the
+  // blocks after it replayed; how many depends on when the last snapshot was written before the kill.
+  const fromSnapshotBlock = (await nodeHealth(node)).snapshot.startedFrom;
   const after = new JsonRpcProvider(node.url, node.ready.chainId, { staticNetwork: true, cacheTimeout: -1 });
   const nextAfter = await InvoiceLedger__factory.connect(node.ready.contracts.ledger, after).nextNumber();
   const blocks = await after.getBlockNumber();
@@ -128,6 +132,7 @@ async function main(): Promise<void> {
     restart: {
       invoicesStored: Number(expectedNext) - 1,
       blocks,
+      fromSnapshotBlock,
       secondsToReady: Number(restartSeconds.toFixed(2)),
       allInvoicesPresent: nextAfter === expectedNext,
     },

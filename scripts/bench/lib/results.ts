@@ -48,7 +48,7 @@ export interface NodeResult {
   issue: { invoices: number; seconds: number; invoicesPerSecond: number; transactionLatencyMs: { p50: number; p95: number; p99: number } };
   standby?: { secondsToFollowTheWholeJournal: number; promotionMs: number; allInvoicesPresentAfterPromotion: boolean };
   memoryMb?: { peakUnderLoad: number; afterRestart: number };
-  restart: { invoicesStored: number; blocks: number; secondsToReady: number; allInvoicesPresent: boolean };
+  restart: { invoicesStored: number; blocks: number; fromSnapshotBlock?: number; secondsToReady: number; allInvoicesPresent: boolean };
 }
 
 const RESULTS = "bench/results.json";
@@ -199,7 +199,7 @@ export function renderMarkdown(results: Results): string {
         ? []
         : [`- Standby: followed the whole journal in ${node.result.standby.secondsToFollowTheWholeJournal} s; after kill -9 of the node, promoted in ${node.result.standby.promotionMs} ms (POST /admin/promote, round trip, including the check that the old primary is gone), all invoices present: ${node.result.standby.allInvoicesPresentAfterPromotion}.`]),
       ...(node.result.memoryMb === undefined ? [] : [`- Node memory: peak resident ${n(node.result.memoryMb.peakUnderLoad)} MB under the load (VmHWM), ${n(node.result.memoryMb.afterRestart)} MB resident after the restart.`]),
-      `- Restart after kill -9 with ${n(node.result.restart.invoicesStored)} invoices (${n(node.result.restart.blocks)} blocks): ready in ${node.result.restart.secondsToReady} s, all present: ${node.result.restart.allInvoicesPresent}.`,
+      `- Restart after kill -9 with ${n(node.result.restart.invoicesStored)} invoices (${n(node.result.restart.blocks)} blocks${node.result.restart.fromSnapshotBlock === undefined ? "" : `; from the state snapshot at block ${n(node.result.restart.fromSnapshotBlock)}, ${n(node.result.restart.blocks - node.result.restart.fromSnapshotBlock)} replayed`}): ready in ${node.result.restart.secondsToReady} s, all present: ${node.result.restart.allInvoicesPresent}.`,
       "",
     );
   }
