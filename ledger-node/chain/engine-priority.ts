@@ -22,6 +22,11 @@ export class EnginePriority {
     }
   }
 
+  /** Urgent work is under way. */
+  get busy(): boolean {
+    return this.urgent > 0;
+  }
+
   /** Resolves once no urgent work is under way (at once when none is). */
   async whenIdle(): Promise<void> {
     while (this.urgent > 0) await new Promise<void>((resume) => this.waiting.push(resume));

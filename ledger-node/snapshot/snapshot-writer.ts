@@ -26,7 +26,8 @@ export interface SnapshotPolicy {
  *
  * Whoever applies a block to the engine (the sealer, the start's replay, a standby's follower) hands it over
  * (`blockApplied`), in order; the writer traces the blocks handed over in the background, one transaction
- * at a time, each when no block is being mined (`EnginePriority`): tracing is the larger part of the engine's
+ * at a time, each when no block is being mined nor a transaction admitted (`EnginePriority`; once half the
+ * blocks allowed wait, in turn with them instead): tracing is the larger part of the engine's
  * work under load (EDR re-executes a block's earlier transactions before the traced one), and a block that
  * clients wait for is no longer mined after it. A block's parent state must still be among the engine's newest
  * when it is traced, so at most `MAX_UNTRACED_BLOCKS` wait; a writer that traced behind the sealer without bound,
@@ -57,6 +58,8 @@ export class SnapshotWriter {
   private tracing: Promise<void> | undefined;
   /** Woken each time a block is traced (or the writer stops tracing). */
   private progressed: (() => void)[] = [];
+  /** Woken each time a block is handed over. */
+  private arrivals: (() => void)[] = [];
   private committing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
 
@@ -112,6 +115,7 @@ export class SnapshotWriter {
     }
     this.handedOver = number;
     this.untraced.push(header);
+    this.wakeArrivals();
     this.tracing ??= this.traceWaiting().finally(() => {
       this.tracing = undefined;
     });
@@ -122,6 +126,7 @@ export class SnapshotWriter {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    this.wakeArrivals();
     await this.tracing;
     await this.committing;
     if (this.pending > 0 && !this.failed) await this.commit();
@@ -134,7 +139,7 @@ export class SnapshotWriter {
       try {
         const traces: PrestateDiff[] = [];
         for (const hash of header.transactions) {
-          await this.priority.whenIdle();
+          await this.turn();
           traces.push(await this.engine.request<PrestateDiff>("debug_traceTransaction", [hash, { tracer: "prestateTracer", tracerConfig: { diffMode: true } }]));
         }
         // All of the block or none of it: a write that starts while a block is being traced (the timer) holds
@@ -151,6 +156,23 @@ export class SnapshotWriter {
       this.wakeWaiting();
     }
     this.wakeWaiting();
+  }
+
+  /**
+   * Waits until no urgent work is under way, or until more than half the blocks allowed wait: a steady stream of
+   * urgent work (transactions admitted one after another) must not hold the tracing back until the sealer waits
+   * for it; from then on traces take their turn with it. At shutdown nothing waits.
+   */
+  private async turn(): Promise<void> {
+    while (this.priority.busy && this.untraced.length <= MAX_UNTRACED_BLOCKS / 2 && !this.stopped) {
+      await Promise.race([this.priority.whenIdle(), new Promise<void>((resume) => this.arrivals.push(resume))]);
+    }
+  }
+
+  private wakeArrivals(): void {
+    const arrivals = this.arrivals;
+    this.arrivals = [];
+    for (const resume of arrivals) resume();
   }
 
   private wakeWaiting(): void {

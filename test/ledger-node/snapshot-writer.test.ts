@@ -124,4 +124,27 @@ describe("SnapshotWriter: whole blocks only, traced in the background", () => {
     expect(asked).to.deep.equal(["a", "b"]);
     expect(written.map((w) => w.mark.number)).to.deep.equal([1, 2]);
   });
+
+  it("traces in turn with urgent work while more than half the blocks allowed wait, so that a stream of it cannot hold the sealer back, and at shutdown regardless", async () => {
+    const blocks: Record<number, Record<string, PrestateDiff>> = {};
+    for (let n = 1; n <= MAX_UNTRACED_BLOCKS / 2 + 1; n++) blocks[n] = { [`t${n}`]: sets(BigInt(n), BigInt(n)) };
+    const { store, engine, written, header, asked } = setup(blocks);
+    const priority = new EnginePriority();
+    const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1_000, everyMs: 60_000 }, pino({ level: "silent" }), priority);
+    // Urgent work that never ends: the first blocks wait for it...
+    void priority.urgently(() => new Promise<void>(() => undefined));
+    for (let n = 1; n <= MAX_UNTRACED_BLOCKS / 2; n++) await writer.blockApplied(header(n));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(asked).to.deep.equal([]);
+    // ...until one more makes more than half wait: then one is traced all the same, and the rest wait again...
+    await writer.blockApplied(header(MAX_UNTRACED_BLOCKS / 2 + 1));
+    for (let i = 0; i < 100 && asked.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(asked).to.deep.equal(["t1"]);
+    expect(writer.untracedBlocks).to.equal(MAX_UNTRACED_BLOCKS / 2);
+    // ...and at shutdown nothing waits: everything handed over is traced and written.
+    await writer.stop();
+    expect(asked).to.have.length(MAX_UNTRACED_BLOCKS / 2 + 1);
+    expect(written.map((w) => w.mark.number)).to.deep.equal([MAX_UNTRACED_BLOCKS / 2 + 1]);
+  });
 });
