@@ -14,7 +14,7 @@ import { authorityWallet, loadAuthorityKey } from "./authority-key";
 import { Admission } from "./chain/admission";
 import { BlockSealer } from "./chain/block-sealer";
 import { genesisOf, replayChain } from "./chain/chain-replay";
-import { EnginePriority } from "./chain/engine-priority";
+import { EnginePriority, urgentEngine } from "./chain/engine-priority";
 import { createEvmEngine, type EngineBlock, type EvmEngine } from "./chain/evm-engine";
 import { ReadWriteLock } from "./chain/read-write-lock";
 import { chainDir, type LedgerNodeConfig } from "./config";
@@ -138,7 +138,8 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     const priority = new EnginePriority();
     const snapshots = await SnapshotWriter.open(engine, store, { everyBlocks: config.snapshotEveryBlocks, everyMs: config.snapshotEveryMs }, logger, priority);
     const blockApplied = (header: ServedBlock) => snapshots.blockApplied(header);
-    const replayed = await replayChain(engine, store, chainMeta, logger, (n) => metrics.head.set(n), restored?.head, blockApplied);
+    // The replay goes before the tracing of what it applied: the node serves once the replay is over.
+    const replayed = await replayChain(urgentEngine(engine, priority), store, chainMeta, logger, (n) => metrics.head.set(n), restored?.head, blockApplied);
     metrics.head.set(replayed.number);
     if (acknowledged !== undefined) {
       const block = await store.header(acknowledged.number);
@@ -177,7 +178,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
       follower = new Follower(
         {
           primaryUrl: config.follow, primaryToken: config.primaryAdminToken!, standbyId: `${hostname()}:${config.dataDir}`,
-          engine, store, meta: chainMeta, headRecord, lock, logger,
+          engine: urgentEngine(engine, priority), store, meta: chainMeta, headRecord, lock, logger,
           onApplied: (block) => metrics.head.set(block.number),
           afterBlock: blockApplied,
           onDiverged: (error) => logger.error({ err: error }, "the primary's chain does not verify here: this standby stopped following it (it still serves what it has)"),

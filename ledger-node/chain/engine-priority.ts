@@ -1,3 +1,5 @@
+import type { EngineCall, EvmEngine } from "./evm-engine";
+
 /**
  * Who goes first on the engine, which executes one request at a time: a block being mined (every client with a
  * transaction in it waits for it) before the snapshot's tracing (nobody waits for it). Work in the background
@@ -31,4 +33,15 @@ export class EnginePriority {
   async whenIdle(): Promise<void> {
     while (this.urgent > 0) await new Promise<void>((resume) => this.waiting.push(resume));
   }
+}
+
+/**
+ * `engine` with every request urgent: for whoever applies blocks others wait for (the start's replay, before the
+ * node serves; a standby's follower), so that the snapshot's tracing of the blocks already applied comes after.
+ */
+export function urgentEngine(engine: EvmEngine, priority: EnginePriority): EvmEngine {
+  return {
+    request: <T>(method: string, params?: unknown[]) => priority.urgently(() => engine.request<T>(method, params)),
+    batch: <T extends unknown[]>(calls: readonly EngineCall[]) => priority.urgently(() => engine.batch<T>(calls)),
+  };
 }
