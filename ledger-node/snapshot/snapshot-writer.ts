@@ -116,9 +116,7 @@ export class SnapshotWriter {
     this.handedOver = number;
     this.untraced.push(header);
     this.wakeArrivals();
-    this.tracing ??= this.traceWaiting().finally(() => {
-      this.tracing = undefined;
-    });
+    this.traceSoon();
     while (this.untraced.length > MAX_UNTRACED_BLOCKS && !this.failed) await new Promise<void>((resume) => this.progressed.push(resume));
   }
 
@@ -127,9 +125,23 @@ export class SnapshotWriter {
     this.stopped = true;
     clearInterval(this.timer);
     this.wakeArrivals();
-    await this.tracing;
+    while (this.tracing !== undefined) await this.tracing;
     await this.committing;
     if (this.pending > 0 && !this.failed) await this.commit();
+  }
+
+  /**
+   * Starts tracing the blocks waiting unless it is under way. A block handed over after the tracing found none
+   * left, but before it ended, is taken up by another round once it has.
+   */
+  private traceSoon(): void {
+    if (this.tracing !== undefined) return;
+    const round = this.traceWaiting();
+    this.tracing = round;
+    void round.finally(() => {
+      if (this.tracing === round) this.tracing = undefined;
+      if (this.untraced.length > 0 && !this.failed) this.traceSoon();
+    });
   }
 
   /** Traces the blocks waiting, oldest first, each whole or not at all, until none waits. */

@@ -147,4 +147,36 @@ describe("SnapshotWriter: whole blocks only, traced in the background", () => {
     expect(asked).to.have.length(MAX_UNTRACED_BLOCKS / 2 + 1);
     expect(written.map((w) => w.mark.number)).to.deep.equal([MAX_UNTRACED_BLOCKS / 2 + 1]);
   });
+
+  it("traces every block handed over, whenever it comes: also one that comes just as the tracing of the others ends", async () => {
+    // The engine answers after a random number of microtask turns, and blocks are handed over after another: over
+    // many blocks, some arrive in the turns between the tracing finding nothing left and its end.
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const turns = async (n: number) => {
+      for (let i = 0; i < n; i++) await Promise.resolve();
+    };
+    const count = 400;
+    const blocks: Record<number, Record<string, PrestateDiff>> = {};
+    for (let n = 1; n <= count; n++) blocks[n] = { [`t${n}`]: sets(BigInt(n), BigInt(n)) };
+    const { store, written, header } = setup(blocks);
+    const engine = {
+      request: async (_method: string, params: unknown[]) => {
+        await turns(Math.floor(random() * 6));
+        return blocks[Number((params[0] as string).slice(1))]![params[0] as string];
+      },
+    } as unknown as EvmEngine;
+    const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1, everyMs: 60_000 }, pino({ level: "silent" }));
+    // In pairs: the second block of each comes a few turns after the first, and is then the last for a while:
+    // it must be traced on its own, without a block after it and without stopping the writer.
+    for (let n = 2; n <= count; n += 2) {
+      await writer.blockApplied(header(n - 1));
+      await turns(Math.floor(random() * 12));
+      await writer.blockApplied(header(n));
+      for (let i = 0; i < 50 && written.at(-1)?.mark.number !== n; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+      expect(written.at(-1)?.mark.number, `block ${n}`).to.equal(n);
+    }
+    expect(writer.untracedBlocks).to.equal(0);
+    await writer.stop();
+  });
 });
