@@ -18,9 +18,9 @@
 export const RECENT_STATE_BLOCKS = 64;
 
 /**
- * How many applied blocks may wait to be traced for the snapshot: whoever applies blocks waits once this many are
- * waiting, so the oldest one's parent state is never more than this many blocks behind the head, well within the
- * states the engine keeps.
+ * How many applied blocks may wait to be traced for the snapshot: whoever applies one more waits until one of them
+ * is traced, so the oldest one's parent state is never much more than this many blocks behind the head, well
+ * within the states the engine keeps.
  */
 export const MAX_UNTRACED_BLOCKS = RECENT_STATE_BLOCKS / 2;
 
