@@ -72,14 +72,18 @@ describe("console: the tax bureau's pages", function () {
     await page.locator("#search-periodFrom").fill(month(p));
     await page.locator("#search-periodTo").fill(month(p));
     await page.locator("[data-testid=search-form] button[type=submit]").click();
-    await page.locator("[data-testid=result-count]").waitFor();
-    const shown = await page.locator("[data-testid=invoice-row]").count();
     const expected = await api<{
       invoices: { id: string; number: string; printedNumber: string | null }[];
       hasMore: boolean;
     }>(
       `/v1/invoices?sellerTaxId=${merchant.taxpayerId!}&periodFrom=${p}&periodTo=${p}&limit=500`,
     );
+    // The desk's first listing (before this search) may still be on screen: wait for this search's address and rows.
+    await page.waitForURL((url) => url.searchParams.get("sellerTaxId") === merchant.taxpayerId);
+    await page
+      .waitForFunction(`document.querySelectorAll('[data-testid=invoice-row]').length === ${expected.invoices.length}`, undefined, { timeout: 10_000 })
+      .catch(() => undefined);
+    const shown = await page.locator("[data-testid=invoice-row]").count();
     expect(expected.hasMore).to.equal(false);
     expect(shown).to.equal(expected.invoices.length).and.be.greaterThan(0);
     expect(
