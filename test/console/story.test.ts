@@ -110,9 +110,11 @@ describe("the console, four roles, one story (real processes, chromium)", functi
     await page.locator("#search-periodFrom").fill(month);
     await page.locator("#search-periodTo").fill(month);
     await page.locator("[data-testid=search-form] button[type=submit]").click();
-    await page.locator("[data-testid=result-count]").waitFor();
     const listed = (await api(bureau, "GET", `/v1/invoices?merchant=${merchant.account}&periodFrom=${period}&periodTo=${period}&limit=50`)).body.invoices as { id: string }[];
     for (const invoice of [...invoices, toReverse]) expect(listed.map((i) => i.id)).to.include(invoice.id);
+    // The desk's first listing (every invoice) may still be on screen: wait for this search's address and rows.
+    await page.waitForURL((url) => url.searchParams.get("sellerTaxId") === merchant.taxpayerId);
+    await page.waitForFunction(`document.querySelectorAll('[data-testid=invoice-row]').length === ${listed.length}`, undefined, { timeout: 10_000 }).catch(() => undefined);
     await page.locator(`[data-testid=invoice-row] a[href$="${toReverse.id}"]`).waitFor();
     expect(await page.locator("[data-testid=invoice-row]").count()).to.equal(listed.length);
     await accessible(page, "the search desk");
