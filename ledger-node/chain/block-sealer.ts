@@ -8,7 +8,7 @@ import type { Admission } from "./admission";
 import { placeOnChain } from "./block-header";
 import { readBlockRecord } from "./block-record";
 import { sealBlock } from "./block-seal";
-import { EnginePriority } from "./engine-priority";
+import type { EnginePriority } from "./engine-priority";
 import { mineBlock, type EvmEngine } from "./evm-engine";
 import type { ReadWriteLock } from "./read-write-lock";
 
@@ -71,9 +71,9 @@ export class BlockSealer {
     /** Told of every journaled block; with a synchronous standby, waits until the standby has it too. */
     private readonly replication: { journaled(number: number): Promise<void> },
     /** Called with each sealed block's header once it is durable, before the next block is mined (hands it to the snapshot writer). */
-    private readonly afterBlock: (header: ServedBlock) => Promise<void> = async () => undefined,
-    /** Mining goes before the snapshot's tracing on the engine. */
-    private readonly priority = new EnginePriority(),
+    private readonly afterBlock: (header: ServedBlock) => Promise<void>,
+    /** Mining goes before the snapshot's tracing on the engine: the one the snapshot writer yields to. */
+    private readonly priority: EnginePriority,
   ) {}
 
   get headBlock(): StoredBlock {

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 
-import { EnginePriority } from "../chain/engine-priority";
+import type { EnginePriority } from "../chain/engine-priority";
 import { MAX_UNTRACED_BLOCKS } from "../chain/engine-state-cache";
 import type { EvmEngine } from "../chain/evm-engine";
 import type { ChainStore, ServedBlock, SnapshotMark } from "../store/chain-store";
@@ -63,8 +63,11 @@ export class SnapshotWriter {
   private committing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
 
-  /** The writer of the chain's snapshot, from its mark on (the store must have one: writeInitialSnapshot). */
-  static async open(engine: EvmEngine, store: ChainStore, policy: SnapshotPolicy, logger: Logger, priority = new EnginePriority()): Promise<SnapshotWriter> {
+  /**
+   * The writer of the chain's snapshot, from its mark on (the store must have one: writeInitialSnapshot); its traces
+   * yield to the urgent work of `priority`, the one the sealer, the replay and the follower mark theirs with.
+   */
+  static async open(engine: EvmEngine, store: ChainStore, policy: SnapshotPolicy, logger: Logger, priority: EnginePriority): Promise<SnapshotWriter> {
     const mark = await store.snapshotMark();
     if (mark === undefined) throw new Error("the chain has no initial snapshot");
     return new SnapshotWriter(engine, store, policy, logger, priority, mark);

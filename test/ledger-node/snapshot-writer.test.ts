@@ -53,7 +53,7 @@ describe("SnapshotWriter: whole blocks only, traced in the background", () => {
     const blocks = { 1: { a: sets(1n, 11n) }, 2: { b: sets(2n, 22n), "held:c": sets(3n, 33n) } };
     const { store, engine, written, held, header } = setup(blocks);
     // Written every 100 ms: block 1 is traced well before that, and the timer writes while block 2 is held.
-    const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1_000, everyMs: 100 }, pino({ level: "silent" }));
+    const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1_000, everyMs: 100 }, pino({ level: "silent" }), new EnginePriority());
     await writer.blockApplied(header(1));
     const second = writer.blockApplied(header(2));
     // Block 2's first transaction is traced, its second held.
@@ -74,7 +74,7 @@ describe("SnapshotWriter: whole blocks only, traced in the background", () => {
   it("passes over blocks the snapshot holds, and stops for good at a block out of order, writing nothing after it", async () => {
     const blocks = { 1: { a: sets(1n, 11n) }, 2: { b: sets(2n, 22n) }, 3: { c: sets(3n, 33n) } };
     const { store, engine, written, header } = setup(blocks);
-    const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1, everyMs: 60_000 }, pino({ level: "silent" }));
+    const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1, everyMs: 60_000 }, pino({ level: "silent" }), new EnginePriority());
     await writer.blockApplied(header(0)); // genesis: already in the snapshot
     await writer.blockApplied(header(1));
     await writer.blockApplied(header(3)); // block 2 was never traced: a snapshot past it would miss its changes
@@ -88,7 +88,7 @@ describe("SnapshotWriter: whole blocks only, traced in the background", () => {
     const blocks: Record<number, Record<string, PrestateDiff>> = {};
     for (let n = 1; n <= MAX_UNTRACED_BLOCKS + 2; n++) blocks[n] = { [n === 1 ? "held:1" : `t${n}`]: sets(BigInt(n), BigInt(n * 10)) };
     const { store, engine, written, held, header } = setup(blocks);
-    const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1_000, everyMs: 60_000 }, pino({ level: "silent" }));
+    const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1_000, everyMs: 60_000 }, pino({ level: "silent" }), new EnginePriority());
     // Block 1's trace is held: the blocks after it wait untraced, and handing them over returns at once...
     for (let n = 1; n <= MAX_UNTRACED_BLOCKS; n++) await writer.blockApplied(header(n));
     expect(writer.untracedBlocks).to.equal(MAX_UNTRACED_BLOCKS);
@@ -166,7 +166,7 @@ describe("SnapshotWriter: whole blocks only, traced in the background", () => {
         return blocks[Number((params[0] as string).slice(1))]![params[0] as string];
       },
     } as unknown as EvmEngine;
-    const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1, everyMs: 60_000 }, pino({ level: "silent" }));
+    const writer = await SnapshotWriter.open(engine, store, { everyBlocks: 1, everyMs: 60_000 }, pino({ level: "silent" }), new EnginePriority());
     // In pairs: the second block of each comes a few turns after the first, and is then the last for a while:
     // it must be traced on its own, without a block after it and without stopping the writer.
     for (let n = 2; n <= count; n += 2) {
