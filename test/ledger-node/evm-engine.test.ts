@@ -1,3 +1,6 @@
+import { queryObjects } from "node:v8";
+
+import { Provider } from "@nomicfoundation/edr";
 import { expect } from "chai";
 import { Wallet, keccak256 } from "ethers";
 
@@ -83,5 +86,20 @@ describe("EvmEngine: requests handed to the engine in one batch", () => {
     for (const receipt of record.receipts) expect(receipt).to.deep.equal(await engine.request("eth_getTransactionReceipt", [receipt.transactionHash]));
     const empty = await mineBlock(engine, CHAIN.genesisTime + 2);
     expect((await readBlockRecord(engine, empty)).receipts).to.deep.equal([]);
+  });
+
+  it("frees an engine once nobody holds it (EDR holds its callbacks from native code: they must not hold the engine)", async () => {
+    // v8.queryObjects counts the live objects of a class after a full collection.
+    const live = () => queryObjects(Provider, { format: "count" }) as number;
+    const before = live();
+    // Each engine used and dropped in a call of its own, whose frame is gone before the count.
+    const useAndDrop = async () => {
+      const engine = await createEvmEngine(CHAIN);
+      await fillPool([engine], Wallet.createRandom(), 2);
+      await mineBlock(engine, CHAIN.genesisTime + 1);
+    };
+    for (let i = 0; i < 3; i++) await useAndDrop();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(live(), "engines made and dropped: none left alive").to.be.at.most(before);
   });
 });
