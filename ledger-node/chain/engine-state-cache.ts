@@ -24,6 +24,14 @@ export const RECENT_STATE_BLOCKS = 64;
  */
 export const MAX_UNTRACED_BLOCKS = RECENT_STATE_BLOCKS / 2;
 
-const ENGINE_CACHED_STATES = 2 * RECENT_STATE_BLOCKS;
+/**
+ * The states EDR keeps: the newest 64 the node serves (the snapshot writer traces within them), and a few more so
+ * that the oldest served is never the one EDR evicts as the next block is mined. Each cached state holds the trie
+ * nodes its block changed, which grow with the depth of the state's trie: with the node alone under a batch load
+ * (4 merchants, 100 invoices per transaction, scripts/bench), resident 10 s after 180,000 invoices was 1,186 /
+ * 1,149 MB with 72 states against 1,498 / 1,325 MB with 128 (2026-11-27, alternated); issue throughput the same
+ * within the runs' spread (2,829 / 2,943 against 2,941 / 2,586 invoices/s over 120,000).
+ */
+const ENGINE_CACHED_STATES = RECENT_STATE_BLOCKS + 8;
 
 process.env.__EDR_MAX_CACHED_STATES ??= String(ENGINE_CACHED_STATES);
