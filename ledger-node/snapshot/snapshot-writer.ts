@@ -139,10 +139,9 @@ export class SnapshotWriter {
    */
   private traceSoon(): void {
     if (this.tracing !== undefined) return;
-    const round = this.traceWaiting();
-    this.tracing = round;
-    void round.finally(() => {
-      if (this.tracing === round) this.tracing = undefined;
+    // Only this round's end clears `tracing`, so no other round can have started meanwhile.
+    this.tracing = this.traceWaiting().finally(() => {
+      this.tracing = undefined;
       if (this.untraced.length > 0 && !this.failed) this.traceSoon();
     });
   }
