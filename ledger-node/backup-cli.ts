@@ -9,11 +9,9 @@
  * like any other at the next start (seals, links, re-execution); restoring also records the backup's head as
  * the acknowledged head (store/head-record.ts), since going back to it is what a restore means.
  */
-import { readFileSync } from "node:fs";
-
 import { Command } from "commander";
 
-import { adminTokenFile } from "./admin-token";
+import { adminPost } from "./admin-client";
 import { resolveConfig } from "./config";
 import { restoreChainStore } from "./store/restore-chain";
 
@@ -25,13 +23,9 @@ program
   .option("--url <url>", "the running node", "http://127.0.0.1:8545")
   .option("--data-dir <dir>", "the node's data directory, where its admin.token is")
   .action(async (options: { name: string; url: string; dataDir?: string }) => {
-    const config = resolveConfig(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
-    const token = config.adminToken ?? readFileSync(adminTokenFile(config.dataDir), "utf8").trim();
-    const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
-    const response = await fetch(`${options.url}/admin/backup`, { method: "POST", headers, body: JSON.stringify({ name: options.name }) });
-    const body = (await response.json()) as unknown;
-    if (!response.ok) throw new Error(`the node refused the backup (${response.status}): ${JSON.stringify(body)}`);
-    console.log(JSON.stringify(body));
+    const answer = await adminPost(options.dataDir, options.url, "/admin/backup", { name: options.name });
+    if (!answer.ok) throw new Error(`the node refused the backup (${answer.status}): ${JSON.stringify(answer.body)}`);
+    console.log(JSON.stringify(answer.body));
   });
 
 program

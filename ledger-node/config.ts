@@ -65,6 +65,12 @@ export interface LedgerNodeConfig {
   /** The state snapshot is written at least every this many blocks, or every `snapshotEveryMs` (snapshot/). */
   snapshotEveryBlocks: number;
   snapshotEveryMs: number;
+  /**
+   * The engine is renewed from the state snapshot once it has applied this many storage changes (and as many as its
+   * state has slots) and no block has come for `engineRenewIdleMs` (chain/engine-renewal.ts).
+   */
+  engineRenewChanges: number;
+  engineRenewIdleMs: number;
 }
 
 export const DEFAULTS: LedgerNodeConfig = {
@@ -102,6 +108,8 @@ export const DEFAULTS: LedgerNodeConfig = {
   syncStandby: false,
   snapshotEveryBlocks: 1_000,
   snapshotEveryMs: 30_000,
+  engineRenewChanges: 250_000,
+  engineRenewIdleMs: 30_000,
 };
 
 /** Environment variables that set a positive integer limit, by the config key they set. */
@@ -121,6 +129,8 @@ const INTEGER_VARIABLES = {
   LEDGER_BLOCK_GAS_LIMIT: "blockGasLimit",
   LEDGER_SNAPSHOT_BLOCKS: "snapshotEveryBlocks",
   LEDGER_SNAPSHOT_MS: "snapshotEveryMs",
+  LEDGER_ENGINE_RENEW_CHANGES: "engineRenewChanges",
+  LEDGER_ENGINE_RENEW_IDLE_MS: "engineRenewIdleMs",
   LEDGER_UPGRADE_DELAY: "upgradeDelay",
 } as const satisfies Record<string, keyof LedgerNodeConfig>;
 

@@ -96,6 +96,12 @@ export class PrimaryAliveError extends LedgerNodeError {
   readonly retryable = true;
 }
 
+/** An engine renewal that was asked for did not take place (not enough memory, no snapshot, the node stopping...). */
+export class EngineNotRenewedError extends LedgerNodeError {
+  readonly code = "ENGINE_NOT_RENEWED";
+  readonly retryable = true;
+}
+
 /** A replication or promotion request made to a node in the other role. */
 export class WrongRoleError extends LedgerNodeError {
   readonly code = "WRONG_ROLE";

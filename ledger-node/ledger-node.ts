@@ -15,8 +15,10 @@ import { Admission } from "./chain/admission";
 import { BlockSealer } from "./chain/block-sealer";
 import { genesisOf, replayChain } from "./chain/chain-replay";
 import { EnginePriority, urgentEngine } from "./chain/engine-priority";
+import { EngineRenewal } from "./chain/engine-renewal";
 import { createEvmEngine, type EngineBlock, type EvmEngine } from "./chain/evm-engine";
 import { ReadWriteLock } from "./chain/read-write-lock";
+import { RenewableEngine } from "./chain/renewable-engine";
 import { chainDir, type LedgerNodeConfig } from "./config";
 import { ContractWatch } from "./contract-watch";
 import { BackupExistsError, ConfigurationError, PrimaryAliveError, StoreCorruptedError, WrongRoleError } from "./errors";
@@ -130,14 +132,20 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     const restoredOrNot = await restoreFromSnapshot(store, chainMeta, logger);
     const restored = typeof restoredOrNot === "string" ? undefined : restoredOrNot;
     if (restored !== undefined) await verifyHeaderChain(store, restored.head.number);
-    const engine = restored?.engine ?? genesisEngine ?? (await createEvmEngine(chainMeta));
+    // The engine everyone holds: the one of the moment, which a renewal exchanges for one rebuilt from the snapshot.
+    const engine = new RenewableEngine(restored?.engine ?? genesisEngine ?? (await createEvmEngine(chainMeta)));
     // No snapshot yet, or one that did not verify: the next is built again from genesis, as the replay goes.
     if (restoredOrNot === "refused" || (await store.snapshotMark()) === undefined) await writeInitialSnapshot(store, await genesisOf(engine, chainMeta));
     // Every block applied to the engine from now on (replayed, sealed, followed) is handed to the snapshot writer,
     // which traces it in the background; a block being mined goes first.
     const priority = new EnginePriority();
     const snapshots = await SnapshotWriter.open(engine, store, { everyBlocks: config.snapshotEveryBlocks, everyMs: config.snapshotEveryMs }, logger, priority);
-    const blockApplied = (header: ServedBlock) => snapshots.blockApplied(header);
+    // Set once the node's role is known: it is told of every block applied, to renew the engine only when quiet.
+    let renewal: EngineRenewal | undefined;
+    const blockApplied = (header: ServedBlock) => {
+      renewal?.blockApplied();
+      return snapshots.blockApplied(header);
+    };
     // The replay goes before the tracing of what it applied: the node serves once the replay is over.
     const replayed = await replayChain(urgentEngine(engine, priority), store, chainMeta, logger, (n) => metrics.head.set(n), restored?.head, blockApplied);
     metrics.head.set(replayed.number);
@@ -187,6 +195,19 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
       );
     }
 
+    const renewer = new EngineRenewal(
+      engine, store, chainMeta, lock, logger,
+      { minChanges: config.engineRenewChanges, idleMs: config.engineRenewIdleMs },
+      { fromBlock: restored?.head.number ?? 0, slots: restored?.loaded.slots ?? 0 },
+      {
+        head: headBlock,
+        snapshot: () => ({ block: snapshots.snapshotBlock, untraced: snapshots.untracedBlocks }),
+        pooled: () => writer?.sealer.pooledTransactions() ?? [],
+      },
+    );
+    renewal = renewer;
+    snapshots.onWritten = (written) => renewer.snapshotWritten(written.slots);
+
     const visibleHead = () => headBlock().number;
     const reads = new ChainReads(store, visibleHead);
     const logLimits = { maxLogsPerAnswer: config.maxLogsPerAnswer, maxLogBlockRange: config.maxLogBlockRange };
@@ -200,7 +221,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
         engine, lock, simulations, filters, store, reads, logLimits, priority,
         head: visibleHead,
         // The engine holds no state before the block it started from.
-        stateFloor: restored?.head.number ?? 0,
+        stateFloor: () => renewer.stateFloor,
         writer: () => writer,
         primaryUrl: config.follow,
         onRefused: (reason) => metrics.refused.inc({ reason }),
@@ -224,6 +245,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
           ...(writer === undefined ? {} : { standbys: writer.replication.status(), syncStandby: writer.replication.sync }),
           ...(follower === undefined ? {} : { replication: follower.status() }),
           snapshot: { block: snapshots.snapshotBlock ?? null, untracedBlocks: snapshots.untracedBlocks, lastWrite: snapshots.lastWrite ?? null, startedFrom: restored?.head.number ?? 0, loaded: restored?.loaded ?? null },
+          engine: renewer.status(),
         };
       },
       backup: async (name) => {
@@ -243,6 +265,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
         },
       },
       promote: (force) => promote(force),
+      renewEngine: () => renewer.renewNow(),
     });
     await listen(server, config.host, config.port);
     const port = (server.address() as AddressInfo).port;
@@ -272,6 +295,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
         server.closeAllConnections();
       });
       contractWatch?.stop();
+      await renewer.stop();
       writer?.replication.stop();
       await writer?.sealer.stop();
       await follower?.stop();

@@ -9,12 +9,9 @@
  * chain would fork it. `--force` is for a primary that answers but can no longer seal (its disk is gone, say);
  * stop it for good before using it. Prints the new primary's head and how long the takeover took.
  */
-import { readFileSync } from "node:fs";
-
 import { Command } from "commander";
 
-import { adminTokenFile } from "./admin-token";
-import { resolveConfig } from "./config";
+import { adminPost } from "./admin-client";
 
 const program = new Command()
   .name("ledger-node promote")
@@ -26,16 +23,9 @@ const program = new Command()
 
 async function main(): Promise<void> {
   const options = program.opts<{ dataDir?: string; host: string; port: string; force?: boolean }>();
-  const config = resolveConfig(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
-  const token = config.adminToken ?? readFileSync(adminTokenFile(config.dataDir), "utf8").trim();
-  const response = await fetch(`http://${options.host}:${options.port}/admin/promote`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ force: options.force === true }),
-  });
-  const body = (await response.json()) as { code?: string; error?: string };
-  if (!response.ok) {
-    console.error(`not promoted (${body.code ?? response.status}): ${body.error ?? JSON.stringify(body)}`);
+  const { ok, status, body } = await adminPost(options.dataDir, `http://${options.host}:${options.port}`, "/admin/promote", { force: options.force === true });
+  if (!ok) {
+    console.error(`not promoted (${body.code ?? status}): ${body.error ?? JSON.stringify(body)}`);
     process.exit(body.code === "PRIMARY_ALIVE" ? 2 : 1);
   }
   console.log(JSON.stringify(body));

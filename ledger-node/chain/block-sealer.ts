@@ -84,6 +84,11 @@ export class BlockSealer {
     return this.pool.size;
   }
 
+  /** The signed transactions in the pool, in the order they arrived: what a renewed engine is handed (engine-renewal.ts). */
+  pooledTransactions(): string[] {
+    return [...this.pool.values()].map((entry) => entry.raw);
+  }
+
   /**
    * Puts an admitted transaction (with the hash and sender admission computed) in the pool; EVM-level refusals
    * (nonce, gas) are thrown to the client. A transaction that is already pending is "already known": the
@@ -121,6 +126,12 @@ export class BlockSealer {
     try {
       await this.engine.request("eth_sendRawTransaction", [entry.raw]);
     } catch (error) {
+      // Handed to a renewed engine with the pool while this send waited for the hand-over: it is in the engine's pool.
+      if (this.pool.get(hash) === entry && (await this.engine.request("eth_getTransactionByHash", [hash])) !== null) {
+        this.metrics.pending(this.pool.size);
+        this.schedule();
+        return hash;
+      }
       // Only this entry is removed: the engine refused these bytes, so no block holds them.
       if (this.pool.get(hash) === entry) this.remove(hash);
       // A copy of a transaction a block already took (its nonce is used now) gets the hash too.

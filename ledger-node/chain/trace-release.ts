@@ -1,5 +1,4 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { collectGarbage } from "./garbage-collection";
 
 /**
  * Releases the engine's execution traces promptly.
@@ -14,14 +13,10 @@ import { runInNewContext } from "node:vm";
  * young) frees them; it runs at most every `intervalMs` and always after the last executing request.
  */
 export class TraceRelease {
-  private readonly collect: (options: { type: "minor" }) => void;
   private last = 0;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly intervalMs = 20) {
-    setFlagsFromString("--expose-gc");
-    this.collect = runInNewContext("gc") as (options: { type: "minor" }) => void;
-  }
+  constructor(private readonly intervalMs = 20) {}
 
   /** Called after each request that executed code: its answer object is garbage now. */
   executed(): void {
@@ -38,6 +33,6 @@ export class TraceRelease {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.last = performance.now();
-    this.collect({ type: "minor" });
+    collectGarbage("minor");
   }
 }

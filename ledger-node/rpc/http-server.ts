@@ -32,6 +32,8 @@ export interface HttpServerOptions {
   };
   /** Promotes this standby (loopback only): `force` skips the check that the primary is gone. */
   promote(force: boolean): Promise<unknown>;
+  /** Renews the engine from the state snapshot now (loopback only): chain/engine-renewal.ts. */
+  renewEngine(): Promise<unknown>;
   logger: Logger;
 }
 
@@ -44,7 +46,8 @@ interface RpcRequest {
 
 /**
  * HTTP transport of the node: JSON-RPC 2.0 on POST / (single and batch), `GET /health`, `GET /metrics`,
- * and `POST /admin/backup` from loopback with the admin token.
+ * and, with the admin token, the admin requests: `POST /admin/backup`, `POST /admin/promote` and `POST
+ * /admin/engine/renew` from loopback, and the replication requests of standbys.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
   const { logger } = options;
@@ -74,6 +77,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (req.method === "GET" && path === "/admin/replication/chain") return answerAdmin(res, () => options.replication.chain());
       if (req.method === "POST" && path === "/admin/replication/pull") return pull(req, res);
       if (req.method === "POST" && path === "/admin/promote") return promote(req, res);
+      if (req.method === "POST" && path === "/admin/engine/renew") {
+        if (!fromLoopback(req)) return send(res, 403, { error: "the engine is renewed from the node's own machine", code: "FORBIDDEN" });
+        return answerAdmin(res, () => options.renewEngine());
+      }
       send(res, 404, { error: "not found", code: "NOT_FOUND" });
       return;
     }

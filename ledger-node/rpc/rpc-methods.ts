@@ -46,9 +46,10 @@ async function stateBlock(ctx: RpcContext, tag: unknown): Promise<unknown> {
   } else if (tag === "earliest" || (typeof tag === "string" && tag.startsWith("0x"))) {
     number = blockNumberParam(tag, ctx.head());
   }
-  const oldest = Math.max(ctx.stateFloor, ctx.head() - RECENT_STATE_BLOCKS + 1);
+  const floor = ctx.stateFloor();
+  const oldest = Math.max(floor, ctx.head() - RECENT_STATE_BLOCKS + 1);
   if (number !== undefined && number < oldest) {
-    const why = oldest === ctx.stateFloor ? "it started from a state snapshot of that block" : `it keeps the state of the newest ${RECENT_STATE_BLOCKS} blocks`;
+    const why = oldest === floor ? "it started from a state snapshot of that block" : `it keeps the state of the newest ${RECENT_STATE_BLOCKS} blocks`;
     throw new RpcError(RPC.SERVER_ERROR, `the state of block ${number} is not available: this node holds the state from block ${oldest} on (${why})`, { code: "STATE_NOT_AVAILABLE", oldest });
   }
   return hashed && number !== undefined ? `0x${number.toString(16)}` : tag;
@@ -61,8 +62,8 @@ export interface RpcContext {
   lock: ReadWriteLock;
   /** The newest acknowledged block's number: nothing above it is visible. */
   head(): number;
-  /** The oldest block whose state the engine holds (it started from a snapshot of it); 0 when it replayed all. */
-  stateFloor: number;
+  /** The oldest block whose state the engine holds (it started, or was renewed, from a snapshot of it); 0 when it replayed all. */
+  stateFloor(): number;
   /** What takes transactions: undefined on a standby, which refuses them with READ_ONLY_STANDBY. */
   writer(): { admission: Admission; sealer: BlockSealer } | undefined;
   /** On a standby: the primary it follows (named in the refusal). */

@@ -103,6 +103,9 @@ export class SnapshotWriter {
   /** The last snapshot written: its block, how long the synced batch took, what it changed. */
   lastWrite: { block: number; ms: number; accounts: number; slots: number } | undefined;
 
+  /** Told of each snapshot written (the engine's renewal counts the storage changes). */
+  onWritten: ((written: { block: number; slots: number }) => void) | undefined;
+
   /**
    * Hands over the block `header` names (its transactions, hash and state root: no store read), just applied to
    * the engine; every block, in order. Blocks the snapshot already holds (a whole replay below its mark) are
@@ -216,6 +219,7 @@ export class SnapshotWriter {
       for (const change of diff.values()) slots += change.storage.size;
       this.lastWrite = { block: mark.number, ms: Math.round(performance.now() - started), accounts: diff.size, slots };
       this.logger.debug(this.lastWrite, "state snapshot written");
+      this.onWritten?.(this.lastWrite);
     } catch (error) {
       this.fail(error);
     }
