@@ -16,6 +16,11 @@ import type { RenewableEngine } from "./renewable-engine";
 const RELEASE_AFTER_MS = 1_000;
 /** How often the node looks whether a renewal is due and the chain quiet. */
 const CHECK_EVERY_MS = 1_000;
+/**
+ * What EDR's state takes per storage slot once built: measured 2.1-2.4 KB (ledger-node/README.md, "Restart": 4.7 GB
+ * for 2 M slots, 12.0 GB for 6 M, resident after a start from the snapshot), 2.5 KB with a margin.
+ */
+const ENGINE_BYTES_PER_SLOT = 2_500;
 
 export interface RenewalPolicy {
   /**
@@ -81,7 +86,8 @@ export interface RenewalSubject {
  * engine refuses) leaves the engine as it was. The new engine holds no state before the snapshot's block: state
  * reads at older blocks are refused with STATE_NOT_AVAILABLE, as after a restart. Building a state costs time
  * (~15 µs of one core per slot) and, while both engines exist, memory: a renewal is skipped (and logged) unless
- * the machine has twice the node's resident memory available.
+ * the machine has the new engine's memory available, reckoned at `ENGINE_BYTES_PER_SLOT` for every slot the state
+ * may have (its slots at the start and every change since, as if each made a new one), a quarter more for margin.
  */
 export class EngineRenewal {
   private changes = 0;
@@ -180,8 +186,9 @@ export class EngineRenewal {
     const started = performance.now();
     const resident = process.memoryUsage.rss();
     const available = availableMemory();
-    if (available < 2 * resident) {
-      this.skip(`${Math.round(available / 2 ** 20)} MB of memory available, less than twice the node's ${Math.round(resident / 2 ** 20)} MB resident`);
+    const needed = Math.round((this.stateSlots + this.changes) * ENGINE_BYTES_PER_SLOT * 1.25);
+    if (available < needed) {
+      this.skip(`${Math.round(available / 2 ** 20)} MB of memory available, less than the ${Math.round(needed / 2 ** 20)} MB a new engine may need for a state of up to ${this.stateSlots + this.changes} slots`);
       return;
     }
     const restored = await restoreFromSnapshot(this.store, this.meta, this.logger);

@@ -49,7 +49,7 @@ async function stateBlock(ctx: RpcContext, tag: unknown): Promise<unknown> {
   const floor = ctx.stateFloor();
   const oldest = Math.max(floor, ctx.head() - RECENT_STATE_BLOCKS + 1);
   if (number !== undefined && number < oldest) {
-    const why = oldest === floor ? "it started from a state snapshot of that block" : `it keeps the state of the newest ${RECENT_STATE_BLOCKS} blocks`;
+    const why = oldest === floor ? "its engine started, at a start or a renewal, from a state snapshot of that block" : `it keeps the state of the newest ${RECENT_STATE_BLOCKS} blocks`;
     throw new RpcError(RPC.SERVER_ERROR, `the state of block ${number} is not available: this node holds the state from block ${oldest} on (${why})`, { code: "STATE_NOT_AVAILABLE", oldest });
   }
   return hashed && number !== undefined ? `0x${number.toString(16)}` : tag;
