@@ -140,12 +140,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     // which traces it in the background; a block being mined goes first.
     const priority = new EnginePriority();
     const snapshots = await SnapshotWriter.open(engine, store, { everyBlocks: config.snapshotEveryBlocks, everyMs: config.snapshotEveryMs }, logger, priority);
-    // Set once the node's role is known: it is told of every block applied, to renew the engine only when quiet.
-    let renewal: EngineRenewal | undefined;
-    const blockApplied = (header: ServedBlock) => {
-      renewal?.blockApplied();
-      return snapshots.blockApplied(header);
-    };
+    const blockApplied = (header: ServedBlock) => snapshots.blockApplied(header);
     // The replay goes before the tracing of what it applied: the node serves once the replay is over.
     const replayed = await replayChain(urgentEngine(engine, priority), store, chainMeta, logger, (n) => metrics.head.set(n), restored?.head, blockApplied);
     metrics.head.set(replayed.number);
@@ -205,7 +200,6 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
         pooled: () => writer?.sealer.pooledTransactions() ?? [],
       },
     );
-    renewal = renewer;
     snapshots.onWritten = (written) => renewer.snapshotWritten(written.slots);
 
     const visibleHead = () => headBlock().number;

@@ -47,8 +47,14 @@ export interface EngineStatus {
    * state read).
    */
   lastRenewal: { fromBlock: number; slots: number; blocksApplied: number; handedOver: number; ms: number; lockedMs: number } | null;
-  /** Why the last renewal that was due did not take place, if it did not. */
-  lastSkipped: string | null;
+  /** Why the last renewal that was due did not take place, if it did not: a code, and the same for a person. */
+  lastSkipped: SkipReason | null;
+}
+
+/** Why a renewal did not take place. */
+export interface SkipReason {
+  code: "NO_SNAPSHOT" | "SNAPSHOT_REFUSED" | "NOT_ENOUGH_MEMORY" | "STOPPING" | "FAILED";
+  message: string;
 }
 
 /** What the renewal is told of the node, read when it is needed. */
@@ -96,8 +102,10 @@ export class EngineRenewal {
   private stopped = false;
   private renewals = 0;
   private lastRenewal: EngineStatus["lastRenewal"] = null;
-  private lastSkipped: string | null = null;
-  private lastBlockAt = performance.now();
+  private lastSkipped: SkipReason | null = null;
+  /** The head when the node last looked, and since when it has been there: the chain is quiet while it stays. */
+  private quietHead: number;
+  private quietSince = performance.now();
   /** The oldest block whose state the engine holds. */
   private floor: number;
   private readonly timer: NodeJS.Timeout;
@@ -115,6 +123,7 @@ export class EngineRenewal {
   ) {
     this.floor = started.fromBlock;
     this.stateSlots = started.slots;
+    this.quietHead = subject.head().number;
     this.timer = setInterval(() => this.renewIfQuiet(), Math.min(CHECK_EVERY_MS, policy.idleMs));
     this.timer.unref();
   }
@@ -128,11 +137,6 @@ export class EngineRenewal {
     return { startedFrom: this.floor, changesSinceStart: this.changes, renewAt: this.renewAt(), renewals: this.renewals, lastRenewal: this.lastRenewal, lastSkipped: this.lastSkipped };
   }
 
-  /** Told of each block applied to the engine (sealed, replayed, followed): the chain is not quiet. */
-  blockApplied(): void {
-    this.lastBlockAt = performance.now();
-  }
-
   /** Told of each state snapshot written, with the storage slots it changed. */
   snapshotWritten(slots: number): void {
     this.changes += slots;
@@ -143,10 +147,10 @@ export class EngineRenewal {
    * what the renewal did, or throws ENGINE_NOT_RENEWED with the reason.
    */
   async renewNow(): Promise<NonNullable<EngineStatus["lastRenewal"]>> {
-    if (this.stopped) throw new EngineNotRenewedError("the node is stopping", { reason: "stopping" });
+    if (this.stopped) throw new EngineNotRenewedError("the node is stopping", { reason: "STOPPING" });
     const renewals = this.renewals;
     await (this.renewing ?? this.start());
-    if (this.renewals === renewals) throw new EngineNotRenewedError(`the engine was not renewed: ${this.lastSkipped ?? "unknown reason"}`, { reason: this.lastSkipped });
+    if (this.renewals === renewals) throw new EngineNotRenewedError(`the engine was not renewed: ${this.lastSkipped?.message}`, { reason: this.lastSkipped?.code });
     return this.lastRenewal!;
   }
 
@@ -161,19 +165,27 @@ export class EngineRenewal {
     return Math.max(this.policy.minChanges, this.stateSlots);
   }
 
-  /** Starts a renewal if one is due, the chain has been quiet for `idleMs` and the snapshot is at the head. */
+  /**
+   * Starts a renewal if one is due, no block has come for `idleMs` (the head has not moved since the node looked,
+   * every second) and the snapshot is at the head.
+   */
   private renewIfQuiet(): void {
+    const head = this.subject.head().number;
+    if (head !== this.quietHead) {
+      this.quietHead = head;
+      this.quietSince = performance.now();
+    }
     if (this.stopped || this.renewing !== undefined || this.changes < this.renewAt()) return;
-    if (performance.now() - this.lastBlockAt < this.policy.idleMs) return;
+    if (performance.now() - this.quietSince < this.policy.idleMs) return;
     const snapshot = this.subject.snapshot();
-    if (snapshot.untraced > 0 || snapshot.block !== this.subject.head().number || this.subject.pooled().length > 0) return;
+    if (snapshot.untraced > 0 || snapshot.block !== head || this.subject.pooled().length > 0) return;
     void this.start();
   }
 
   private start(): Promise<void> {
     this.renewing = this.renew()
       .catch((error: unknown) => {
-        this.skip(`it failed: ${(error as Error).message}`);
+        this.skip("FAILED", `it failed: ${(error as Error).message}`);
         this.logger.error({ err: error }, "the engine could not be renewed: it goes on as it was");
       })
       .finally(() => {
@@ -188,17 +200,18 @@ export class EngineRenewal {
     const available = availableMemory();
     const needed = Math.round((this.stateSlots + this.changes) * ENGINE_BYTES_PER_SLOT * 1.25);
     if (available < needed) {
-      this.skip(`${Math.round(available / 2 ** 20)} MB of memory available, less than the ${Math.round(needed / 2 ** 20)} MB a new engine may need for a state of up to ${this.stateSlots + this.changes} slots`);
+      this.skip("NOT_ENOUGH_MEMORY", `${Math.round(available / 2 ** 20)} MB of memory available, less than the ${Math.round(needed / 2 ** 20)} MB a new engine may need for a state of up to ${this.stateSlots + this.changes} slots`);
       return;
     }
     const restored = await restoreFromSnapshot(this.store, this.meta, this.logger);
     if (typeof restored === "string") {
-      this.skip(restored === "none" ? "there is no state snapshot beyond genesis" : "the state snapshot does not verify");
+      if (restored === "none") this.skip("NO_SNAPSHOT", "there is no state snapshot beyond genesis");
+      else this.skip("SNAPSHOT_REFUSED", "the state snapshot does not verify");
       return;
     }
     // A node stopping waits for the build (EDR's cannot be interrupted), but hands nothing over.
     if (this.stopped) {
-      this.skip("the node is stopping");
+      this.skip("STOPPING", "the node is stopping");
       return;
     }
     // The blocks applied since the snapshot, while the engine of the moment serves; the last ones under the lock.
@@ -242,11 +255,11 @@ export class EngineRenewal {
     return head;
   }
 
-  private skip(why: string): void {
+  private skip(code: SkipReason["code"], why: string): void {
     // Counted again from zero: the next attempt comes after as many changes again.
     this.changes = 0;
-    this.lastSkipped = why;
-    this.logger.warn({ why }, "engine renewal skipped");
+    this.lastSkipped = { code, message: why };
+    this.logger.warn({ code, why }, "engine renewal skipped");
   }
 }
 

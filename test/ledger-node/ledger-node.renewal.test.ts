@@ -159,7 +159,10 @@ describe("ledger-node engine renewal: the engine is rebuilt from the snapshot in
     expect(cli.stderr).to.contain("ENGINE_NOT_RENEWED");
     const status = (await health(node)).engine;
     expect(status.renewals).to.equal(0);
-    expect(status.lastSkipped).to.equal("there is no state snapshot beyond genesis");
+    expect(status.lastSkipped?.code).to.equal("NO_SNAPSHOT");
+    // The HTTP answer says it with codes too.
+    const refused = await renew(node);
+    expect([refused.status, refused.body.code, refused.body.reason]).to.deep.equal([409, "ENGINE_NOT_RENEWED", "NO_SNAPSHOT"]);
     // The engine it kept serves the state as before.
     expect((await rpc(node.url, "eth_getCode", [node.ready.contracts.ledger, "latest"])).result).to.match(/^0x[0-9a-f]{2,}$/);
   });
