@@ -102,6 +102,8 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     // An existing chain keeps the parameters it was created with, whatever the configuration says now.
     const chain = meta ?? { chainId: config.chainId, genesisTime: config.genesisTime, blockGasLimit: config.blockGasLimit };
     let acknowledged: AcknowledgedHead | undefined;
+    // The node's memory before it has an engine: what a renewal subtracts to tell what the engine of the moment takes.
+    const residentWithoutEngine = process.memoryUsage.rss();
     // A new chain's engine, made here for its genesis hash and then replayed from (no snapshot exists yet).
     let genesisEngine: EvmEngine | undefined;
     if (meta === undefined) {
@@ -193,7 +195,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     const renewer = new EngineRenewal(
       engine, store, chainMeta, lock, logger,
       { minChanges: config.engineRenewChanges, idleMs: config.engineRenewIdleMs },
-      { fromBlock: restored?.head.number ?? 0, slots: restored?.loaded.slots ?? 0 },
+      { fromBlock: restored?.head.number ?? 0, slots: restored?.loaded.slots ?? 0, residentWithoutEngine },
       {
         head: headBlock,
         snapshot: () => ({ block: snapshots.snapshotBlock, untraced: snapshots.untracedBlocks }),

@@ -72,6 +72,9 @@ describe("ledger-node engine renewal: the engine is rebuilt from the snapshot in
     expect(quiet.engine.lastSkipped).to.equal(null);
     expect(quiet.engine.lastRenewal!.fromBlock).to.equal(quiet.head.number);
     expect(quiet.engine.lastRenewal!.blocksApplied).to.equal(0);
+    // It was handed over because it took less than the running engine: the node says what each took.
+    expect(quiet.engine.lastRenewal!.residentBeforeMb).to.be.greaterThan(0);
+    expect(quiet.engine.lastRenewal!.builtMb).to.be.at.most(0.8 * quiet.engine.lastRenewal!.residentBeforeMb);
     expect(quiet.engine.startedFrom).to.equal(quiet.head.number);
     expect(quiet.engine.changesSinceStart).to.equal(0);
 

@@ -182,6 +182,13 @@ export function renderMarkdown(results: Results): string {
         : [
             `- State snapshot: ${n(s.snapshot.behindAtSeedEndBlocks)} blocks behind the head when seeding ended, caught up ${s.snapshot.catchUpSeconds} s later; chain store on disk ${n(Math.round(s.snapshot.bytesOnDisk / 2 ** 20))} MiB. The restart started the engine from the snapshot of block ${n(s.restart.startedFromSnapshotBlock)} (head ${n(s.restart.headBlock)}).`,
             `- Node memory: peak resident ${n(s.nodeMemoryMb.peakWhileSeeding)} MB over the seeding (VmHWM), ${n(s.nodeMemoryMb.afterRestart)} MB resident after the restart (no history in the engine).`,
+            ...(s.renewal === undefined
+              ? []
+              : [
+                  s.renewal.renewed
+                    ? `- Engine renewal asked for once seeding was over (\`POST /admin/engine/renew\`, before the index rebuild): renewed from ${n(s.renewal.slots)} slots in ${n(s.renewal.ms)} ms, the write lock held ${n(s.renewal.lockedMs)} ms, the new engine took ${n(s.renewal.builtMb)} MB; the node resident ${n(s.renewal.rssBeforeMb)} MB before, ${n(s.renewal.rssAfterMb)} MB ${s.renewal.rssAfterSeconds} s after.`
+                    : `- Engine renewal asked for once seeding was over (\`POST /admin/engine/renew\`, before the index rebuild): not renewed, ${s.renewal.reason} (${s.renewal.message}); the node resident ${n(s.renewal.rssBeforeMb)} MB before, ${n(s.renewal.rssAfterMb)} MB ${s.renewal.rssAfterSeconds} s after.`,
+                ]),
             ...(s.restart.loaded == null ? [] : [`- The snapshot the restart loaded: ${n(s.restart.loaded.accounts)} accounts, ${n(s.restart.loaded.slots)} storage slots; read from the store in ${n(s.restart.loaded.readMs)} ms, engine state built in ${n(s.restart.loaded.loadMs)} ms.${s.snapshot.lastWrite == null ? "" : ` The last snapshot written while running (block ${n(s.snapshot.lastWrite.block)}: ${n(s.snapshot.lastWrite.accounts)} accounts and ${n(s.snapshot.lastWrite.slots)} slots changed) took ${n(s.snapshot.lastWrite.ms)} ms to write.`}`]),
           ]),
       "",

@@ -6,12 +6,13 @@ import { promisify } from "node:util";
 import { dataSlice, keccak256, solidityPacked, type Wallet } from "ethers";
 
 import { checkCodeOf } from "../../../api/domain/commitment";
+import { adminPost } from "../../../ledger-node/admin-client";
 import { withCheckCharacter } from "../../../api/domain/taxpayer-id";
 import { ApiClient } from "../../lib/api-client";
 import { bureauClient, startApiProcess } from "../../lib/api-process";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../lib/node-process";
 import { BENCH_API_ENV } from "../lib/bench-system";
-import { peakRssMiB } from "../lib/peak-rss";
+import { peakRssMiB, rssMiB } from "../lib/peak-rss";
 import { directoryBytes, restartAfterKill, snapshotAtHead, type NodeHealth } from "../lib/node-restart";
 import { measureConsoleRender, type ConsoleRender } from "../lib/console-render";
 import { waitForDatabaseAtRest } from "../lib/database-at-rest";
@@ -59,6 +60,28 @@ export interface ScaleResult {
   console?: ConsoleRender;
   /** The node's memory: peak resident set over the seeding (VmHWM), and resident after the restart. */
   nodeMemoryMb: { peakWhileSeeding: number; afterRestart: number };
+  /**
+   * The engine's renewal from the snapshot, asked for once seeding was over (`POST /admin/engine/renew`): done, with
+   * its snapshot's slots, how long it took and held the write lock, and what the new engine took; or refused, with
+   * the reason (NOT_SMALLER: the engine built took more memory than the running one). The node's resident memory
+   * before, and `rssAfterSeconds` after, either way.
+   */
+  renewal?: { renewed: true; slots: number; ms: number; lockedMs: number; builtMb: number; rssBeforeMb: number; rssAfterMb: number; rssAfterSeconds: number } | { renewed: false; reason: string; message: string; rssBeforeMb: number; rssAfterMb: number; rssAfterSeconds: number };
+}
+
+/** How long after a renewal (or a refused one) the node's memory is read: the engine dropped is collected after 1 s, and its pages were seen still resident 15 s later and given back by 60 s (mimalloc gives freed pages back after its purge delay, once the thread that freed them allocates or frees again). */
+const RENEWAL_SETTLE_MS = 60_000;
+
+async function renewEngine(node: NodeProcess, dir: string): Promise<NonNullable<ScaleResult["renewal"]>> {
+  const rssBeforeMb = rssMiB(node.child.pid) ?? NaN;
+  const answer = await adminPost(dir, node.url, "/admin/engine/renew", {});
+  if (!answer.ok && answer.body.code !== "ENGINE_NOT_RENEWED") throw new Error(`the renewal failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+  await new Promise((resume) => setTimeout(resume, RENEWAL_SETTLE_MS));
+  const rssAfterMb = rssMiB(node.child.pid) ?? NaN;
+  const rssAfterSeconds = RENEWAL_SETTLE_MS / 1000;
+  if (!answer.ok) return { renewed: false, reason: String(answer.body.reason), message: String(answer.body.error), rssBeforeMb, rssAfterMb, rssAfterSeconds };
+  const done = answer.body as unknown as { slots: number; ms: number; lockedMs: number; builtMb: number };
+  return { renewed: true, slots: done.slots, ms: done.ms, lockedMs: done.lockedMs, builtMb: done.builtMb, rssBeforeMb, rssAfterMb, rssAfterSeconds };
 }
 
 interface Sample {
@@ -99,6 +122,11 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     // below measures a restart from a current snapshot (the operating state of a node at rest).
     const caughtUp = await snapshotAtHead(node);
     process.stderr.write(`  snapshot: ${caughtUp.behindBlocks} blocks behind at the end of seeding, caught up in ${caughtUp.seconds} s\n`);
+    // The engine renewed from the snapshot (what the node does by itself after 30 s of quiet, asked for here as an
+    // operator would): how long it takes at this size and what memory it gives back. Asked for before the index
+    // rebuild, so that the node's own renewal, due once the chain is quiet, does not run during the rebuild.
+    const renewal = await renewEngine(node, dir);
+    process.stderr.write(`  engine ${renewal.renewed ? `renewed from ${renewal.slots} slots in ${renewal.ms} ms` : `not renewed (${renewal.reason})`}: ${renewal.rssBeforeMb} MB resident before, ${renewal.rssAfterMb} MB ${renewal.rssAfterSeconds} s after\n`);
 
     // Index rebuild: the API's reindex command over the whole chain (the API is not running yet).
     const env = { ...process.env, LEDGER_DATA_DIR: dir, LOG_LEVEL: "warn" };
@@ -174,6 +202,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       },
       snapshot: { behindAtSeedEndBlocks: caughtUp.behindBlocks, catchUpSeconds: caughtUp.seconds, bytesOnDisk: directoryBytes(join(dir, "chain")), lastWrite: caughtUp.health.snapshot.lastWrite },
       nodeMemoryMb: { peakWhileSeeding, afterRestart: restarted.rssAfterMb },
+      renewal,
       console: consoleRender,
     };
   } finally {
