@@ -6,8 +6,8 @@ import { promisify } from "node:util";
 import { dataSlice, keccak256, solidityPacked, type Wallet } from "ethers";
 
 import { checkCodeOf } from "../../../api/domain/commitment";
-import { adminPost } from "../../../ledger-node/admin-client";
 import { withCheckCharacter } from "../../../api/domain/taxpayer-id";
+import { adminPost } from "../../../ledger-node/admin-client";
 import { ApiClient } from "../../lib/api-client";
 import { bureauClient, startApiProcess } from "../../lib/api-process";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../lib/node-process";
@@ -122,9 +122,9 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     // below measures a restart from a current snapshot (the operating state of a node at rest).
     const caughtUp = await snapshotAtHead(node);
     process.stderr.write(`  snapshot: ${caughtUp.behindBlocks} blocks behind at the end of seeding, caught up in ${caughtUp.seconds} s\n`);
-    // The engine renewed from the snapshot (what the node does by itself after 30 s of quiet, asked for here as an
-    // operator would): how long it takes at this size and what memory it gives back. Asked for before the index
-    // rebuild, so that the node's own renewal, due once the chain is quiet, does not run during the rebuild.
+    // The engine's renewal from the snapshot (what the node tries by itself after 30 s of quiet, asked for here as an
+    // operator would): how long it takes at this size and what memory it gives back, or why it is refused. Asked for
+    // before the index rebuild, so that the node's own renewal, due once the chain is quiet, does not run during it.
     const renewal = await renewEngine(node, dir);
     process.stderr.write(`  engine ${renewal.renewed ? `renewed from ${renewal.slots} slots in ${renewal.ms} ms` : `not renewed (${renewal.reason})`}: ${renewal.rssBeforeMb} MB resident before, ${renewal.rssAfterMb} MB ${renewal.rssAfterSeconds} s after\n`);
 
