@@ -14,6 +14,18 @@ import type { RenewableEngine } from "./renewable-engine";
 
 /** How long after a renewal the old engine is collected. */
 const RELEASE_AFTER_MS = 1_000;
+/** Bytes in whole MB, as the node reports memory. */
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+/**
+ * Collects an engine the node no longer holds, soon (once the requests that last used it are done with it), not
+ * whenever V8 next finds its own heap full, which an idle node may never: it is a small JavaScript object that owns
+ * all of its memory.
+ */
+function releaseSoon(): void {
+  setTimeout(() => collectGarbage("major"), RELEASE_AFTER_MS).unref();
+}
+
 /** How often the node looks whether a renewal is due and the chain quiet. */
 const CHECK_EVERY_MS = 1_000;
 /**
@@ -230,7 +242,7 @@ export class EngineRenewal {
     const available = availableMemory();
     const needed = Math.round((this.stateSlots + this.changes) * ENGINE_BYTES_PER_SLOT * 1.25);
     if (available < needed) {
-      this.skip("NOT_ENOUGH_MEMORY", `${Math.round(available / 2 ** 20)} MB of memory available, less than the ${Math.round(needed / 2 ** 20)} MB a new engine may need for a state of up to ${this.stateSlots + this.changes} slots`);
+      this.skip("NOT_ENOUGH_MEMORY", `${mb(available)} MB of memory available, less than the ${mb(needed)} MB a new engine may need for a state of up to ${this.stateSlots + this.changes} slots`);
       return;
     }
     const restored = await restoreFromSnapshot(this.store, this.meta, this.logger);
@@ -248,10 +260,9 @@ export class EngineRenewal {
     // added is the engine's.
     collectGarbage("major");
     const built = process.memoryUsage.rss();
-    const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
     if (!builtEngineIsSmaller({ withoutEngine: this.residentWithoutEngine, beforeBuild: resident, afterBuild: built })) {
-      // The new engine is dropped (collected soon, as an old one is) and the running one serves on.
-      setTimeout(() => collectGarbage("major"), RELEASE_AFTER_MS).unref();
+      // The new engine is dropped and the running one serves on.
+      releaseSoon();
       // The next attempt once the history has grown by as much as this state again.
       this.stateSlots = restored.loaded.slots;
       this.skip("NOT_SMALLER", `the engine built from the snapshot took ${mb(built - resident)} MB, not enough less than the ${mb(resident - this.residentWithoutEngine)} MB the running one takes: it was dropped`);
@@ -274,9 +285,7 @@ export class EngineRenewal {
       });
       lockedMs = performance.now() - locked;
     });
-    // The old engine is a small JavaScript object that owns all of its memory: collected soon (once the requests that
-    // last used it are done with it), not whenever V8 next finds its own heap full, which an idle node may never.
-    setTimeout(() => collectGarbage("major"), RELEASE_AFTER_MS).unref();
+    releaseSoon(); // the old engine
     this.renewals++;
     this.changes = 0;
     this.stateSlots = restored.loaded.slots;

@@ -185,9 +185,11 @@ export function renderMarkdown(results: Results): string {
             ...(s.renewal === undefined
               ? []
               : [
-                  s.renewal.renewed
-                    ? `- Engine renewal asked for once seeding was over (\`POST /admin/engine/renew\`, before the index rebuild): renewed from ${n(s.renewal.slots)} slots in ${n(s.renewal.ms)} ms, the write lock held ${n(s.renewal.lockedMs)} ms, the new engine took ${n(s.renewal.builtMb)} MB; the node resident ${n(s.renewal.rssBeforeMb)} MB before, ${n(s.renewal.rssAfterMb)} MB ${s.renewal.rssAfterSeconds} s after.`
-                    : `- Engine renewal asked for once seeding was over (\`POST /admin/engine/renew\`, before the index rebuild): not renewed, ${s.renewal.reason} (${s.renewal.message}); the node resident ${n(s.renewal.rssBeforeMb)} MB before, ${n(s.renewal.rssAfterMb)} MB ${s.renewal.rssAfterSeconds} s after.`,
+                  `- Engine renewal asked for once seeding was over (\`POST /admin/engine/renew\`, before the index rebuild): ${
+                    s.renewal.renewed
+                      ? `renewed from ${n(s.renewal.slots)} slots in ${n(s.renewal.ms)} ms, the write lock held ${n(s.renewal.lockedMs)} ms, the new engine took ${n(s.renewal.builtMb)} MB`
+                      : `not renewed, ${s.renewal.reason} (${s.renewal.message})`
+                  }; the node resident ${n(s.renewal.rssBeforeMb)} MB before, ${n(s.renewal.rssAfterMb)} MB ${s.renewal.rssAfterSeconds} s after.`,
                 ]),
             ...(s.restart.loaded == null ? [] : [`- The snapshot the restart loaded: ${n(s.restart.loaded.accounts)} accounts, ${n(s.restart.loaded.slots)} storage slots; read from the store in ${n(s.restart.loaded.readMs)} ms, engine state built in ${n(s.restart.loaded.loadMs)} ms.${s.snapshot.lastWrite == null ? "" : ` The last snapshot written while running (block ${n(s.snapshot.lastWrite.block)}: ${n(s.snapshot.lastWrite.accounts)} accounts and ${n(s.snapshot.lastWrite.slots)} slots changed) took ${n(s.snapshot.lastWrite.ms)} ms to write.`}`]),
           ]),
