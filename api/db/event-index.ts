@@ -7,7 +7,7 @@ import type { CopyRows } from "./copy-rows";
 import type { DocumentRow } from "./documents";
 import type { Database, Db, PreparedStatement } from "./database";
 import type { InvoicesTable } from "./schema";
-import { anyOf, insertRows } from "./bulk";
+import { insertRows } from "./bulk";
 import { putCreditNotes, setCreditNoteStatuses, type IndexedCreditNote } from "./credit-notes";
 import { addInvoiceSummaries, invoiceSummaries, putInvoiceSummaries, summaryOf } from "./invoices";
 import { deleteSetting, getSetting, putSetting } from "./settings";
@@ -81,8 +81,6 @@ export async function countMissingDocuments(db: Db): Promise<number> {
 /** What the index reads while a range is being written, inside the range's transaction. */
 export interface IndexReader {
   summaries(ids: readonly string[]): Promise<InvoiceSummary[]>;
-  /** Of these document ids, those neither in `documents` nor already recorded as missing. */
-  unrecordedMissingDocuments(ids: readonly string[]): Promise<string[]>;
 }
 
 /** Everything one range of blocks changes in the index. */
@@ -101,14 +99,18 @@ export interface IndexChanges {
   statuses: { account: string; status: string }[];
   /** Added to what the index holds for each (merchant, period), each at most once. */
   totals: PeriodTotals[];
-  /** Seals whose document the database does not hold. */
-  missingDocuments: string[];
+  /**
+   * The documents whose seal the range puts on chain (invoices issued, credit notes requested or made effective),
+   * each once: those the database does not hold are recorded as missing.
+   */
+  sealed: string[];
   /** Every event in chain order with its invoice's summary before and after it: what the webhook outbox fans out. */
   steps: IndexStep[];
 }
 
 export type RangeOutcome =
-  | { written: true; missingDocumentsAdded: number }
+  /** `missingDocuments`: of the documents sealed in the range, those the database does not hold and had not recorded. */
+  | { written: true; missingDocuments: string[] }
   /** The cursor was not where the writer expected it (another process writes the index): nothing was written. */
   | { written: false; cursor: number | undefined };
 
@@ -131,19 +133,7 @@ export async function writeIndexRange(
     await sql`SELECT pg_advisory_xact_lock(${INDEX_WRITER_LOCK})`.execute(trx);
     const cursor = await getSetting<number>(trx, SETTING.cursor);
     if (cursor !== range.after) return { written: false, cursor };
-    const changes = await changesOf({
-      summaries: (ids) => invoiceSummaries(trx, ids),
-      unrecordedMissingDocuments: async (ids) => {
-        if (ids.length === 0) return [];
-        const lower = ids.map((id) => id.toLowerCase());
-        const [present, recorded] = await Promise.all([
-          trx.selectFrom("documents").select("id").where("id", "=", anyOf(lower)).execute(),
-          trx.selectFrom("missing_documents").select("id").where("id", "=", anyOf(lower)).execute(),
-        ]);
-        const known = new Set([...present, ...recorded].map((row) => row.id));
-        return lower.filter((id) => !known.has(id));
-      },
-    });
+    const changes = await changesOf({ summaries: (ids) => invoiceSummaries(trx, ids) });
     await addInvoiceSummaries(copyRows, changes.issued);
     await putInvoiceSummaries(trx, changes.updated);
     await addEvents(copyRows, changes.events);
@@ -151,12 +141,12 @@ export async function writeIndexRange(
     await setCreditNoteStatuses(trx, changes.creditNoteStatuses);
     await putStatuses(trx, changes.statuses);
     await addTotals(trx, changes.totals);
-    const added = await addMissingDocuments(trx, changes.missingDocuments);
+    const missingDocuments = await recordMissingDocuments(trx, changes.sealed);
     // The webhook outbox, in this transaction: a delivery exists exactly when its event is indexed (api/webhooks/outbox.ts).
     await outbox?.writeRange(trx, changes.steps, range);
     await putSetting(trx, SETTING.cursor, range.to);
     await putSetting(trx, SETTING.cursorHash, range.toHash);
-    return { written: true, missingDocumentsAdded: added };
+    return { written: true, missingDocuments };
   }));
 }
 
@@ -275,12 +265,21 @@ async function addTotals(db: Db, totals: IndexChanges["totals"]): Promise<void> 
     .execute();
 }
 
-/** Records these seals as missing their document; returns how many were not recorded before. */
-async function addMissingDocuments(db: Db, ids: readonly string[]): Promise<number> {
-  if (ids.length === 0) return 0;
-  const added = await insertRows(db, "missing_documents", ids.map((id) => ({ id: id.toLowerCase() })))
-    .onConflict((oc) => oc.doNothing())
-    .returning("id")
-    .execute();
-  return added.length;
+/**
+ * Records, of these documents, those the database does not hold as missing; returns the ones it had not recorded
+ * before, in the order given. One statement: a rebuild's range seals 30,000 documents, and reading which are
+ * present, to send the missing back, cost two round trips of them all.
+ */
+async function recordMissingDocuments(db: Db, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await sql<{ id: string }>`
+    with sealed as (select id, position from unnest(${ids.map((id) => id.toLowerCase())}::text[]) with ordinality as t(id, position)),
+    recorded as (
+      insert into missing_documents (id)
+      select s.id from sealed s where not exists (select 1 from documents d where d.id = s.id)
+      on conflict do nothing
+      returning id
+    )
+    select s.id from sealed s join recorded r on r.id = s.id order by s.position`.execute(db);
+  return rows.map((row) => row.id);
 }

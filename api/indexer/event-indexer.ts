@@ -316,7 +316,8 @@ export class EventIndexer {
       return undefined;
     }
     this.cursor = to;
-    this.missingDocuments += outcome.missingDocumentsAdded;
+    this.missingDocuments += outcome.missingDocuments.length;
+    this.reportMissingDocuments(events, outcome.missingDocuments);
     this.options.onEvents?.(events.length);
     if (events.some((event) => event.type === "ParticipantRegistered" || event.type === "ParticipantStatusChanged")) this.options.onRegistryChange?.();
     this.resolveWaiters();
@@ -328,28 +329,18 @@ export class EventIndexer {
   }
 
   /**
-   * The documents of the seals in `events` that the database does not hold. Documents are stored (committed)
-   * before their seal is sent, so a seal without its document means the database lost it (or it was restored
-   * from an older backup): the invoice can no longer be claimed or verified by document.
+   * Logs the documents of the range's seals that the database does not hold (`missing`, recorded with the range).
+   * Documents are stored (committed) before their seal is sent, so a seal without its document means the database
+   * lost it (or it was restored from an older backup): the invoice can no longer be claimed or verified by document.
+   * One line per range, naming the first few: a restore from an old backup can leave thousands.
    */
-  private async missingDocumentsOf(events: LedgerEvent[], index: IndexReader): Promise<string[]> {
-    // A credit note's seal arrives with ReversalRequested (pending) or, when it takes effect at once, only with
-    // InvoiceReversed; a pending one confirmed later shows up twice, and is checked (and counted) once.
-    const byId = new Map<string, { id: string; number: string; type: LedgerEvent["type"]; blockNumber: number }>();
-    for (const event of events) {
-      const seal = event.type === "InvoiceIssued" ? { id: event.invoiceId, number: event.number } : event.type === "ReversalRequested" || event.type === "InvoiceReversed" ? { id: event.creditNoteId, number: event.number } : undefined;
-      if (seal !== undefined && !byId.has(seal.id)) byId.set(seal.id, { ...seal, type: event.type, blockNumber: event.blockNumber });
-    }
-    if (byId.size === 0) return [];
-    const missing = await index.unrecordedMissingDocuments([...byId.keys()]);
-    // One line per range, naming the first few: a restore from an old backup can leave thousands.
-    if (missing.length > 0) {
-      this.logger.error(
-        { code: "DOCUMENT_MISSING", count: missing.length, first: missing.slice(0, MISSING_NAMED_PER_RANGE).map((id) => byId.get(id)) },
-        "indexer: seals on chain whose document the API's database does not hold",
-      );
-    }
-    return missing;
+  private reportMissingDocuments(events: readonly LedgerEvent[], missing: readonly string[]): void {
+    if (missing.length === 0) return;
+    const named = missing.slice(0, MISSING_NAMED_PER_RANGE).map((id) => {
+      const event = events.find((candidate) => sealedDocumentOf(candidate)?.toLowerCase() === id)!;
+      return { id, number: "number" in event ? event.number : undefined, type: event.type, blockNumber: event.blockNumber };
+    });
+    this.logger.error({ code: "DOCUMENT_MISSING", count: missing.length, first: named }, "indexer: seals on chain whose document the API's database does not hold");
   }
 
   /**
@@ -362,7 +353,6 @@ export class EventIndexer {
       if (seal === undefined) throw new Error(`indexer: no seal was read for ${id}`);
       return seal;
     };
-    const missingDocuments = await this.missingDocumentsOf(events, index);
     // The summaries the range starts from, read at once: those of invoices issued before it.
     const issuedHere = new Set(events.flatMap((event) => (event.type === "InvoiceIssued" ? [event.invoiceId] : [])));
     const earlier = new Set<string>();
@@ -408,11 +398,20 @@ export class EventIndexer {
       events: traced,
       statuses: [...statuses.values()],
       totals: [...totals.values()],
-      missingDocuments,
+      // A credit note's seal arrives with ReversalRequested (pending) or, when it takes effect at once, only with
+      // InvoiceReversed; a pending one confirmed later shows up twice, and is checked (and counted) once.
+      sealed: [...new Set(events.flatMap((event) => sealedDocumentOf(event)?.toLowerCase() ?? []))],
       steps,
       ...creditNoteChanges(events, sealOfDocument),
     };
   }
+}
+
+/** The document whose seal `event` puts on chain: an invoice issued, a credit note requested or made effective. */
+function sealedDocumentOf(event: LedgerEvent): string | undefined {
+  if (event.type === "InvoiceIssued") return event.invoiceId;
+  if (event.type === "ReversalRequested" || event.type === "InvoiceReversed") return event.creditNoteId;
+  return undefined;
 }
 
 /**
