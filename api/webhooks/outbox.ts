@@ -52,8 +52,9 @@ function receives(target: FanOutTarget, event: WebhookEvent): boolean {
 
 export function createOutbox(options: { numberForm: NumberForm }): Outbox {
   /**
-   * Writes the deliveries of `eventsOf()`. The subscriptions are read first: with none (most ranges of a rebuild,
-   * and a ledger nobody subscribed to) the events are not built at all, which was a fifth of a rebuild's time.
+   * Writes the deliveries of `eventsOf()`. The subscriptions are read first: with none (a ledger nobody subscribed
+   * to, or a first rebuild, whose events are all above a mark never set) the events are not built at all (building
+   * them was 4 % of a first rebuild's JavaScript, profiled at 200,000 invoices).
    */
   async function fanOut(db: Db, eventsOf: () => readonly WebhookEvent[]): Promise<void> {
     const targets = await fanOutTargets(db);
