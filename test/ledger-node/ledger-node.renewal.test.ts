@@ -21,9 +21,10 @@ interface Health {
 
 /**
  * A snapshot every 2 blocks (or 200 ms), and a renewal due after a single storage change once the chain has been quiet
- * for 300 ms: a short history renews the engine between bursts of issuing.
+ * for 300 ms: a short history renews the engine between bursts of issuing. A renewal reads the new engine's memory
+ * again once the allocator may have given back what the build freed, its purge delay after (10 s by default): 200 ms.
  */
-const RENEWING = { LEDGER_SNAPSHOT_BLOCKS: "2", LEDGER_SNAPSHOT_MS: "200", LEDGER_ENGINE_RENEW_CHANGES: "1", LEDGER_ENGINE_RENEW_IDLE_MS: "300" };
+const RENEWING = { LEDGER_SNAPSHOT_BLOCKS: "2", LEDGER_SNAPSHOT_MS: "200", LEDGER_ENGINE_RENEW_CHANGES: "1", LEDGER_ENGINE_RENEW_IDLE_MS: "300", MIMALLOC_PURGE_DELAY: "200" };
 
 /** Transactions wait this long for their block: hand-overs meet some in the pool. */
 const WINDOW_MS = 40;
@@ -189,7 +190,7 @@ describe("ledger-node engine renewal: the engine is rebuilt from the snapshot in
     started.push(standby);
     const standbyToken = readFileSync(join(standbyDir, "admin.token"), "utf8").trim();
 
-    const issuing = within(120_000, "issuing on the primary", issueSome(ledger, 12));
+    const issuing = within(120_000, "issuing on the primary", issueSome(ledger, 40));
     let issued = false;
     void issuing.finally(() => (issued = true)).catch(() => undefined);
     const answers = [];
