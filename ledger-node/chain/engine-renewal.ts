@@ -18,8 +18,8 @@ const RELEASE_AFTER_MS = 1_000;
 /** Bytes in whole MB, as the node reports memory. */
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
-/** How long after the allocator's purge delay freed memory is asked back (engine-allocator.ts `giveBackFreed`). */
-const PURGE_MARGIN_MS = 1_000;
+/** How long after freeing memory it is asked back (engine-allocator.ts `giveBackFreed`): the allocator's purge delay, and a second. */
+const purgeWaitMs = () => allocatorPurgeDelayMs() + 1_000;
 
 /**
  * Collects an engine the node no longer holds, soon (once the requests that last used it are done with it), not
@@ -30,7 +30,7 @@ const PURGE_MARGIN_MS = 1_000;
 function releaseSoon(serving: EvmEngine): void {
   setTimeout(() => {
     collectGarbage("major");
-    setTimeout(() => void giveBackFreed(serving), allocatorPurgeDelayMs() + PURGE_MARGIN_MS).unref();
+    setTimeout(() => void giveBackFreed(serving), purgeWaitMs()).unref();
   }, RELEASE_AFTER_MS).unref();
 }
 
@@ -214,7 +214,7 @@ export class EngineRenewal {
   /** Waits until the allocator may give back what the build freed (or the node stops). */
   private async settle(): Promise<void> {
     await new Promise<void>((resume) => {
-      const timer = setTimeout(resume, allocatorPurgeDelayMs() + PURGE_MARGIN_MS);
+      const timer = setTimeout(resume, purgeWaitMs());
       this.wakeSettling = () => {
         clearTimeout(timer);
         resume();

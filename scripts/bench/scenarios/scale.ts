@@ -69,7 +69,7 @@ export interface ScaleResult {
   renewal?: { renewed: true; slots: number; ms: number; lockedMs: number; builtMb: number; rssBeforeMb: number; rssAfterMb: number; rssAfterSeconds: number } | { renewed: false; reason: string; message: string; rssBeforeMb: number; rssAfterMb: number; rssAfterSeconds: number };
 }
 
-/** How long after a renewal (or a refused one) the node's memory is read: the engine dropped is collected after 1 s, and its pages were seen still resident 15 s later and given back by 60 s (mimalloc gives freed pages back after its purge delay, once the thread that freed them allocates or frees again). */
+/** How long after a renewal (or a refused one) the node's memory is read: the engine dropped is collected after 1 s, and its pages are given back once the allocator's purge delay (10 s) has passed and the node has asked for them (engine-allocator.ts `giveBackFreed`). */
 const RENEWAL_SETTLE_MS = 60_000;
 
 async function renewEngine(node: NodeProcess, dir: string): Promise<NonNullable<ScaleResult["renewal"]>> {
