@@ -14,6 +14,7 @@ import { authorityWallet, loadAuthorityKey } from "./authority-key";
 import { Admission } from "./chain/admission";
 import { BlockSealer } from "./chain/block-sealer";
 import { genesisOf, replayChain } from "./chain/chain-replay";
+import { giveBackFreedLater } from "./chain/engine-allocator";
 import { EnginePriority, urgentEngine } from "./chain/engine-priority";
 import { EngineRenewal } from "./chain/engine-renewal";
 import { createEvmEngine, type EngineBlock, type EvmEngine } from "./chain/evm-engine";
@@ -267,6 +268,10 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, head: replayed.number, role: writer === undefined ? "standby" : "primary" }, "ledger node serving JSON-RPC");
+    // Building a state from the snapshot frees as much as the state takes (EDR builds its trie twice); the allocator
+    // keeps those pages until a whole page is freed after its purge delay, which a node under light requests may
+    // never do (engine-allocator.ts).
+    if (restored !== undefined) giveBackFreedLater(engine);
 
     /** Takes over from a primary that is gone: stops following and starts sealing from this node's head. */
     async function promote(force: boolean): Promise<{ head: number; ms: number }> {

@@ -28,9 +28,14 @@ const DEFAULTS: Record<string, string> = {
 for (const [name, value] of Object.entries(DEFAULTS)) process.env[name] ??= value;
 
 /** How long after memory is freed the allocator may give it back: `MIMALLOC_PURGE_DELAY` as mimalloc reads it (0 when never). */
-export function allocatorPurgeDelayMs(): number {
+function allocatorPurgeDelayMs(): number {
   const delay = Number(process.env.MIMALLOC_PURGE_DELAY ?? 1_000);
   return Number.isFinite(delay) && delay > 0 ? delay : 0;
+}
+
+/** How long after memory is freed `giveBackFreed` can give it back: the allocator's purge delay, and a second. */
+export function purgeWaitMs(): number {
+  return allocatorPurgeDelayMs() + 1_000;
 }
 
 /** A parameter large enough that EDR's allocator takes it, and frees it, as whole pages of its own. */
@@ -49,3 +54,8 @@ export async function giveBackFreed(engine: { request(method: string, params?: u
   await engine.request("eth_chainId", [WHOLE_PAGES]).catch(() => undefined);
 }
 
+
+/** `giveBackFreed` once what has been freed by now can be given back (`purgeWaitMs`); the timer holds no process open. */
+export function giveBackFreedLater(engine: { request(method: string, params?: unknown[]): Promise<unknown> }): void {
+  setTimeout(() => void giveBackFreed(engine), purgeWaitMs()).unref();
+}

@@ -7,7 +7,7 @@ import { EngineNotRenewedError } from "../errors";
 import { restoreFromSnapshot } from "../snapshot/restore-snapshot";
 import type { ChainMeta, ChainStore, StoredBlock } from "../store/chain-store";
 import { applyBlock } from "./apply-block";
-import { allocatorPurgeDelayMs, giveBackFreed } from "./engine-allocator";
+import { giveBackFreed, giveBackFreedLater, purgeWaitMs } from "./engine-allocator";
 import type { EvmEngine } from "./evm-engine";
 import { collectGarbage } from "./garbage-collection";
 import type { ReadWriteLock } from "./read-write-lock";
@@ -18,9 +18,6 @@ const RELEASE_AFTER_MS = 1_000;
 /** Bytes in whole MB, as the node reports memory. */
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
-/** How long after freeing memory it is asked back (engine-allocator.ts `giveBackFreed`): the allocator's purge delay, and a second. */
-const purgeWaitMs = () => allocatorPurgeDelayMs() + 1_000;
-
 /**
  * Collects an engine the node no longer holds, soon (once the requests that last used it are done with it), not
  * whenever V8 next finds its own heap full, which an idle node may never: it is a small JavaScript object that owns
@@ -30,7 +27,7 @@ const purgeWaitMs = () => allocatorPurgeDelayMs() + 1_000;
 function releaseSoon(serving: EvmEngine): void {
   setTimeout(() => {
     collectGarbage("major");
-    setTimeout(() => void giveBackFreed(serving), purgeWaitMs()).unref();
+    giveBackFreedLater(serving);
   }, RELEASE_AFTER_MS).unref();
 }
 

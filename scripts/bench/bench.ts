@@ -40,6 +40,7 @@ const options = new Command()
   .option("--merchants <n>", "issue: merchants issuing at once", int, 4)
   .option("--concurrency <n>", "issue: requests in flight per merchant at full load", int, 64)
   .option("--batch-size <n>", "issue: invoices per batch request", int, 100)
+  .option("--batch-in-flight <n>", "issue: batch requests in flight per merchant", int, 2)
   .option("--no-hardhat", "issue: skip the hardhat node comparison")
   .option("--invoices <n>", "scale: invoices to store", int, 1_000_000)
   .option("--scale-batch <n>", "scale: invoices per seeding transaction", int, 500)
@@ -59,6 +60,7 @@ const options = new Command()
     merchants: number;
     concurrency: number;
     batchSize: number;
+    batchInFlight: number;
     hardhat: boolean;
     invoices: number;
     scaleBatch: number;
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
     record("node", node.settings, node);
   }
   if (only.includes("issue")) {
-    const settings = { seconds: options.seconds, merchants: options.merchants, concurrency: options.concurrency, batchSize: options.batchSize };
+    const settings = { seconds: options.seconds, merchants: options.merchants, concurrency: options.concurrency, batchSize: options.batchSize, batchInFlight: options.batchInFlight };
     process.stderr.write(`issue: through the API on the ledger node ${JSON.stringify(settings)}\n`);
     const ours = await runIssue("ledger-node", settings);
     let hardhat: IssueResult | undefined;

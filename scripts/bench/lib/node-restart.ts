@@ -36,19 +36,27 @@ export async function snapshotAtHead(node: NodeProcess): Promise<{ behindBlocks:
 }
 
 /**
+ * When the node's resident memory is read a second time after a restart: the build of its state frees about as much
+ * as the state takes, and the node asks its allocator for that memory once the allocator's purge delay (10 s unless
+ * `MIMALLOC_PURGE_DELAY` says otherwise) and a second have passed since it began serving.
+ */
+export const SETTLED_AFTER_S = 15;
+
+/**
  * kill -9 (no orderly shutdown to lean on), start again on the same data directory, time to the ready line; what
- * the start loaded, the resident memory after it, the invoices the ledger counts then, and how many of `samples`
- * (invoices issued before the kill) still verify.
+ * the start loaded, the resident memory at once and `SETTLED_AFTER_S` after it, the invoices the ledger counts then,
+ * and how many of `samples` (invoices issued before the kill) still verify.
  */
 export async function restartAfterKill(
   node: NodeProcess,
   dir: string,
   samples: readonly { number: bigint; checkCode: string; total: bigint }[],
-): Promise<{ node: NodeProcess; secondsToReady: number; health: NodeHealth; rssAfterMb: number; invoices: number; samplesVerified: number }> {
+): Promise<{ node: NodeProcess; secondsToReady: number; health: NodeHealth; rssAfterMb: number; rssSettledMb: number; invoices: number; samplesVerified: number }> {
   await node.kill();
   const started = performance.now();
   const restarted = await startNodeProcess(dir, {}, 10);
-  const secondsToReady = Number(((performance.now() - started) / 1000).toFixed(2));
+  const ready = performance.now();
+  const secondsToReady = Number(((ready - started) / 1000).toFixed(2));
   const health = await nodeHealth(restarted);
   const rssAfterMb = rssMiB(restarted.child.pid) ?? NaN;
   const provider = new JsonRpcProvider(restarted.url, restarted.ready.chainId, { staticNetwork: true, cacheTimeout: -1 });
@@ -57,7 +65,9 @@ export async function restartAfterKill(
     const invoices = Number((await ledger.nextNumber()) - 1n);
     let samplesVerified = 0;
     for (const sample of samples) if ((await ledger.verify(sample.number, sample.checkCode, sample.total))[0]) samplesVerified++;
-    return { node: restarted, secondsToReady, health, rssAfterMb, invoices, samplesVerified };
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, ready + SETTLED_AFTER_S * 1000 - performance.now())));
+    const rssSettledMb = rssMiB(restarted.child.pid) ?? NaN;
+    return { node: restarted, secondsToReady, health, rssAfterMb, rssSettledMb, invoices, samplesVerified };
   } finally {
     provider.destroy();
   }

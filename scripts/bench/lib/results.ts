@@ -7,6 +7,7 @@ import type { IssueResult } from "../scenarios/issue";
 import type { RestartResult } from "../scenarios/restart";
 import type { ScaleResult } from "../scenarios/scale";
 import type { StartResult } from "../scenarios/start";
+import { SETTLED_AFTER_S } from "./node-restart";
 
 /**
  * bench/results.json holds the latest run of each scenario (a scenario run alone replaces only its own entry),
@@ -83,6 +84,9 @@ export function record<K extends keyof Results["scenarios"]>(name: K, settings: 
 }
 
 const n = (value: number | undefined) => (value === undefined ? "—" : value.toLocaleString("en-US"));
+/** The node's resident memory after a restart: at once, and once its allocator gave back what the build freed. */
+const settledAfter = (memory: { afterRestart: number; settledAfterRestart?: number }) =>
+  `${n(memory.afterRestart)} MB resident at once after the restart${memory.settledAfterRestart === undefined ? "" : `, ${n(memory.settledAfterRestart)} MB ${SETTLED_AFTER_S} s after`}`;
 /** A verdict on a figure of the scale scenario, only if it ran at the size the target is about. */
 const atSize = (scale: ScenarioEntry<ScaleResult> | undefined, ok: (result: ScaleResult) => boolean) => (scale && scale.result.invoices >= 1_000_000 ? ok(scale.result) : undefined);
 const met = (ok: boolean | undefined) => (ok === undefined ? "not at size" : ok ? "met" : "**not met**");
@@ -181,7 +185,7 @@ export function renderMarkdown(results: Results): string {
         ? []
         : [
             `- State snapshot: ${n(s.snapshot.behindAtSeedEndBlocks)} blocks behind the head when seeding ended, caught up ${s.snapshot.catchUpSeconds} s later; chain store on disk ${n(Math.round(s.snapshot.bytesOnDisk / 2 ** 20))} MiB. The restart started the engine from the snapshot of block ${n(s.restart.startedFromSnapshotBlock)} (head ${n(s.restart.headBlock)}).`,
-            `- Node memory: peak resident ${n(s.nodeMemoryMb.peakWhileSeeding)} MB over the seeding (VmHWM), ${n(s.nodeMemoryMb.afterRestart)} MB resident after the restart (no history in the engine).`,
+            `- Node memory: peak resident ${n(s.nodeMemoryMb.peakWhileSeeding)} MB over the seeding (VmHWM), ${settledAfter(s.nodeMemoryMb)} (no history in the engine).`,
             ...(s.renewal === undefined
               ? []
               : [
@@ -284,17 +288,17 @@ function ceilings(ours: IssueResult, nodeAlone: number | undefined, cores: numbe
 function restartSection(restart: ScenarioEntry<RestartResult>, scale: ScaleResult | undefined): string[] {
   const r = restart.result;
   const perMillionSlots = (loaded: RestartResult["restart"]["loaded"]) => (loaded == null || loaded.slots === 0 ? undefined : ((loaded.loadMs / loaded.slots) * 1000).toFixed(1));
-  const row = (label: string, invoices: number, blocks: number, seconds: number, loaded: RestartResult["restart"]["loaded"], rssAfter: number, allPresent: boolean) =>
-    `| ${label} | ${n(invoices)} | ${n(blocks)} | ${loaded == null ? "—" : n(loaded.slots)} | ${seconds} | ${loaded == null ? "—" : `${n(loaded.readMs)} / ${n(loaded.loadMs)}`} | ${perMillionSlots(loaded) ?? "—"} | ${n(rssAfter)} | ${allPresent} |`;
+  const row = (label: string, invoices: number, blocks: number, seconds: number, loaded: RestartResult["restart"]["loaded"], rssAfter: RestartResult["nodeMemoryMb"], allPresent: boolean) =>
+    `| ${label} | ${n(invoices)} | ${n(blocks)} | ${loaded == null ? "—" : n(loaded.slots)} | ${seconds} | ${loaded == null ? "—" : `${n(loaded.readMs)} / ${n(loaded.loadMs)}`} | ${perMillionSlots(loaded) ?? "—"} | ${n(rssAfter.afterRestart)} / ${rssAfter.settledAfterRestart === undefined ? "—" : n(rssAfter.settledAfterRestart)} | ${allPresent} |`;
   return [
     `## Restart at ${n(r.invoices)} invoices (the node alone)`,
     "",
     `Settings: ${JSON.stringify(restart.settings)}; ran ${restart.ranAt}. Seeded with pre-signed issueBatch transactions straight to the node (${n(r.seeding.invoicesPerSecond)} invoices/s, ${n(r.seeding.transactions)} transactions in ${n(r.seeding.blocks)} blocks, ${n(r.seeding.seconds)} s), the snapshot let catch up with the head (${n(r.snapshot.behindAtSeedEndBlocks)} blocks behind, ${r.snapshot.catchUpSeconds} s), then kill -9 and a start timed to its ready line.`,
     "",
-    "| run | invoices | blocks | snapshot slots | restart s | snapshot read / engine built ms | engine ms per 1,000 slots | RSS after MB | all present |",
+    `| run | invoices | blocks | snapshot slots | restart s | snapshot read / engine built ms | engine ms per 1,000 slots | RSS at once / ${SETTLED_AFTER_S} s after MB | all present |`,
     "|---|---|---|---|---|---|---|---|---|",
-    ...(scale === undefined ? [] : [row("scale scenario", scale.invoices, scale.restart.headBlock, scale.restart.secondsToReady, scale.restart.loaded, scale.nodeMemoryMb.afterRestart, scale.restart.allPresent)]),
-    row("this scenario", r.invoices, r.restart.headBlock, r.restart.secondsToReady, r.restart.loaded, r.nodeMemoryMb.afterRestart, r.restart.allPresent),
+    ...(scale === undefined ? [] : [row("scale scenario", scale.invoices, scale.restart.headBlock, scale.restart.secondsToReady, scale.restart.loaded, scale.nodeMemoryMb, scale.restart.allPresent)]),
+    row("this scenario", r.invoices, r.restart.headBlock, r.restart.secondsToReady, r.restart.loaded, r.nodeMemoryMb, r.restart.allPresent),
     "",
     `Chain store on disk ${n(Math.round(r.snapshot.bytesOnDisk / 2 ** 20))} MiB; node peak resident over the seeding ${n(r.nodeMemoryMb.peakWhileSeeding)} MB (VmHWM).${r.snapshot.lastWrite == null ? "" : ` The last snapshot written while running (block ${n(r.snapshot.lastWrite.block)}: ${n(r.snapshot.lastWrite.slots)} slots changed) took ${n(r.snapshot.lastWrite.ms)} ms.`}`,
     "",

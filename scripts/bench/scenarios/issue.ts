@@ -9,7 +9,7 @@ import { cpuReading, perInvoice, postgresOf, type CpuProcesses } from "../lib/pr
  * Issue throughput through the API, durable before the reply, against one engine:
  * - full load: every merchant keeps `concurrency` single-issue requests in flight (the API groups them);
  * - half load: single requests arriving at half the full-load rate, for the latency a client sees there;
- * - batch requests: `batchSize` invoices per request, two requests in flight per merchant;
+ * - batch requests: `batchSize` invoices per request, `batchInFlight` requests in flight per merchant;
  * and the peak RSS of the chain process and the API process over the three runs. Each run also reports the CPU
  * each process spent per invoice (µs: load client, API, PostgreSQL, chain), so a change in throughput shows
  * where it came from.
@@ -19,6 +19,7 @@ export interface IssueOptions {
   merchants: number;
   concurrency: number;
   batchSize: number;
+  batchInFlight: number;
 }
 
 /**
@@ -55,7 +56,7 @@ export async function runIssue(engine: Engine, options: IssueOptions): Promise<I
     };
     const full = await measured(() => closedLoop({ ...shape, batchSize: 1, concurrency: options.concurrency }, `${engine} full load`));
     const half = await measured(() => openLoop({ ...shape, batchSize: 1, requestsPerSecond: Math.max(1, full.invoicesPerSecond / 2) }, `${engine} half load`));
-    const batch = await measured(() => closedLoop({ ...shape, batchSize: options.batchSize, concurrency: 2 }, `${engine} batch requests`));
+    const batch = await measured(() => closedLoop({ ...shape, batchSize: options.batchSize, concurrency: options.batchInFlight }, `${engine} batch requests`));
     return { engine, full, half, batch, peakRssMiB: { chain: peakRssMiB(system.chainPid), api: peakRssMiB(system.api.child.pid) } };
   } finally {
     await first.close();

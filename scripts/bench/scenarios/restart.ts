@@ -33,7 +33,8 @@ export interface RestartResult {
     headBlock: number;
     loaded: NodeHealth["snapshot"]["loaded"];
   };
-  nodeMemoryMb: { peakWhileSeeding: number; afterRestart: number };
+  /** Peak over the seeding (VmHWM); resident at once after the restart, and `SETTLED_AFTER_S` after it (absent from older results). */
+  nodeMemoryMb: { peakWhileSeeding: number; afterRestart: number; settledAfterRestart?: number };
 }
 
 export async function runRestart(options: RestartOptions): Promise<RestartResult> {
@@ -62,7 +63,7 @@ export async function runRestart(options: RestartOptions): Promise<RestartResult
         headBlock: restarted.health.head.number,
         loaded: restarted.health.snapshot.loaded,
       },
-      nodeMemoryMb: { peakWhileSeeding, afterRestart: restarted.rssAfterMb },
+      nodeMemoryMb: { peakWhileSeeding, afterRestart: restarted.rssAfterMb, settledAfterRestart: restarted.rssSettledMb },
     };
   } finally {
     await node?.stop();

@@ -58,8 +58,11 @@ export interface ScaleResult {
   snapshot: { behindAtSeedEndBlocks: number; catchUpSeconds: number; bytesOnDisk: number; lastWrite: NodeHealth["snapshot"]["lastWrite"] };
   /** The web console: its bundle, and the bureau's search desk from navigation to the first result row. */
   console?: ConsoleRender;
-  /** The node's memory: peak resident set over the seeding (VmHWM), and resident after the restart. */
-  nodeMemoryMb: { peakWhileSeeding: number; afterRestart: number };
+  /**
+   * The node's memory: peak resident set over the seeding (VmHWM), resident at once after the restart, and
+   * `SETTLED_AFTER_S` after it (absent from results older than that reading).
+   */
+  nodeMemoryMb: { peakWhileSeeding: number; afterRestart: number; settledAfterRestart?: number };
   /**
    * The engine's renewal from the snapshot, asked for once seeding was over (`POST /admin/engine/renew`): done, with
    * its snapshot's slots, how long it took and held the write lock, and what the new engine took; or refused, with
@@ -201,7 +204,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
         startedFromSnapshotBlock: restarted.health.snapshot.startedFrom, headBlock: restarted.health.head.number, loaded: restarted.health.snapshot.loaded,
       },
       snapshot: { behindAtSeedEndBlocks: caughtUp.behindBlocks, catchUpSeconds: caughtUp.seconds, bytesOnDisk: directoryBytes(join(dir, "chain")), lastWrite: caughtUp.health.snapshot.lastWrite },
-      nodeMemoryMb: { peakWhileSeeding, afterRestart: restarted.rssAfterMb },
+      nodeMemoryMb: { peakWhileSeeding, afterRestart: restarted.rssAfterMb, settledAfterRestart: restarted.rssSettledMb },
       renewal,
       console: consoleRender,
     };
