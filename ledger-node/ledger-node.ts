@@ -268,7 +268,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, head: replayed.number, role: writer === undefined ? "standby" : "primary" }, "ledger node serving JSON-RPC");
-    // Building a state from the snapshot frees as much as the state takes (EDR builds its trie twice); the allocator
+    // Building a state from the snapshot frees more than the state then keeps (EDR builds its trie twice); the allocator
     // keeps those pages until a whole page is freed after its purge delay, which a node under light requests may
     // never do (engine-allocator.ts).
     if (restored !== undefined) giveBackFreedLater(engine);

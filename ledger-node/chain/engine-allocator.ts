@@ -54,7 +54,6 @@ export async function giveBackFreed(engine: { request(method: string, params?: u
   await engine.request("eth_chainId", [WHOLE_PAGES]).catch(() => undefined);
 }
 
-
 /** `giveBackFreed` once what has been freed by now can be given back (`purgeWaitMs`); the timer holds no process open. */
 export function giveBackFreedLater(engine: { request(method: string, params?: unknown[]): Promise<unknown> }): void {
   setTimeout(() => void giveBackFreed(engine), purgeWaitMs()).unref();

@@ -36,8 +36,8 @@ export async function snapshotAtHead(node: NodeProcess): Promise<{ behindBlocks:
 }
 
 /**
- * When the node's resident memory is read a second time after a restart: the build of its state frees about as much
- * as the state takes, and the node asks its allocator for that memory once the allocator's purge delay (10 s unless
+ * When the node's resident memory is read a second time after a restart: the build of its state frees more than the
+ * state then keeps, and the node asks its allocator for that memory once the allocator's purge delay (10 s unless
  * `MIMALLOC_PURGE_DELAY` says otherwise) and a second have passed since it began serving.
  */
 export const SETTLED_AFTER_S = 15;
