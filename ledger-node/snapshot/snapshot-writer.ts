@@ -100,8 +100,8 @@ export class SnapshotWriter {
     return this.untraced.length;
   }
 
-  /** The last snapshot written: its block, how long the synced batch took, what it changed. */
-  lastWrite: { block: number; ms: number; accounts: number; slots: number } | undefined;
+  /** The last snapshot written: its block, how long the synced batch took, what it changed, and when (ISO 8601). */
+  lastWrite: { block: number; ms: number; accounts: number; slots: number; at: string } | undefined;
 
   /** Told of each snapshot written (the engine's renewal counts the storage changes). */
   onWritten: ((written: { block: number; slots: number }) => void) | undefined;
@@ -217,7 +217,7 @@ export class SnapshotWriter {
       this.mark = mark;
       let slots = 0;
       for (const change of diff.values()) slots += change.storage.size;
-      this.lastWrite = { block: mark.number, ms: Math.round(performance.now() - started), accounts: diff.size, slots };
+      this.lastWrite = { block: mark.number, ms: Math.round(performance.now() - started), accounts: diff.size, slots, at: new Date().toISOString() };
       this.logger.debug(this.lastWrite, "state snapshot written");
       this.onWritten?.(this.lastWrite);
     } catch (error) {

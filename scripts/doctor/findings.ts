@@ -69,7 +69,8 @@ export function diagnose(seen: Observations, limits: Limits, where: { rpcUrl: st
 
   if (node !== undefined) {
     const snapshot = node.snapshot;
-    const lastWrite = snapshot?.lastWrite === null || snapshot?.lastWrite === undefined ? undefined : new Date(snapshot.lastWrite).getTime();
+    const writtenAt = typeof snapshot?.lastWrite?.at === "string" ? Date.parse(snapshot.lastWrite.at) : NaN;
+    const lastWrite = Number.isFinite(writtenAt) ? writtenAt : undefined;
     const behind = node.head?.number !== undefined && typeof snapshot?.block === "number" ? node.head.number - snapshot.block : undefined;
     const ageSeconds = lastWrite === undefined ? undefined : Math.round((seen.at - lastWrite) / 1000);
     if (behind !== undefined && behind > 0 && ageSeconds !== undefined && ageSeconds > limits.maxSnapshotAgeSeconds) {

@@ -15,7 +15,8 @@ export interface NodeHealth {
   status?: string;
   role?: string;
   head?: { number?: number; timestamp?: number };
-  snapshot?: { block?: number | null; lastWrite?: string | number | null };
+  /** `lastWrite.at`: when the node last wrote its snapshot (ISO 8601); null until it has written one since it started. */
+  snapshot?: { block?: number | null; lastWrite?: { at?: string } | null };
   contracts?: Record<string, unknown>;
   [key: string]: unknown;
 }

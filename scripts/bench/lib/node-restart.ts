@@ -13,7 +13,7 @@ export interface NodeHealth {
   snapshot: {
     block: number | null;
     startedFrom: number;
-    lastWrite: { block: number; ms: number; accounts: number; slots: number } | null;
+    lastWrite: { block: number; ms: number; accounts: number; slots: number; at: string } | null;
     /** The snapshot this start loaded: accounts, slots, and the time to read it and to build the engine's state. */
     loaded: { accounts: number; slots: number; readMs: number; loadMs: number } | null;
   };
