@@ -1,3 +1,5 @@
+import type { EvmEngine } from "./evm-engine";
+
 /**
  * Options of the memory allocator inside EDR (mimalloc, linked into its native module), as defaults that the
  * environment overrides. mimalloc reads them once, when the native module is loaded, so this module is imported
@@ -38,8 +40,11 @@ export function purgeWaitMs(): number {
   return allocatorPurgeDelayMs() + 1_000;
 }
 
-/** A parameter large enough that EDR's allocator takes it, and frees it, as whole pages of its own. */
-const WHOLE_PAGES = "0".repeat(8 * 2 ** 20);
+/** The size of a parameter that EDR's allocator takes, and frees, as whole pages of its own. */
+const WHOLE_PAGES_BYTES = 8 * 2 ** 20;
+
+/** What `giveBackFreed` asks of an engine (evm-engine.ts's `EvmEngine` has it). */
+type Requests = Pick<EvmEngine, "request">;
 
 /**
  * Lets EDR's allocator give back what was freed more than its purge delay ago. mimalloc (v3, src/arena.c) marks
@@ -50,11 +55,12 @@ const WHOLE_PAGES = "0".repeat(8 * 2 ** 20);
  * drop, 534 MB; measured 2026-11-27, ledger-node/README.md). One request whose parameter EDR copies and frees is such
  * a free: it is refused, and costs a few milliseconds.
  */
-export async function giveBackFreed(engine: { request(method: string, params?: unknown[]): Promise<unknown> }): Promise<void> {
-  await engine.request("eth_chainId", [WHOLE_PAGES]).catch(() => undefined);
+export async function giveBackFreed(engine: Requests): Promise<void> {
+  // Made for each request (a few milliseconds, rarely), not held for the node's life.
+  await engine.request("eth_chainId", ["0".repeat(WHOLE_PAGES_BYTES)]).catch(() => undefined);
 }
 
 /** `giveBackFreed` once what has been freed by now can be given back (`purgeWaitMs`); the timer holds no process open. */
-export function giveBackFreedLater(engine: { request(method: string, params?: unknown[]): Promise<unknown> }): void {
+export function giveBackFreedLater(engine: Requests): void {
   setTimeout(() => void giveBackFreed(engine), purgeWaitMs()).unref();
 }

@@ -49,7 +49,8 @@ describe("operations: npm run doctor", function () {
   const codes = (report: Report) => report.findings.map((finding) => finding.code);
 
   it("finds a running system healthy", async () => {
-    for (let waited = 0; ((await (await fetch(`${node.url}/health`)).json()) as { snapshot: { lastWrite: unknown } }).snapshot.lastWrite === null; waited += 100) {
+    const lastWrite = async () => ((await (await fetch(`${node.url}/health`)).json()) as { snapshot: { lastWrite: unknown } }).snapshot.lastWrite;
+    for (let waited = 0; (await lastWrite()) === null; waited += 100) {
       if (waited > 20_000) throw new Error("the node wrote no snapshot");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
