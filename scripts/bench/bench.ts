@@ -5,7 +5,7 @@
  *   gas    gas per operation and per invoice in batches (Hardhat in process)          -> bench/gas.json too
  *   node   the ledger node alone: batch issue over JSON-RPC, then a restart            -> bench/node.json too
  *   issue  issue throughput through the API (full load, half load, batch requests, peak RSS),
- *          on the ledger node and on `hardhat node`, and the ratio
+ *          on the ledger node and on `hardhat node`, and the ratio; and on the stub chain (the API's own ceiling)
  *   scale  fast seeding to --invoices, index rebuild, verify and trace latency, restart
  *   restart  the node alone seeded fast to --restart-invoices, then a restart after kill -9 (what a restart grows with)
  *   start  npm start: the first start, then restarts to the banner and stops on SIGTERM
@@ -42,6 +42,7 @@ const options = new Command()
   .option("--batch-size <n>", "issue: invoices per batch request", int, 100)
   .option("--batch-in-flight <n>", "issue: batch requests in flight per merchant", int, 2)
   .option("--no-hardhat", "issue: skip the hardhat node comparison")
+  .option("--no-stub", "issue: skip the API's ceiling against the stub chain")
   .option("--invoices <n>", "scale: invoices to store", int, 1_000_000)
   .option("--scale-batch <n>", "scale: invoices per seeding transaction", int, 500)
   .option("--scale-merchants <n>", "scale: seeding merchants", int, 4)
@@ -62,6 +63,7 @@ const options = new Command()
     batchSize: number;
     batchInFlight: number;
     hardhat: boolean;
+    stub: boolean;
     invoices: number;
     scaleBatch: number;
     scaleMerchants: number;
@@ -106,8 +108,13 @@ async function main(): Promise<void> {
       process.stderr.write("issue: the same on hardhat node\n");
       hardhat = await runIssue("hardhat-node", settings);
     }
+    let stub: IssueResult | undefined;
+    if (options.stub) {
+      process.stderr.write("issue: the same on the stub chain (the API's own ceiling)\n");
+      stub = await runIssue("stub-chain", settings);
+    }
     const ratio = (h: IssueResult) => Number((ours.full.invoicesPerSecond / Math.max(1, h.full.invoicesPerSecond)).toFixed(2));
-    record("issue", settings, hardhat === undefined ? { ours } : { ours, hardhat, ratio: ratio(hardhat) });
+    record("issue", settings, { ours, ...(hardhat === undefined ? {} : { hardhat, ratio: ratio(hardhat) }), ...(stub === undefined ? {} : { stub }) });
   }
   if (only.includes("scale")) {
     const settings = { invoices: options.invoices, batch: options.scaleBatch, merchants: options.scaleMerchants, inFlight: options.inFlight, samples: options.samples };

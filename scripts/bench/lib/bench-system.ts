@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
@@ -11,15 +11,17 @@ import { ApiClient, expectStatus } from "../../lib/api-client";
 import { bureauClient, startApiProcess, type ApiProcess } from "../../lib/api-process";
 import { randomTaxpayerId, type DemoBuyer } from "../../lib/demo-data";
 import { freshDataDir, startNodeProcess } from "../../lib/node-process";
+import { startReadyProcess } from "../../lib/ready-process";
 import { freePort } from "./free-port";
 
 /**
  * The system under a benchmark: the API process in front of a chain. The chain is our ledger node (persistent,
  * permissioned) or, for comparison, `hardhat node` (Hardhat's own development chain: in memory, any account)
  * with the same contracts deployed by the same deploy function, which the API reaches through standard
- * JSON-RPC only.
+ * JSON-RPC only; or, for the API's own ceiling, the stub chain (../stub-chain/stub-chain.ts: our node for the
+ * set-up, then issuing answered without an EVM).
  */
-export type Engine = "ledger-node" | "hardhat-node";
+export type Engine = "ledger-node" | "hardhat-node" | "stub-chain";
 
 export interface BenchSystem {
   engine: Engine;
@@ -35,9 +37,10 @@ export const BENCH_API_ENV = { LOG_LEVEL: "warn", API_VERIFY_RATE: "100000000", 
 
 export async function startBenchSystem(engine: Engine, apiEnv: Record<string, string> = {}, blockWindowMs = 10): Promise<BenchSystem> {
   const dataDir = freshDataDir();
-  const chain = engine === "ledger-node" ? await startNodeProcess(dataDir, {}, blockWindowMs) : await startHardhatNode(dataDir);
-  const api = await startApiProcess(dataDir, chain.url, { ...BENCH_API_ENV, ...apiEnv }).catch(async (error: unknown) => {
-    await chain.stop();
+  const chain = engine === "hardhat-node" ? await startHardhatNode(dataDir) : await startNodeProcess(dataDir, {}, blockWindowMs);
+  const front = engine === "stub-chain" ? await startStubChain(dataDir, chain, blockWindowMs) : chain;
+  const api = await startApiProcess(dataDir, front.url, { ...BENCH_API_ENV, ...apiEnv }).catch(async (error: unknown) => {
+    await front.stop();
     throw error;
   });
   return {
@@ -45,10 +48,10 @@ export async function startBenchSystem(engine: Engine, apiEnv: Record<string, st
     dataDir,
     api,
     bureau: bureauClient(api),
-    chainPid: chain.child.pid,
+    chainPid: front.child.pid,
     async stop() {
       await api.stop();
-      await chain.stop();
+      await front.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -66,6 +69,34 @@ export async function registerMerchants(bureau: ApiClient, count: number): Promi
   const buyerId = randomTaxpayerId();
   expectStatus(await bureau.post("/v1/participants", { role: "enterprise", name: "深圳市基准科技有限公司", taxpayerId: buyerId }), 201, "register the buyer");
   return { merchants, buyer: { type: "organisation", name: "深圳市基准科技有限公司", taxpayerId: buyerId } };
+}
+
+interface ChainProcess {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<unknown>;
+}
+
+/** The stub chain in front of `node` (which has deployed the contracts), as a process of its own; stopping it stops the node too. */
+async function startStubChain(dataDir: string, node: ChainProcess, blockWindowMs: number): Promise<ChainProcess> {
+  const { ledger } = JSON.parse(readFileSync(join(dataDir, "deployment.json"), "utf8")) as { ledger: string };
+  const stub = await startReadyProcess<{ url: string }>(
+    "the stub chain",
+    ["-r", "ts-node/register/transpile-only", join(__dirname, "..", "stub-chain", "main.ts"), "--upstream", node.url, "--ledger", ledger, "--block-window-ms", String(blockWindowMs)],
+    {},
+    { inheritStderr: true },
+  ).catch(async (error: unknown) => {
+    await node.stop();
+    throw error;
+  });
+  return {
+    url: stub.ready.url,
+    child: stub.child,
+    async stop() {
+      await stub.stop();
+      await node.stop();
+    },
+  };
 }
 
 // Hardhat's first development account (public knowledge; funded on every `hardhat node`): the deployer there.

@@ -32,7 +32,7 @@ export interface Results {
   scenarios: {
     gas?: ScenarioEntry<GasResult>;
     node?: ScenarioEntry<NodeResult>;
-    issue?: ScenarioEntry<{ ours: IssueResult; hardhat?: IssueResult; ratio?: number }>;
+    issue?: ScenarioEntry<{ ours: IssueResult; hardhat?: IssueResult; stub?: IssueResult; ratio?: number }>;
     scale?: ScenarioEntry<ScaleResult>;
     restart?: ScenarioEntry<RestartResult>;
     start?: ScenarioEntry<StartResult>;
@@ -95,6 +95,7 @@ export function renderMarkdown(results: Results): string {
   const { gas, node, issue, scale, restart, start, engines } = results.scenarios;
   const ours = issue?.result.ours;
   const hardhat = issue?.result.hardhat;
+  const stub = issue?.result.stub;
   const gas100 = gas?.result.batches["100"]?.gasPerInvoice;
   const lines = [
     "# Benchmarks",
@@ -132,12 +133,12 @@ export function renderMarkdown(results: Results): string {
       "",
       "| chain | load | invoices/s | requests answered 201 | latency p50 / p95 / p99 ms | CPU µs per invoice: client / API / PostgreSQL / chain | refused or failed |",
       "|---|---|---|---|---|---|---|",
-      ...[ours, hardhat].filter((r): r is IssueResult => r !== undefined).flatMap((r) => [row(r.engine, "full (closed loop, single issues)", r.full), row(r.engine, `half (${n(r.half.offeredPerSecond)}/s offered)`, r.half), row(r.engine, "batch requests", r.batch)]),
+      ...[ours, hardhat, stub].filter((r): r is IssueResult => r !== undefined).flatMap((r) => [row(r.engine, "full (closed loop, single issues)", r.full), row(r.engine, `half (${n(r.half.offeredPerSecond)}/s offered)`, r.half), row(r.engine, "batch requests", r.batch)]),
       "",
       `Peak RSS (VmHWM) over the three runs: ledger node ${n(ours.peakRssMiB.chain)} MiB, API ${n(ours.peakRssMiB.api)} MiB${hardhat ? `; with hardhat node: hardhat ${n(hardhat.peakRssMiB.chain)} MiB, API ${n(hardhat.peakRssMiB.api)} MiB` : ""}.`,
       "",
       ...phases(ours),
-      ...ceilings(ours, results.scenarios.node?.result.issue.invoicesPerSecond, issue!.machine.cpus as number | undefined),
+      ...ceilings(ours, results.scenarios.node?.result.issue.invoicesPerSecond, issue!.machine.cpus as number | undefined, stub),
       ...(issue!.result.ratio === undefined ? [] : [`Ours / hardhat node, full load single issues: **${issue!.result.ratio}** (hardhat node keeps everything in memory and admits any account; ours syncs every block to LevelDB before answering).`, ""]),
     );
   }
@@ -245,11 +246,6 @@ export function renderMarkdown(results: Results): string {
   return `${lines.join("\n")}\n`;
 }
 
-/**
- * What the issue figures can be read against: the most the API (with its PostgreSQL) could issue if it had every
- * core to itself, from the CPU it spent per invoice in the batch run, and what the node alone sustained in the
- * node scenario (pre-signed batches, no API).
- */
 /** Where an issued invoice's time went on our node, by load, as the API measures it (api_issue_phase_seconds). */
 function phases(ours: IssueResult): string[] {
   const loads = [
@@ -270,13 +266,23 @@ function phases(ours: IssueResult): string[] {
   ];
 }
 
-function ceilings(ours: IssueResult, nodeAlone: number | undefined, cores: number | undefined): string[] {
+/**
+ * What the issue figures can be read against: the most the API (with its PostgreSQL) could issue if it had every
+ * core to itself, from the CPU it spent per invoice in the batch run; what the node alone sustained in the node
+ * scenario (pre-signed batches, no API); and what the API issued, measured, when its chain cost almost nothing
+ * (the stub chain, on the same cores).
+ */
+function ceilings(ours: IssueResult, nodeAlone: number | undefined, cores: number | undefined, stub: IssueResult | undefined): string[] {
   const cpu = ours.batch.cpuMicrosPerInvoice;
   if (cpu === undefined || cores === undefined) return [];
   const apiAndDatabase = (cpu.api ?? 0) + (cpu.postgres ?? 0);
   const all = apiAndDatabase + (cpu.chain ?? 0) + (cpu.client ?? 0);
+  const measured =
+    stub === undefined
+      ? ""
+      : ` Measured against the stub chain (issuing answered without an EVM: \`scripts/bench/stub-chain/\`; client, API, PostgreSQL and the stub on the same ${cores} cores): **${n(stub.batch.invoicesPerSecond)}/s with batch requests, ${n(stub.full.invoicesPerSecond)}/s with single requests**.`;
   return [
-    `Ceilings, from the CPU per invoice of the batch run on ${cores} cores: the API with PostgreSQL alone ${n(Math.round((cores * 1e6) / apiAndDatabase))} invoices/s; all four processes together ${n(Math.round((cores * 1e6) / all))}/s${nodeAlone === undefined ? "" : `; the node alone (node scenario) sustained ${n(nodeAlone)}/s`}.`,
+    `Ceilings, from the CPU per invoice of the batch run on ${cores} cores: the API with PostgreSQL alone ${n(Math.round((cores * 1e6) / apiAndDatabase))} invoices/s; all four processes together ${n(Math.round((cores * 1e6) / all))}/s${nodeAlone === undefined ? "" : `; the node alone (node scenario) sustained ${n(nodeAlone)}/s`}.${measured}`,
     "",
   ];
 }
