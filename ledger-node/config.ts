@@ -53,6 +53,11 @@ export interface LedgerNodeConfig {
   /** Transactions the pool holds at most, in all and per sender. */
   maxPoolTransactions: number;
   maxPoolTransactionsPerSender: number;
+  /**
+   * Transactions handed to the engine for one block at most (the others wait for the next): the snapshot's tracing
+   * of a block grows with the square of its transactions (chain/block-sealer.ts).
+   */
+  maxBlockTransactions: number;
   /** Installed filters at most; a filter not polled for `filterIdleMs` is uninstalled (geth: 5 minutes). */
   maxFilters: number;
   filterIdleMs: number;
@@ -101,6 +106,7 @@ export const DEFAULTS: LedgerNodeConfig = {
   maxNonceGap: 64,
   maxPoolTransactions: 4_096,
   maxPoolTransactionsPerSender: 128,
+  maxBlockTransactions: 8,
   maxFilters: 1_024,
   filterIdleMs: 5 * 60_000,
   follow: undefined,
@@ -124,6 +130,7 @@ const INTEGER_VARIABLES = {
   LEDGER_MAX_NONCE_GAP: "maxNonceGap",
   LEDGER_MAX_POOL: "maxPoolTransactions",
   LEDGER_MAX_POOL_PER_SENDER: "maxPoolTransactionsPerSender",
+  LEDGER_BLOCK_MAX_TRANSACTIONS: "maxBlockTransactions",
   LEDGER_MAX_FILTERS: "maxFilters",
   LEDGER_FILTER_IDLE_MS: "filterIdleMs",
   LEDGER_BLOCK_GAS_LIMIT: "blockGasLimit",

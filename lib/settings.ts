@@ -23,6 +23,7 @@ export const SETTINGS = {
   LEDGER_ADMIN_TOKEN: { owner: "both", description: "the node's admin token (default: <data>/admin.token)", secret: true },
   LEDGER_BLOCK_WINDOW_MS: { owner: "node", description: "how long a block collects transactions (default 10)" },
   LEDGER_BLOCK_GAS_LIMIT: { owner: "node", description: "block gas limit of a new chain (default 60,000,000)" },
+  LEDGER_BLOCK_MAX_TRANSACTIONS: { owner: "node", description: "transactions one block takes at most; the others wait for the next (default 8)" },
   LEDGER_FOLLOW: { owner: "node", description: "run as a standby of the primary at this URL" },
   LEDGER_PRIMARY_ADMIN_TOKEN: { owner: "node", description: "a standby's copy of the primary's admin token", secret: true },
   LEDGER_SYNC_STANDBY: { owner: "node", description: "1: acknowledge a block only once a standby has it" },

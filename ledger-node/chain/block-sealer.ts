@@ -12,20 +12,29 @@ import type { EnginePriority } from "./engine-priority";
 import { mineBlock, type EvmEngine } from "./evm-engine";
 import type { ReadWriteLock } from "./read-write-lock";
 
-/** How many transactions may wait for a block, in all and per sender. */
+/**
+ * How many transactions may wait for a block, in all and per sender, and how many are handed to the engine for one
+ * block.
+ */
 export interface PoolLimits {
   max: number;
   maxPerSender: number;
+  perBlock: number;
 }
 
 /** A transaction the pool holds: its bytes (what the block journal needs) and the engine's answer to it. */
 interface PoolEntry {
   raw: string;
+  hash: string;
   /** The sender, lower case. */
   from: string;
   nonce: bigint;
   /** The answer to this transaction's sends, the first and every copy alike: its hash, or the engine's refusal. */
   answer: Promise<string>;
+  /** Handed to the engine (its pool holds it, or refused it); until then it waits in `queue`. */
+  handedOver: boolean;
+  /** Counted in the open block's room once already, and a block was mined without it (see `closeRoom`). */
+  carried?: boolean;
 }
 
 export interface SealerMetrics {
@@ -38,6 +47,13 @@ export interface SealerMetrics {
  * then one block takes them all. The block is signed by the authority and journaled with a synced write
  * under the write lock, and the acknowledged head recorded (store/head-record.ts), so that no client sees it
  * (or its receipts) before it is on disk.
+ *
+ * At most `limits.perBlock` transactions are handed to the engine for one block; the others wait in the node's
+ * pool, in the order they arrived, and are handed over after the block (their senders are answered then, with the
+ * engine's answer, as the first ones were at once). The snapshot traces every transaction of a block, and the
+ * engine executes the block's earlier transactions again before each (snapshot/snapshot-writer.ts): a block of k
+ * transactions costs k² executions to trace, so many senders sending at once made ever larger blocks, each slower
+ * to trace than the last (64 merchants: 445 invoices/s and half-load p99 6 s, ledger-node/README.md, "Throughput").
  */
 export class BlockSealer {
   /** Every transaction in the pool, by hash, until a block includes it. */
@@ -47,6 +63,17 @@ export class BlockSealer {
    * may carry one nonce; the engine keeps one).
    */
   private readonly senders = new Map<string, { waiting: number; nonces: Map<bigint, number> }>();
+  /** Pool entries not handed to the engine yet, oldest first, each with what hands it over. */
+  private queue: { entry: PoolEntry; handOver: () => Promise<unknown> }[] = [];
+  /**
+   * The room of the next block: the entries handed to the engine for it (and not refused), at most `limits.perBlock`;
+   * by hash.
+   */
+  private readonly room = new Map<string, PoolEntry>();
+  /** Hand-overs under way. */
+  private readonly handing = new Set<Promise<unknown>>();
+  /** `flush` seals by itself: no timer meanwhile. */
+  private flushing = false;
   private timer: NodeJS.Timeout | undefined;
   private sealing: Promise<void> | undefined;
   /** A seal is waiting for the one in progress. */
@@ -84,9 +111,12 @@ export class BlockSealer {
     return this.pool.size;
   }
 
-  /** The signed transactions in the pool, in the order they arrived: what a renewed engine is handed (engine-renewal.ts). */
+  /**
+   * The signed transactions the engine's pool holds, in the order they arrived: what a renewed engine is handed
+   * (engine-renewal.ts). Those waiting for their turn are handed to whichever engine serves then.
+   */
   pooledTransactions(): string[] {
-    return [...this.pool.values()].map((entry) => entry.raw);
+    return [...this.pool.values()].filter((entry) => entry.handedOver).map((entry) => entry.raw);
   }
 
   /**
@@ -97,7 +127,7 @@ export class BlockSealer {
    * arrives first), and the pool's entry, whose bytes a block may be journaling, is never touched by it.
    * A copy of a transaction that a block already took is answered its hash as well.
    */
-  async submit(raw: string, hash: string, sender: string, executable: boolean, nonce: bigint): Promise<string> {
+  submit(raw: string, hash: string, sender: string, executable: boolean, nonce: bigint): Promise<string> {
     const from = sender.toLowerCase();
     const known = this.pool.get(hash);
     if (known !== undefined) return known.answer; // a copy: the same answer as the first send gets
@@ -111,20 +141,51 @@ export class BlockSealer {
       throw new PoolFullError(`${this.limits.maxPerSender} transactions of ${from} are waiting; retry after the next block`, { sender: from, limit: this.limits.maxPerSender });
     }
     // In the pool before the engine sees it, so that a block sealed meanwhile can always find its bytes.
-    const entry: PoolEntry = { raw, from, nonce, answer: Promise.resolve(hash) };
+    const entry: PoolEntry = { raw, hash, from, nonce, answer: Promise.resolve(hash), handedOver: false };
     this.pool.set(hash, entry);
     let sending = this.senders.get(from);
     if (sending === undefined) this.senders.set(from, (sending = { waiting: 0, nonces: new Map() }));
     sending.waiting++;
     sending.nonces.set(nonce, (sending.nonces.get(nonce) ?? 0) + 1);
-    entry.answer = this.accept(entry, hash);
+    entry.answer = new Promise<string>((resolve, reject) => {
+      this.queue.push({ entry, handOver: () => this.accept(entry, hash).then(resolve, reject) });
+    });
+    this.handOverWaiting();
+    this.metrics.pending(this.pool.size);
     return entry.answer;
   }
 
-  /** Hands a pool entry to the engine; the answer every send of these bytes gets. */
+  /** Hands waiting entries to the engine, oldest first, while the next block has room. */
+  private handOverWaiting(): void {
+    while (this.queue.length > 0 && this.room.size < this.limits.perBlock) {
+      const { entry, handOver } = this.queue.shift()!;
+      this.room.set(entry.hash, entry);
+      const handing = handOver();
+      this.handing.add(handing);
+      void handing.finally(() => this.handing.delete(handing));
+    }
+  }
+
+  /**
+   * Once a block is mined: its transactions leave the room, and so does an entry that had its turn in an earlier
+   * block and was not taken in this one either (a nonce gap keeps it out of blocks, and it must not hold the room
+   * for ever). What is left was handed over while the block was being mined: it is the next block's. Then the
+   * room is filled from the queue.
+   */
+  private closeRoom(mined: readonly string[]): void {
+    const taken = new Set(mined);
+    for (const [hash, entry] of this.room) {
+      if (taken.has(hash) || entry.carried === true) this.room.delete(hash);
+      else entry.carried = true;
+    }
+    this.handOverWaiting();
+  }
+
+  /** Hands a pool entry to the engine (before the snapshot's tracing); the answer every send of these bytes gets. */
   private async accept(entry: PoolEntry, hash: string): Promise<string> {
+    entry.handedOver = true;
     try {
-      await this.engine.request("eth_sendRawTransaction", [entry.raw]);
+      await this.priority.urgently(() => this.engine.request("eth_sendRawTransaction", [entry.raw]));
     } catch (error) {
       // Handed to a renewed engine with the pool while this send waited for the hand-over: it is in the engine's pool.
       if (this.pool.get(hash) === entry && (await this.engine.request("eth_getTransactionByHash", [hash])) !== null) {
@@ -132,8 +193,10 @@ export class BlockSealer {
         this.schedule();
         return hash;
       }
-      // Only this entry is removed: the engine refused these bytes, so no block holds them.
+      // Only this entry is removed: the engine refused these bytes, so no block holds them. Its room in the next
+      // block goes to the next transaction waiting.
       if (this.pool.get(hash) === entry) this.remove(hash);
+      this.handOverWaiting();
       // A copy of a transaction a block already took (its nonce is used now) gets the hash too.
       if ((await this.store.transactionPosition(hash)) !== undefined) return hash;
       throw error;
@@ -143,14 +206,27 @@ export class BlockSealer {
     return hash;
   }
 
-  /** Seals what is waiting now (used at shutdown and by tests); resolves when it is durable. */
+  /**
+   * Seals what is waiting now, block after block while the blocks take transactions (used at shutdown and by
+   * tests); resolves when it is durable. Transactions that no block can take (after a nonce gap) stay.
+   */
   async flush(): Promise<void> {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+    this.flushing = true;
+    try {
+      if (this.timer !== undefined) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+      }
+      await this.sealing;
+      for (;;) {
+        await Promise.allSettled([...this.handing]);
+        if (this.pool.size === 0) return;
+        const taken = await this.seal();
+        if (taken === 0 && this.queue.length === 0) return;
+      }
+    } finally {
+      this.flushing = false;
     }
-    await this.sealing;
-    if (this.pool.size > 0) await this.seal();
   }
 
   async stop(): Promise<void> {
@@ -159,7 +235,7 @@ export class BlockSealer {
   }
 
   private schedule(): void {
-    if (this.timer !== undefined || this.sealQueued || this.stopped) return;
+    if (this.timer !== undefined || this.sealQueued || this.stopped || this.flushing) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       // After the seal in progress, its block traced (a transaction arriving meanwhile sets this timer). One seal
@@ -169,7 +245,7 @@ export class BlockSealer {
       const previous = this.sealing ?? Promise.resolve();
       this.sealing = previous.then(() => {
         this.sealQueued = false;
-        return this.stopped || this.pool.size === 0 ? undefined : this.seal();
+        return this.stopped || this.pool.size === 0 ? undefined : this.seal().then(() => undefined);
       }).catch((error: unknown) => {
         this.stopped = true;
         this.onFatal(error);
@@ -177,7 +253,8 @@ export class BlockSealer {
     }, this.windowMs);
   }
 
-  private async seal(): Promise<void> {
+  /** Mines and journals a block of what the engine's pool holds; resolves with how many transactions it took. */
+  private async seal(): Promise<number> {
     const sealed = await this.lock.write(async () => {
       const started = performance.now();
       const timestamp = Math.max(this.head.timestamp, Math.floor(Date.now() / 1000));
@@ -185,6 +262,8 @@ export class BlockSealer {
         const mined = await mineBlock(this.engine, timestamp);
         return { mined, engineRecord: await readBlockRecord(this.engine, mined) };
       });
+      // What was handed over while it was mined is the next block's; the room fills up again (the sends need no lock).
+      this.closeRoom(mined.transactions);
       const number = Number(mined.number);
       // The node's chain, not the engine's: after a start from a snapshot they differ in the parent hash (block-header.ts).
       const record = await placeOnChain(this.store, engineRecord, this.head);
@@ -221,6 +300,7 @@ export class BlockSealer {
     // full block get the next block; ones that stay in the pool because of a nonce gap wait for the
     // transaction that fills the gap (a block that takes none of them schedules nothing more).
     if (sealed.transactions > 0 && this.pool.size > 0) this.schedule();
+    return sealed.transactions;
   }
 
   /**
@@ -239,6 +319,7 @@ export class BlockSealer {
     const entry = this.pool.get(hash);
     if (entry === undefined) return;
     this.pool.delete(hash);
+    this.room.delete(hash);
     const sending = this.senders.get(entry.from);
     if (sending === undefined) return;
     if (--sending.waiting === 0) {

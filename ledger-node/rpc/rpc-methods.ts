@@ -155,10 +155,13 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
         if (writer === undefined) {
           throw new ReadOnlyStandbyError(`this node is a standby${ctx.primaryUrl === undefined ? "" : ` of ${ctx.primaryUrl}`}: it serves reads; send transactions to the primary`, { primary: ctx.primaryUrl ?? null });
         }
-        return await ctx.priority.urgently(async () => {
+        // Admission goes before the snapshot's tracing; the answer may wait for a later block's room (the sealer
+        // hands the transaction to the engine then, as urgently), and the tracing need not wait for that.
+        const { answer } = await ctx.priority.urgently(async () => {
           const admitted = await writer.admission.admit(raw);
-          return writer.sealer.submit(raw, admitted.hash, admitted.from, admitted.executable, admitted.nonce);
+          return { answer: writer.sealer.submit(raw, admitted.hash, admitted.from, admitted.executable, admitted.nonce) };
         });
+        return await answer;
       } catch (error) {
         if (error instanceof LedgerNodeError) ctx.onRefused(error.code);
         throw error;

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import pino from "pino";
 
 import { BlockSealer } from "../../ledger-node/chain/block-sealer";
+import { EnginePriority } from "../../ledger-node/chain/engine-priority";
 import type { EvmEngine } from "../../ledger-node/chain/evm-engine";
 
 const RAW = "0x02f8";
@@ -39,11 +40,11 @@ function sealerWith(holds: boolean) {
     pino({ level: "silent" }),
     { blockSealed: () => undefined, pending: () => undefined },
     () => undefined,
-    { max: 10, maxPerSender: 10 },
+    { max: 10, maxPerSender: 10, perBlock: 10 },
     {} as never,
     { journaled: async () => undefined },
     async () => undefined,
-    {} as never,
+    new EnginePriority(),
   );
   return { sealer, asked };
 }

@@ -1,0 +1,100 @@
+import { rmSync } from "node:fs";
+
+import { expect } from "chai";
+import { Transaction, Wallet } from "ethers";
+
+import { withCheckCharacter } from "../../api/domain/taxpayer-id";
+import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
+import { connect, registerMerchant, rpc } from "./helpers/clients";
+
+/**
+ * A transaction's receipt, read from the node until it has one. Not ethers' waitForTransaction: it reads the head
+ * before the receipt, and when the receipt is of a later block than that head it waits for yet another block, which
+ * a chain that then goes quiet never makes.
+ */
+async function receiptOf(url: string, hash: string): Promise<{ status: string; blockNumber: string }> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const receipt = (await rpc(url, "eth_getTransactionReceipt", [hash])).result as { status: string; blockNumber: string } | null;
+    if (receipt !== null) return receipt;
+    if (Date.now() > deadline) throw new Error(`no receipt for ${hash}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * A block takes at most LEDGER_BLOCK_MAX_TRANSACTIONS transactions; the others wait in the node's pool, in the
+ * order they came, and are handed to the engine for the blocks after (the snapshot's tracing of a block grows with
+ * the square of its transactions). Their senders are answered when that happens, with the engine's answer.
+ */
+describe("ledger-node: a block's room", function () {
+  this.timeout(120_000);
+  let node: NodeProcess;
+  let dir: string;
+
+  before(async () => {
+    dir = freshDataDir();
+    node = await startNodeProcess(dir, { LEDGER_BLOCK_MAX_TRANSACTIONS: "2" }, 20);
+  });
+  after(async () => {
+    if (node?.child.exitCode === null) await node.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("seals at most the room's transactions a block, mines every one that waited, in order, and answers each sender its hash", async () => {
+    const clients = connect(node, dir);
+    const senders = [];
+    for (let i = 0; i < 5; i++) senders.push(await registerMerchant(clients, Wallet.createRandom().privateKey, withCheckCharacter(`91440300MA5FTR${i}X1`)));
+    const from = await clients.provider.getBlockNumber();
+    const chainId = node.ready.chainId;
+    // Two transactions per sender (consecutive nonces, the second sent once the first is answered), the five senders
+    // at once: ten for blocks of two.
+    const answers = (
+      await Promise.all(
+        senders.map(async ({ merchant, address }, i) => {
+          const nonce = await clients.provider.getTransactionCount(address);
+          const sent = [];
+          for (const k of [0, 1]) {
+            const raw = await merchant.signTransaction({ to: address, gasLimit: 30_000, gasPrice: 0, chainId, nonce: nonce + k, data: `0x0${i}0${k}` });
+            sent.push(await rpc(node.url, "eth_sendRawTransaction", [raw]));
+          }
+          return sent;
+        }),
+      )
+    ).flat();
+    expect(answers.map((answer) => answer.error)).to.deep.equal(answers.map(() => undefined));
+    const receipts = await Promise.all(answers.map((answer) => receiptOf(node.url, answer.result as string)));
+    expect(receipts.map((receipt) => receipt.status)).to.deep.equal(receipts.map(() => "0x1"));
+    const to = await clients.provider.getBlockNumber();
+    expect(to - from).to.be.at.least(5);
+    for (let n = from + 1; n <= to; n++) expect((await clients.provider.getBlock(n))!.transactions.length, `block ${n}`).to.be.at.most(2);
+    for (const { address } of senders) expect(await clients.provider.getTransactionCount(address, "pending")).to.equal(await clients.provider.getTransactionCount(address));
+    clients.provider.destroy();
+  });
+
+  it("answers a transaction that waited for room with the engine's refusal when its turn comes, and goes on sealing", async () => {
+    const clients = connect(node, dir);
+    const [first, second] = [await registerMerchant(clients, Wallet.createRandom().privateKey, withCheckCharacter("91440300MA5FTR7X1")), await registerMerchant(clients, Wallet.createRandom().privateKey, withCheckCharacter("91440300MA5FTR8X1"))];
+    const chainId = node.ready.chainId;
+    const nonceOf = (address: string) => clients.provider.getTransactionCount(address);
+    const [a, b] = [await nonceOf(first.address), await nonceOf(second.address)];
+    // The room (two) taken by the first two; the third reuses the first's nonce with other bytes.
+    const taken = await Promise.all([
+      first.merchant.signTransaction({ to: first.address, gasLimit: 21_000, gasPrice: 0, chainId, nonce: a }),
+      second.merchant.signTransaction({ to: second.address, gasLimit: 21_000, gasPrice: 0, chainId, nonce: b }),
+    ]);
+    const reused = await first.merchant.signTransaction({ to: first.address, gasLimit: 30_000, gasPrice: 0, chainId, nonce: a, data: "0x01" });
+    // The first two answered before the third is sent, so that it comes after them whatever the order of the requests.
+    const answers = await Promise.all(taken.map((raw) => rpc(node.url, "eth_sendRawTransaction", [raw])));
+    answers.push(await rpc(node.url, "eth_sendRawTransaction", [reused]));
+    expect(answers[0]!.result).to.match(/^0x/);
+    expect(answers[1]!.result).to.match(/^0x/);
+    expect(answers[2]!.error?.message).to.match(/nonce|underpriced|replacement/i);
+    await receiptOf(node.url, answers[1]!.result as string);
+    expect(await nonceOf(first.address)).to.equal(a + 1);
+    expect((await rpc(node.url, "eth_getTransactionReceipt", [Transaction.from(reused).hash])).result).to.equal(null);
+    const health = (await (await fetch(`${node.url}/health`)).json()) as { pending: number };
+    expect(health.pending).to.equal(0);
+    clients.provider.destroy();
+  });
+});
