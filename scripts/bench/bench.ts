@@ -32,6 +32,7 @@ const int = (v: string) => {
   if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`not a positive integer: ${v}`);
   return parsed;
 };
+const count = (v: string) => (v === "0" ? 0 : int(v));
 
 const options = new Command()
   .name("bench")
@@ -41,6 +42,7 @@ const options = new Command()
   .option("--concurrency <n>", "issue: requests in flight per merchant at full load", int, 64)
   .option("--batch-size <n>", "issue: invoices per batch request", int, 100)
   .option("--batch-in-flight <n>", "issue: batch requests in flight per merchant", int, 2)
+  .option("--many-merchants <n>", "issue: merchants of the many-merchants run on our node, 4 single requests in flight each (0: skip it)", count, 64)
   .option("--no-hardhat", "issue: skip the hardhat node comparison")
   .option("--no-stub", "issue: skip the API's ceiling against the stub chain")
   .option("--invoices <n>", "scale: invoices to store", int, 1_000_000)
@@ -62,6 +64,7 @@ const options = new Command()
     concurrency: number;
     batchSize: number;
     batchInFlight: number;
+    manyMerchants: number;
     hardhat: boolean;
     stub: boolean;
     invoices: number;
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
     record("node", node.settings, node);
   }
   if (only.includes("issue")) {
-    const settings = { seconds: options.seconds, merchants: options.merchants, concurrency: options.concurrency, batchSize: options.batchSize, batchInFlight: options.batchInFlight };
+    const settings = { seconds: options.seconds, merchants: options.merchants, concurrency: options.concurrency, batchSize: options.batchSize, batchInFlight: options.batchInFlight, manyMerchants: options.manyMerchants };
     process.stderr.write(`issue: through the API on the ledger node ${JSON.stringify(settings)}\n`);
     const ours = await runIssue("ledger-node", settings);
     let hardhat: IssueResult | undefined;

@@ -133,7 +133,12 @@ export function renderMarkdown(results: Results): string {
       "",
       "| chain | load | invoices/s | requests answered 201 | latency p50 / p95 / p99 ms | CPU µs per invoice: client / API / PostgreSQL / chain | refused or failed |",
       "|---|---|---|---|---|---|---|",
-      ...[ours, hardhat, stub].filter((r): r is IssueResult => r !== undefined).flatMap((r) => [row(r.engine, "full (closed loop, single issues)", r.full), row(r.engine, `half (${n(r.half.offeredPerSecond)}/s offered)`, r.half), row(r.engine, "batch requests", r.batch)]),
+      ...[ours, hardhat, stub].filter((r): r is IssueResult => r !== undefined).flatMap((r) => [
+        row(r.engine, "full (closed loop, single issues)", r.full),
+        row(r.engine, `half (${n(r.half.offeredPerSecond)}/s offered)`, r.half),
+        row(r.engine, "batch requests", r.batch),
+        ...(r.many === undefined ? [] : [row(r.engine, `${r.many.merchants} merchants, ${r.many.concurrency} single issues in flight each`, r.many)]),
+      ]),
       "",
       `Peak RSS (VmHWM) over the three runs: ledger node ${n(ours.peakRssMiB.chain)} MiB, API ${n(ours.peakRssMiB.api)} MiB${hardhat ? `; with hardhat node: hardhat ${n(hardhat.peakRssMiB.chain)} MiB, API ${n(hardhat.peakRssMiB.api)} MiB` : ""}.`,
       "",
