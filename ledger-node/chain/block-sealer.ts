@@ -53,7 +53,7 @@ export interface SealerMetrics {
  * engine's answer, as the first ones were at once). The snapshot traces every transaction of a block, and the
  * engine executes the block's earlier transactions again before each (snapshot/snapshot-writer.ts): a block of k
  * transactions costs k² executions to trace, so many senders sending at once made ever larger blocks, each slower
- * to trace than the last (64 merchants: 445 invoices/s and half-load p99 6 s, ledger-node/README.md, "Throughput").
+ * to trace than the last (64 merchants: 445 invoices/s and half-load p99 6 s; ledger-node/README.md, "Many merchants at once").
  */
 export class BlockSealer {
   /** Every transaction in the pool, by hash, until a block includes it. */
@@ -127,7 +127,7 @@ export class BlockSealer {
    * arrives first), and the pool's entry, whose bytes a block may be journaling, is never touched by it.
    * A copy of a transaction that a block already took is answered its hash as well.
    */
-  submit(raw: string, hash: string, sender: string, executable: boolean, nonce: bigint): Promise<string> {
+  async submit(raw: string, hash: string, sender: string, executable: boolean, nonce: bigint): Promise<string> {
     const from = sender.toLowerCase();
     const known = this.pool.get(hash);
     if (known !== undefined) return known.answer; // a copy: the same answer as the first send gets
