@@ -5,22 +5,7 @@ import { Transaction, Wallet } from "ethers";
 
 import { withCheckCharacter } from "../../api/domain/taxpayer-id";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
-import { connect, registerMerchant, rpc } from "./helpers/clients";
-
-/**
- * A transaction's receipt, read from the node until it has one. Not ethers' waitForTransaction: it reads the head
- * before the receipt, and when the receipt is of a later block than that head it waits for yet another block, which
- * a chain that then goes quiet never makes.
- */
-async function receiptOf(url: string, hash: string): Promise<{ status: string; blockNumber: string }> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const receipt = (await rpc(url, "eth_getTransactionReceipt", [hash])).result as { status: string; blockNumber: string } | null;
-    if (receipt !== null) return receipt;
-    if (Date.now() > deadline) throw new Error(`no receipt for ${hash}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { connect, receiptOf, registerMerchant, rpc } from "./helpers/clients";
 
 /**
  * A block takes at most LEDGER_BLOCK_MAX_TRANSACTIONS transactions; the others wait in the node's pool, in the
@@ -63,7 +48,7 @@ describe("ledger-node: a block's room", function () {
       )
     ).flat();
     expect(answers.map((answer) => answer.error)).to.deep.equal(answers.map(() => undefined));
-    const receipts = await Promise.all(answers.map((answer) => receiptOf(node.url, answer.result as string)));
+    const receipts = await Promise.all(answers.map((answer) => receiptOf(node, answer.result as string)));
     expect(receipts.map((receipt) => receipt.status)).to.deep.equal(receipts.map(() => "0x1"));
     const to = await clients.provider.getBlockNumber();
     expect(to - from).to.be.at.least(5);
@@ -90,7 +75,7 @@ describe("ledger-node: a block's room", function () {
     expect(answers[0]!.result).to.match(/^0x/);
     expect(answers[1]!.result).to.match(/^0x/);
     expect(answers[2]!.error?.message).to.match(/nonce|underpriced|replacement/i);
-    await receiptOf(node.url, answers[1]!.result as string);
+    await receiptOf(node, answers[1]!.result as string);
     expect(await nonceOf(first.address)).to.equal(a + 1);
     expect((await rpc(node.url, "eth_getTransactionReceipt", [Transaction.from(reused).hash])).result).to.equal(null);
     const health = (await (await fetch(`${node.url}/health`)).json()) as { pending: number };

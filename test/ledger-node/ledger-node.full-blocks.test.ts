@@ -6,7 +6,7 @@ import { Wallet } from "ethers";
 import { withCheckCharacter } from "../../api/domain/taxpayer-id";
 import { freshDataDir, startNodeProcess, type NodeProcess } from "../../scripts/lib/node-process";
 import { prepareInvoice } from "../contracts/helpers/documents";
-import { connect, registerMerchant, rpc } from "./helpers/clients";
+import { connect, receiptOf, registerMerchant, rpc } from "./helpers/clients";
 
 /**
  * Blocks that fill up. Gas is metered, not charged: clients send at a gas price of zero, as the API does.
@@ -15,19 +15,6 @@ import { connect, registerMerchant, rpc } from "./helpers/clients";
  * ledger keeps the base fee at zero for every block, and transactions left over by a full block go into
  * the next ones.
  */
-async function receiptOf(node: NodeProcess, hash: string, timeoutMs: number): Promise<{ status: string; blockNumber: string }> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const answer = await rpc(node.url, "eth_getTransactionReceipt", [hash]);
-    if (answer.result !== null && answer.result !== undefined) return answer.result as { status: string; blockNumber: string };
-    if (Date.now() > deadline) {
-      const health = await (await fetch(`${node.url}/health`)).json();
-      throw new Error(`no receipt for ${hash} after ${timeoutMs} ms; the node says ${JSON.stringify(health)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe("ledger-node: full blocks", function () {
   this.timeout(300_000);
   let node: NodeProcess;

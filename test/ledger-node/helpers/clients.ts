@@ -48,3 +48,22 @@ export async function rpc(url: string, method: string, params: unknown[] = [], b
   const response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
   return (await response.json()) as { result?: unknown; error?: { code: number; message: string; data?: { code?: string } } };
 }
+
+/**
+ * A transaction's receipt, read from the node until it has one; a stall is reported with the node's own view of its
+ * head and pool, so that a failure says which side stopped. Not ethers' waitForTransaction: it reads the head before
+ * the receipt, and when the receipt is of a later block than that head it waits for yet another block, which a
+ * chain that then goes quiet never makes.
+ */
+export async function receiptOf(node: Pick<NodeProcess, "url">, hash: string, timeoutMs = 30_000): Promise<{ status: string; blockNumber: string }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await rpc(node.url, "eth_getTransactionReceipt", [hash]);
+    if (answer.result !== null && answer.result !== undefined) return answer.result as { status: string; blockNumber: string };
+    if (Date.now() > deadline) {
+      const health = await (await fetch(`${node.url}/health`)).json();
+      throw new Error(`no receipt for ${hash} after ${timeoutMs} ms; the node says ${JSON.stringify(health)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
