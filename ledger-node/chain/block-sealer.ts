@@ -148,7 +148,7 @@ export class BlockSealer {
     sending.waiting++;
     sending.nonces.set(nonce, (sending.nonces.get(nonce) ?? 0) + 1);
     entry.answer = new Promise<string>((resolve, reject) => {
-      this.queue.push({ entry, handOver: () => this.accept(entry, hash).then(resolve, reject) });
+      this.queue.push({ entry, handOver: () => this.accept(entry).then(resolve, reject) });
     });
     this.handOverWaiting();
     this.metrics.pending(this.pool.size);
@@ -182,7 +182,8 @@ export class BlockSealer {
   }
 
   /** Hands a pool entry to the engine (before the snapshot's tracing); the answer every send of these bytes gets. */
-  private async accept(entry: PoolEntry, hash: string): Promise<string> {
+  private async accept(entry: PoolEntry): Promise<string> {
+    const { hash } = entry;
     entry.handedOver = true;
     try {
       await this.priority.urgently(() => this.engine.request("eth_sendRawTransaction", [entry.raw]));

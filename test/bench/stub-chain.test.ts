@@ -104,7 +104,9 @@ describe("the stub chain in front of a ledger node", function () {
 
     // The real chain no longer follows: anything but issueBatch is refused, and the node saw none of it.
     const other = await merchant.signTransaction({ to: node.ready.contracts.registry, data: "0x", nonce: nonce + 1, gasLimit: 100_000, gasPrice: 0, chainId: node.ready.chainId, type: 0 });
-    expect((await rpc(url, "eth_sendRawTransaction", [other])).error?.message).to.match(/only issueBatch/);
+    const refused = (await rpc(url, "eth_sendRawTransaction", [other])).error;
+    expect([refused?.code, refused?.data?.code]).to.deep.equal([-32000, "STUB_ISSUING_ONLY"]);
+    expect(refused?.message).to.match(/only issueBatch/);
     expect((await rpc(node.url, "eth_blockNumber")).result).to.equal(base);
   });
 });

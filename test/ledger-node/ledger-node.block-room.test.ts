@@ -74,6 +74,9 @@ describe("ledger-node: a block's room", function () {
     answers.push(await rpc(node.url, "eth_sendRawTransaction", [reused]));
     expect(answers[0]!.result).to.match(/^0x/);
     expect(answers[1]!.result).to.match(/^0x/);
+    // The engine's refusal as it gave it: geth's code for an invalid transaction, and its words, which clients match
+    // ("nonce too low" is ethers' NONCE_EXPIRED).
+    expect(answers[2]!.error?.code).to.equal(-32000);
     expect(answers[2]!.error?.message).to.match(/nonce|underpriced|replacement/i);
     await receiptOf(node, answers[1]!.result as string);
     expect(await nonceOf(first.address)).to.equal(a + 1);

@@ -108,7 +108,7 @@ const HARDHAT_ACCOUNT_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae7
  * hardhat.config.ts), its per-request console logging switched off, the contracts deployed, and the files the
  * API reads written where the ledger node would write them.
  */
-async function startHardhatNode(dataDir: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+async function startHardhatNode(dataDir: string): Promise<ChainProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [require.resolve("hardhat/internal/cli/cli.js"), "node", "--hostname", "127.0.0.1", "--port", String(port)], {
     env: { ...process.env, HARDHAT_ZERO_FEES: "1" },

@@ -50,10 +50,12 @@ interface StubBlock {
   logs: Record<string, unknown>[];
 }
 
+/** A JSON-RPC error; the stub's own carry a stable code in `data.code`, as the node's do. */
 class RpcFailure extends Error {
   constructor(
     readonly code: number,
     message: string,
+    readonly data?: unknown,
   ) {
     super(message);
   }
@@ -120,14 +122,15 @@ export class StubChain {
       return { jsonrpc: "2.0", id: request.id, result: await this.handle(request.method, request.params ?? []) };
     } catch (error) {
       const code = error instanceof RpcFailure ? error.code : -32603;
-      return { jsonrpc: "2.0", id: request.id, error: { code, message: (error as Error).message } };
+      const data = error instanceof RpcFailure && error.data !== undefined ? { data: error.data } : {};
+      return { jsonrpc: "2.0", id: request.id, error: { code, message: (error as Error).message, ...data } };
     }
   }
 
   private async upstream<T>(method: string, params: unknown[]): Promise<T> {
     const response = await fetch(this.options.upstream, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-    const answer = (await response.json()) as { result?: T; error?: { code: number; message: string } };
-    if (answer.error !== undefined) throw new RpcFailure(answer.error.code, answer.error.message);
+    const answer = (await response.json()) as { result?: T; error?: { code: number; message: string; data?: unknown } };
+    if (answer.error !== undefined) throw new RpcFailure(answer.error.code, answer.error.message, answer.error.data);
     return answer.result as T;
   }
 
@@ -191,7 +194,7 @@ export class StubChain {
     const issuing = issueBatchSize(data) !== undefined;
     if (!issuing) {
       if (this.base === undefined && this.takingOver === undefined) return this.upstream("eth_sendRawTransaction", [raw]);
-      throw new RpcFailure(-32000, "the stub chain takes only issueBatch transactions once it has blocks of its own");
+      throw new RpcFailure(-32000, "the stub chain takes only issueBatch transactions once it has blocks of its own", { code: "STUB_ISSUING_ONLY" });
     }
     await this.takeOver();
     const from = decoded.from.toLowerCase();
@@ -201,7 +204,7 @@ export class StubChain {
       nonces = this.nonces.get(from) ?? { latest, pending: latest };
       this.nonces.set(from, nonces);
     }
-    if (decoded.nonce !== nonces.pending) throw new RpcFailure(-32000, `nonce ${decoded.nonce}, the sender's next is ${nonces.pending}`);
+    if (decoded.nonce !== nonces.pending) throw new RpcFailure(-32000, `nonce ${decoded.nonce}, the sender's next is ${nonces.pending}`, { code: "STUB_NONCE", nonce: decoded.nonce.toString(), next: nonces.pending.toString() });
     nonces.pending++;
     const hash = decoded.hash.toLowerCase();
     this.waiting.push({ hash, from, nonce: decoded.nonce, data, to: this.ledger });
