@@ -58,6 +58,10 @@ export interface LedgerNodeConfig {
    * of a block grows with the square of its transactions (chain/block-sealer.ts).
    */
   maxBlockTransactions: number;
+  /** Gas limits a block's room adds up to before it is full (chain/block-sealer.ts). */
+  blockRoomGas: number;
+  /** Blocks one seal mines one after another while transactions wait, journaled in one synced write (chain/block-sealer.ts). */
+  maxSealBlocks: number;
   /** Installed filters at most; a filter not polled for `filterIdleMs` is uninstalled (geth: 5 minutes). */
   maxFilters: number;
   filterIdleMs: number;
@@ -107,6 +111,8 @@ export const DEFAULTS: LedgerNodeConfig = {
   maxPoolTransactions: 4_096,
   maxPoolTransactionsPerSender: 128,
   maxBlockTransactions: 8,
+  maxSealBlocks: 8,
+  blockRoomGas: 4_000_000,
   maxFilters: 1_024,
   filterIdleMs: 5 * 60_000,
   follow: undefined,
@@ -131,6 +137,8 @@ const INTEGER_VARIABLES = {
   LEDGER_MAX_POOL: "maxPoolTransactions",
   LEDGER_MAX_POOL_PER_SENDER: "maxPoolTransactionsPerSender",
   LEDGER_BLOCK_MAX_TRANSACTIONS: "maxBlockTransactions",
+  LEDGER_SEAL_MAX_BLOCKS: "maxSealBlocks",
+  LEDGER_BLOCK_ROOM_GAS: "blockRoomGas",
   LEDGER_MAX_FILTERS: "maxFilters",
   LEDGER_FILTER_IDLE_MS: "filterIdleMs",
   LEDGER_BLOCK_GAS_LIMIT: "blockGasLimit",

@@ -176,7 +176,7 @@ export async function startLedgerNode({ config, logger, onFatal }: NodeCommon): 
       if (deployment !== undefined) admission.useRegistry(deployment.registry);
       // A standby starts from the primary's deployment: the deploying blocks of a new chain cannot wait for one.
       const replication = new ReplicationSource(store, head.number, config.syncStandby && deployment !== undefined, logger);
-      const sealer = new BlockSealer(engine, store, lock, admission, authority, chainMeta.chainId, config.blockWindowMs, head, logger, metrics.sealer, onFatal, { max: config.maxPoolTransactions, maxPerSender: config.maxPoolTransactionsPerSender, perBlock: config.maxBlockTransactions }, headRecord, replication, blockApplied, priority);
+      const sealer = new BlockSealer(engine, store, lock, admission, authority, chainMeta.chainId, config.blockWindowMs, head, logger, metrics.sealer, onFatal, { max: config.maxPoolTransactions, maxPerSender: config.maxPoolTransactionsPerSender, perBlock: config.maxBlockTransactions, roomGas: BigInt(config.blockRoomGas), blocksPerSeal: config.maxSealBlocks }, headRecord, replication, blockApplied, priority);
       writer = { admission, sealer, replication };
     };
     if (config.follow === undefined) becomePrimary(replayed);

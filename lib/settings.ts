@@ -24,6 +24,8 @@ export const SETTINGS = {
   LEDGER_BLOCK_WINDOW_MS: { owner: "node", description: "how long a block collects transactions (default 10)" },
   LEDGER_BLOCK_GAS_LIMIT: { owner: "node", description: "block gas limit of a new chain (default 60,000,000)" },
   LEDGER_BLOCK_MAX_TRANSACTIONS: { owner: "node", description: "transactions one block takes at most; the others wait for the next (default 8)" },
+  LEDGER_SEAL_MAX_BLOCKS: { owner: "node", description: "blocks one seal mines one after another while transactions wait, journaled in one synced write (default 8)" },
+  LEDGER_BLOCK_ROOM_GAS: { owner: "node", description: "gas limits of the transactions one block takes before it is full (default 4,000,000: one 100-invoice issueBatch fills it)" },
   LEDGER_FOLLOW: { owner: "node", description: "run as a standby of the primary at this URL" },
   LEDGER_PRIMARY_ADMIN_TOKEN: { owner: "node", description: "a standby's copy of the primary's admin token", secret: true },
   LEDGER_SYNC_STANDBY: { owner: "node", description: "1: acknowledge a block only once a standby has it" },

@@ -24,6 +24,16 @@ export interface TransactionLimits {
  * or from an account that the on-chain participant registry knows. The contracts check roles again.
  * Answers are cached until a block changes the registry (`blockSealed`), since only a block can.
  */
+/** What admission read of a transaction it let in. */
+export interface AdmittedTransaction {
+  from: string;
+  hash: string;
+  nonce: bigint;
+  gasLimit: bigint;
+  /** Its nonce is the sender's next one at the head (a block can take it now). */
+  executable: boolean;
+}
+
 export class Admission {
   private registry: string | undefined;
   private cache = new Map<string, boolean>();
@@ -54,7 +64,7 @@ export class Admission {
   }
 
   /** Parses and admits a raw transaction, returning its sender and hash, or throws a typed error. */
-  async admit(raw: string): Promise<{ from: string; hash: string; nonce: bigint; executable: boolean }> {
+  async admit(raw: string): Promise<AdmittedTransaction> {
     const bytes = (raw.length - 2) / 2;
     if (bytes > this.limits.maxBytes) {
       throw new TransactionTooLargeError(`the transaction is ${bytes} bytes, more than the ${this.limits.maxBytes} this ledger admits`, { bytes, limit: this.limits.maxBytes });
@@ -79,7 +89,7 @@ export class Admission {
     if (nonce > next + BigInt(this.limits.maxNonceGap)) {
       throw new NonceTooFarError(`nonce ${nonce} is more than ${this.limits.maxNonceGap} ahead of the sender's next nonce ${next}`, { nonce: nonce.toString(), next: next.toString(), limit: this.limits.maxNonceGap });
     }
-    return { from, hash, nonce, executable: nonce === next };
+    return { from, hash, nonce, gasLimit, executable: nonce === next };
   }
 
   private async isRegistered(account: string): Promise<boolean> {

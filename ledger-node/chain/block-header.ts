@@ -31,11 +31,12 @@ export function headerHash(header: ServedBlock): string {
  * root, which is how EDR draws each one from the one before, so a full replay from genesis gives the very same
  * header), and the hash, and the block hash in every receipt and log, are computed again. Everything the EVM
  * computed (state root, receipts, logs, gas) is untouched: neither field is visible to a contract here (EDR makes
- * no EIP-4788 system call, and the engine's PREVRANDAO is set to the chain's at restore).
+ * no EIP-4788 system call, and the engine's PREVRANDAO is set to the chain's at restore). `headers` gives the
+ * parent's header: the store's, or that of a block of the same seal, not journaled yet (chain/block-sealer.ts).
  */
-export async function placeOnChain(store: ChainStore, record: BlockRecord, parent: { number: number; hash: string }): Promise<BlockRecord> {
+export async function placeOnChain(headers: Pick<ChainStore, "header">, record: BlockRecord, parent: { number: number; hash: string }): Promise<BlockRecord> {
   if (record.header.parentHash === parent.hash) return record;
-  const parentHeader = await store.header(parent.number);
+  const parentHeader = await headers.header(parent.number);
   if (parentHeader === undefined) throw new Error(`block ${parent.number} has no stored header`);
   const placed = { ...record.header, parentHash: parent.hash, parentBeaconBlockRoot: keccak(parentHeader.parentBeaconBlockRoot as string) };
   const hash = headerHash(placed);

@@ -2,9 +2,9 @@ import type { SigningKey } from "ethers";
 import type { Logger } from "pino";
 
 import { PoolFullError } from "../errors";
-import type { ChainStore, ServedBlock, StoredBlock } from "../store/chain-store";
+import type { BlockRecord, ChainStore, ServedBlock, StoredBlock } from "../store/chain-store";
 import type { HeadRecord } from "../store/head-record";
-import type { Admission } from "./admission";
+import type { Admission, AdmittedTransaction } from "./admission";
 import { placeOnChain } from "./block-header";
 import { readBlockRecord } from "./block-record";
 import { sealBlock } from "./block-seal";
@@ -20,6 +20,10 @@ export interface PoolLimits {
   max: number;
   maxPerSender: number;
   perBlock: number;
+  /** Gas a block's room takes before it is full: the gas limits of the transactions handed over for it. */
+  roomGas: bigint;
+  /** Blocks one seal mines one after another (while transactions wait) and journals in one synced write. */
+  blocksPerSeal: number;
 }
 
 /** A transaction the pool holds: its bytes (what the block journal needs) and the engine's answer to it. */
@@ -29,12 +33,14 @@ interface PoolEntry {
   /** The sender, lower case. */
   from: string;
   nonce: bigint;
+  /** Its gas limit: what it may cost the engine to execute, and to execute again before each later one is traced. */
+  gas: bigint;
   /** The answer to this transaction's sends, the first and every copy alike: its hash, or the engine's refusal. */
   answer: Promise<string>;
   /** Handed to the engine (its pool holds it, or refused it); until then it waits in `queue`. */
   handedOver: boolean;
-  /** Counted in the open block's room once already, and a block was mined without it (see `closeRoom`). */
-  carried?: boolean;
+  /** The engine took it (its send was answered): a block mined from now on is offered it (see `closeRoom`). */
+  accepted?: boolean;
 }
 
 export interface SealerMetrics {
@@ -44,16 +50,19 @@ export interface SealerMetrics {
 
 /**
  * Produces blocks: transactions wait in the EVM's pool for a short window after the first one arrives,
- * then one block takes them all. The block is signed by the authority and journaled with a synced write
+ * then a block takes those its room holds. The block is signed by the authority and journaled with a synced write
  * under the write lock, and the acknowledged head recorded (store/head-record.ts), so that no client sees it
  * (or its receipts) before it is on disk.
  *
- * At most `limits.perBlock` transactions are handed to the engine for one block; the others wait in the node's
- * pool, in the order they arrived, and are handed over after the block (their senders are answered then, with the
- * engine's answer, as the first ones were at once). The snapshot traces every transaction of a block, and the
- * engine executes the block's earlier transactions again before each (snapshot/snapshot-writer.ts): a block of k
- * transactions costs k² executions to trace, so many senders sending at once made ever larger blocks, each slower
- * to trace than the last (64 merchants: 445 invoices/s and half-load p99 6 s; ledger-node/README.md, "Many merchants at once").
+ * A block's room: at most `limits.perBlock` transactions are handed to the engine for one block, and no more once
+ * their gas limits reach `limits.roomGas`; the others wait in the node's pool, in the order they arrived, and are
+ * handed over after the block (their senders are answered then, with the engine's answer, as the first ones were at
+ * once). The snapshot traces every transaction of a block, and the engine executes the block's earlier transactions
+ * again before each (snapshot/snapshot-writer.ts): a block of k transactions costs k² executions to trace, so many
+ * senders sending at once made ever larger blocks, each slower to trace than the last (64 merchants: 445
+ * invoices/s and half-load p99 6 s; ledger-node/README.md, "Many merchants at once"), and large transactions
+ * cost more executed again than a block of their own costs ("Blocks by gas"). While transactions wait, one seal
+ * mines block after block (at most `limits.blocksPerSeal`) and journals them in one synced write.
  */
 export class BlockSealer {
   /** Every transaction in the pool, by hash, until a block includes it. */
@@ -127,7 +136,7 @@ export class BlockSealer {
    * arrives first), and the pool's entry, whose bytes a block may be journaling, is never touched by it.
    * A copy of a transaction that a block already took is answered its hash as well.
    */
-  async submit(raw: string, hash: string, sender: string, executable: boolean, nonce: bigint): Promise<string> {
+  async submit(raw: string, { hash, from: sender, executable, nonce, gasLimit }: AdmittedTransaction): Promise<string> {
     const from = sender.toLowerCase();
     const known = this.pool.get(hash);
     if (known !== undefined) return known.answer; // a copy: the same answer as the first send gets
@@ -141,7 +150,7 @@ export class BlockSealer {
       throw new PoolFullError(`${this.limits.maxPerSender} transactions of ${from} are waiting; retry after the next block`, { sender: from, limit: this.limits.maxPerSender });
     }
     // In the pool before the engine sees it, so that a block sealed meanwhile can always find its bytes.
-    const entry: PoolEntry = { raw, hash, from, nonce, answer: Promise.resolve(hash), handedOver: false };
+    const entry: PoolEntry = { raw, hash, from, nonce, gas: gasLimit, answer: Promise.resolve(hash), handedOver: false };
     this.pool.set(hash, entry);
     let sending = this.senders.get(from);
     if (sending === undefined) this.senders.set(from, (sending = { waiting: 0, nonces: new Map() }));
@@ -155,11 +164,19 @@ export class BlockSealer {
     return entry.answer;
   }
 
-  /** Hands waiting entries to the engine, oldest first, while the next block has room. */
+  /**
+   * Hands waiting entries to the engine, oldest first, while the next block has room: fewer than `limits.perBlock`
+   * entries, whose gas limits add up to less than `limits.roomGas` (the last one in may take it beyond).
+   */
   private handOverWaiting(): void {
-    while (this.queue.length > 0 && this.room.size < this.limits.perBlock) {
+    let count = this.room.size;
+    let gas = 0n;
+    for (const entry of this.room.values()) gas += entry.gas;
+    while (this.queue.length > 0 && count < this.limits.perBlock && gas < this.limits.roomGas) {
       const { entry, handOver } = this.queue.shift()!;
       this.room.set(entry.hash, entry);
+      count++;
+      gas += entry.gas;
       const handing = handOver();
       this.handing.add(handing);
       void handing.finally(() => this.handing.delete(handing));
@@ -167,17 +184,14 @@ export class BlockSealer {
   }
 
   /**
-   * Once a block is mined: its transactions leave the room, and so does an entry that had its turn in an earlier
-   * block and was not taken in this one either (a nonce gap keeps it out of blocks, and it must not hold the room
-   * for ever). What is left was handed over while the block was being mined: it is the next block's. Then the
-   * room is filled from the queue.
+   * Once a block is mined: its transactions leave the room, and so do those the engine held when the block was
+   * mined (`offered`) and the block did not take: a nonce gap keeps them out of blocks, and they must not hold the
+   * room for ever (they stay in the engine's pool, and go with the transaction that fills the gap). What is left was
+   * handed over while the block was being mined: it is the next block's. Then the room is filled from the queue.
    */
-  private closeRoom(mined: readonly string[]): void {
+  private closeRoom(offered: ReadonlySet<string>, mined: readonly string[]): void {
     const taken = new Set(mined);
-    for (const [hash, entry] of this.room) {
-      if (taken.has(hash) || entry.carried === true) this.room.delete(hash);
-      else entry.carried = true;
-    }
+    for (const hash of this.room.keys()) if (taken.has(hash) || offered.has(hash)) this.room.delete(hash);
     this.handOverWaiting();
   }
 
@@ -190,6 +204,7 @@ export class BlockSealer {
     } catch (error) {
       // Handed to a renewed engine with the pool while this send waited for the hand-over: it is in the engine's pool.
       if (this.pool.get(hash) === entry && (await this.engine.request("eth_getTransactionByHash", [hash])) !== null) {
+        entry.accepted = true;
         this.metrics.pending(this.pool.size);
         this.schedule();
         return hash;
@@ -202,6 +217,7 @@ export class BlockSealer {
       if ((await this.store.transactionPosition(hash)) !== undefined) return hash;
       throw error;
     }
+    entry.accepted = true;
     this.metrics.pending(this.pool.size);
     this.schedule();
     return hash;
@@ -254,53 +270,73 @@ export class BlockSealer {
     }, this.windowMs);
   }
 
-  /** Mines and journals a block of what the engine's pool holds; resolves with how many transactions it took. */
+  /**
+   * Mines blocks of what the engine's pool holds, one after another while the room holds transactions handed over
+   * (at most `limits.blocksPerSeal` blocks), and journals them in one synced write; resolves with how many
+   * transactions they took.
+   */
   private async seal(): Promise<number> {
     const sealed = await this.lock.write(async () => {
       const started = performance.now();
-      const timestamp = Math.max(this.head.timestamp, Math.floor(Date.now() / 1000));
-      const { mined, engineRecord } = await this.priority.urgently(async () => {
-        const mined = await mineBlock(this.engine, timestamp);
-        return { mined, engineRecord: await readBlockRecord(this.engine, mined) };
-      });
-      // What was handed over while it was mined is the next block's; the room fills up again (the sends need no lock).
-      this.closeRoom(mined.transactions);
-      const number = Number(mined.number);
-      // The node's chain, not the engine's: after a start from a snapshot they differ in the parent hash (block-header.ts).
-      const record = await placeOnChain(this.store, engineRecord, this.head);
-      const hash = record.header.hash;
-      const transactions = mined.transactions.map((txHash) => {
-        const entry = this.pool.get(txHash);
-        if (entry === undefined) throw new Error(`block ${number} includes transaction ${txHash} whose bytes the node does not have`);
-        return entry.raw;
-      });
-      const block: StoredBlock = {
-        number,
-        hash,
-        parentHash: this.head.hash,
-        timestamp,
-        transactions,
-        seal: sealBlock(this.authority, this.chainId, number, hash, this.head.hash),
-      };
-      await this.store.append(block, record);
-      // Recorded outside LevelDB before anyone can see the block, so a journal that later loses it is noticed.
-      await this.headRecord.write({ number, hash });
-      await this.replication.journaled(number);
-      for (const txHash of mined.transactions) this.remove(txHash);
-      this.head = block;
-      this.admission.blockSealed(record.receipts);
-      this.metrics.blockSealed(block, performance.now() - started);
+      const blocks: { block: StoredBlock; record: BlockRecord; mined: readonly string[] }[] = [];
+      // The parent of a block of this seal may not be journaled yet (block-header.ts reads it only after a restore).
+      const headers = { header: async (number: number) => blocks.find(({ block }) => block.number === number)?.record.header ?? (await this.store.header(number)) };
+      let parent = this.head;
+      for (;;) {
+        const timestamp = Math.max(parent.timestamp, Math.floor(Date.now() / 1000));
+        const { offered, mined, engineRecord } = await this.priority.urgently(async () => {
+          const offered = new Set([...this.room.values()].filter((entry) => entry.accepted === true).map((entry) => entry.hash));
+          const mined = await mineBlock(this.engine, timestamp);
+          return { offered, mined, engineRecord: await readBlockRecord(this.engine, mined) };
+        });
+        // What was handed over while it was mined is the next block's; the room fills up again (the sends need no lock).
+        this.closeRoom(offered, mined.transactions);
+        const number = Number(mined.number);
+        // The node's chain, not the engine's: after a start from a snapshot they differ in the parent hash (block-header.ts).
+        const record = await placeOnChain(headers, engineRecord, parent);
+        const hash = record.header.hash;
+        const transactions = mined.transactions.map((txHash) => {
+          const entry = this.pool.get(txHash);
+          if (entry === undefined) throw new Error(`block ${number} includes transaction ${txHash} whose bytes the node does not have`);
+          return entry.raw;
+        });
+        const block: StoredBlock = {
+          number,
+          hash,
+          parentHash: parent.hash,
+          timestamp,
+          transactions,
+          seal: sealBlock(this.authority, this.chainId, number, hash, parent.hash),
+        };
+        blocks.push({ block, record, mined: mined.transactions });
+        parent = block;
+        if (transactions.length === 0 || blocks.length >= this.limits.blocksPerSeal) break;
+        // The next transactions waiting are being handed over (closeRoom): the next block takes them.
+        while (this.handing.size > 0) await Promise.allSettled([...this.handing]);
+        if (this.room.size === 0) break;
+      }
+      await this.store.append(blocks);
+      // Recorded outside LevelDB before anyone can see the blocks, so a journal that later loses them is noticed.
+      await this.headRecord.write({ number: parent.number, hash: parent.hash });
+      await this.replication.journaled(parent.number);
+      const sealMs = (performance.now() - started) / blocks.length;
+      for (const { block, record, mined } of blocks) {
+        for (const txHash of mined) this.remove(txHash);
+        this.admission.blockSealed(record.receipts);
+        this.metrics.blockSealed(block, sealMs);
+      }
+      this.head = parent;
       this.metrics.pending(this.pool.size);
-      this.logger.debug({ block: number, transactions: transactions.length }, "block sealed");
-      return { header: record.header, transactions: transactions.length };
+      this.logger.debug({ blocks: blocks.map(({ block }) => block.number), transactions: blocks.map(({ block }) => block.transactions.length) }, "blocks sealed");
+      return { headers: blocks.map(({ record }) => record.header), transactions: blocks.reduce((sum, { block }) => sum + block.transactions.length, 0) };
     });
-    // Outside the write lock: clients read the block, now durable. The snapshot writer traces it in the
+    // Outside the write lock: clients read the blocks, now durable. The snapshot writer traces them in the
     // background, between blocks; the next seal waits only if it has too many blocks left to trace.
-    await this.afterBlock(sealed.header);
+    for (const header of sealed.headers) await this.afterBlock(header);
     // Transactions that arrive while sealing have scheduled the next block themselves. Ones left over by a
     // full block get the next block; ones that stay in the pool because of a nonce gap wait for the
     // transaction that fills the gap (a block that takes none of them schedules nothing more).
-    if (sealed.transactions > 0 && this.pool.size > 0) this.schedule();
+    if ((sealed.transactions > 0 && this.pool.size > 0) || this.queue.length > 0) this.schedule();
     return sealed.transactions;
   }
 

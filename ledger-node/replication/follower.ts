@@ -111,7 +111,7 @@ export class Follower {
     const { engine, store, meta, headRecord, lock } = this.options;
     await lock.write(async () => {
       const record = await applyBlock(engine, store, meta, this.head, block);
-      await store.append(block, record);
+      await store.append([{ block, record }]);
       await headRecord.write({ number: block.number, hash: block.hash });
       this.head = block;
       await this.options.afterBlock(record.header);

@@ -159,7 +159,7 @@ export async function dispatch(ctx: RpcContext, method: string, params: unknown[
         // hands the transaction to the engine then, as urgently), and the tracing need not wait for that.
         const { answer } = await ctx.priority.urgently(async () => {
           const admitted = await writer.admission.admit(raw);
-          return { answer: writer.sealer.submit(raw, admitted.hash, admitted.from, admitted.executable, admitted.nonce) };
+          return { answer: writer.sealer.submit(raw, admitted) };
         });
         return await answer;
       } catch (error) {

@@ -40,7 +40,7 @@ function sealerWith(holds: boolean) {
     pino({ level: "silent" }),
     { blockSealed: () => undefined, pending: () => undefined },
     () => undefined,
-    { max: 10, maxPerSender: 10, perBlock: 10 },
+    { max: 10, maxPerSender: 10, perBlock: 10, roomGas: 60_000_000n, blocksPerSeal: 1 },
     {} as never,
     { journaled: async () => undefined },
     async () => undefined,
@@ -52,7 +52,7 @@ function sealerWith(holds: boolean) {
 describe("BlockSealer: a send that meets a renewed engine", () => {
   it("accepts a transaction the engine already holds (handed over with the pool while the send waited), and keeps it in the pool", async () => {
     const { sealer, asked } = sealerWith(true);
-    expect(await sealer.submit(RAW, HASH, `0x${"11".repeat(20)}`, true, 0n)).to.equal(HASH);
+    expect(await sealer.submit(RAW, { hash: HASH, from: `0x${"11".repeat(20)}`, executable: true, nonce: 0n, gasLimit: 21_000n })).to.equal(HASH);
     expect(asked).to.deep.equal(["eth_sendRawTransaction", "eth_getTransactionByHash"]);
     expect(sealer.pendingCount).to.equal(1);
     expect(sealer.pooledTransactions()).to.deep.equal([RAW]);
@@ -61,7 +61,7 @@ describe("BlockSealer: a send that meets a renewed engine", () => {
   it("removes a refused transaction the engine does not hold, and passes the refusal on", async () => {
     const { sealer } = sealerWith(false);
     let refusal: unknown;
-    await sealer.submit(RAW, HASH, `0x${"11".repeat(20)}`, true, 0n).catch((error: unknown) => (refusal = error));
+    await sealer.submit(RAW, { hash: HASH, from: `0x${"11".repeat(20)}`, executable: true, nonce: 0n, gasLimit: 21_000n }).catch((error: unknown) => (refusal = error));
     expect((refusal as Error).message).to.equal(`Known transaction: ${HASH}`);
     expect(sealer.pendingCount).to.equal(0);
     expect(sealer.pooledTransactions()).to.deep.equal([]);

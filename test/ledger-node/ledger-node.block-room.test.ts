@@ -86,3 +86,73 @@ describe("ledger-node: a block's room", function () {
     clients.provider.destroy();
   });
 });
+
+/**
+ * A block's room is full once the gas limits handed over for it reach LEDGER_BLOCK_ROOM_GAS: tracing a transaction
+ * executes the block's earlier ones again, so large transactions take a block each. One seal mines such blocks one
+ * after another while transactions wait (up to LEDGER_SEAL_MAX_BLOCKS) and journals them in one synced write.
+ */
+describe("ledger-node: a block's room in gas", function () {
+  this.timeout(120_000);
+  let node: NodeProcess;
+  let dir: string;
+
+  before(async () => {
+    dir = freshDataDir();
+    node = await startNodeProcess(dir, { LEDGER_BLOCK_ROOM_GAS: "40000", LEDGER_SEAL_MAX_BLOCKS: "4" }, 20);
+  });
+  after(async () => {
+    if (node?.child.exitCode === null) await node.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("gives each transaction of more gas than the room a block of its own, mines them all, and serves the same chain after a kill -9", async () => {
+    const clients = connect(node, dir);
+    const senders = [];
+    for (let i = 0; i < 6; i++) senders.push(await registerMerchant(clients, Wallet.createRandom().privateKey, withCheckCharacter(`91440300MA5FTQ${i}X1`)));
+    const from = await clients.provider.getBlockNumber();
+    const chainId = node.ready.chainId;
+    const answers = await Promise.all(
+      senders.map(async ({ merchant, address }, i) => {
+        const raw = await merchant.signTransaction({ to: address, gasLimit: 45_000, gasPrice: 0, chainId, nonce: await clients.provider.getTransactionCount(address), data: `0x0${i}` });
+        return rpc(node.url, "eth_sendRawTransaction", [raw]);
+      }),
+    );
+    expect(answers.map((answer) => answer.error)).to.deep.equal(answers.map(() => undefined));
+    const receipts = await Promise.all(answers.map((answer) => receiptOf(node, answer.result as string)));
+    expect(receipts.map((receipt) => receipt.status)).to.deep.equal(receipts.map(() => "0x1"));
+    // One block each: six blocks, none with two of them.
+    const blocks = new Set(receipts.map((receipt) => receipt.blockNumber));
+    expect(blocks.size).to.equal(6);
+    const to = await clients.provider.getBlockNumber();
+    const chain = [];
+    for (let n = from; n <= to; n++) chain.push((await clients.provider.getBlock(n))!);
+    for (const block of chain.slice(1)) expect(block.transactions.length, `block ${block.number}`).to.be.at.most(1);
+    for (let n = 1; n < chain.length; n++) expect(chain[n]!.parentHash).to.equal(chain[n - 1]!.hash);
+    clients.provider.destroy();
+
+    // Blocks journaled together come back alike: every block's hash, re-executed from the journal.
+    await node.kill();
+    node = await startNodeProcess(dir, { LEDGER_BLOCK_ROOM_GAS: "40000", LEDGER_SEAL_MAX_BLOCKS: "4" }, 20);
+    const again = connect(node, dir);
+    for (const block of chain) expect((await again.provider.getBlock(block.number!))!.hash).to.equal(block.hash);
+    for (const [i, answer] of answers.entries()) expect((await again.provider.getTransactionReceipt(answer.result as string))!.blockNumber).to.equal(Number(receipts[i]!.blockNumber));
+    again.provider.destroy();
+  });
+  it("lets a transaction after a nonce gap hold the room for one block at most: the one that fills the gap is handed over, and both are mined", async () => {
+    const clients = connect(node, dir);
+    const { merchant, address } = await registerMerchant(clients, Wallet.createRandom().privateKey, withCheckCharacter("91440300MA5FTQ9X1"));
+    const chainId = node.ready.chainId;
+    const nonce = await clients.provider.getTransactionCount(address);
+    const sign = (n: number) => merchant.signTransaction({ to: address, gasLimit: 45_000, gasPrice: 0, chainId, nonce: n });
+    // The later nonce first: the engine takes it, no block can, and it fills the room (45,000 gas of 40,000).
+    const afterGap = await rpc(node.url, "eth_sendRawTransaction", [await sign(nonce + 1)]);
+    expect(afterGap.error).to.equal(undefined);
+    const filler = await rpc(node.url, "eth_sendRawTransaction", [await sign(nonce)]);
+    expect(filler.error).to.equal(undefined);
+    const [first, second] = [await receiptOf(node, filler.result as string), await receiptOf(node, afterGap.result as string)];
+    expect([first.status, second.status]).to.deep.equal(["0x1", "0x1"]);
+    expect(await clients.provider.getTransactionCount(address)).to.equal(nonce + 2);
+    clients.provider.destroy();
+  });
+});

@@ -15,6 +15,8 @@ import { connect, receiptOf, registerMerchant, rpc } from "./helpers/clients";
  * ledger keeps the base fee at zero for every block, and transactions left over by a full block go into
  * the next ones.
  */
+const FULL_BLOCKS = { LEDGER_BLOCK_GAS_LIMIT: "12000000", LEDGER_BLOCK_ROOM_GAS: "13000000" };
+
 describe("ledger-node: full blocks", function () {
   this.timeout(300_000);
   let node: NodeProcess;
@@ -22,8 +24,9 @@ describe("ledger-node: full blocks", function () {
 
   before(async () => {
     dir = freshDataDir();
-    // Room for about two 100-invoice batches per block.
-    node = await startNodeProcess(dir, { LEDGER_BLOCK_GAS_LIMIT: "12000000" }, 20);
+    // Room for about two 100-invoice batches per block (and a block's room in gas that lets two in: by default one
+    // such batch fills it).
+    node = await startNodeProcess(dir, FULL_BLOCKS, 20);
   });
   after(async () => {
     if (node?.child.exitCode === null) await node.kill();
@@ -59,7 +62,7 @@ describe("ledger-node: full blocks", function () {
     const head = (await clients.provider.getBlock("latest"))!;
     clients.provider.destroy();
     await node.stop();
-    node = await startNodeProcess(dir, { LEDGER_BLOCK_GAS_LIMIT: "12000000" }, 20);
+    node = await startNodeProcess(dir, FULL_BLOCKS, 20);
     const again = connect(node, dir);
     expect((await again.provider.getBlock(head.number))?.hash).to.equal(head.hash);
     again.provider.destroy();

@@ -39,7 +39,7 @@ export async function startEdr(): Promise<CandidateEngine> {
       const mined = await mineBlock(engine, timestamp);
       const number = Number(mined.number);
       const block = { number, hash: mined.hash, parentHash: mined.parentHash, timestamp, transactions: rawTransactions, seal: sealBlock(authority, CHAIN_ID, number, mined.hash, mined.parentHash) };
-      await store.append(block, await readBlockRecord(engine, mined));
+      await store.append([{ block, record: await readBlockRecord(engine, mined) }]);
     },
     call: (to, data) => engine.request<string>("eth_call", [{ to, data }, "latest"]),
     async restart(): Promise<RestartFigures> {
