@@ -116,8 +116,7 @@ async function main(): Promise<void> {
       process.stderr.write("issue: the same on the stub chain (the API's own ceiling)\n");
       stub = await runIssue("stub-chain", settings);
     }
-    const ratio = (h: IssueResult) => Number((ours.full.invoicesPerSecond / Math.max(1, h.full.invoicesPerSecond)).toFixed(2));
-    record("issue", settings, { ours, ...(hardhat === undefined ? {} : { hardhat, ratio: ratio(hardhat) }), ...(stub === undefined ? {} : { stub }) });
+    record("issue", settings, { ours, ...(hardhat === undefined ? {} : { hardhat }), ...(stub === undefined ? {} : { stub }) });
   }
   if (only.includes("scale")) {
     const settings = { invoices: options.invoices, batch: options.scaleBatch, merchants: options.scaleMerchants, inFlight: options.inFlight, samples: options.samples };

@@ -32,7 +32,7 @@ export interface Results {
   scenarios: {
     gas?: ScenarioEntry<GasResult>;
     node?: ScenarioEntry<NodeResult>;
-    issue?: ScenarioEntry<{ ours: IssueResult; hardhat?: IssueResult; stub?: IssueResult; ratio?: number }>;
+    issue?: ScenarioEntry<{ ours: IssueResult; hardhat?: IssueResult; stub?: IssueResult }>;
     scale?: ScenarioEntry<ScaleResult>;
     restart?: ScenarioEntry<RestartResult>;
     start?: ScenarioEntry<StartResult>;
@@ -144,7 +144,7 @@ export function renderMarkdown(results: Results): string {
       "",
       ...phases(ours),
       ...ceilings(ours, results.scenarios.node?.result.issue.invoicesPerSecond, issue!.machine.cpus as number | undefined, stub),
-      ...(issue!.result.ratio === undefined ? [] : [`Ours / hardhat node, full load single issues: **${issue!.result.ratio}** (hardhat node keeps everything in memory and admits any account; ours syncs every block to LevelDB before answering).`, ""]),
+      ...(hardhat === undefined ? [] : [`Ours / hardhat node in the same run: **${ratioOf(ours.full, hardhat.full)}** with single requests, **${ratioOf(ours.batch, hardhat.batch)}** with batch requests (hardhat node keeps everything in memory, admits any account and keeps no snapshot; ours syncs every block to LevelDB before answering).`, ""]),
     );
   }
   if (start) {
@@ -277,6 +277,11 @@ function phases(ours: IssueResult): string[] {
  * scenario (pre-signed batches, no API); and what the API issued, measured, when its chain cost almost nothing
  * (the stub chain, on the same cores).
  */
+/** Invoices per second of one load against another's, to two decimals. */
+function ratioOf(load: { invoicesPerSecond: number }, against: { invoicesPerSecond: number }): string {
+  return (load.invoicesPerSecond / against.invoicesPerSecond).toFixed(2);
+}
+
 function ceilings(ours: IssueResult, nodeAlone: number | undefined, cores: number | undefined, stub: IssueResult | undefined): string[] {
   const cpu = ours.batch.cpuMicrosPerInvoice;
   if (cpu === undefined || cores === undefined) return [];
