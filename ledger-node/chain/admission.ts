@@ -19,11 +19,6 @@ export interface TransactionLimits {
   maxNonceGap: number;
 }
 
-/**
- * The first gate: a raw transaction is admitted only from the authority (the bureau's genesis account)
- * or from an account that the on-chain participant registry knows. The contracts check roles again.
- * Answers are cached until a block changes the registry (`blockSealed`), since only a block can.
- */
 /** What admission read of a transaction it let in. */
 export interface AdmittedTransaction {
   from: string;
@@ -34,6 +29,11 @@ export interface AdmittedTransaction {
   executable: boolean;
 }
 
+/**
+ * The first gate: a raw transaction is admitted only from the authority (the bureau's genesis account)
+ * or from an account that the on-chain participant registry knows. The contracts check roles again.
+ * Answers are cached until a block changes the registry (`blockSealed`), since only a block can.
+ */
 export class Admission {
   private registry: string | undefined;
   private cache = new Map<string, boolean>();

@@ -92,6 +92,9 @@ describe("ledger-node: a block's room", function () {
  * executes the block's earlier ones again, so large transactions take a block each. One seal mines such blocks one
  * after another while transactions wait (up to LEDGER_SEAL_MAX_BLOCKS) and journals them in one synced write.
  */
+/** A room smaller than one 45,000-gas transaction, and seals of up to four blocks. */
+const GAS_ROOM = { LEDGER_BLOCK_ROOM_GAS: "40000", LEDGER_SEAL_MAX_BLOCKS: "4" };
+
 describe("ledger-node: a block's room in gas", function () {
   this.timeout(120_000);
   let node: NodeProcess;
@@ -99,7 +102,7 @@ describe("ledger-node: a block's room in gas", function () {
 
   before(async () => {
     dir = freshDataDir();
-    node = await startNodeProcess(dir, { LEDGER_BLOCK_ROOM_GAS: "40000", LEDGER_SEAL_MAX_BLOCKS: "4" }, 20);
+    node = await startNodeProcess(dir, GAS_ROOM, 20);
   });
   after(async () => {
     if (node?.child.exitCode === null) await node.kill();
@@ -133,7 +136,7 @@ describe("ledger-node: a block's room in gas", function () {
 
     // Blocks journaled together come back alike: every block's hash, re-executed from the journal.
     await node.kill();
-    node = await startNodeProcess(dir, { LEDGER_BLOCK_ROOM_GAS: "40000", LEDGER_SEAL_MAX_BLOCKS: "4" }, 20);
+    node = await startNodeProcess(dir, GAS_ROOM, 20);
     const again = connect(node, dir);
     for (const block of chain) expect((await again.provider.getBlock(block.number!))!.hash).to.equal(block.hash);
     for (const [i, answer] of answers.entries()) expect((await again.provider.getTransactionReceipt(answer.result as string))!.blockNumber).to.equal(Number(receipts[i]!.blockNumber));

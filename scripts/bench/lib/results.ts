@@ -271,17 +271,17 @@ function phases(ours: IssueResult): string[] {
   ];
 }
 
+/** Invoices per second of one load against another's, to two decimals. */
+function ratioOf(load: { invoicesPerSecond: number }, against: { invoicesPerSecond: number }): string {
+  return (load.invoicesPerSecond / against.invoicesPerSecond).toFixed(2);
+}
+
 /**
  * What the issue figures can be read against: the most the API (with its PostgreSQL) could issue if it had every
  * core to itself, from the CPU it spent per invoice in the batch run; what the node alone sustained in the node
  * scenario (pre-signed batches, no API); and what the API issued, measured, when its chain cost almost nothing
  * (the stub chain, on the same cores).
  */
-/** Invoices per second of one load against another's, to two decimals. */
-function ratioOf(load: { invoicesPerSecond: number }, against: { invoicesPerSecond: number }): string {
-  return (load.invoicesPerSecond / against.invoicesPerSecond).toFixed(2);
-}
-
 function ceilings(ours: IssueResult, nodeAlone: number | undefined, cores: number | undefined, stub: IssueResult | undefined): string[] {
   const cpu = ours.batch.cpuMicrosPerInvoice;
   if (cpu === undefined || cores === undefined) return [];
