@@ -24,7 +24,6 @@ describe("API identity: who am I, individuals, key recovery, scopes and expiry",
 
   const keyIdOf = (apiKey: string) => apiKey.split("_")[1]!;
   // eil_<keyId>_<secret>: the secret is all after the second underscore (base64url, which may itself hold "_").
-  // The secret is base64url, which has "_" too: everything after the key id.
   const secretOf = (apiKey: string) => apiKey.split("_").slice(2).join("_");
   const secretIn = (body: unknown, apiKey: string) => JSON.stringify(body).includes(secretOf(apiKey));
   const sql = <T>(work: (client: import("pg").Client) => Promise<T>) => withEmbeddedDatabase(system.api.ctx.config.databaseDir!, work);
