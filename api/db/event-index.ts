@@ -117,14 +117,22 @@ export type RangeOutcome =
 /**
  * Writes the changes of the blocks after `after` up to `to` and moves the cursor to `to`, in one transaction,
  * if the cursor is still at `after` (undefined: an index never written). `changesOf` reads through the
- * transaction, so what it reads is what the changes apply to; `outbox` writes the range's webhook deliveries in it. New rows (invoices issued in the range, every
- * event) go in by COPY, on the transaction's own connection.
+ * transaction, so what it reads is what the changes apply to; `outbox` writes the range's webhook deliveries in it.
+ * New rows (invoices issued in the range, every event) go in by COPY, on the transaction's own connection.
+ *
+ * A rebuild (`rebuild`) gives the changes worked out ahead, from what the index holds once the range before is
+ * written (the cursor check still refuses them if another process moved the cursor), and has the range's events
+ * and missing documents written on two more connections, each in a transaction of its own, while this one writes
+ * the invoices: three server processes instead of one, so the database works on both cores. They commit whatever
+ * this transaction does. That is for a rebuild only, which marks the index as written in its layout once it has
+ * ended (a rebuild cut short, or refused here, is done again from the start); never for the running index.
  */
 export async function writeIndexRange(
   database: Pick<Database, "pinned">,
   range: { after: number | undefined; to: number; toHash: string },
   changesOf: (reader: IndexReader) => Promise<IndexChanges>,
   outbox?: Pick<Outbox, "writeRange">,
+  rebuild?: { changes: IndexChanges },
 ): Promise<RangeOutcome> {
   return database.pinned((db, copyRows) => db.transaction().execute(async (trx): Promise<RangeOutcome> => {
     // Derived data: committed without waiting for the disk (visible at once all the same). A crash loses at most the
@@ -133,21 +141,43 @@ export async function writeIndexRange(
     await sql`SELECT pg_advisory_xact_lock(${INDEX_WRITER_LOCK})`.execute(trx);
     const cursor = await getSetting<number>(trx, SETTING.cursor);
     if (cursor !== range.after) return { written: false, cursor };
-    const changes = await changesOf({ summaries: (ids) => invoiceSummaries(trx, ids) });
-    await addInvoiceSummaries(copyRows, changes.issued);
-    await putInvoiceSummaries(trx, changes.updated);
-    await addEvents(copyRows, changes.events);
+    const changes = rebuild?.changes ?? (await changesOf({ summaries: (ids) => invoiceSummaries(trx, ids) }));
+    const writeInvoices = async () => {
+      await addInvoiceSummaries(copyRows, changes.issued);
+      await putInvoiceSummaries(trx, changes.updated);
+    };
+    let missingDocuments: string[];
+    if (rebuild === undefined) {
+      await writeInvoices();
+      await addEvents(copyRows, changes.events);
+      missingDocuments = await recordMissingDocuments(trx, changes.sealed);
+    } else {
+      [, , missingDocuments] = await Promise.all([
+        writeInvoices(),
+        aside(database, (_, copyAside) => addEvents(copyAside, changes.events)),
+        aside(database, (trxAside) => recordMissingDocuments(trxAside, changes.sealed)),
+      ]);
+    }
     await putCreditNotes(trx, changes.creditNotes);
     await setCreditNoteStatuses(trx, changes.creditNoteStatuses);
     await putStatuses(trx, changes.statuses);
     await addTotals(trx, changes.totals);
-    const missingDocuments = await recordMissingDocuments(trx, changes.sealed);
     // The webhook outbox, in this transaction: a delivery exists exactly when its event is indexed (api/webhooks/outbox.ts).
     await outbox?.writeRange(trx, changes.steps, range);
     await putSetting(trx, SETTING.cursor, range.to);
     await putSetting(trx, SETTING.cursorHash, range.toHash);
     return { written: true, missingDocuments };
   }));
+}
+
+/** `work` in a transaction of its own, on a connection of its own (COPY on it too), committed without waiting for the disk. */
+function aside<T>(database: Pick<Database, "pinned">, work: (trx: Db, copyRows: CopyRows) => Promise<T>): Promise<T> {
+  return database.pinned((db, copyRows) =>
+    db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+      return work(trx, copyRows);
+    }),
+  );
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Database, Db } from "../db/database";
 import { databaseFault } from "../db/database-errors";
 import { deferIndexes, restoreIndexes } from "../db/deferred-indexes";
 import type { IndexedCreditNote } from "../db/credit-notes";
+import { invoiceSummaries } from "../db/invoices";
 import { analyseIndex, clearIndex, countMissingDocuments, INDEX_TABLES, indexMarks, setIndexFormat, writeIndexRange, type IndexChanges, type IndexReader } from "../db/event-index";
 import { chainUnavailable } from "../errors";
 import { indexAheadOfChain } from "../start-refusal";
@@ -187,20 +188,25 @@ export class EventIndexer {
     this.missingDocuments = 0;
     let events = 0;
     const head = await this.client.provider.getBlockNumber();
-    // The node reads the next range while this process writes the current one (two processes, two cores).
-    let next = this.cursor < head ? this.fetch(this.cursor + 1, head) : undefined;
-    try {
-      while (next !== undefined) {
-        const range = await next;
-        next = range.to < head ? this.fetch(range.to + 1, head) : undefined;
-        const applied = await this.apply(range);
-        // Another process wrote the index meanwhile: two writers would each rebuild half of it.
-        if (applied === undefined) throw new Error("indexer: another process writes the event index; stop the API before rebuilding it");
-        events += applied;
-      }
-    } finally {
-      next?.catch(() => undefined); // a read ahead that nobody will wait for any more
+    // Three stages at once: the node reads range N+2, this process works out what range N+1 changes, and the
+    // database writes range N. Range N+1's changes start from the summaries range N leaves (`writing.leaves`,
+    // until its transaction commits) and from what the index has committed for the others.
+    let next = this.cursor < head ? awaitedLater(this.fetch(this.cursor + 1, head)) : undefined;
+    let writing: { applied: Promise<number | undefined>; leaves: Map<string, InvoiceSummary> } | undefined;
+    const written = async (applied: Promise<number | undefined>) => {
+      const count = await applied;
+      // Another process wrote the index meanwhile: two writers would each rebuild half of it.
+      if (count === undefined) throw new Error("indexer: another process writes the event index; stop the API before rebuilding it");
+      return count;
+    };
+    while (next !== undefined) {
+      const range = await next;
+      next = range.to < head ? awaitedLater(this.fetch(range.to + 1, head)) : undefined;
+      const changes = await this.changesFor(range.events, range.seals, readingThrough(writing?.leaves, (ids) => invoiceSummaries(this.db, ids)));
+      if (writing !== undefined) events += await written(writing.applied);
+      writing = { applied: awaitedLater(this.apply(range, changes)), leaves: new Map([...changes.issued, ...changes.updated].map((summary) => [summary.id.toLowerCase(), summary])) };
     }
+    if (writing !== undefined) events += await written(writing.applied);
     await restoreIndexes(this.db);
     await analyseIndex(this.db);
     await setIndexFormat(this.db, INDEX_FORMAT);
@@ -300,13 +306,14 @@ export class EventIndexer {
 
   /**
    * Writes one fetched range and the cursor in one transaction; the range must start right after the cursor.
+   * A rebuild gives its changes, worked out ahead (`ahead`); otherwise they are worked out in the transaction.
    * Returns the number of events indexed, or undefined when another process had moved the cursor (nothing was
    * written; this indexer then follows the cursor it found).
    */
-  private async apply({ from, to, toHash, events, seals }: FetchedRange): Promise<number | undefined> {
+  private async apply({ from, to, toHash, events, seals }: FetchedRange, ahead?: IndexChanges): Promise<number | undefined> {
     if (from !== this.cursor + 1) throw new Error(`indexer: range ${from}-${to} does not follow the cursor ${this.cursor}`);
     const after = this.cursor < this.client.deploymentBlock ? undefined : this.cursor;
-    const outcome = await writeIndexRange(this.database, { after, to, toHash }, (index) => this.changesFor(events, seals, index), this.options.outbox);
+    const outcome = await writeIndexRange(this.database, { after, to, toHash }, (index) => this.changesFor(events, seals, index), this.options.outbox, ahead === undefined ? undefined : { changes: ahead });
     if (!outcome.written) {
       this.logger.info({ expected: this.cursor, found: outcome.cursor ?? null }, "indexer: another process moved the index's cursor; following it");
       this.cursor = outcome.cursor ?? this.client.deploymentBlock - 1;
@@ -405,6 +412,29 @@ export class EventIndexer {
       ...creditNoteChanges(events, sealOfDocument),
     };
   }
+}
+
+/**
+ * `work`, which is awaited later, after other awaits (or never, once an earlier step failed): a refusal meanwhile
+ * is not reported as unhandled, which would end the process, but thrown where it is awaited.
+ */
+function awaitedLater<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => undefined);
+  return work;
+}
+
+/**
+ * Summaries read from `leaves` (by lowercase id: what a range being written leaves, not yet committed) where it
+ * has them, and through `committed` for the others.
+ */
+function readingThrough(leaves: ReadonlyMap<string, InvoiceSummary> | undefined, committed: IndexReader["summaries"]): IndexReader {
+  return {
+    async summaries(ids) {
+      if (leaves === undefined) return committed(ids);
+      const found = ids.flatMap((id) => leaves.get(id.toLowerCase()) ?? []);
+      return [...found, ...(await committed(ids.filter((id) => !leaves.has(id.toLowerCase()))))];
+    },
+  };
 }
 
 /** The document whose seal `event` puts on chain: an invoice issued, a credit note requested or made effective. */

@@ -1,5 +1,12 @@
-import { expect } from "chai";
+import { setTimeout as delay } from "node:timers/promises";
 
+import { expect } from "chai";
+import { sql } from "kysely";
+
+import { openDatabase, type Database } from "../../api/db/database";
+import { embeddedUrl } from "../../api/db/embedded-server";
+import { INDEX_TABLES } from "../../api/db/event-index";
+import { EventIndexer } from "../../api/indexer/event-indexer";
 import { invoiceBody, randomTaxpayerId } from "../../scripts/lib/demo-data";
 import { ApiClient } from "../../scripts/lib/api-client";
 import { registerCast, startSystem, type Cast, type TestSystem } from "./helpers/system";
@@ -321,13 +328,14 @@ describe("API routes", function () {
   });
 
   describe("event index", () => {
+    const answers = async () => ({
+      all: (await system.bureau.get("/v1/invoices?limit=500")).body,
+      mine: (await cast.employee.client.get("/v1/invoices?limit=500")).body,
+      totals: (await system.bureau.get("/v1/reports/totals")).body,
+      trace: (await system.bureau.get(`/v1/invoices/${(await system.bureau.get("/v1/invoices?limit=1")).body.invoices[0].id}/trace`)).body,
+    });
+
     it("rebuilds from the chain with the same lists, traces and totals", async () => {
-      const answers = async () => ({
-        all: (await system.bureau.get("/v1/invoices?limit=500")).body,
-        mine: (await cast.employee.client.get("/v1/invoices?limit=500")).body,
-        totals: (await system.bureau.get("/v1/reports/totals")).body,
-        trace: (await system.bureau.get(`/v1/invoices/${(await system.bureau.get("/v1/invoices?limit=1")).body.invoices[0].id}/trace`)).body,
-      });
       const before = await answers();
       const { indexer } = system.api.ctx;
       await indexer.stop();
@@ -336,6 +344,28 @@ describe("API routes", function () {
       expect(rebuilt.events).to.be.greaterThan(50);
       const after = await answers();
       expect(after).to.deep.equal(before);
+    });
+
+    it("rebuilds the same index when each range's write is slow to start (the next range is worked out meanwhile)", async () => {
+      const { indexer: running, client, logger, config } = system.api.ctx;
+      // A pool of its own on the API's database (the API's process runs the server).
+      const database = await openDatabase({ databaseUrl: config.databaseUrl ?? embeddedUrl(config.databaseDir), embeddedDir: config.databaseDir }, logger);
+      // Every row of every table of the index, in a stable order.
+      const indexRows = async () => Object.fromEntries(await Promise.all(INDEX_TABLES.map(async (table) => [table, (await sql`select * from ${sql.table(table)}`.execute(database.db)).rows.map((row) => JSON.stringify(row)).sort()])));
+      // Each write of a range waits before it opens its transaction: the next range's changes are then worked out
+      // before this range is committed, and must start from what this range leaves, not from what was committed.
+      const slow: Pick<Database, "db" | "pinned"> = { db: database.db, pinned: async (work) => (await delay(200), database.pinned(work)) };
+      await running.stop();
+      try {
+        const before = await indexRows();
+        expect(before.invoices!.length).to.be.greaterThan(500);
+        const rebuilt = await new EventIndexer(client, slow, logger, { pollIntervalMs: 10 }).rebuild();
+        expect(rebuilt.events).to.be.greaterThan(500);
+        expect(await indexRows()).to.deep.equal(before);
+      } finally {
+        await running.start();
+        await database.close();
+      }
     });
   });
 
