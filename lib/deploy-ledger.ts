@@ -1,6 +1,7 @@
-import { NonceManager, type Signer } from "ethers";
+import { NonceManager, type BaseContract, type Signer } from "ethers";
 
 import { InvoiceLedger__factory, LedgerForwarder__factory, LedgerProxy__factory, ParticipantRegistry__factory } from "../typechain-types";
+import { minedReceipt } from "./mined-receipt";
 import { ZERO_FEE } from "./zero-fee";
 
 /** A scheduled upgrade waits this long (seconds) unless the deployment says otherwise: 48 hours. */
@@ -50,9 +51,13 @@ export async function deployLedger(signer: Signer, options: DeployOptions): Prom
   const bureau = await signer.getAddress();
   // ethers caches identical RPC answers briefly, so a nonce read right after a send can be stale: count them here.
   const deployer = signer instanceof NonceManager ? signer : new NonceManager(signer);
-  const deployed = async <T extends { waitForDeployment(): Promise<unknown>; getAddress(): Promise<string> }>(contract: Promise<T>) => {
+  // Each deployment mined before the next is sent (minedReceipt: not ethers' waitForDeployment, which can miss it).
+  let lastBlock = 0;
+  const deployed = async (contract: Promise<BaseContract>) => {
     const instance = await contract;
-    await instance.waitForDeployment();
+    const sent = instance.deploymentTransaction();
+    if (sent === null) throw new Error("the deployment transaction was not sent");
+    lastBlock = (await minedReceipt(provider, sent.hash)).blockNumber;
     return instance.getAddress();
   };
 
@@ -62,15 +67,14 @@ export async function deployLedger(signer: Signer, options: DeployOptions): Prom
   const registry = await deployed(new LedgerProxy__factory(deployer).deploy(registryImplementation, registryInit, ZERO_FEE));
   const ledgerImplementation = await deployed(new InvoiceLedger__factory(deployer).deploy(registry, forwarder, ZERO_FEE));
   const ledgerInit = InvoiceLedger__factory.createInterface().encodeFunctionData("initialize", [upgradeDelay]);
-  const ledgerProxy = await new LedgerProxy__factory(deployer).deploy(ledgerImplementation, ledgerInit, ZERO_FEE);
-  const receipt = await (await ledgerProxy.waitForDeployment()).deploymentTransaction()?.wait();
+  const ledger = await deployed(new LedgerProxy__factory(deployer).deploy(ledgerImplementation, ledgerInit, ZERO_FEE));
   return {
     chainId: Number((await provider.getNetwork()).chainId),
     forwarder,
     registry,
-    ledger: await ledgerProxy.getAddress(),
+    ledger,
     deployer: bureau,
-    blockNumber: receipt?.blockNumber ?? (await provider.getBlockNumber()),
+    blockNumber: lastBlock,
     implementations: { registry: registryImplementation, ledger: ledgerImplementation },
     upgradeDelay,
   };

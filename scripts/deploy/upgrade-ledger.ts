@@ -1,6 +1,7 @@
-import { ContractFactory, getAddress, isError, type Signer } from "ethers";
+import { ContractFactory, getAddress, isError, type Provider, type Signer } from "ethers";
 
 import { loadContractArtifact } from "../../lib/contract-artifacts";
+import { minedReceipt } from "../../lib/mined-receipt";
 import { checkContractCode, type ContractCheck, type ContractCodeReport, type DeployedAddresses, type JsonRpcSender } from "../../lib/contract-code";
 import { IDelayedUpgrades__factory, InvoiceLedger__factory } from "../../typechain-types";
 import { UpgradeError } from "./upgrade-error";
@@ -123,7 +124,9 @@ export async function deployBuildImplementation(signer: Signer, deployment: Depl
   const artifact = loadContractArtifact(contract);
   const args = contract === "InvoiceLedger" ? [deployment.registry, deployment.forwarder] : [deployment.forwarder];
   const deployed = await new ContractFactory(artifact.abi as string[], artifact.bytecode, signer).deploy(...args, ZERO_FEE);
-  await deployed.waitForDeployment();
+  const transaction = deployed.deploymentTransaction();
+  if (transaction === null) throw new Error("the deployment transaction was not sent");
+  await minedReceipt(transaction.provider, transaction.hash);
   return getAddress(await deployed.getAddress());
 }
 
@@ -200,10 +203,10 @@ async function requireAdmin(signer: Signer, check: ContractCheck): Promise<void>
 }
 
 /** Sends one transaction and waits for it; the contract's own refusals become {@link UpgradeError}s. */
-async function sent(send: () => Promise<{ hash: string; wait(): Promise<unknown> }>): Promise<string> {
+async function sent(send: () => Promise<{ hash: string; provider: Provider }>): Promise<string> {
   try {
     const response = await send();
-    await response.wait();
+    await minedReceipt(response.provider, response.hash);
     return response.hash;
   } catch (error) {
     if (isError(error, "CALL_EXCEPTION") && error.revert !== null && error.revert !== undefined) {
