@@ -115,12 +115,18 @@ export type RangeOutcome =
   | { written: false; cursor: number | undefined };
 
 /**
+ * A range's changes as `writeIndexRange` gets them: worked out in its transaction (`workOut` reads through it, so
+ * what it reads is what the changes apply to), or, in a rebuild, worked out ahead (`rebuilt`).
+ */
+export type RangeChanges = { workOut: (reader: IndexReader) => Promise<IndexChanges> } | { rebuilt: IndexChanges };
+
+/**
  * Writes the changes of the blocks after `after` up to `to` and moves the cursor to `to`, in one transaction,
- * if the cursor is still at `after` (undefined: an index never written). `changesOf` reads through the
- * transaction, so what it reads is what the changes apply to; `outbox` writes the range's webhook deliveries in it.
- * New rows (invoices issued in the range, every event) go in by COPY, on the transaction's own connection.
+ * if the cursor is still at `after` (undefined: an index never written); `outbox` writes the range's webhook
+ * deliveries in it. New rows (invoices issued in the range, every event) go in by COPY, on the transaction's own
+ * connection.
  *
- * A rebuild (`rebuild`) gives the changes worked out ahead, from what the index holds once the range before is
+ * A rebuild gives the changes worked out ahead (`rebuilt`), from what the index holds once the range before is
  * written (the cursor check still refuses them if another process moved the cursor), and has the range's events
  * and missing documents written on two more connections, each in a transaction of its own, while this one writes
  * the invoices: three server processes instead of one, so the database works on both cores. They commit whatever
@@ -130,9 +136,8 @@ export type RangeOutcome =
 export async function writeIndexRange(
   database: Pick<Database, "pinned">,
   range: { after: number | undefined; to: number; toHash: string },
-  changesOf: (reader: IndexReader) => Promise<IndexChanges>,
+  rangeChanges: RangeChanges,
   outbox?: Pick<Outbox, "writeRange">,
-  rebuild?: { changes: IndexChanges },
 ): Promise<RangeOutcome> {
   return database.pinned((db, copyRows) => db.transaction().execute(async (trx): Promise<RangeOutcome> => {
     // Derived data: committed without waiting for the disk (visible at once all the same). A crash loses at most the
@@ -141,13 +146,14 @@ export async function writeIndexRange(
     await sql`SELECT pg_advisory_xact_lock(${INDEX_WRITER_LOCK})`.execute(trx);
     const cursor = await getSetting<number>(trx, SETTING.cursor);
     if (cursor !== range.after) return { written: false, cursor };
-    const changes = rebuild?.changes ?? (await changesOf({ summaries: (ids) => invoiceSummaries(trx, ids) }));
+    const rebuild = "rebuilt" in rangeChanges;
+    const changes = rebuild ? rangeChanges.rebuilt : await rangeChanges.workOut({ summaries: (ids) => invoiceSummaries(trx, ids) });
     const writeInvoices = async () => {
       await addInvoiceSummaries(copyRows, changes.issued);
       await putInvoiceSummaries(trx, changes.updated);
     };
     let missingDocuments: string[];
-    if (rebuild === undefined) {
+    if (!rebuild) {
       await writeInvoices();
       await addEvents(copyRows, changes.events);
       missingDocuments = await recordMissingDocuments(trx, changes.sealed);

@@ -313,7 +313,7 @@ export class EventIndexer {
   private async apply({ from, to, toHash, events, seals }: FetchedRange, ahead?: IndexChanges): Promise<number | undefined> {
     if (from !== this.cursor + 1) throw new Error(`indexer: range ${from}-${to} does not follow the cursor ${this.cursor}`);
     const after = this.cursor < this.client.deploymentBlock ? undefined : this.cursor;
-    const outcome = await writeIndexRange(this.database, { after, to, toHash }, (index) => this.changesFor(events, seals, index), this.options.outbox, ahead === undefined ? undefined : { changes: ahead });
+    const outcome = await writeIndexRange(this.database, { after, to, toHash }, ahead === undefined ? { workOut: (index) => this.changesFor(events, seals, index) } : { rebuilt: ahead }, this.options.outbox);
     if (!outcome.written) {
       this.logger.info({ expected: this.cursor, found: outcome.cursor ?? null }, "indexer: another process moved the index's cursor; following it");
       this.cursor = outcome.cursor ?? this.client.deploymentBlock - 1;

@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { JsonRpcProvider, NonceManager, Wallet, hexlify, randomBytes, type TransactionReceipt } from "ethers";
 
 import { withCheckCharacter } from "../../../api/domain/taxpayer-id";
+import { minedReceipt } from "../../../lib/mined-receipt";
 import { InvoiceLedger__factory, ParticipantRegistry__factory, type IInvoiceLedger, type InvoiceLedger } from "../../../typechain-types";
 import type { NodeProcess } from "../../lib/node-process";
-import { waitForReceipt } from "./receipt";
 
 const ledgerInterface = InvoiceLedger__factory.createInterface();
 
@@ -40,8 +40,8 @@ export function connectAsBureau(node: NodeProcess, dataDir: string): DirectLedge
       for (let m = 0; m < count; m++) {
         const wallet = new Wallet(hexlify(randomBytes(32)));
         const taxpayerId = withCheckCharacter(`9144030000000${String(m).padStart(4, "0")}`);
-        await waitForReceipt(provider, (await registry.registerMerchant(wallet.address, `0x${Buffer.from(taxpayerId).toString("hex")}`)).hash);
-        await waitForReceipt(provider, (await ledger.setQuota(wallet.address, period, 10n ** 17n)).hash);
+        await minedReceipt(provider, (await registry.registerMerchant(wallet.address, `0x${Buffer.from(taxpayerId).toString("hex")}`)).hash);
+        await minedReceipt(provider, (await ledger.setQuota(wallet.address, period, 10n ** 17n)).hash);
         merchants.push(wallet);
       }
       return merchants;
@@ -62,7 +62,8 @@ export function signIssueBatch(merchant: Wallet, ledger: string, requests: IInvo
 /**
  * Sends one merchant's signed transactions in order, at most `inFlight` of them waiting for their receipt;
  * `confirmed` gets each successful receipt with its tag and the milliseconds from send to receipt. A failed
- * transaction fails the load.
+ * transaction, or one not mined within two minutes, fails the load (minedReceipt: asked for every `pollMs`, not
+ * ethers' `wait()`, which polls every 4 s by default and would make a benchmark measure its own waiting).
  */
 export async function sendInFlight<T>(
   provider: JsonRpcProvider,
@@ -74,8 +75,7 @@ export async function sendInFlight<T>(
   for await (const { raw, tag } of transactions) {
     const sentAt = performance.now();
     const hash = (await provider.send("eth_sendRawTransaction", [raw])) as string;
-    const done: Promise<void> = waitForReceipt(provider, hash, options.pollMs).then((receipt) => {
-      if (receipt.status !== 1) throw new Error(`transaction ${hash} failed`);
+    const done: Promise<void> = minedReceipt(provider, hash, { pollMs: options.pollMs ?? 20 }).then((receipt) => {
       confirmed(receipt, tag, performance.now() - sentAt);
       waiting.delete(done);
     });
