@@ -1,7 +1,7 @@
 import { NonceManager, type BaseContract, type Signer } from "ethers";
 
 import { InvoiceLedger__factory, LedgerForwarder__factory, LedgerProxy__factory, ParticipantRegistry__factory } from "../typechain-types";
-import { minedReceipt } from "./mined-receipt";
+import { minedDeployment } from "./mined-receipt";
 import { ZERO_FEE } from "./zero-fee";
 
 /** A scheduled upgrade waits this long (seconds) unless the deployment says otherwise: 48 hours. */
@@ -51,30 +51,28 @@ export async function deployLedger(signer: Signer, options: DeployOptions): Prom
   const bureau = await signer.getAddress();
   // ethers caches identical RPC answers briefly, so a nonce read right after a send can be stale: count them here.
   const deployer = signer instanceof NonceManager ? signer : new NonceManager(signer);
-  // Each deployment mined before the next is sent (minedReceipt: not ethers' waitForDeployment, which can miss it).
-  let lastBlock = 0;
+  // Each deployment mined before the next is sent (minedDeployment: not ethers' waitForDeployment, which can miss it).
   const deployed = async (contract: Promise<BaseContract>) => {
     const instance = await contract;
-    const sent = instance.deploymentTransaction();
-    if (sent === null) throw new Error("the deployment transaction was not sent");
-    lastBlock = (await minedReceipt(provider, sent.hash)).blockNumber;
-    return instance.getAddress();
+    const { blockNumber } = await minedDeployment(instance);
+    return { address: await instance.getAddress(), blockNumber };
   };
 
-  const forwarder = await deployed(new LedgerForwarder__factory(deployer).deploy(ZERO_FEE));
-  const registryImplementation = await deployed(new ParticipantRegistry__factory(deployer).deploy(forwarder, ZERO_FEE));
+  const { address: forwarder } = await deployed(new LedgerForwarder__factory(deployer).deploy(ZERO_FEE));
+  const { address: registryImplementation } = await deployed(new ParticipantRegistry__factory(deployer).deploy(forwarder, ZERO_FEE));
   const registryInit = ParticipantRegistry__factory.createInterface().encodeFunctionData("initialize", [options.adminDelay, bureau, upgradeDelay]);
-  const registry = await deployed(new LedgerProxy__factory(deployer).deploy(registryImplementation, registryInit, ZERO_FEE));
-  const ledgerImplementation = await deployed(new InvoiceLedger__factory(deployer).deploy(registry, forwarder, ZERO_FEE));
+  const { address: registry } = await deployed(new LedgerProxy__factory(deployer).deploy(registryImplementation, registryInit, ZERO_FEE));
+  const { address: ledgerImplementation } = await deployed(new InvoiceLedger__factory(deployer).deploy(registry, forwarder, ZERO_FEE));
   const ledgerInit = InvoiceLedger__factory.createInterface().encodeFunctionData("initialize", [upgradeDelay]);
-  const ledger = await deployed(new LedgerProxy__factory(deployer).deploy(ledgerImplementation, ledgerInit, ZERO_FEE));
+  // The deployment's block: the ledger's, the last one deployed.
+  const { address: ledger, blockNumber } = await deployed(new LedgerProxy__factory(deployer).deploy(ledgerImplementation, ledgerInit, ZERO_FEE));
   return {
     chainId: Number((await provider.getNetwork()).chainId),
     forwarder,
     registry,
     ledger,
     deployer: bureau,
-    blockNumber: lastBlock,
+    blockNumber,
     implementations: { registry: registryImplementation, ledger: ledgerImplementation },
     upgradeDelay,
   };

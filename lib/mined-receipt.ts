@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 
-import type { Provider, TransactionReceipt } from "ethers";
+import type { BaseContract, Provider, TransactionReceipt } from "ethers";
 
 /** Why {@link minedReceipt} gave no receipt: the transaction failed (in `blockNumber`), or was not mined in time. */
 export class ReceiptError extends Error {
@@ -36,4 +36,11 @@ export async function minedReceipt(provider: Provider, hash: string, { pollMs = 
     if (Date.now() > deadline) throw new ReceiptError("TRANSACTION_NOT_MINED", `transaction ${hash} was not mined within ${Math.round(timeoutMs / 1000)} s`, hash, undefined);
     await delay(pollMs);
   }
+}
+
+/** The receipt of `contract`'s deployment once it is mined ({@link minedReceipt}: not ethers' `waitForDeployment`). */
+export async function minedDeployment(contract: BaseContract): Promise<TransactionReceipt> {
+  const sent = contract.deploymentTransaction();
+  if (sent === null) throw new Error("the contract was not deployed by this signer: no deployment transaction to wait for");
+  return minedReceipt(sent.provider, sent.hash);
 }

@@ -1,7 +1,7 @@
 import { ContractFactory, getAddress, isError, type Provider, type Signer } from "ethers";
 
 import { loadContractArtifact } from "../../lib/contract-artifacts";
-import { minedReceipt } from "../../lib/mined-receipt";
+import { minedDeployment, minedReceipt } from "../../lib/mined-receipt";
 import { checkContractCode, type ContractCheck, type ContractCodeReport, type DeployedAddresses, type JsonRpcSender } from "../../lib/contract-code";
 import { IDelayedUpgrades__factory, InvoiceLedger__factory } from "../../typechain-types";
 import { UpgradeError } from "./upgrade-error";
@@ -124,9 +124,7 @@ export async function deployBuildImplementation(signer: Signer, deployment: Depl
   const artifact = loadContractArtifact(contract);
   const args = contract === "InvoiceLedger" ? [deployment.registry, deployment.forwarder] : [deployment.forwarder];
   const deployed = await new ContractFactory(artifact.abi as string[], artifact.bytecode, signer).deploy(...args, ZERO_FEE);
-  const transaction = deployed.deploymentTransaction();
-  if (transaction === null) throw new Error("the deployment transaction was not sent");
-  await minedReceipt(transaction.provider, transaction.hash);
+  await minedDeployment(deployed);
   return getAddress(await deployed.getAddress());
 }
 
